@@ -1,0 +1,49 @@
+package io.sup.realtime.messaging;
+
+import java.time.Clock;
+import java.util.List;
+
+import io.sup.realtime.messaging.chats.ChatService;
+import io.sup.realtime.messaging.chats.ChatStore;
+import io.sup.realtime.messaging.delivery.BusMessageEvents;
+import io.sup.realtime.messaging.grpc.ChatAdminGrpcEndpoint;
+import io.sup.realtime.messaging.grpc.MessagingGrpcEndpoint;
+import io.sup.realtime.messaging.messages.MessageService;
+import io.sup.realtime.messaging.messages.MessageStore;
+import io.sup.realtime.platform.bus.DeliveryBus;
+import io.sup.realtime.platform.bus.RoutingRegistry;
+import io.sup.realtime.platform.config.Settings;
+import io.sup.realtime.platform.redis.RedisSettings;
+import io.sup.realtime.platform.service.Logging;
+import io.sup.realtime.platform.service.ServiceHost;
+import redis.clients.jedis.RedisClient;
+
+/** messaging-service: config -> Redis -> stores -> services -> gRPC endpoints -> servers, by hand. */
+public final class Main {
+    private Main() {
+    }
+
+    /** Starts the service and keeps it up until the process is stopped. */
+    public static void main(String[] args) {
+        Settings settings = Settings.load();
+        Logging.configure(settings.string("log.level", null));
+        start(settings).closeOnShutdown();
+    }
+
+    /** Starts the service with {@code settings}; tests call this with their own ports. */
+    public static ServiceHost start(Settings settings) {
+        MessagingConfig config = MessagingConfig.from(settings);
+        Clock clock = Clock.systemUTC();
+        RedisClient redis = RedisSettings.from(settings).newClient();
+
+        ChatStore chatStore = new ChatStore(redis);
+        ChatService chats = new ChatService(chatStore, config.maxMembers(), clock);
+        DeliveryBus bus = new DeliveryBus(redis, new RoutingRegistry(redis, config.routeTtl(), clock), clock);
+        MessageService messages = new MessageService(chatStore,
+                new MessageStore(redis, config.historyLength(), config.tempIdTtl()),
+                new BusMessageEvents(bus), config.maxContentBytes(), clock);
+
+        return ServiceHost.start("messaging-service", settings, redis,
+                List.of(new MessagingGrpcEndpoint(messages, chats), new ChatAdminGrpcEndpoint(chats)));
+    }
+}

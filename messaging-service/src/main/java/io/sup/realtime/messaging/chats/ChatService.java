@@ -1,0 +1,166 @@
+package io.sup.realtime.messaging.chats;
+
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import io.sup.realtime.platform.grpc.ServiceException;
+import io.sup.realtime.platform.ids.Ids;
+
+/**
+ * Chats and membership: creating chats, changing members, and the one membership rule every
+ * user-facing operation goes through ({@link #requireMember}). A non-member is told the same
+ * thing whether or not the chat exists, so membership checks leak nothing.
+ */
+public final class ChatService {
+    /** Chat ids: 1-64 characters of {@code [A-Za-z0-9_.:-]}. */
+    private static final Pattern CHAT_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    private static final int MAX_TITLE_LENGTH = 256;
+
+    private final ChatStore store;
+    private final int maxMembers;
+    private final Clock clock;
+
+    /**
+     * @param store      chat storage
+     * @param maxMembers most members a chat may have
+     * @param clock      time source for creation times
+     */
+    public ChatService(ChatStore store, int maxMembers, Clock clock) {
+        this.store = store;
+        this.maxMembers = maxMembers;
+        this.clock = clock;
+    }
+
+    /**
+     * Creates a chat.
+     *
+     * @throws ServiceException INVALID_ARGUMENT for a malformed id, title or member id, or too
+     *     many members; ALREADY_EXISTS when the id is taken
+     */
+    public Chat create(String chatId, String title, List<String> memberIds) {
+        requireWellFormedChatId(chatId);
+        if (title.length() > MAX_TITLE_LENGTH) {
+            throw ServiceException.invalidArgument("title is longer than " + MAX_TITLE_LENGTH + " characters");
+        }
+        Set<String> members = wellFormedUsers(memberIds);
+        if (members.size() > maxMembers) {
+            throw ServiceException.invalidArgument("a chat has at most " + maxMembers + " members");
+        }
+        if (!store.create(chatId, title, members, clock.instant())) {
+            throw ServiceException.alreadyExists("chat " + chatId + " already exists");
+        }
+        return get(chatId);
+    }
+
+    /**
+     * Adds members; present ones are left as they are.
+     *
+     * @throws ServiceException NOT_FOUND for an unknown chat; INVALID_ARGUMENT for a malformed
+     *     user id or when the chat would exceed its member limit
+     */
+    public Chat addMembers(String chatId, List<String> userIds) {
+        Set<String> users = wellFormedUsers(userIds);
+        requireExists(chatId);
+        long count = store.memberCount(chatId);
+        if (count + users.size() > maxMembers) {
+            // Only then count precisely: re-adding present members is allowed.
+            long newcomers = users.stream().filter(u -> !store.isMember(chatId, u)).count();
+            if (count + newcomers > maxMembers) {
+                throw ServiceException.invalidArgument("a chat has at most " + maxMembers + " members");
+            }
+        }
+        if (!users.isEmpty()) {
+            store.addMembers(chatId, users);
+        }
+        return get(chatId);
+    }
+
+    /**
+     * Removes members; absent ones are ignored.
+     *
+     * @throws ServiceException NOT_FOUND for an unknown chat; INVALID_ARGUMENT for a malformed user id
+     */
+    public Chat removeMembers(String chatId, List<String> userIds) {
+        Set<String> users = wellFormedUsers(userIds);
+        requireExists(chatId);
+        if (!users.isEmpty()) {
+            store.removeMembers(chatId, users);
+        }
+        return get(chatId);
+    }
+
+    /**
+     * The chat with its members (admin view).
+     *
+     * @throws ServiceException NOT_FOUND for an unknown chat
+     */
+    public Chat get(String chatId) {
+        requireWellFormedChatId(chatId);
+        return store.find(chatId).orElseThrow(() -> ServiceException.notFound("chat " + chatId + " not found"));
+    }
+
+    /**
+     * The ids of the chats {@code userId} belongs to, sorted.
+     *
+     * @throws ServiceException INVALID_ARGUMENT for a malformed user id
+     */
+    public List<String> chatsOf(String userId) {
+        requireWellFormedUser(userId);
+        return store.chatsOf(userId);
+    }
+
+    /**
+     * Passes when {@code userId} is a member of {@code chatId}.
+     *
+     * @throws ServiceException INVALID_ARGUMENT for a malformed chat id; PERMISSION_DENIED
+     *     when not a member, including when the chat does not exist
+     */
+    public void requireMember(String chatId, String userId) {
+        requireWellFormedChatId(chatId);
+        if (!store.isMember(chatId, userId)) {
+            throw notAMember(chatId);
+        }
+    }
+
+    /** The error a non-member gets for any operation on {@code chatId}. */
+    public static ServiceException notAMember(String chatId) {
+        return ServiceException.permissionDenied("not a member of chat " + chatId);
+    }
+
+    /**
+     * Checks the shape of a chat id.
+     *
+     * @throws ServiceException INVALID_ARGUMENT when malformed
+     */
+    public static void requireWellFormedChatId(String chatId) {
+        if (chatId == null || !CHAT_ID.matcher(chatId).matches()) {
+            throw ServiceException.invalidArgument("chatId must be 1-64 characters of A-Z a-z 0-9 _ . : -");
+        }
+    }
+
+    private void requireExists(String chatId) {
+        requireWellFormedChatId(chatId);
+        if (!store.exists(chatId)) {
+            throw ServiceException.notFound("chat " + chatId + " not found");
+        }
+    }
+
+    private static Set<String> wellFormedUsers(List<String> userIds) {
+        Set<String> users = new LinkedHashSet<>();
+        for (String userId : userIds) {
+            requireWellFormedUser(userId);
+            users.add(userId);
+        }
+        return users;
+    }
+
+    private static void requireWellFormedUser(String userId) {
+        if (!Ids.isValid(userId)) {
+            throw ServiceException.invalidArgument("user ids must be 1-" + Ids.MAX_LENGTH
+                    + " characters of A-Z a-z 0-9 _ . : @ -");
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.sup.realtime.messaging.chats;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import io.sup.realtime.platform.redis.LuaScript;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * Chats and membership in Redis (keyspace {@code msg:}).
+ *
+ * <ul>
+ *   <li>{@code msg:{<chat>}:meta} hash {@code title}, {@code createdAt} (ms). One per chat.</li>
+ *   <li>{@code msg:{<chat>}:members} set of user ids. Bounded by the service's member limit.</li>
+ *   <li>{@code msg:user:{<user>}:chats} set of chat ids, the reverse index. Bounded by the
+ *       number of chats the user belongs to; it lives on the user's slot, so it is written
+ *       after the chat's own keys (a failure between the two leaves the chat correct and the
+ *       index short, which the next add repairs).</li>
+ * </ul>
+ */
+public final class ChatStore {
+    private static final LuaScript CREATE = LuaScript.fromResource(ChatStore.class, "/lua/create_chat.lua");
+
+    private final UnifiedJedis redis;
+
+    /** @param redis the messaging service's Redis */
+    public ChatStore(UnifiedJedis redis) {
+        this.redis = redis;
+    }
+
+    static String meta(String chatId) {
+        return "msg:{" + chatId + "}:meta";
+    }
+
+    /** The members key; message appends check membership against it in the same script. */
+    public static String members(String chatId) {
+        return "msg:{" + chatId + "}:members";
+    }
+
+    static String userChats(String userId) {
+        return "msg:user:{" + userId + "}:chats";
+    }
+
+    /** Creates the chat; false when the id is taken. */
+    boolean create(String chatId, String title, Collection<String> memberIds, Instant now) {
+        List<String> args = new java.util.ArrayList<>(2 + memberIds.size());
+        args.add(title);
+        args.add(Long.toString(now.toEpochMilli()));
+        args.addAll(memberIds);
+        Object created = CREATE.run(redis, List.of(meta(chatId), members(chatId)), args);
+        if (!Long.valueOf(1).equals(created)) {
+            return false;
+        }
+        indexMembers(chatId, memberIds, true);
+        return true;
+    }
+
+    /** Whether the chat exists. */
+    boolean exists(String chatId) {
+        return redis.exists(meta(chatId));
+    }
+
+    /** Adds members (no-op for present ones). */
+    void addMembers(String chatId, Collection<String> userIds) {
+        redis.sadd(members(chatId), userIds.toArray(String[]::new));
+        indexMembers(chatId, userIds, true);
+    }
+
+    /** Removes members (no-op for absent ones). */
+    void removeMembers(String chatId, Collection<String> userIds) {
+        redis.srem(members(chatId), userIds.toArray(String[]::new));
+        indexMembers(chatId, userIds, false);
+    }
+
+    /** Whether {@code userId} is a member; false for an unknown chat. */
+    boolean isMember(String chatId, String userId) {
+        return redis.sismember(members(chatId), userId);
+    }
+
+    /** The members, possibly empty. */
+    public Set<String> memberIds(String chatId) {
+        return redis.smembers(members(chatId));
+    }
+
+    /** Number of members. */
+    long memberCount(String chatId) {
+        return redis.scard(members(chatId));
+    }
+
+    /** The chat, if it exists. */
+    Optional<Chat> find(String chatId) {
+        Map<String, String> meta = redis.hgetAll(meta(chatId));
+        if (meta.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Chat(chatId, meta.getOrDefault("title", ""),
+                new TreeSet<>(memberIds(chatId)),
+                Instant.ofEpochMilli(Long.parseLong(meta.getOrDefault("createdAt", "0")))));
+    }
+
+    /** The chats {@code userId} belongs to, sorted. */
+    List<String> chatsOf(String userId) {
+        return new TreeSet<>(redis.smembers(userChats(userId))).stream().toList();
+    }
+
+    private void indexMembers(String chatId, Collection<String> userIds, boolean add) {
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (String userId : userIds) {
+                if (add) {
+                    pipeline.sadd(userChats(userId), chatId);
+                } else {
+                    pipeline.srem(userChats(userId), chatId);
+                }
+            }
+            pipeline.sync();
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.sup.realtime.messaging.delivery;
+
+import java.util.Collection;
+import java.util.List;
+
+import io.sup.realtime.messaging.grpc.ProtoMapping;
+import io.sup.realtime.messaging.messages.MessageEvents;
+import io.sup.realtime.messaging.messages.StoredMessage;
+import io.sup.realtime.platform.bus.DeliveryBus;
+
+/** {@link MessageEvents} over the delivery bus: server -> client events of the messaging domain. */
+public final class BusMessageEvents implements MessageEvents {
+    /** Server -> client event carrying a {@code sup.messaging.v1.Message}. */
+    public static final String MESSAGE_NEW = "message:new";
+
+    private final DeliveryBus bus;
+
+    /** @param bus the delivery bus */
+    public BusMessageEvents(DeliveryBus bus) {
+        this.bus = bus;
+    }
+
+    @Override
+    public void messageStored(StoredMessage message, Collection<String> recipientIds, String senderConnectionId) {
+        bus.toUsers(recipientIds, MESSAGE_NEW, ProtoMapping.message(message), List.of(senderConnectionId));
+    }
+}

@@ -1,0 +1,51 @@
+package io.sup.realtime.messaging.grpc;
+
+import io.grpc.stub.StreamObserver;
+import io.sup.realtime.messaging.chats.ChatService;
+import io.sup.realtime.proto.messaging.v1.ChangeMembersRequest;
+import io.sup.realtime.proto.messaging.v1.Chat;
+import io.sup.realtime.proto.messaging.v1.ChatAdminServiceGrpc;
+import io.sup.realtime.proto.messaging.v1.CreateChatRequest;
+import io.sup.realtime.proto.messaging.v1.GetChatRequest;
+import io.sup.realtime.proto.messaging.v1.ListUserChatsRequest;
+import io.sup.realtime.proto.messaging.v1.ListUserChatsResponse;
+
+/** {@code sup.messaging.v1.ChatAdminService}: chat administration for internal callers, proto <-> domain. */
+public final class ChatAdminGrpcEndpoint extends ChatAdminServiceGrpc.ChatAdminServiceImplBase {
+    private final ChatService chats;
+
+    /** @param chats chat administration */
+    public ChatAdminGrpcEndpoint(ChatService chats) {
+        this.chats = chats;
+    }
+
+    @Override
+    public void createChat(CreateChatRequest request, StreamObserver<Chat> response) {
+        reply(response, ProtoMapping.chat(chats.create(request.getId(), request.getTitle(), request.getMemberIdsList())));
+    }
+
+    @Override
+    public void addMembers(ChangeMembersRequest request, StreamObserver<Chat> response) {
+        reply(response, ProtoMapping.chat(chats.addMembers(request.getChatId(), request.getUserIdsList())));
+    }
+
+    @Override
+    public void removeMembers(ChangeMembersRequest request, StreamObserver<Chat> response) {
+        reply(response, ProtoMapping.chat(chats.removeMembers(request.getChatId(), request.getUserIdsList())));
+    }
+
+    @Override
+    public void getChat(GetChatRequest request, StreamObserver<Chat> response) {
+        reply(response, ProtoMapping.chat(chats.get(request.getChatId())));
+    }
+
+    @Override
+    public void listUserChats(ListUserChatsRequest request, StreamObserver<ListUserChatsResponse> response) {
+        reply(response, ListUserChatsResponse.newBuilder().addAllChatIds(chats.chatsOf(request.getUserId())).build());
+    }
+
+    private static <T> void reply(StreamObserver<T> response, T value) {
+        response.onNext(value);
+        response.onCompleted();
+    }
+}

@@ -1,0 +1,60 @@
+package io.sup.realtime.messaging.grpc;
+
+import java.time.Instant;
+
+import com.google.protobuf.Timestamp;
+import io.sup.realtime.messaging.Actor;
+import io.sup.realtime.messaging.chats.Chat;
+import io.sup.realtime.messaging.messages.StoredMessage;
+import io.sup.realtime.platform.grpc.ServiceException;
+import io.sup.realtime.platform.ids.Ids;
+import io.sup.realtime.proto.gateway.v1.Caller;
+import io.sup.realtime.proto.messaging.v1.Message;
+
+/** Domain <-> proto for the messaging APIs. No rules here beyond the shape of a caller. */
+public final class ProtoMapping {
+    private ProtoMapping() {
+    }
+
+    /** The proto form of a stored message, as acked and as delivered in {@code message:new}. */
+    public static Message message(StoredMessage m) {
+        return Message.newBuilder()
+                .setId(m.id())
+                .setChatId(m.chatId())
+                .setSeq(m.seq())
+                .setSenderId(m.senderId())
+                .setSenderDeviceId(m.senderDeviceId())
+                .setType(m.type())
+                .setContent(m.content())
+                .setTempId(m.tempId())
+                .setCreatedAt(timestamp(m.createdAt()))
+                .build();
+    }
+
+    static io.sup.realtime.proto.messaging.v1.Chat chat(Chat c) {
+        return io.sup.realtime.proto.messaging.v1.Chat.newBuilder()
+                .setId(c.id())
+                .setTitle(c.title())
+                .addAllMemberIds(c.memberIds())
+                .setCreatedAt(timestamp(c.createdAt()))
+                .build();
+    }
+
+    /**
+     * The actor a gateway-set caller names.
+     *
+     * @throws ServiceException INVALID_ARGUMENT when the caller is missing or malformed (a
+     *     gateway bug, or a caller that is not the gateway)
+     */
+    static Actor actor(Caller caller) {
+        if (!Ids.isValid(caller.getUserId()) || !Ids.isValid(caller.getDeviceId())
+                || caller.getConnectionId().isEmpty()) {
+            throw ServiceException.invalidArgument("caller must carry user, device and connection ids");
+        }
+        return new Actor(caller.getUserId(), caller.getDeviceId(), caller.getConnectionId());
+    }
+
+    private static Timestamp timestamp(Instant t) {
+        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+    }
+}

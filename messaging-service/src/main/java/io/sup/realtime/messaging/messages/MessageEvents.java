@@ -1,0 +1,15 @@
+package io.sup.realtime.messaging.messages;
+
+import java.util.Collection;
+
+/**
+ * Where the messaging domain announces what happened, for delivery to users' connections.
+ * Implemented over the delivery bus; the domain never sees the transport.
+ */
+public interface MessageEvents {
+    /**
+     * A new message was stored: deliver it to {@code recipientIds}' connections, except the
+     * connection that sent it (which gets the ack).
+     */
+    void messageStored(StoredMessage message, Collection<String> recipientIds, String senderConnectionId);
+}

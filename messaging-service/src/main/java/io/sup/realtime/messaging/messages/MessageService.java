@@ -1,0 +1,101 @@
+package io.sup.realtime.messaging.messages;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import io.sup.realtime.messaging.Actor;
+import io.sup.realtime.messaging.chats.ChatService;
+import io.sup.realtime.messaging.chats.ChatStore;
+import io.sup.realtime.platform.grpc.ServiceException;
+
+/**
+ * Sending messages: validate, store durably in the chat's log (membership checked in the
+ * same atomic step), then announce for delivery to every member's connections. Storing comes
+ * first: a message that was acked is never lost, even when its delivery is.
+ */
+public final class MessageService {
+    private static final Logger LOG = System.getLogger(MessageService.class.getName());
+
+    /** Message types of the original's catalogue. */
+    public static final Set<String> TYPES = Set.of("text", "image", "video", "audio", "file", "system");
+    private static final Pattern TEMP_ID = Pattern.compile("[A-Za-z0-9_.:@-]{1,64}");
+
+    private final ChatStore chats;
+    private final MessageStore messages;
+    private final MessageEvents events;
+    private final int maxContentBytes;
+    private final Clock clock;
+
+    /**
+     * @param chats           membership (for recipients)
+     * @param messages        the chats' logs
+     * @param events          where stored messages are announced for delivery
+     * @param maxContentBytes largest content accepted, in UTF-8 bytes
+     * @param clock           time source for creation times
+     */
+    public MessageService(ChatStore chats, MessageStore messages, MessageEvents events, int maxContentBytes,
+                          Clock clock) {
+        this.chats = chats;
+        this.messages = messages;
+        this.events = events;
+        this.maxContentBytes = maxContentBytes;
+        this.clock = clock;
+    }
+
+    /**
+     * Stores and delivers a message ({@code message:new}).
+     *
+     * @param type    one of {@link #TYPES}; empty means text
+     * @param tempId  the sender's optimistic id, or empty; a repeat from the same sender
+     *                returns the stored message and stores and delivers nothing
+     * @return the stored message
+     * @throws ServiceException INVALID_ARGUMENT for a bad chat id, type, tempId, or empty or
+     *     oversized content; PERMISSION_DENIED when the sender is not a member
+     */
+    public StoredMessage send(Actor sender, String chatId, String type, String content, String tempId) {
+        ChatService.requireWellFormedChatId(chatId);
+        String messageType = type.isEmpty() ? "text" : type;
+        if (!TYPES.contains(messageType)) {
+            throw ServiceException.invalidArgument("type must be one of text, image, video, audio, file, system");
+        }
+        if (content.isEmpty()) {
+            throw ServiceException.invalidArgument("content must not be empty");
+        }
+        if (content.length() > maxContentBytes || content.getBytes(StandardCharsets.UTF_8).length > maxContentBytes) {
+            throw ServiceException.invalidArgument("content is larger than " + maxContentBytes + " bytes");
+        }
+        if (!tempId.isEmpty() && !TEMP_ID.matcher(tempId).matches()) {
+            throw ServiceException.invalidArgument("tempId must be 1-64 characters of A-Z a-z 0-9 _ . : @ -");
+        }
+        Instant now = clock.instant();
+        return switch (messages.append(chatId, sender.userId(), sender.deviceId(), messageType, content, tempId, now)) {
+            case MessageStore.Appended.NotMember n -> throw ChatService.notAMember(chatId);
+            case MessageStore.Appended.Duplicate d -> {
+                StoredMessage prior = messages.read(chatId, d.seq());
+                yield prior != null ? prior : new StoredMessage(chatId, d.seq(), sender.userId(), sender.deviceId(),
+                        messageType, content, tempId, now);
+            }
+            case MessageStore.Appended.Stored s -> {
+                StoredMessage stored = new StoredMessage(chatId, s.seq(), sender.userId(), sender.deviceId(),
+                        messageType, content, tempId, Instant.ofEpochMilli(now.toEpochMilli()));
+                announce(stored, sender.connectionId());
+                yield stored;
+            }
+        };
+    }
+
+    private void announce(StoredMessage stored, String senderConnectionId) {
+        try {
+            events.messageStored(stored, chats.memberIds(stored.chatId()), senderConnectionId);
+        } catch (RuntimeException e) {
+            // Stored and acked: members catch up from the log on reconnect.
+            LOG.log(Level.WARNING, "message " + stored.chatId() + "/" + stored.id() + " stored but not delivered: "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+}

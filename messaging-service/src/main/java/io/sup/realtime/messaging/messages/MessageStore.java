@@ -1,0 +1,100 @@
+package io.sup.realtime.messaging.messages;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.sup.realtime.messaging.chats.ChatStore;
+import io.sup.realtime.platform.redis.LuaScript;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * Each chat's message log in Redis (keyspace {@code msg:}).
+ *
+ * <ul>
+ *   <li>{@code msg:{<chat>}:seq}: the last sequence number given out.</li>
+ *   <li>{@code msg:{<chat>}:log}: Redis stream, entry id {@code <seq>-0}, fields
+ *       {@code sender device type content tempId ts}. Bounded: trimmed to about the
+ *       configured history length (MAXLEN ~).</li>
+ *   <li>{@code msg:{<chat>}:temp:<sender>:<tempId>}: the seq a (sender, tempId) pair got, so
+ *       a retry stores nothing new. Bounded: expires after the configured TTL.</li>
+ * </ul>
+ */
+public final class MessageStore {
+    private static final LuaScript APPEND = LuaScript.fromResource(MessageStore.class, "/lua/append_message.lua");
+
+    private final UnifiedJedis redis;
+    private final int historyLength;
+    private final Duration tempIdTtl;
+
+    /**
+     * @param redis         the messaging service's Redis
+     * @param historyLength messages kept per chat (approximately; Redis trims whole nodes)
+     * @param tempIdTtl     how long a tempId is remembered for de-duplication
+     */
+    public MessageStore(UnifiedJedis redis, int historyLength, Duration tempIdTtl) {
+        this.redis = redis;
+        this.historyLength = historyLength;
+        this.tempIdTtl = tempIdTtl;
+    }
+
+    /** What an append did. */
+    sealed interface Appended {
+        /** Stored now under this sequence number. */
+        record Stored(long seq) implements Appended {
+        }
+
+        /** The (sender, tempId) pair was stored before, under this sequence number. */
+        record Duplicate(long seq) implements Appended {
+        }
+
+        /** The sender is not a member of the chat (or the chat does not exist). */
+        record NotMember() implements Appended {
+        }
+    }
+
+    /** Appends a message if its sender is a member, at most once per (sender, tempId). */
+    Appended append(String chatId, String senderId, String deviceId, String type, String content,
+                    String tempId, Instant now) {
+        List<String> keys = List.of(ChatStore.members(chatId), seq(chatId), log(chatId),
+                temp(chatId, senderId, tempId));
+        List<String> args = new ArrayList<>(List.of(senderId, Integer.toString(historyLength),
+                Long.toString(tempIdTtl.toSeconds()), tempId,
+                "sender", senderId, "device", deviceId, "type", type, "content", content,
+                "tempId", tempId, "ts", Long.toString(now.toEpochMilli())));
+        List<?> reply = (List<?>) APPEND.run(redis, keys, args);
+        long seq = (Long) reply.get(0);
+        if (seq < 0) {
+            return new Appended.NotMember();
+        }
+        return (Long) reply.get(1) == 1L ? new Appended.Duplicate(seq) : new Appended.Stored(seq);
+    }
+
+    /** The message stored under {@code seq}, or null when it was trimmed away. */
+    StoredMessage read(String chatId, long seq) {
+        StreamEntryID id = new StreamEntryID(seq, 0);
+        List<StreamEntry> entries = redis.xrange(log(chatId), id, id, 1);
+        if (entries.isEmpty()) {
+            return null;
+        }
+        Map<String, String> f = entries.getFirst().getFields();
+        return new StoredMessage(chatId, seq, f.get("sender"), f.get("device"), f.get("type"), f.get("content"),
+                f.getOrDefault("tempId", ""), Instant.ofEpochMilli(Long.parseLong(f.get("ts"))));
+    }
+
+    private static String seq(String chatId) {
+        return "msg:{" + chatId + "}:seq";
+    }
+
+    private static String log(String chatId) {
+        return "msg:{" + chatId + "}:log";
+    }
+
+    private static String temp(String chatId, String senderId, String tempId) {
+        return "msg:{" + chatId + "}:temp:" + senderId + ":" + tempId;
+    }
+}

@@ -1,0 +1,35 @@
+package io.sup.realtime.platform.bus;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The delivery bus's keyspace, {@code gw:}. Nothing outside this package names these keys.
+ *
+ * <ul>
+ *   <li>{@code gw:user:{<userId>}}: sorted set, member = gateway instance holding a connection
+ *       of the user, score = last refresh (ms since epoch). Bounded: one member per live
+ *       instance; stale members are dropped on refresh, the key expires with its TTL.</li>
+ *   <li>{@code gw:room:{<room>}}: the same, for instances with a connection in the room.</li>
+ *   <li>{@code gw:{<instance>}:inbox}: the instance's sharded pub/sub channel
+ *       (SPUBLISH/SSUBSCRIBE), carrying {@code DeliveryFrame}s. Nothing is stored.</li>
+ * </ul>
+ *
+ * <p>Ids inside braces are hash tags, so on Redis Cluster each key lives on one slot; ids are
+ * checked by {@code Ids} and contain no braces.
+ */
+final class BusKeys {
+    private BusKeys() {
+    }
+
+    static String userRoutes(String userId) {
+        return "gw:user:{" + userId + "}";
+    }
+
+    static String roomRoutes(String room) {
+        return "gw:room:{" + room + "}";
+    }
+
+    static byte[] inbox(String instance) {
+        return ("gw:{" + instance + "}:inbox").getBytes(StandardCharsets.UTF_8);
+    }
+}

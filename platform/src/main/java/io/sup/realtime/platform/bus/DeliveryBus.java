@@ -1,0 +1,130 @@
+package io.sup.realtime.platform.bus;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
+import io.sup.realtime.platform.json.ProtoJson;
+import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
+import io.sup.realtime.proto.gateway.v1.UserList;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The publishing side of the delivery bus: services hand it a server -> client event and
+ * its recipients (users, a room, or one connection); it resolves the recipients to gateway
+ * instances through the {@link RoutingRegistry}, encodes the event's JSON once, and
+ * publishes one {@link DeliveryFrame} per instance that has recipients, on that instance's
+ * sharded channel. Cost is O(instances with recipients), never O(all instances).
+ *
+ * <p>Pub/sub is at-most-once: a frame published while an instance is disconnected from
+ * Redis is lost for it. Callers that must not lose an event store it durably first, so a
+ * client can catch up on reconnect.
+ */
+public final class DeliveryBus {
+    private static final Logger LOG = System.getLogger(DeliveryBus.class.getName());
+
+    private final RedisClient redis;
+    private final RoutingRegistry registry;
+    private final Clock clock;
+
+    /**
+     * @param redis    the client for the {@code gw:} keyspace
+     * @param registry the routing registry the gateways maintain
+     * @param clock    time source for {@code published_at_ms}
+     */
+    public DeliveryBus(RedisClient redis, RoutingRegistry registry, Clock clock) {
+        this.redis = redis;
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    /**
+     * Delivers {@code event} to every connection of {@code userIds}, except
+     * {@code excludeConnectionIds}.
+     *
+     * @return the number of gateway instances published to
+     */
+    public int toUsers(Collection<String> userIds, String event, Message data,
+                       Collection<String> excludeConnectionIds) {
+        List<String> users = List.copyOf(userIds);
+        if (users.isEmpty()) {
+            return 0;
+        }
+        List<List<String>> instancesPerUser = registry.liveInstances(users.stream().map(BusKeys::userRoutes).toList());
+        Map<String, UserList.Builder> recipientsByInstance = new LinkedHashMap<>();
+        for (int i = 0; i < users.size(); i++) {
+            for (String instance : instancesPerUser.get(i)) {
+                recipientsByInstance.computeIfAbsent(instance, k -> UserList.newBuilder()).addUserIds(users.get(i));
+            }
+        }
+        DeliveryFrame.Builder common = frame(event, data, excludeConnectionIds);
+        List<Publication> publications = new ArrayList<>(recipientsByInstance.size());
+        recipientsByInstance.forEach((instance, recipients) ->
+                publications.add(new Publication(instance, common.setUsers(recipients).build())));
+        return publish(publications);
+    }
+
+    /**
+     * Delivers {@code event} to every connection that joined {@code room}, except
+     * {@code excludeConnectionIds}.
+     *
+     * @return the number of gateway instances published to
+     */
+    public int toRoom(String room, String event, Message data, Collection<String> excludeConnectionIds) {
+        List<String> instances = registry.liveInstances(List.of(BusKeys.roomRoutes(room))).getFirst();
+        DeliveryFrame frame = frame(event, data, excludeConnectionIds).setRoom(room).build();
+        return publish(instances.stream().map(instance -> new Publication(instance, frame)).toList());
+    }
+
+    /**
+     * Delivers {@code event} to one connection, by its id ({@code <instance>.<n>}).
+     *
+     * @return 1 when published, 0 when the id names no instance
+     */
+    public int toConnection(String connectionId, String event, Message data) {
+        int dot = connectionId.lastIndexOf('.');
+        if (dot <= 0) {
+            return 0;
+        }
+        DeliveryFrame frame = frame(event, data, List.of()).setConnectionId(connectionId).build();
+        return publish(List.of(new Publication(connectionId.substring(0, dot), frame)));
+    }
+
+    private DeliveryFrame.Builder frame(String event, Message data, Collection<String> excludeConnectionIds) {
+        return DeliveryFrame.newBuilder()
+                .setEvent(event)
+                .setDataJson(ByteString.copyFrom(ProtoJson.print(data), StandardCharsets.UTF_8))
+                .addAllExcludeConnectionIds(excludeConnectionIds)
+                .setPublishedAtMs(clock.millis());
+    }
+
+    private int publish(List<Publication> publications) {
+        if (publications.isEmpty()) {
+            return 0;
+        }
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (Publication p : publications) {
+                // SPUBLISH: on Redis Cluster the inbox lives on one shard; standalone Redis
+                // (7.0+) serves sharded channels too, so one code path serves both.
+                pipeline.sendCommand(Protocol.Command.SPUBLISH, BusKeys.inbox(p.instance()), p.frame().toByteArray());
+            }
+            pipeline.sync();
+        }
+        LOG.log(Level.TRACE, () -> "published " + publications.getFirst().frame().getEvent()
+                + " to " + publications.size() + " instance(s)");
+        return publications.size();
+    }
+
+    private record Publication(String instance, DeliveryFrame frame) {
+    }
+}

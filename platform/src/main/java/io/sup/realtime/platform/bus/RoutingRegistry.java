@@ -1,0 +1,107 @@
+package io.sup.realtime.platform.bus;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Stream;
+
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.params.ZRangeParams;
+
+/**
+ * The routing registry: which gateway instances hold connections of a user, or connections
+ * in a room. A gateway instance writes its own entries (on the first local connection of a
+ * user or room, then on every {@link #refresh} heartbeat) and removes them when the last
+ * local connection goes. Entries of an instance that dies stop being refreshed and drop out
+ * after {@code ttl}: publishers then skip it, and the key itself expires.
+ */
+public final class RoutingRegistry {
+    /** Entries refreshed per pipeline round trip. */
+    private static final int BATCH = 1_000;
+
+    private final RedisClient redis;
+    private final Duration ttl;
+    private final Clock clock;
+
+    /**
+     * @param redis the client for the {@code gw:} keyspace
+     * @param ttl   how long an entry lives without a refresh; refresh at least every ttl/3
+     * @param clock time source (entries are scored in milliseconds since the epoch)
+     */
+    public RoutingRegistry(RedisClient redis, Duration ttl, Clock clock) {
+        this.redis = redis;
+        this.ttl = ttl;
+        this.clock = clock;
+    }
+
+    /** How long an entry lives without a refresh. */
+    public Duration ttl() {
+        return ttl;
+    }
+
+    /** Records that {@code instance} now holds a connection of {@code userId}. */
+    public void addUser(String instance, String userId) {
+        refresh(instance, List.of(userId), List.of());
+    }
+
+    /** Records that {@code instance} no longer holds any connection of {@code userId}. */
+    public void removeUser(String instance, String userId) {
+        redis.zrem(BusKeys.userRoutes(userId), instance);
+    }
+
+    /** Records that {@code instance} now has a connection in {@code room}. */
+    public void addRoom(String instance, String room) {
+        refresh(instance, List.of(), List.of(room));
+    }
+
+    /** Records that {@code instance} no longer has any connection in {@code room}. */
+    public void removeRoom(String instance, String room) {
+        redis.zrem(BusKeys.roomRoutes(room), instance);
+    }
+
+    /**
+     * Heartbeat: re-stamps every entry of {@code instance}, drops entries of instances that
+     * stopped refreshing and extends the keys' TTL, pipelined in batches.
+     */
+    public void refresh(String instance, Collection<String> userIds, Collection<String> rooms) {
+        long now = clock.millis();
+        long staleBefore = now - ttl.toMillis();
+        int inBatch = 0;
+        AbstractPipeline pipeline = redis.pipelined();
+        try {
+            for (String key : keys(userIds, rooms)) {
+                pipeline.zadd(key, now, instance);
+                pipeline.zremrangeByScore(key, Double.NEGATIVE_INFINITY, staleBefore);
+                pipeline.pexpire(key, ttl.toMillis());
+                if (++inBatch == BATCH) {
+                    pipeline.sync();
+                    inBatch = 0;
+                }
+            }
+            pipeline.sync();
+        } finally {
+            pipeline.close();
+        }
+    }
+
+    /** The live instances for each key, in key order (one pipelined round trip). */
+    List<List<String>> liveInstances(List<String> keys) {
+        long staleBefore = clock.millis() - ttl.toMillis();
+        ZRangeParams live = ZRangeParams.zrangeByScoreParams(staleBefore, Double.POSITIVE_INFINITY);
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            List<Response<List<String>>> replies =
+                    keys.stream().map(key -> pipeline.zrange(key, live)).toList();
+            pipeline.sync();
+            return replies.stream().map(Response::get).toList();
+        }
+    }
+
+    private static List<String> keys(Collection<String> userIds, Collection<String> rooms) {
+        return Stream.concat(
+                userIds.stream().map(BusKeys::userRoutes),
+                rooms.stream().map(BusKeys::roomRoutes)).toList();
+    }
+}

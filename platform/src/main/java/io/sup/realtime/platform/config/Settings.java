@@ -1,0 +1,138 @@
+package io.sup.realtime.platform.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+
+/**
+ * Typed, validated reads of a service's configuration.
+ *
+ * <p>Sources, highest priority first: environment variables, Java system properties, then
+ * {@code application.yaml} on the class path. Helidon maps an environment variable such as
+ * {@code REDIS_URL} to the key {@code redis.url}, so the original service's variables
+ * ({@code PORT}, {@code REDIS_URL}, {@code JWT_SECRET}, ...) keep working unchanged.
+ *
+ * <p>Every getter fails with {@link IllegalArgumentException} naming the key and the bad
+ * value, so a misconfigured service refuses to start with a message that says what to fix.
+ */
+public final class Settings {
+    private final Config config;
+
+    private Settings(Config config) {
+        this.config = config;
+    }
+
+    /** The process's settings: environment, system properties, then {@code application.yaml}. */
+    public static Settings load() {
+        return new Settings(Config.create());
+    }
+
+    /** Settings from an explicit Helidon config (tests, embedded use). */
+    public static Settings of(Config config) {
+        return new Settings(config);
+    }
+
+    /**
+     * Settings from key/value pairs over the class path's {@code application.yaml}, with no
+     * environment: tests use it to start several services in one JVM on their own ports.
+     */
+    public static Settings of(java.util.Map<String, String> values) {
+        return new Settings(Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .addSource(ConfigSources.create(values))
+                .addSource(ConfigSources.classpath("application.yaml").optional())
+                .build());
+    }
+
+    /** The underlying Helidon config, for Helidon components that read their own keys. */
+    public Config config() {
+        return config;
+    }
+
+    /** A required string. */
+    public String string(String key) {
+        return config.get(key).asString().orElseThrow(() -> missing(key));
+    }
+
+    /** An optional string; blank counts as absent. */
+    public String string(String key, String fallback) {
+        return config.get(key).asString().filter(s -> !s.isBlank()).orElse(fallback);
+    }
+
+    /** A TCP port, 0 (pick a free one) to 65535. */
+    public int port(String key) {
+        return intInRange(key, 0, 65_535);
+    }
+
+    /** A whole number within [min, max]. */
+    public int intInRange(String key, int min, int max) {
+        int value = parse(key, Integer::parseInt);
+        if (value < min || value > max) {
+            throw bad(key, String.valueOf(value), "must be between " + min + " and " + max);
+        }
+        return value;
+    }
+
+    /** A boolean: true or false. */
+    public boolean bool(String key) {
+        return parse(key, s -> switch (s.trim().toLowerCase()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("expected true or false");
+        });
+    }
+
+    /**
+     * A positive duration given in milliseconds (the original's convention, e.g.
+     * {@code SOCKETIO_PING_INTERVAL=25000}).
+     */
+    public Duration millis(String key) {
+        long ms = parse(key, Long::parseLong);
+        if (ms <= 0) {
+            throw bad(key, String.valueOf(ms), "must be a positive number of milliseconds");
+        }
+        return Duration.ofMillis(ms);
+    }
+
+    /** An absolute URI such as {@code redis://host:6379}. */
+    public URI uri(String key) {
+        URI uri = parse(key, URI::create);
+        if (uri.getScheme() == null || uri.getHost() == null) {
+            throw bad(key, uri.toString(), "must be an absolute URI with a host");
+        }
+        return uri;
+    }
+
+    /** A comma-separated list of non-blank items. */
+    public List<String> list(String key) {
+        return List.of(string(key).split(",")).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private <T> T parse(String key, Function<String, T> parser) {
+        String raw = string(key);
+        try {
+            return parser.apply(raw.trim());
+        } catch (RuntimeException e) {
+            throw bad(key, raw, e.getMessage());
+        }
+    }
+
+    private static IllegalArgumentException missing(String key) {
+        return new IllegalArgumentException("configuration '" + key + "' is missing (env "
+                + envName(key) + ")");
+    }
+
+    private static IllegalArgumentException bad(String key, String value, String why) {
+        return new IllegalArgumentException("configuration '" + key + "' (env " + envName(key)
+                + ") has a bad value '" + value + "': " + why);
+    }
+
+    private static String envName(String key) {
+        return key.toUpperCase().replace('.', '_').replace('-', '_');
+    }
+}

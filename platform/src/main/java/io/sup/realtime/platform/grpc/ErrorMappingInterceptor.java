@@ -1,0 +1,61 @@
+package io.sup.realtime.platform.grpc;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+
+import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+
+/**
+ * The one place where a service's exceptions become gRPC statuses: {@link ServiceException}
+ * to the status of its kind with its message; a lost Redis connection to {@code UNAVAILABLE};
+ * anything else to {@code INTERNAL} with a generic message (the stack trace goes to the log,
+ * never to the caller).
+ */
+public final class ErrorMappingInterceptor implements ServerInterceptor {
+    private static final Logger LOG = System.getLogger(ErrorMappingInterceptor.class.getName());
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                                                       ServerCallHandler<Q, R> next) {
+        ServerCall.Listener<Q> delegate = next.startCall(call, headers);
+        return new SimpleForwardingServerCallListener<>(delegate) {
+            @Override
+            public void onMessage(Q message) {
+                guard(call, () -> super.onMessage(message));
+            }
+
+            @Override
+            public void onHalfClose() {
+                // Unary handlers run here.
+                guard(call, super::onHalfClose);
+            }
+        };
+    }
+
+    private static void guard(ServerCall<?, ?> call, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            call.close(toStatus(call.getMethodDescriptor().getFullMethodName(), e), new Metadata());
+        }
+    }
+
+    /** The status a caller sees for {@code failure}. */
+    static Status toStatus(String method, Throwable failure) {
+        if (failure instanceof ServiceException se) {
+            return Status.fromCode(Status.Code.valueOf(se.kind().name())).withDescription(se.getMessage());
+        }
+        if (failure instanceof JedisConnectionException) {
+            LOG.log(Level.WARNING, method + ": Redis unavailable: " + failure.getMessage());
+            return Status.UNAVAILABLE.withDescription("storage unavailable, retry later");
+        }
+        LOG.log(Level.ERROR, method + " failed", failure);
+        return Status.INTERNAL.withDescription("internal error");
+    }
+}

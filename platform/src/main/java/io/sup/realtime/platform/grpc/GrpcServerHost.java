@@ -1,0 +1,76 @@
+package io.sup.realtime.platform.grpc;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+
+/**
+ * A domain service's gRPC server: grpc-java's own Netty server (it honours client deadlines
+ * and cancellation, which Helidon 4.2's gRPC routing does not), every service behind
+ * {@link ErrorMappingInterceptor}, the standard {@code grpc.health.v1.Health} service, and
+ * handlers on virtual threads so a blocking Redis call never starves the event loop.
+ */
+public final class GrpcServerHost implements AutoCloseable {
+    private final Server server;
+    private final HealthStatusManager health;
+
+    private GrpcServerHost(Server server, HealthStatusManager health) {
+        this.server = server;
+        this.health = health;
+    }
+
+    /**
+     * Starts a server on {@code port} (0 picks a free one) serving {@code services}.
+     *
+     * @throws UncheckedIOException when the port cannot be bound
+     */
+    public static GrpcServerHost start(int port, List<BindableService> services) {
+        HealthStatusManager health = new HealthStatusManager();
+        NettyServerBuilder builder = NettyServerBuilder.forPort(port)
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .addService(health.getHealthService());
+        ErrorMappingInterceptor errors = new ErrorMappingInterceptor();
+        for (BindableService service : services) {
+            builder.addService(ServerInterceptors.intercept(service, errors));
+        }
+        try {
+            Server server = builder.build().start();
+            for (BindableService service : services) {
+                health.setStatus(service.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
+            }
+            health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+            return new GrpcServerHost(server, health);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start gRPC server on port " + port, e);
+        }
+    }
+
+    /** The bound port. */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** Reports NOT_SERVING, stops taking calls, and waits up to 5 s for calls in flight. */
+    @Override
+    public void close() {
+        health.enterTerminalState();
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

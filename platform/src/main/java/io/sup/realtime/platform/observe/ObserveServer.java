@@ -1,0 +1,55 @@
+package io.sup.realtime.platform.observe;
+
+import java.util.List;
+
+import io.helidon.health.HealthCheck;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.ObserveFeatureConfig;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.health.HealthObserverConfig;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+
+/**
+ * A service's health and metrics, on a port of their own (Helidon observe):
+ * {@code /health} (all checks), {@code /health/live}, {@code /health/ready} (JSON, 200 when
+ * UP and 503 when DOWN) and {@code /metrics} (Prometheus text, or JSON with
+ * {@code Accept: application/json}).
+ */
+public final class ObserveServer implements AutoCloseable {
+    private final WebServer server;
+
+    private ObserveServer(WebServer server) {
+        this.server = server;
+    }
+
+    /**
+     * Starts serving on {@code port} (0 picks a free one).
+     *
+     * @param checks  readiness and liveness checks
+     * @param metrics whether to serve {@code /metrics} ({@code METRICS_ENABLED})
+     */
+    public static ObserveServer start(int port, List<HealthCheck> checks, boolean metrics) {
+        HealthObserverConfig.Builder health = HealthObserver.builder().details(true).useSystemServices(false);
+        checks.forEach(health::addCheck);
+        ObserveFeatureConfig.Builder feature = ObserveFeature.builder().endpoint("/").addObserver(health.build());
+        if (metrics) {
+            feature.addObserver(MetricsObserver.create());
+        }
+        return new ObserveServer(WebServer.builder()
+                .port(port)
+                .addFeature(feature.build())
+                .build()
+                .start());
+    }
+
+    /** The bound port. */
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

@@ -1,0 +1,68 @@
+package io.sup.realtime.platform.redis;
+
+import java.net.URI;
+import java.time.Duration;
+
+import io.sup.realtime.platform.config.Settings;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.util.JedisURIHelper;
+
+/**
+ * Where a service's Redis is and how to reach it: {@code redis[s]://[[user]:password@]host[:port][/db]}
+ * (the original's {@code REDIS_URL}), with connect and read timeouts.
+ *
+ * @param uri            the Redis URI
+ * @param timeout        connect and socket timeout for commands
+ */
+public record RedisSettings(URI uri, Duration timeout) {
+    /** Validates the URI scheme. */
+    public RedisSettings {
+        if (!JedisURIHelper.isValid(uri)) {
+            throw new IllegalArgumentException("Redis URL '" + uri.getScheme() + "://" + uri.getHost()
+                    + "' must be redis://host:port or rediss://host:port");
+        }
+    }
+
+    /** Reads {@code redis.url} ({@code REDIS_URL}) and {@code redis.timeout.ms}. */
+    public static RedisSettings from(Settings settings) {
+        return new RedisSettings(settings.uri("redis.url"), settings.millis("redis.timeout.ms"));
+    }
+
+    /** A pooled client for commands, scripts and pipelines. */
+    public RedisClient newClient() {
+        return RedisClient.builder()
+                .hostAndPort(hostAndPort())
+                .clientConfig(clientConfig())
+                .build();
+    }
+
+    /**
+     * A dedicated connection, for a subscription that holds it (pub/sub cannot share a
+     * pooled connection). The subscriber blocks reading it, so it has no read timeout.
+     */
+    public Connection newSubscriberConnection() {
+        return new Connection(hostAndPort(), DefaultJedisClientConfig.builder()
+                .from(clientConfig())
+                .socketTimeoutMillis(0)
+                .build());
+    }
+
+    private HostAndPort hostAndPort() {
+        return JedisURIHelper.getHostAndPort(uri);
+    }
+
+    private JedisClientConfig clientConfig() {
+        return DefaultJedisClientConfig.builder()
+                .user(JedisURIHelper.getUser(uri))
+                .password(JedisURIHelper.getPassword(uri))
+                .database(JedisURIHelper.getDBIndex(uri))
+                .ssl(JedisURIHelper.isRedisSSLScheme(uri))
+                .connectionTimeoutMillis((int) timeout.toMillis())
+                .socketTimeoutMillis((int) timeout.toMillis())
+                .build();
+    }
+}

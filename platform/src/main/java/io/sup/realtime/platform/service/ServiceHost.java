@@ -1,0 +1,76 @@
+package io.sup.realtime.platform.service;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.grpc.BindableService;
+import io.helidon.health.HealthCheck;
+import io.sup.realtime.platform.config.Settings;
+import io.sup.realtime.platform.grpc.GrpcServerHost;
+import io.sup.realtime.platform.observe.ObserveServer;
+import io.sup.realtime.platform.redis.RedisReadiness;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * What every domain service runs besides its domain: its gRPC server on {@code grpc.port}
+ * ({@code GRPC_PORT}) with the standard health service, and Helidon health and metrics on
+ * {@code observe.port} ({@code OBSERVE_PORT}) with readiness tied to its Redis. Closing it
+ * stops taking calls, lets calls in flight finish, then closes Redis.
+ */
+public final class ServiceHost implements AutoCloseable {
+    private static final Logger LOG = System.getLogger(ServiceHost.class.getName());
+
+    private final String name;
+    private final GrpcServerHost grpc;
+    private final ObserveServer observe;
+    private final RedisClient redis;
+
+    private ServiceHost(String name, GrpcServerHost grpc, ObserveServer observe, RedisClient redis) {
+        this.name = name;
+        this.grpc = grpc;
+        this.observe = observe;
+        this.redis = redis;
+    }
+
+    /**
+     * Starts the servers.
+     *
+     * @param name     the service's name, for logs
+     * @param settings reads {@code grpc.port} and {@code observe.port}
+     * @param redis    the service's Redis client; owned by the host from now on
+     * @param services the domain gRPC services
+     */
+    public static ServiceHost start(String name, Settings settings, RedisClient redis, List<BindableService> services) {
+        List<HealthCheck> checks = new ArrayList<>(List.of(new RedisReadiness(redis)));
+        GrpcServerHost grpc = GrpcServerHost.start(settings.port("grpc.port"), services);
+        ObserveServer observe = ObserveServer.start(settings.port("observe.port"), checks, true);
+        LOG.log(Level.INFO, name + " up: gRPC on port " + grpc.port() + ", health and metrics on port " + observe.port());
+        return new ServiceHost(name, grpc, observe, redis);
+    }
+
+    /** The gRPC port. */
+    public int grpcPort() {
+        return grpc.port();
+    }
+
+    /** The health and metrics port. */
+    public int observePort() {
+        return observe.port();
+    }
+
+    /** Closes this host when the JVM is asked to stop (SIGTERM, Ctrl-C). */
+    public ServiceHost closeOnShutdown() {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, name + "-shutdown"));
+        return this;
+    }
+
+    @Override
+    public void close() {
+        grpc.close();
+        observe.close();
+        redis.close();
+        LOG.log(Level.INFO, name + " stopped");
+    }
+}
