@@ -14,7 +14,6 @@ import io.sup.realtime.platform.bus.DeliveryBus;
 import io.sup.realtime.platform.bus.RoutingRegistry;
 import io.sup.realtime.platform.config.Settings;
 import io.sup.realtime.platform.redis.RedisSettings;
-import io.sup.realtime.platform.service.Logging;
 import io.sup.realtime.platform.service.ServiceHost;
 import redis.clients.jedis.RedisClient;
 
@@ -25,9 +24,7 @@ public final class Main {
 
     /** Starts the service and keeps it up until the process is stopped. */
     public static void main(String[] args) {
-        Settings settings = Settings.load();
-        Logging.configure(settings.string("log.level", null));
-        start(settings).closeOnShutdown();
+        ServiceHost.runMain("messaging-service", Main::start);
     }
 
     /** Starts the service with {@code settings}; tests call this with their own ports. */

@@ -3,6 +3,7 @@ package io.sup.realtime.platform.config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import io.helidon.config.Config;
@@ -11,8 +12,8 @@ import io.helidon.config.ConfigSources;
 /**
  * Typed, validated reads of a service's configuration.
  *
- * <p>Sources, highest priority first: environment variables, Java system properties, then
- * {@code application.yaml} on the class path. Helidon maps an environment variable such as
+ * <p>Sources, highest priority first: environment variables, Java system properties, an
+ * optional {@code application.yaml}, then the service's own defaults. Helidon maps an environment variable such as
  * {@code REDIS_URL} to the key {@code redis.url}, so the original service's variables
  * ({@code PORT}, {@code REDIS_URL}, {@code JWT_SECRET}, ...) keep working unchanged.
  *
@@ -26,26 +27,38 @@ public final class Settings {
         this.config = config;
     }
 
-    /** The process's settings: environment, system properties, then {@code application.yaml}. */
-    public static Settings load() {
-        return new Settings(Config.create());
-    }
-
-    /** Settings from an explicit Helidon config (tests, embedded use). */
-    public static Settings of(Config config) {
-        return new Settings(config);
+    /**
+     * The process's settings: environment variables, system properties, an optional
+     * {@code application.yaml} (working directory, then class path) for operator overrides,
+     * then the service's defaults {@code <service>.yaml} on the class path.
+     *
+     * @param service the service's name, e.g. {@code messaging-service}
+     */
+    public static Settings load(String service) {
+        return new Settings(Config.builder()
+                .addSource(ConfigSources.environmentVariables())
+                .addSource(ConfigSources.systemProperties())
+                .addSource(ConfigSources.file("application.yaml").optional())
+                .addSource(ConfigSources.classpath("application.yaml").optional())
+                .addSource(ConfigSources.classpath(service + ".yaml"))
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .build());
     }
 
     /**
-     * Settings from key/value pairs over the class path's {@code application.yaml}, with no
-     * environment: tests use it to start several services in one JVM on their own ports.
+     * Settings from key/value pairs over the service's defaults, with no environment: tests
+     * use it to start several services in one JVM, each on its own ports.
+     *
+     * @param service the service's name, e.g. {@code messaging-service}
+     * @param values  overrides, e.g. {@code grpc.port=0}
      */
-    public static Settings of(java.util.Map<String, String> values) {
+    public static Settings of(String service, Map<String, String> values) {
         return new Settings(Config.builder()
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()
                 .addSource(ConfigSources.create(values))
-                .addSource(ConfigSources.classpath("application.yaml").optional())
+                .addSource(ConfigSources.classpath(service + ".yaml"))
                 .build());
     }
 

@@ -4,6 +4,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import io.grpc.BindableService;
 import io.helidon.health.HealthCheck;
@@ -50,6 +51,32 @@ public final class ServiceHost implements AutoCloseable {
         return new ServiceHost(name, grpc, observe, redis);
     }
 
+    /**
+     * A service's {@code main}: loads its settings ({@link Settings#load}), configures
+     * logging from {@code LOG_LEVEL}, starts it, and closes it when the JVM is asked to stop.
+     * A bad setting ends the process with a message that names it.
+     *
+     * @param service the service's name, which also names its defaults file
+     * @param start   starts the service from settings
+     */
+    public static void runMain(String service, Function<Settings, ? extends AutoCloseable> start) {
+        try {
+            Settings settings = Settings.load(service);
+            Logging.configure(settings.string("log.level", null));
+            AutoCloseable running = start.apply(settings);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    running.close();
+                } catch (Exception e) {
+                    LOG.log(Level.WARNING, service + " did not stop cleanly: " + e);
+                }
+            }, service + "-shutdown"));
+        } catch (IllegalArgumentException e) {
+            System.err.println(service + ": " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
     /** The gRPC port. */
     public int grpcPort() {
         return grpc.port();
@@ -58,12 +85,6 @@ public final class ServiceHost implements AutoCloseable {
     /** The health and metrics port. */
     public int observePort() {
         return observe.port();
-    }
-
-    /** Closes this host when the JVM is asked to stop (SIGTERM, Ctrl-C). */
-    public ServiceHost closeOnShutdown() {
-        Runtime.getRuntime().addShutdownHook(new Thread(this::close, name + "-shutdown"));
-        return this;
     }
 
     @Override

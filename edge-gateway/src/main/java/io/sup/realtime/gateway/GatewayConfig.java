@@ -1,0 +1,53 @@
+package io.sup.realtime.gateway;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import io.sup.realtime.gateway.auth.JwtSettings;
+import io.sup.realtime.platform.config.Settings;
+import io.sup.realtime.platform.ids.Ids;
+
+/**
+ * The gateway's settings ({@code application.yaml}, environment overrides; the original's
+ * variables keep their names).
+ *
+ * @param port             WebSocket port ({@code PORT}, default 3001)
+ * @param metricsPort      health and metrics port ({@code METRICS_PORT}, default 9091)
+ * @param metricsEnabled   whether {@code /metrics} is served ({@code METRICS_ENABLED}, default true)
+ * @param instanceId       this instance's id on the delivery bus ({@code GATEWAY_INSTANCE_ID}, default random)
+ * @param authTimeout      how long a connection may stay unauthenticated ({@code GATEWAY_AUTH_TIMEOUT_MS}, default 10 s)
+ * @param outboundLimit    frames a connection may have queued before it is closed as a slow consumer
+ *                         ({@code GATEWAY_OUTBOUND_LIMIT}, default 1024)
+ * @param maxMessageBytes  largest client message ({@code SOCKETIO_MAX_BUFFER_SIZE}, default 1 MiB)
+ * @param grpcDeadline     deadline of each call to a service ({@code GATEWAY_GRPC_DEADLINE_MS}, default 5 s)
+ * @param messagingTarget  messaging-service gRPC target ({@code MESSAGING_GRPC_TARGET}, default localhost:7001)
+ * @param routeTtl         routing-registry entry lifetime ({@code BUS_ROUTE_TTL_MS}, default 30 s; refreshed every third)
+ * @param jwt              token checks
+ */
+public record GatewayConfig(int port, int metricsPort, boolean metricsEnabled, String instanceId, Duration authTimeout,
+                            int outboundLimit, int maxMessageBytes, Duration grpcDeadline, String messagingTarget,
+                            Duration routeTtl, JwtSettings jwt) {
+    /** Validates the instance id. */
+    public GatewayConfig {
+        if (!Ids.isValid(instanceId) || instanceId.contains(".") || instanceId.length() > 64) {
+            throw new IllegalArgumentException("configuration 'gateway.instance.id' (env GATEWAY_INSTANCE_ID) has a bad value '"
+                    + instanceId + "': 1-64 characters of A-Z a-z 0-9 _ : @ - (no dots)");
+        }
+    }
+
+    /** Reads and validates the settings. */
+    public static GatewayConfig from(Settings s) {
+        return new GatewayConfig(
+                s.port("port"),
+                s.port("metrics.port"),
+                s.bool("metrics.enabled"),
+                s.string("gateway.instance.id", "gw-" + UUID.randomUUID().toString().substring(0, 8)),
+                s.millis("gateway.auth.timeout.ms"),
+                s.intInRange("gateway.outbound.limit", 1, 1_000_000),
+                s.intInRange("socketio.max.buffer.size", 1024, 64 * 1024 * 1024),
+                s.millis("gateway.grpc.deadline.ms"),
+                s.string("messaging.grpc.target"),
+                s.millis("bus.route.ttl.ms"),
+                JwtSettings.from(s));
+    }
+}

@@ -1,0 +1,155 @@
+package io.sup.realtime.gateway.auth;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.helidon.common.Errors;
+import io.helidon.security.jwt.Jwt;
+import io.helidon.security.jwt.JwtValidator;
+import io.helidon.security.jwt.SignedJwt;
+import io.helidon.security.jwt.jwk.Jwk;
+import io.helidon.security.jwt.jwk.JwkKeys;
+import io.sup.realtime.platform.ids.Ids;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+/**
+ * Verifies access tokens (JWS compact serialization, RFC 7515; JWT claims, RFC 7519) with
+ * Helidon's JWT support.
+ *
+ * <p>In order: the token parses; its {@code alg} is on the allow-list ({@code none} never
+ * is); the signature verifies against the JWKS key named by {@code kid}, or against the
+ * {@code JWT_SECRET} HS256 key when there is no {@code kid} (so tokens made by the original's
+ * generator keep working); {@code exp} (required unless configured otherwise) and
+ * {@code nbf} hold within the leeway; {@code iss} and {@code aud} match when configured; a
+ * {@code type} claim, when present, is {@code access}; the subject is a well-formed id.
+ * Each failure has its own fixed reason, and none repeats the token.
+ */
+public final class JwtVerifier {
+    private final JwtSettings settings;
+    private final JwkKeys keys;
+    private final Jwk defaultKey;
+    private final Clock clock;
+
+    /**
+     * @param settings how tokens are checked
+     * @param clock    time source for {@code exp}/{@code nbf}
+     * @throws UncheckedIOException when the JWKS file cannot be read
+     */
+    public JwtVerifier(JwtSettings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+        this.keys = settings.jwksFile().map(JwtVerifier::readJwks).orElseGet(() -> JwkKeys.builder().build());
+        this.defaultKey = settings.secret().isEmpty() ? null : hmacKey(settings.secret());
+    }
+
+    /**
+     * Verifies {@code token}.
+     *
+     * @param token             the compact JWS
+     * @param handshakeDeviceId the {@code deviceId} the client gave at connect, or null
+     * @return the identity it carries
+     * @throws AuthenticationException with a client-safe reason
+     */
+    public Identity verify(String token, String handshakeDeviceId) throws AuthenticationException {
+        if (token == null || token.isBlank()) {
+            throw new AuthenticationException("missing token");
+        }
+        SignedJwt signed;
+        try {
+            signed = SignedJwt.parseToken(token.trim());
+        } catch (RuntimeException e) {
+            throw new AuthenticationException("malformed token");
+        }
+        String alg = signed.getJwt().headers().algorithm().orElse("none");
+        if (!settings.algorithms().contains(alg)) {
+            throw new AuthenticationException("token algorithm " + safe(alg) + " is not accepted");
+        }
+        boolean hasKid = signed.getJwt().headers().keyId().isPresent();
+        if (!hasKid && defaultKey == null) {
+            throw new AuthenticationException("token has no key id");
+        }
+        Errors signature;
+        try {
+            signature = hasKid ? signed.verifySignature(keys) : signed.verifySignature(keys, defaultKey);
+        } catch (RuntimeException e) {
+            throw new AuthenticationException("invalid signature");
+        }
+        if (!signature.isValid()) {
+            throw new AuthenticationException("invalid signature");
+        }
+        Jwt jwt = signed.getJwt();
+        check(jwt, JwtValidator.builder().addExpirationValidator(v -> v.now(clock.instant())
+                .allowedTimeSkew(settings.leeway()).mandatory(settings.requireExp())), "token expired");
+        check(jwt, JwtValidator.builder().addNotBeforeValidator(v -> v.now(clock.instant())
+                .allowedTimeSkew(settings.leeway())), "token not yet valid");
+        if (settings.issuer().isPresent()) {
+            check(jwt, JwtValidator.builder().addIssuerValidator(settings.issuer().get(), true), "issuer not accepted");
+        }
+        if (settings.audience().isPresent()) {
+            check(jwt, JwtValidator.builder().addAudienceValidator(settings.audience().get()), "audience not accepted");
+        }
+        Optional<String> type = stringClaim(jwt, "type");
+        if (type.isPresent() && !"access".equals(type.get())) {
+            throw new AuthenticationException("token type must be access");
+        }
+        String userId = jwt.subject().or(() -> stringClaim(jwt, "userId"))
+                .orElseThrow(() -> new AuthenticationException("token has no subject"));
+        if (!Ids.isValid(userId)) {
+            throw new AuthenticationException("token subject is not a valid user id");
+        }
+        String deviceId = stringClaim(jwt, "deviceId")
+                .or(() -> Optional.ofNullable(handshakeDeviceId).filter(d -> !d.isBlank()))
+                .orElseGet(() -> "gen-" + UUID.randomUUID());
+        if (!Ids.isValid(deviceId)) {
+            throw new AuthenticationException("device id is not valid");
+        }
+        return new Identity(userId, deviceId);
+    }
+
+    private static void check(Jwt jwt, JwtValidator.Builder validator, String reason) throws AuthenticationException {
+        if (!validator.build().validate(jwt).isValid()) {
+            throw new AuthenticationException(reason);
+        }
+    }
+
+    private static Optional<String> stringClaim(Jwt jwt, String name) {
+        return jwt.payloadClaim(name)
+                .filter(v -> v.getValueType() == JsonValue.ValueType.STRING)
+                .map(v -> ((JsonString) v).getString());
+    }
+
+    /** An algorithm name from the token, cut and cleaned before it reaches a client or log. */
+    private static String safe(String alg) {
+        String cleaned = alg.replaceAll("[^A-Za-z0-9]", "");
+        return cleaned.length() > 10 ? cleaned.substring(0, 10) : cleaned;
+    }
+
+    private static Jwk hmacKey(String secret) {
+        // RFC 7518 section 6.4: an "oct" JWK carries the key bytes base64url-encoded in "k".
+        return Jwk.create(Json.createObjectBuilder()
+                .add("kty", "oct")
+                .add("alg", "HS256")
+                .add("use", "sig")
+                .add("k", Base64.getUrlEncoder().withoutPadding().encodeToString(secret.getBytes(StandardCharsets.UTF_8)))
+                .build());
+    }
+
+    private static JwkKeys readJwks(java.nio.file.Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            JsonObject json = Json.createReader(in).readObject();
+            return JwkKeys.builder().json(json).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read JWKS file " + file, e);
+        }
+    }
+}

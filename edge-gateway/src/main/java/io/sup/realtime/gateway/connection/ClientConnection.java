@@ -1,0 +1,91 @@
+package io.sup.realtime.gateway.connection;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.sup.realtime.gateway.auth.Identity;
+import io.sup.realtime.gateway.protocol.WireCodec;
+import io.sup.realtime.proto.gateway.v1.Caller;
+
+/**
+ * One client connection's state on this gateway instance: its id, codec, identity once
+ * authenticated, local rooms, and its single writer. Domain state lives in the services.
+ */
+public final class ClientConnection {
+    private final String id;
+    private final String instance;
+    private final WireCodec codec;
+    private final OutboundQueue out;
+    private final Set<String> rooms = ConcurrentHashMap.newKeySet();
+    private volatile Identity identity;
+    private volatile Caller caller;
+
+    /**
+     * @param id       unique connection id, {@code <instance>.<n>}
+     * @param instance this gateway instance's id
+     * @param codec    the connection's wire protocol
+     * @param out      the connection's writer
+     */
+    public ClientConnection(String id, String instance, WireCodec codec, OutboundQueue out) {
+        this.id = id;
+        this.instance = instance;
+        this.codec = codec;
+        this.out = out;
+    }
+
+    /** The connection id. */
+    public String id() {
+        return id;
+    }
+
+    /** The wire protocol. */
+    public WireCodec codec() {
+        return codec;
+    }
+
+    /** The writer. */
+    public OutboundQueue out() {
+        return out;
+    }
+
+    /** The identity, or null before authentication. */
+    public Identity identity() {
+        return identity;
+    }
+
+    /** Whether the connection has authenticated. */
+    public boolean isAuthenticated() {
+        return identity != null;
+    }
+
+    /** Records a successful authentication. */
+    void authenticated(Identity who) {
+        this.caller = Caller.newBuilder()
+                .setUserId(who.userId())
+                .setDeviceId(who.deviceId())
+                .setConnectionId(id)
+                .setGatewayInstance(instance)
+                .build();
+        this.identity = who;
+    }
+
+    /** The caller every gRPC request made for this connection carries. */
+    public Caller caller() {
+        return caller;
+    }
+
+    /** Rooms this connection joined (live view). */
+    Set<String> rooms() {
+        return rooms;
+    }
+
+    /** Sends a server -> client event. */
+    public void sendEvent(String event, String dataJson) {
+        out.send(codec.event(event, dataJson));
+    }
+
+    /** Acknowledges the client's event {@code ackId}. */
+    public void sendAck(long ackId, String dataJson) {
+        out.send(codec.ack(ackId, dataJson));
+    }
+}

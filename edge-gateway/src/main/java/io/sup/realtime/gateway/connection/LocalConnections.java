@@ -1,0 +1,146 @@
+package io.sup.realtime.gateway.connection;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.sup.realtime.gateway.auth.Identity;
+import io.sup.realtime.platform.bus.RoutingRegistry;
+
+/**
+ * This instance's connections, indexed by id, user and room, kept in step with the routing
+ * registry: the first local connection of a user (or in a room) adds this instance's entry,
+ * the last one removes it, and {@link #refreshRoutes()} re-stamps all entries as the
+ * heartbeat. Registry writes happen inside the index update for that user or room, so a
+ * connect racing a disconnect of the same user cannot leave the entry wrong.
+ */
+public final class LocalConnections {
+    private final String instance;
+    private final RoutingRegistry registry;
+    private final AtomicLong sequence = new AtomicLong();
+    private final ConcurrentHashMap<String, ClientConnection> byId = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Set<ClientConnection>> byUser = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Set<ClientConnection>> byRoom = new ConcurrentHashMap<>();
+
+    /**
+     * @param instance this gateway instance's id
+     * @param registry the delivery bus's routing registry
+     */
+    public LocalConnections(String instance, RoutingRegistry registry) {
+        this.instance = instance;
+        this.registry = registry;
+    }
+
+    /** This gateway instance's id. */
+    public String instance() {
+        return instance;
+    }
+
+    /** A fresh connection id, {@code <instance>.<n>} with n in base 36. */
+    public String nextId() {
+        return instance + "." + Long.toString(sequence.incrementAndGet(), 36);
+    }
+
+    /** Tracks an open (not yet authenticated) connection. */
+    public void opened(ClientConnection connection) {
+        byId.put(connection.id(), connection);
+    }
+
+    /** Marks {@code connection} authenticated as {@code who} and makes it reachable by user. */
+    public void authenticated(ClientConnection connection, Identity who) {
+        connection.authenticated(who);
+        byUser.compute(who.userId(), (user, set) -> {
+            Set<ClientConnection> conns = set != null ? set : ConcurrentHashMap.newKeySet();
+            if (conns.isEmpty()) {
+                registry.addUser(instance, user);
+            }
+            conns.add(connection);
+            return conns;
+        });
+    }
+
+    /** Adds {@code connection} to {@code room}. */
+    public void join(ClientConnection connection, String room) {
+        if (!connection.rooms().add(room)) {
+            return;
+        }
+        byRoom.compute(room, (r, set) -> {
+            Set<ClientConnection> conns = set != null ? set : ConcurrentHashMap.newKeySet();
+            if (conns.isEmpty()) {
+                registry.addRoom(instance, r);
+            }
+            conns.add(connection);
+            return conns;
+        });
+    }
+
+    /** Removes {@code connection} from {@code room}. */
+    public void leave(ClientConnection connection, String room) {
+        if (!connection.rooms().remove(room)) {
+            return;
+        }
+        byRoom.computeIfPresent(room, (r, conns) -> {
+            conns.remove(connection);
+            if (conns.isEmpty()) {
+                registry.removeRoom(instance, r);
+                return null;
+            }
+            return conns;
+        });
+    }
+
+    /** Forgets a closed connection: its rooms, its user entry, its id. */
+    public void closed(ClientConnection connection) {
+        if (byId.remove(connection.id()) == null) {
+            return;
+        }
+        for (String room : List.copyOf(connection.rooms())) {
+            leave(connection, room);
+        }
+        Identity who = connection.identity();
+        if (who != null) {
+            byUser.computeIfPresent(who.userId(), (user, conns) -> {
+                conns.remove(connection);
+                if (conns.isEmpty()) {
+                    registry.removeUser(instance, user);
+                    return null;
+                }
+                return conns;
+            });
+        }
+    }
+
+    /** The connection with this id, or null. */
+    public ClientConnection byId(String connectionId) {
+        return byId.get(connectionId);
+    }
+
+    /** Local connections of {@code userId} (empty when none). */
+    public Collection<ClientConnection> ofUser(String userId) {
+        Set<ClientConnection> conns = byUser.get(userId);
+        return conns == null ? List.of() : conns;
+    }
+
+    /** Local connections in {@code room} (empty when none). */
+    public Collection<ClientConnection> inRoom(String room) {
+        Set<ClientConnection> conns = byRoom.get(room);
+        return conns == null ? List.of() : conns;
+    }
+
+    /** Number of open connections, authenticated or not. */
+    public int size() {
+        return byId.size();
+    }
+
+    /** Every open connection (live view). */
+    public Collection<ClientConnection> all() {
+        return byId.values();
+    }
+
+    /** Heartbeat: re-stamps this instance's routing entries for every local user and room. */
+    public void refreshRoutes() {
+        registry.refresh(instance, List.copyOf(byUser.keySet()), List.copyOf(byRoom.keySet()));
+    }
+}

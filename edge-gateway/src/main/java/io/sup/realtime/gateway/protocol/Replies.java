@@ -1,0 +1,43 @@
+package io.sup.realtime.gateway.protocol;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The JSON payloads of acks and the {@code error} event, one shape for every wire protocol:
+ * success {@code {"success": true, ...response fields}}, failure
+ * {@code {"success": false, "error": {"code": "...", "message": "..."}}}, and the {@code error}
+ * event {@code {"code": "...", "message": "...", "event": "<the client event, if any>"}}.
+ */
+public final class Replies {
+    private Replies() {
+    }
+
+    /** A successful ack carrying the fields of {@code responseJson} (a JSON object). */
+    public static String success(String responseJson) {
+        String body = responseJson.trim();
+        if (body.equals("{}")) {
+            return "{\"success\":true}";
+        }
+        return "{\"success\":true," + body.substring(1);
+    }
+
+    /** A failed ack. */
+    public static String failure(ErrorCode code, String message) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", code.name());
+        error.put("message", message);
+        return NativeCodec.object(Map.of("success", false, "error", error));
+    }
+
+    /** The {@code error} event's data, for a failure the client asked no ack for. */
+    public static String errorEvent(ErrorCode code, String message, String event) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("code", code.name());
+        data.put("message", message);
+        if (event != null) {
+            data.put("event", event);
+        }
+        return NativeCodec.object(data);
+    }
+}

@@ -1,0 +1,52 @@
+package io.sup.realtime.gateway.routing;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The client -> server event catalogue of the original service (24 events) and the domain
+ * service that owns each. Only {@code auth} (the native protocol's in-band authentication)
+ * is handled by the gateway itself.
+ */
+public final class ClientEvents {
+    /** The domains that own client events. */
+    public enum Domain { MESSAGING, PRESENCE, CALLS, NOTIFICATIONS }
+
+    /** Event name -> owning domain, for all 24 client events. */
+    public static final Map<String, Domain> OWNERS = Map.ofEntries(
+            Map.entry("message:new", Domain.MESSAGING),
+            Map.entry("message:delivered", Domain.MESSAGING),
+            Map.entry("message:read", Domain.MESSAGING),
+            Map.entry("message:typing", Domain.MESSAGING),
+            Map.entry("message:stop-typing", Domain.MESSAGING),
+            Map.entry("reaction:new", Domain.MESSAGING),
+            Map.entry("reaction:remove", Domain.MESSAGING),
+            Map.entry("reaction:get", Domain.MESSAGING),
+            Map.entry("chat:join", Domain.MESSAGING),
+            Map.entry("chat:leave", Domain.MESSAGING),
+            Map.entry("chat:join-multiple", Domain.MESSAGING),
+            Map.entry("chat:get-active-members", Domain.MESSAGING),
+            Map.entry("presence:update", Domain.PRESENCE),
+            Map.entry("presence:subscribe", Domain.PRESENCE),
+            Map.entry("presence:unsubscribe", Domain.PRESENCE),
+            Map.entry("call:initiate", Domain.CALLS),
+            Map.entry("call:answer", Domain.CALLS),
+            Map.entry("call:reject", Domain.CALLS),
+            Map.entry("call:end", Domain.CALLS),
+            Map.entry("call:ice-candidate", Domain.CALLS),
+            Map.entry("notification:read", Domain.NOTIFICATIONS),
+            Map.entry("notification:clear", Domain.NOTIFICATIONS),
+            Map.entry("notification:clear-all", Domain.NOTIFICATIONS),
+            Map.entry("notification:get-pending", Domain.NOTIFICATIONS));
+
+    /** The in-band authentication event of the native protocol: {@code {"token": "..."}}. */
+    public static final String AUTH = "auth";
+
+    private ClientEvents() {
+    }
+
+    /** Event names of one domain. */
+    public static List<String> of(Domain domain) {
+        return OWNERS.entrySet().stream().filter(e -> e.getValue() == domain).map(Map.Entry::getKey).sorted().toList();
+    }
+}

@@ -1,0 +1,207 @@
+package io.sup.realtime.gateway.session;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.websocket.WsSession;
+import io.sup.realtime.gateway.auth.AuthenticationException;
+import io.sup.realtime.gateway.auth.Identity;
+import io.sup.realtime.gateway.auth.JwtVerifier;
+import io.sup.realtime.gateway.connection.ClientConnection;
+import io.sup.realtime.gateway.connection.CloseCode;
+import io.sup.realtime.gateway.connection.LocalConnections;
+import io.sup.realtime.gateway.connection.OutboundQueue;
+import io.sup.realtime.gateway.protocol.ClientEvent;
+import io.sup.realtime.gateway.protocol.ErrorCode;
+import io.sup.realtime.gateway.protocol.FrameException;
+import io.sup.realtime.gateway.protocol.NativeCodec;
+import io.sup.realtime.gateway.protocol.Replies;
+import io.sup.realtime.gateway.protocol.WireCodec;
+import io.sup.realtime.gateway.routing.ClientEvents;
+import io.sup.realtime.gateway.routing.EventRouter;
+import io.sup.realtime.gateway.routing.Outcome;
+
+/**
+ * A connection's life, whatever its wire protocol: open, authenticate (at the handshake or
+ * by a first {@code auth} event within the deadline), route events and answer them, close.
+ *
+ * <p>Authentication failures send an {@code error} event with code {@code UNAUTHENTICATED}
+ * and the reason, then close with 4401 (4408 when the deadline passed). A bad frame gets an
+ * {@code error} event and the connection stays up. Nothing a client sends reaches another
+ * client unless a service delivers it.
+ */
+public final class ClientSessions {
+    private static final Logger LOG = System.getLogger(ClientSessions.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final JwtVerifier verifier;
+    private final LocalConnections connections;
+    private final EventRouter router;
+    private final ScheduledExecutorService timers;
+    private final Executor writers;
+    private final Duration authTimeout;
+    private final int outboundLimit;
+    private final MeterRegistry metrics = Metrics.globalRegistry();
+    private final Counter authFailures = metrics.getOrCreate(
+            Counter.builder("gateway.auth.failures").description("Connections refused for a missing or invalid token"));
+
+    /**
+     * @param verifier      checks tokens
+     * @param connections   this instance's connections
+     * @param router        client event -> service call
+     * @param timers        schedules authentication deadlines
+     * @param writers       runs connections' writers (virtual threads)
+     * @param authTimeout   how long a connection may stay unauthenticated
+     * @param outboundLimit frames a connection may have waiting before it counts as a slow consumer
+     */
+    public ClientSessions(JwtVerifier verifier, LocalConnections connections, EventRouter router,
+                          ScheduledExecutorService timers, Executor writers, Duration authTimeout, int outboundLimit) {
+        this.verifier = verifier;
+        this.connections = connections;
+        this.router = router;
+        this.timers = timers;
+        this.writers = writers;
+        this.authTimeout = authTimeout;
+        this.outboundLimit = outboundLimit;
+        metrics.getOrCreate(Gauge.builder("gateway.connections.active", connections, c -> (double) c.size())
+                .description("Open client connections on this instance"));
+    }
+
+    /**
+     * A new connection. With a handshake token it authenticates at once; without one it has
+     * {@code authTimeout} to send an {@code auth} event.
+     *
+     * @param token    token from {@code ?token=} or {@code Authorization: Bearer}, or null
+     * @param deviceId the handshake's {@code deviceId}, or null
+     */
+    public ClientConnection open(WsSession session, WireCodec codec, String token, String deviceId) {
+        ClientConnection connection = new ClientConnection(connections.nextId(), connections.instance(), codec,
+                new OutboundQueue(session, writers, outboundLimit));
+        connections.opened(connection);
+        if (token != null) {
+            authenticate(connection, token, deviceId, -1);
+        } else {
+            timers.schedule(() -> {
+                if (!connection.isAuthenticated()) {
+                    refuse(connection, CloseCode.AUTH_TIMEOUT, "no auth event within " + authTimeout.toMillis() + " ms");
+                }
+            }, authTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return connection;
+    }
+
+    /** One complete text message from the client. */
+    public void onText(ClientConnection connection, String text) {
+        ClientEvent event;
+        try {
+            event = connection.codec().decode(text);
+        } catch (FrameException e) {
+            connection.sendEvent("error", Replies.errorEvent(ErrorCode.INVALID_ARGUMENT, e.getMessage(), null));
+            return;
+        }
+        if (ClientEvents.AUTH.equals(event.name())) {
+            onAuthEvent(connection, event);
+            return;
+        }
+        if (!connection.isAuthenticated()) {
+            reply(connection, event, new Outcome.Failed(ErrorCode.UNAUTHENTICATED, "authenticate first: send an auth event"));
+            return;
+        }
+        count(event.name());
+        reply(connection, event, router.handle(connection, event));
+    }
+
+    /** A binary message, which the JSON protocols do not use. */
+    public void onBinary(ClientConnection connection) {
+        connection.sendEvent("error", Replies.errorEvent(ErrorCode.INVALID_ARGUMENT,
+                "binary frames are not supported: send JSON text frames", null));
+    }
+
+    /** The connection is gone. */
+    public void closed(ClientConnection connection) {
+        connection.out().abandon();
+        connections.closed(connection);
+    }
+
+    private void onAuthEvent(ClientConnection connection, ClientEvent event) {
+        if (connection.isAuthenticated()) {
+            reply(connection, event, new Outcome.Failed(ErrorCode.INVALID_ARGUMENT, "already authenticated"));
+            return;
+        }
+        String token = null;
+        String deviceId = null;
+        try {
+            JsonNode data = JSON.readTree(event.dataJson());
+            token = data.path("token").isTextual() ? data.get("token").asText() : null;
+            deviceId = data.path("deviceId").isTextual() ? data.get("deviceId").asText() : null;
+        } catch (java.io.IOException e) {
+            // Decoded by the codec already: cannot happen; treated as a missing token below.
+        }
+        authenticate(connection, token, deviceId, event.ackId());
+    }
+
+    private void authenticate(ClientConnection connection, String token, String deviceId, long ackId) {
+        Identity who;
+        try {
+            who = verifier.verify(token, deviceId);
+        } catch (AuthenticationException e) {
+            if (ackId >= 0) {
+                connection.sendAck(ackId, Replies.failure(ErrorCode.UNAUTHENTICATED, e.getMessage()));
+            }
+            refuse(connection, CloseCode.UNAUTHENTICATED, e.getMessage());
+            return;
+        }
+        connections.authenticated(connection, who);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("userId", who.userId());
+        data.put("deviceId", who.deviceId());
+        data.put("connectionId", connection.id());
+        String connected = NativeCodec.object(data);
+        if (ackId >= 0) {
+            connection.sendAck(ackId, Replies.success(connected));
+        }
+        connection.sendEvent("connected", connected);
+    }
+
+    private void refuse(ClientConnection connection, CloseCode code, String reason) {
+        authFailures.increment();
+        LOG.log(Level.INFO, "connection " + connection.id() + " refused: " + reason);
+        connection.sendEvent("error", Replies.errorEvent(ErrorCode.UNAUTHENTICATED, reason, null));
+        connection.out().close(code, reason);
+    }
+
+    private static void reply(ClientConnection connection, ClientEvent event, Outcome outcome) {
+        switch (outcome) {
+            case Outcome.Ok ok -> {
+                if (event.wantsAck()) {
+                    connection.sendAck(event.ackId(), Replies.success(ok.responseJson()));
+                }
+            }
+            case Outcome.Failed failed -> {
+                if (event.wantsAck()) {
+                    connection.sendAck(event.ackId(), Replies.failure(failed.code(), failed.message()));
+                } else {
+                    connection.sendEvent("error", Replies.errorEvent(failed.code(), failed.message(), event.name()));
+                }
+            }
+        }
+    }
+
+    private void count(String event) {
+        String tag = ClientEvents.OWNERS.containsKey(event) ? event : "unknown";
+        metrics.getOrCreate(Counter.builder("gateway.events").tags(java.util.List.of(
+                io.helidon.metrics.api.Tag.create("event", tag)))).increment();
+    }
+}
