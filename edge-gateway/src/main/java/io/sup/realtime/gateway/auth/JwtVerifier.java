@@ -138,6 +138,7 @@ public final class JwtVerifier {
         // RFC 7518 section 6.4: an "oct" JWK carries the key bytes base64url-encoded in "k".
         return Jwk.create(Json.createObjectBuilder()
                 .add("kty", "oct")
+                .add("kid", "default")
                 .add("alg", "HS256")
                 .add("use", "sig")
                 .add("k", Base64.getUrlEncoder().withoutPadding().encodeToString(secret.getBytes(StandardCharsets.UTF_8)))

@@ -27,7 +27,10 @@ public final class Replies {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code.name());
         error.put("message", message);
-        return NativeCodec.object(Map.of("success", false, "error", error));
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("success", false);
+        reply.put("error", error);
+        return NativeCodec.object(reply);
     }
 
     /** The {@code error} event's data, for a failure the client asked no ack for. */

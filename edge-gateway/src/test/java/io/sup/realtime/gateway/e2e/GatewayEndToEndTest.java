@@ -1,0 +1,244 @@
+package io.sup.realtime.gateway.e2e;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.grpc.ManagedChannel;
+import io.sup.realtime.gateway.Main;
+import io.sup.realtime.gateway.auth.TestTokens;
+import io.sup.realtime.platform.config.Settings;
+import io.sup.realtime.platform.grpc.GrpcChannels;
+import io.sup.realtime.platform.service.ServiceHost;
+import io.sup.realtime.platform.testing.RedisServerExtension;
+import io.sup.realtime.proto.messaging.v1.ChatAdminServiceGrpc;
+import io.sup.realtime.proto.messaging.v1.CreateChatRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The real path, end to end: WebSocket clients -> two gateway instances -> gRPC ->
+ * messaging-service -> Redis -> delivery bus -> gateway -> socket. Everything real; the
+ * services share this JVM (each with its own servers and ports) to spare the 2 cores.
+ */
+class GatewayEndToEndTest {
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    private static final Duration QUIET = Duration.ofMillis(500);
+
+    private static ServiceHost messaging;
+    private static Main gateway1;
+    private static Main gateway2;
+    private static ManagedChannel adminChannel;
+    private static ChatAdminServiceGrpc.ChatAdminServiceBlockingStub admin;
+
+    @BeforeAll
+    static void startSystem() {
+        String redis = REDIS.url().toString();
+        messaging = io.sup.realtime.messaging.Main.start(Settings.of("messaging-service",
+                Map.of("grpc.port", "0", "observe.port", "0", "redis.url", redis)));
+        gateway1 = startGateway("gw-1", redis);
+        gateway2 = startGateway("gw-2", redis);
+        adminChannel = GrpcChannels.forTarget("localhost:" + messaging.grpcPort());
+        admin = ChatAdminServiceGrpc.newBlockingStub(adminChannel);
+    }
+
+    private static Main startGateway(String instance, String redis) {
+        return Main.start(Settings.of("edge-gateway", Map.of(
+                "port", "0", "metrics.port", "0", "redis.url", redis,
+                "jwt.secret", TestTokens.SECRET,
+                "messaging.grpc.target", "localhost:" + messaging.grpcPort(),
+                "gateway.instance.id", instance,
+                "gateway.auth.timeout.ms", "700")));
+    }
+
+    @AfterAll
+    static void stopSystem() {
+        gateway1.close();
+        gateway2.close();
+        GrpcChannels.close(adminChannel);
+        messaging.close();
+    }
+
+    private static void chat(String id, String... members) {
+        admin.createChat(CreateChatRequest.newBuilder().setId(id).addAllMemberIds(List.of(members)).build());
+    }
+
+    @Test
+    void messageReachesMemberOnAnotherGatewayWithTheSameServerId() throws Exception {
+        chat("c1", "alice", "bob");
+        try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice", "phone"));
+             var aliceLaptop = WsTestClient.connectAs(gateway2.port(), TestTokens.access("alice", "laptop"));
+             var bob = WsTestClient.connectAs(gateway2.port(), TestTokens.access("bob"))) {
+
+            JsonNode ack = alice.request("message:new", Map.of("chatId", "c1", "content", "hello bob", "tempId", "t-1"));
+
+            assertTrue(ack.get("success").asBoolean(), ack.toString());
+            JsonNode stored = ack.get("message");
+            assertEquals("1", stored.get("id").asText());
+            assertEquals("t-1", stored.get("tempId").asText());
+            JsonNode received = bob.awaitEvent("message:new");
+            assertEquals(stored.get("id").asText(), received.get("id").asText());
+            assertEquals("hello bob", received.get("content").asText());
+            assertEquals("alice", received.get("senderId").asText());
+            assertEquals("phone", received.get("senderDeviceId").asText());
+            assertEquals("text", received.get("type").asText());
+            assertEquals(stored.get("createdAt").asText(), received.get("createdAt").asText());
+            // The sender's other device gets it; the sending connection gets only the ack.
+            assertEquals("1", aliceLaptop.awaitEvent("message:new").get("id").asText());
+            alice.assertNoEvent("message:new", QUIET);
+        }
+    }
+
+    @Test
+    void messagesKeepTheirOrderAndSequence() throws Exception {
+        chat("c-order", "alice", "bob");
+        try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"));
+             var bob = WsTestClient.connectAs(gateway2.port(), TestTokens.access("bob"))) {
+            for (int i = 1; i <= 20; i++) {
+                alice.emit("message:new", Map.of("chatId", "c-order", "content", "m" + i));
+            }
+            for (int i = 1; i <= 20; i++) {
+                JsonNode m = bob.awaitEvent("message:new");
+                assertEquals("m" + i, m.get("content").asText());
+                assertEquals(String.valueOf(i), m.get("seq").asText());
+            }
+        }
+    }
+
+    @Test
+    void nonMemberIsRefusedJoinAndSendAndReceivesNothing() throws Exception {
+        chat("c2", "alice", "bob");
+        try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"));
+             var carol = WsTestClient.connectAs(gateway2.port(), TestTokens.access("carol"))) {
+            JsonNode join = carol.request("chat:join", Map.of("chatId", "c2"));
+            assertFalse(join.get("success").asBoolean());
+            assertEquals("FORBIDDEN", join.at("/error/code").asText());
+            assertEquals("not a member of chat c2", join.at("/error/message").asText());
+
+            JsonNode send = carol.request("message:new", Map.of("chatId", "c2", "content", "let me in"));
+            assertEquals("FORBIDDEN", send.at("/error/code").asText());
+
+            // An unknown chat answers exactly like a chat one is not in.
+            JsonNode unknown = carol.request("chat:join", Map.of("chatId", "no-such-chat"));
+            assertEquals("FORBIDDEN", unknown.at("/error/code").asText());
+            assertEquals("not a member of chat no-such-chat", unknown.at("/error/message").asText());
+
+            assertTrue(alice.request("message:new", Map.of("chatId", "c2", "content", "members only"))
+                    .get("success").asBoolean());
+            carol.assertNoEvent("message:new", QUIET);
+        }
+    }
+
+    @Test
+    void memberJoinsAndLeavesTheChatRoom() throws Exception {
+        chat("c3", "alice");
+        try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"))) {
+            JsonNode join = alice.request("chat:join", Map.of("chatId", "c3"));
+            assertTrue(join.get("success").asBoolean());
+            assertEquals("c3", join.get("chatId").asText());
+            assertTrue(alice.request("chat:leave", Map.of("chatId", "c3")).get("success").asBoolean());
+        }
+    }
+
+    @Test
+    void badTokenIsRefusedAtConnectWithReasonAndCloseCode() throws Exception {
+        try (var client = WsTestClient.connect(gateway1.port(), "/ws?token=not-a-token", Map.of())) {
+            JsonNode error = client.awaitEvent("error");
+            assertEquals("UNAUTHENTICATED", error.get("code").asText());
+            assertEquals("malformed token", error.get("message").asText());
+            assertEquals(4401, client.awaitClose());
+        }
+        String forged = TestTokens.sign(TestTokens.base("alice").build(), "some-other-secret-that-is-long-enough");
+        try (var client = WsTestClient.connect(gateway1.port(), "/ws?token=" + forged, Map.of())) {
+            assertEquals("invalid signature", client.awaitEvent("error").get("message").asText());
+            assertEquals(4401, client.awaitClose());
+        }
+    }
+
+    @Test
+    void tokenIsAcceptedFromAuthorizationHeader() throws Exception {
+        try (var client = WsTestClient.connect(gateway1.port(), "/ws",
+                Map.of("Authorization", "Bearer " + TestTokens.access("dave", "web")))) {
+            JsonNode connected = client.awaitEvent("connected");
+            assertEquals("dave", connected.get("userId").asText());
+            assertEquals("web", connected.get("deviceId").asText());
+            assertTrue(connected.get("connectionId").asText().startsWith("gw-1."));
+        }
+    }
+
+    @Test
+    void tokenIsAcceptedFromAFirstAuthEvent() throws Exception {
+        try (var client = WsTestClient.connect(gateway2.port(), "/ws", Map.of())) {
+            JsonNode early = client.request("message:new", Map.of("chatId", "c1", "content", "too soon"));
+            assertEquals("UNAUTHENTICATED", early.at("/error/code").asText());
+            JsonNode ack = client.request("auth", Map.of("token", TestTokens.access("erin"), "deviceId", "cli"));
+            assertTrue(ack.get("success").asBoolean(), ack.toString());
+            assertEquals("erin", ack.get("userId").asText());
+            assertEquals("cli", client.awaitEvent("connected").get("deviceId").asText());
+        }
+    }
+
+    @Test
+    void connectionThatNeverAuthenticatesIsClosedAfterTheDeadline() throws Exception {
+        try (var client = WsTestClient.connect(gateway1.port(), "/ws", Map.of())) {
+            assertEquals("UNAUTHENTICATED", client.awaitEvent("error").get("code").asText());
+            assertEquals(4408, client.awaitClose());
+        }
+    }
+
+    @Test
+    void badFramesGetAnErrorAndTheConnectionStaysUp() throws Exception {
+        chat("c4", "alice");
+        try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"))) {
+            alice.sendText("this is not json");
+            assertEquals("INVALID_ARGUMENT", alice.awaitEvent("error").get("code").asText());
+            alice.sendText("{\"event\":\"message:new\",\"id\":\"seven\"}");
+            assertEquals("INVALID_ARGUMENT", alice.awaitEvent("error").get("code").asText());
+            JsonNode wrongType = alice.request("message:new", Map.of("chatId", Map.of("nested", 1), "content", "x"));
+            assertEquals("INVALID_ARGUMENT", wrongType.at("/error/code").asText());
+            JsonNode empty = alice.request("message:new", Map.of("chatId", "c4", "content", ""));
+            assertEquals("content must not be empty", empty.at("/error/message").asText());
+            JsonNode unknown = alice.request("no:such-event", Map.of());
+            assertEquals("INVALID_ARGUMENT", unknown.at("/error/code").asText());
+            assertTrue(alice.request("message:new", Map.of("chatId", "c4", "content", "still here"))
+                    .get("success").asBoolean());
+        }
+    }
+
+    @Test
+    void eventsOfDomainsNotBuiltYetAnswerUnimplemented() throws Exception {
+        chat("c5", "alice");
+        try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"))) {
+            for (String event : List.of("presence:update", "call:initiate", "notification:get-pending", "message:read")) {
+                JsonNode ack = alice.request(event, Map.of("chatId", "c5"));
+                assertFalse(ack.get("success").asBoolean(), event);
+                assertEquals("UNIMPLEMENTED", ack.at("/error/code").asText(), event);
+            }
+        }
+    }
+
+    @Test
+    void gatewayReportsReadyWithMetrics() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + gateway1.observePort() + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, ready.statusCode(), ready.body());
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + gateway1.observePort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.body().contains("gateway_connections_active"), metrics.body());
+    }
+}
