@@ -3,7 +3,7 @@
 --
 -- KEYS[1] msg:{<chat>}:members   KEYS[2] msg:{<chat>}:seq   KEYS[3] msg:{<chat>}:log
 -- KEYS[4] msg:{<chat>}:temp:<sender>:<tempId>   (unused when ARGV[4] is empty)
--- ARGV[1] sender user id   ARGV[2] history length bound   ARGV[3] tempId TTL (s)
+-- ARGV[1] sender user id   ARGV[2] history length bound   ARGV[3] tempId TTL (ms)
 -- ARGV[4] tempId or ''     ARGV[5..] the entry's field/value pairs
 --
 -- Returns {-1, 0} when the sender is not a member, {seq, 1} for a repeated tempId (nothing
@@ -21,6 +21,6 @@ end
 local seq = redis.call('INCR', KEYS[2])
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], seq .. '-0', unpack(ARGV, 5))
 if ARGV[4] ~= '' then
-  redis.call('SET', KEYS[4], seq, 'EX', ARGV[3])
+  redis.call('SET', KEYS[4], seq, 'PX', ARGV[3])
 end
 return {seq, 0}

@@ -63,7 +63,7 @@ public final class MessageStore {
         List<String> keys = List.of(ChatStore.members(chatId), seq(chatId), log(chatId),
                 temp(chatId, senderId, tempId));
         List<String> args = new ArrayList<>(List.of(senderId, Integer.toString(historyLength),
-                Long.toString(tempIdTtl.toSeconds()), tempId,
+                Long.toString(Math.max(1, tempIdTtl.toMillis())), tempId,
                 "sender", senderId, "device", deviceId, "type", type, "content", content,
                 "tempId", tempId, "ts", Long.toString(now.toEpochMilli())));
         List<?> reply = (List<?>) APPEND.run(redis, keys, args);

@@ -65,6 +65,9 @@ public final class InboxSubscriber implements AutoCloseable {
         while (!closed) {
             try (Connection conn = redis.newSubscriberConnection()) {
                 connection.set(conn);
+                if (closed) {
+                    break; // close() ran while we connected and may not have seen this connection
+                }
                 BinaryJedisShardedPubSub pubSub = new BinaryJedisShardedPubSub() {
                     @Override
                     public void onSMessage(byte[] ch, byte[] message) {
@@ -85,6 +88,10 @@ public final class InboxSubscriber implements AutoCloseable {
                 }
                 LOG.log(Level.WARNING, "delivery inbox subscription lost (" + e.getClass().getSimpleName()
                         + ": " + e.getMessage() + "); retrying in " + backoff.toMillis() + " ms");
+            } finally {
+                // A pub/sub whose connection broke keeps its last channel count (Jedis resets it
+                // only on an SUNSUBSCRIBE reply): forget it, or isSubscribed() stays true.
+                subscription.set(null);
             }
             if (!closed) {
                 sleep(backoff);

@@ -74,7 +74,9 @@ public final class RoutingRegistry {
         try {
             for (String key : keys(userIds, rooms)) {
                 pipeline.zadd(key, now, instance);
-                pipeline.zremrangeByScore(key, Double.NEGATIVE_INFINITY, staleBefore);
+                // Exclusive bound: an entry scored exactly staleBefore is still live for
+                // liveInstances (inclusive there), so it must not be dropped here.
+                pipeline.zremrangeByScore(key, "-inf", "(" + staleBefore);
                 pipeline.pexpire(key, ttl.toMillis());
                 if (++inBatch == BATCH) {
                     pipeline.sync();

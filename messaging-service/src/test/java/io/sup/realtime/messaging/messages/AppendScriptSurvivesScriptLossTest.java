@@ -1,0 +1,83 @@
+package io.sup.realtime.messaging.messages;
+
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+
+import io.sup.realtime.messaging.Actor;
+import io.sup.realtime.messaging.chats.ChatService;
+import io.sup.realtime.messaging.chats.ChatStore;
+import io.sup.realtime.platform.testing.RedisServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.RedisClient;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The Lua scripts run by SHA (EVALSHA) and are loaded again when Redis has forgotten them:
+ * after SCRIPT FLUSH, and after a Redis restart, where AOF also keeps the sequence and the
+ * log so numbering continues without a gap or a repeat.
+ */
+class AppendScriptSurvivesScriptLossTest {
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    private static final Actor ALICE = new Actor("alice", "phone", "gw1.1");
+
+    @Test
+    void sendAndCreateStillWorkAfterScriptFlush() throws Exception {
+        try (RedisClient redis = REDIS.settings().newClient()) {
+            ChatService chats = new ChatService(new ChatStore(redis), 10, Clock.systemUTC());
+            MessageService messages = service(redis);
+            chats.create("c1", "", List.of("alice"));
+            assertEquals(1, messages.send(ALICE, "c1", "text", "before", "").seq());
+
+            String appendSha = sha1OfResource("/lua/append_message.lua");
+            assertEquals(List.of(true), redis.scriptExists(List.of(appendSha)), "the script in use is cached");
+            redis.scriptFlush();
+            assertEquals(List.of(false), redis.scriptExists(List.of(appendSha)), "and now it is gone");
+
+            assertEquals(2, messages.send(ALICE, "c1", "text", "after", "").seq());
+            assertEquals(List.of(true), redis.scriptExists(List.of(appendSha)), "loaded again");
+            redis.scriptFlush();
+            chats.create("c2", "", List.of("alice"));
+            assertEquals(List.of("c1", "c2"), chats.chatsOf("alice"));
+            assertEquals(2, redis.xlen("msg:{c1}:log"));
+        }
+    }
+
+    @Test
+    void numberingContinuesAfterARedisRestart() throws Exception {
+        try (RedisClient redis = REDIS.settings().newClient()) {
+            new ChatService(new ChatStore(redis), 10, Clock.systemUTC()).create("c1", "", List.of("alice"));
+            MessageService messages = service(redis);
+            messages.send(ALICE, "c1", "text", "one", "t-1");
+            messages.send(ALICE, "c1", "text", "two", "t-2");
+        }
+
+        REDIS.restart();
+
+        try (RedisClient redis = REDIS.settings().newClient()) {
+            MessageService messages = service(redis);
+            assertEquals(2, messages.send(ALICE, "c1", "text", "two", "t-2").seq(), "tempId record kept");
+            assertEquals(3, messages.send(ALICE, "c1", "text", "three", "t-3").seq());
+            assertEquals(List.of("1-0", "2-0", "3-0"),
+                    redis.xrange("msg:{c1}:log", "-", "+").stream().map(e -> e.getID().toString()).toList());
+        }
+    }
+
+    private static String sha1OfResource(String resource) throws Exception {
+        try (InputStream in = MessageStore.class.getResourceAsStream(resource)) {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(in.readAllBytes()));
+        }
+    }
+
+    private static MessageService service(RedisClient redis) {
+        return new MessageService(new ChatStore(redis), new MessageStore(redis, 1_000, Duration.ofHours(1)),
+                new RecordingMessageEvents(), 1_000, Clock.systemUTC());
+    }
+}

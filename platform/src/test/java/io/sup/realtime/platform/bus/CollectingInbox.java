@@ -1,0 +1,85 @@
+package io.sup.realtime.platform.bus;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import com.google.protobuf.Empty;
+import io.sup.realtime.platform.redis.RedisSettings;
+import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
+
+/**
+ * A real {@link InboxSubscriber} for one gateway instance that queues what it receives, with
+ * bounded waits. {@link #framesBefore(DeliveryBus)} proves absence without sleeping: it
+ * publishes a marker frame to this instance and returns what arrived before it (one channel,
+ * one subscriber connection: Redis delivers in publication order).
+ */
+final class CollectingInbox implements AutoCloseable {
+    static final Duration WAIT = Duration.ofSeconds(5);
+    static final String MARKER_EVENT = "test:marker";
+
+    final String instance;
+    final BlockingQueue<DeliveryFrame> frames = new LinkedBlockingQueue<>();
+    final InboxSubscriber subscriber;
+
+    private CollectingInbox(RedisSettings redis, String instance) {
+        this.instance = instance;
+        this.subscriber = new InboxSubscriber(redis, instance, frames::add);
+    }
+
+    /** Starts a subscriber for {@code instance} and waits until it is subscribed. */
+    static CollectingInbox start(RedisSettings redis, String instance) {
+        CollectingInbox inbox = new CollectingInbox(redis, instance);
+        inbox.subscriber.start();
+        awaitTrue(inbox.subscriber::isSubscribed, WAIT, instance + " subscribed");
+        return inbox;
+    }
+
+    /** The next frame, failing after {@link #WAIT}. */
+    DeliveryFrame next() throws InterruptedException {
+        DeliveryFrame frame = frames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertNotNull(frame, () -> instance + " received no frame within " + WAIT);
+        return frame;
+    }
+
+    /** Every frame received before a marker published now (the marker is consumed). */
+    List<DeliveryFrame> framesBefore(DeliveryBus bus) throws InterruptedException {
+        if (bus.toConnection(instance + ".marker", MARKER_EVENT, Empty.getDefaultInstance()) != 1) {
+            fail("marker not published to " + instance);
+        }
+        List<DeliveryFrame> before = new ArrayList<>();
+        for (DeliveryFrame frame = next(); !frame.getEvent().equals(MARKER_EVENT); frame = next()) {
+            before.add(frame);
+        }
+        return before;
+    }
+
+    /** Polls {@code condition} every 20 ms until it holds, failing after {@code within}. */
+    static void awaitTrue(BooleanSupplier condition, Duration within, String what) {
+        Instant deadline = Instant.now().plus(within);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                fail("not true within " + within + ": " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted while waiting for: " + what);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        subscriber.close();
+    }
+}

@@ -1,0 +1,242 @@
+package io.sup.realtime.platform.bus;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+import io.sup.realtime.platform.json.ProtoJson;
+import io.sup.realtime.platform.testing.RedisServerExtension;
+import io.sup.realtime.proto.gateway.v1.Caller;
+import io.sup.realtime.proto.gateway.v1.ConnectionEvent;
+import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.util.SafeEncoder;
+
+/**
+ * The delivery bus end to end on a real Redis: the routing registry resolves recipients to
+ * gateway instances, and each instance with recipients gets exactly one frame on its own
+ * sharded inbox, carrying only its recipients and the event's JSON encoded once.
+ */
+class DeliveryBusRoutesOneFramePerInstanceTest {
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    private static final Duration TTL = Duration.ofSeconds(30);
+    private static final long T0 = 1_700_000_000_000L;
+    private static final ConnectionEvent DATA = ConnectionEvent.newBuilder()
+            .setConnection(Caller.newBuilder().setUserId("carol").setConnectionId("gw-a.3"))
+            .setAtMs(1_234_567_890_123L)
+            .build();
+    private static final String DATA_JSON =
+            "{\"connection\":{\"userId\":\"carol\",\"connectionId\":\"gw-a.3\"},\"atMs\":\"1234567890123\"}";
+
+    private RedisClient redis;
+    private MutableClock clock;
+    private RoutingRegistry registry;
+    private DeliveryBus bus;
+    private CollectingInbox gwA;
+    private CollectingInbox gwB;
+
+    @BeforeEach
+    void setUp() {
+        redis = REDIS.settings().newClient();
+        clock = new MutableClock(T0);
+        registry = new RoutingRegistry(redis, TTL, clock);
+        bus = new DeliveryBus(redis, registry, clock);
+        gwA = CollectingInbox.start(REDIS.settings(), "gw-a");
+        gwB = CollectingInbox.start(REDIS.settings(), "gw-b");
+    }
+
+    @AfterEach
+    void tearDown() {
+        gwA.close();
+        gwB.close();
+        redis.close();
+    }
+
+    @Test
+    void eachInstanceGetsOneFrameListingOnlyItsOwnRecipients() throws Exception {
+        registry.addUser("gw-a", "alice");
+        registry.addUser("gw-b", "bob");
+        registry.addUser("gw-a", "bob");
+
+        int instances = bus.toUsers(List.of("alice", "bob"), "message:new", DATA, List.of("gw-a.3"));
+
+        assertEquals(2, instances);
+        List<DeliveryFrame> atA = gwA.framesBefore(bus);
+        List<DeliveryFrame> atB = gwB.framesBefore(bus);
+        assertEquals(1, atA.size(), () -> "gw-a frames: " + atA);
+        assertEquals(1, atB.size(), () -> "gw-b frames: " + atB);
+        DeliveryFrame a = atA.getFirst();
+        DeliveryFrame b = atB.getFirst();
+        assertAll(
+                () -> assertEquals(DeliveryFrame.TargetCase.USERS, a.getTargetCase()),
+                () -> assertEquals(List.of("alice", "bob"), a.getUsers().getUserIdsList()),
+                () -> assertEquals(List.of("bob"), b.getUsers().getUserIdsList()),
+                () -> assertEquals("message:new", a.getEvent()),
+                () -> assertEquals("message:new", b.getEvent()),
+                () -> assertEquals(DATA_JSON, a.getDataJson().toString(StandardCharsets.UTF_8)),
+                () -> assertEquals(ProtoJson.print(DATA), b.getDataJson().toStringUtf8()),
+                () -> assertEquals(a.getDataJson(), b.getDataJson()),
+                () -> assertEquals(List.of("gw-a.3"), a.getExcludeConnectionIdsList()),
+                () -> assertEquals(List.of("gw-a.3"), b.getExcludeConnectionIdsList()),
+                () -> assertEquals(T0, a.getPublishedAtMs()),
+                () -> assertEquals(T0, b.getPublishedAtMs()));
+    }
+
+    @Test
+    void registryAndInboxesUseTheDocumentedKeyNames() {
+        registry.addUser("gw-a", "alice");
+        registry.addRoom("gw-b", "chat:c1");
+
+        assertEquals((double) T0, redis.zscore("gw:user:{alice}", "gw-a"));
+        assertEquals((double) T0, redis.zscore("gw:room:{chat:c1}", "gw-b"));
+        List<?> channels = (List<?>) redis.sendCommand(Protocol.Command.PUBSUB, "SHARDCHANNELS", "gw:*");
+        assertEquals(Set.of("gw:{gw-a}:inbox", "gw:{gw-b}:inbox"),
+                Set.copyOf(channels.stream().map(c -> SafeEncoder.encode((byte[]) c)).toList()));
+    }
+
+    @Test
+    void aUserWithNoRoutesPublishesNothing() throws Exception {
+        registry.addUser("gw-a", "alice");
+
+        assertEquals(0, bus.toUsers(List.of("carol"), "message:new", DATA, List.of()));
+        assertEquals(0, bus.toUsers(List.of(), "message:new", DATA, List.of()));
+
+        assertEquals(List.of(), gwA.framesBefore(bus));
+        assertEquals(List.of(), gwB.framesBefore(bus));
+    }
+
+    @Test
+    void anEntryNotRefreshedForLongerThanTheTtlIsSkipped() throws Exception {
+        registry.addUser("gw-a", "alice");
+        clock.advance(TTL.plusMillis(1));
+        registry.addUser("gw-b", "alice");
+
+        assertEquals(1, bus.toUsers(List.of("alice"), "message:new", DATA, List.of()));
+
+        assertEquals(List.of(), gwA.framesBefore(bus));
+        assertEquals(List.of("alice"), gwB.framesBefore(bus).getFirst().getUsers().getUserIdsList());
+    }
+
+    @Test
+    void anEntryExactlyTtlOldIsStillLiveForPublishersAndForRefresh() throws Exception {
+        registry.addUser("gw-a", "alice");
+        clock.advance(TTL);
+
+        assertEquals(1, bus.toUsers(List.of("alice"), "message:new", DATA, List.of()),
+                "publishers treat an entry of age == ttl as live");
+        registry.addUser("gw-b", "alice");
+
+        assertEquals((double) T0, redis.zscore("gw:user:{alice}", "gw-a"),
+                "a refresh at the same instant must not drop what publishers still deliver to");
+        assertEquals(2, bus.toUsers(List.of("alice"), "message:new", DATA, List.of()));
+    }
+
+    @Test
+    void refreshRestampsItsEntriesDropsStaleOnesAndSetsTheKeyTtl() {
+        registry.addUser("gw-a", "alice");
+        registry.addUser("gw-b", "alice");
+        registry.addRoom("gw-b", "chat:c1");
+        clock.advance(TTL.plusSeconds(1));
+
+        registry.refresh("gw-a", List.of("alice"), List.of("chat:c1"));
+
+        long now = T0 + TTL.plusSeconds(1).toMillis();
+        assertEquals((double) now, redis.zscore("gw:user:{alice}", "gw-a"));
+        assertNull(redis.zscore("gw:user:{alice}", "gw-b"), "gw-b stopped refreshing: dropped");
+        assertEquals((double) now, redis.zscore("gw:room:{chat:c1}", "gw-a"));
+        assertNull(redis.zscore("gw:room:{chat:c1}", "gw-b"));
+        long userTtl = redis.pttl("gw:user:{alice}");
+        long roomTtl = redis.pttl("gw:room:{chat:c1}");
+        assertTrue(userTtl > 0 && userTtl <= TTL.toMillis(), "user key PTTL " + userTtl);
+        assertTrue(roomTtl > 0 && roomTtl <= TTL.toMillis(), "room key PTTL " + roomTtl);
+    }
+
+    @Test
+    void refreshOfManyEntriesCrossesItsBatchBoundary() {
+        List<String> users = IntStream.range(0, 2_500).mapToObj(i -> "u" + i).toList();
+
+        registry.refresh("gw-a", users, List.of());
+
+        assertEquals((double) T0, redis.zscore("gw:user:{u0}", "gw-a"));
+        assertEquals((double) T0, redis.zscore("gw:user:{u1999}", "gw-a"));
+        assertEquals((double) T0, redis.zscore("gw:user:{u2499}", "gw-a"));
+        assertTrue(redis.pttl("gw:user:{u2499}") > 0);
+    }
+
+    @Test
+    void removeUserStopsDeliveryToThatInstanceOnly() throws Exception {
+        registry.addUser("gw-a", "alice");
+        registry.addUser("gw-b", "alice");
+
+        registry.removeUser("gw-a", "alice");
+
+        assertEquals(1, bus.toUsers(List.of("alice"), "message:new", DATA, List.of()));
+        assertEquals(List.of(), gwA.framesBefore(bus));
+        assertEquals(1, gwB.framesBefore(bus).size());
+        registry.removeUser("gw-b", "alice");
+        assertFalse(redis.exists("gw:user:{alice}"), "the last removal deletes the key");
+        assertEquals(0, bus.toUsers(List.of("alice"), "message:new", DATA, List.of()));
+    }
+
+    @Test
+    void roomDeliveryReachesTheInstancesInTheRoomUntilTheyLeave() throws Exception {
+        registry.addRoom("gw-a", "chat:c1");
+        registry.addRoom("gw-b", "chat:c1");
+        registry.addRoom("gw-b", "chat:other");
+
+        assertEquals(2, bus.toRoom("chat:c1", "typing:start", DATA, List.of("gw-b.1")));
+        DeliveryFrame a = gwA.next();
+        DeliveryFrame b = gwB.next();
+        assertAll(
+                () -> assertEquals(DeliveryFrame.TargetCase.ROOM, a.getTargetCase()),
+                () -> assertEquals("chat:c1", a.getRoom()),
+                () -> assertEquals("chat:c1", b.getRoom()),
+                () -> assertEquals("typing:start", b.getEvent()),
+                () -> assertEquals(List.of("gw-b.1"), b.getExcludeConnectionIdsList()),
+                () -> assertEquals(DATA_JSON, b.getDataJson().toStringUtf8()));
+
+        registry.removeRoom("gw-b", "chat:c1");
+
+        assertEquals(1, bus.toRoom("chat:c1", "typing:stop", DATA, List.of()));
+        assertEquals("typing:stop", gwA.framesBefore(bus).getFirst().getEvent());
+        assertEquals(List.of(), gwB.framesBefore(bus));
+        assertEquals(0, bus.toRoom("chat:nobody", "typing:stop", DATA, List.of()));
+    }
+
+    @Test
+    void connectionDeliveryReachesOnlyTheInstanceNamedInTheConnectionId() throws Exception {
+        assertEquals(1, bus.toConnection("gw-b.17", "call:offer", DATA));
+
+        List<DeliveryFrame> atB = gwB.framesBefore(bus);
+        assertEquals(1, atB.size());
+        assertEquals(DeliveryFrame.TargetCase.CONNECTION_ID, atB.getFirst().getTargetCase());
+        assertEquals("gw-b.17", atB.getFirst().getConnectionId());
+        assertEquals("call:offer", atB.getFirst().getEvent());
+        assertEquals(T0, atB.getFirst().getPublishedAtMs());
+        assertEquals(List.of(), gwA.framesBefore(bus));
+    }
+
+    @Test
+    void aConnectionIdWithoutAnInstancePrefixPublishesNothing() throws Exception {
+        assertEquals(0, bus.toConnection("gw-b17", "call:offer", DATA));
+        assertEquals(0, bus.toConnection(".17", "call:offer", DATA));
+
+        assertEquals(List.of(), gwA.framesBefore(bus));
+        assertEquals(List.of(), gwB.framesBefore(bus));
+    }
+}

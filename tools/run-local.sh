@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Runs the whole system locally: builds, starts a Redis (AOF on) unless one answers at
+# REDIS_URL, starts every service as its own process, and stops them all on Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source tools/scripts/common.sh
+use_jdk
+
+RUN_DIR=.run
+mkdir -p "$RUN_DIR/logs" "$RUN_DIR/redis"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+export PORT="${PORT:-3001}"
+if [ -z "${JWT_SECRET:-}" ]; then
+  [ -s "$RUN_DIR/jwt-secret" ] || head -c 32 /dev/urandom | base64 | tr -d '/+=\n' > "$RUN_DIR/jwt-secret"
+  JWT_SECRET=$(cat "$RUN_DIR/jwt-secret")
+fi
+export JWT_SECRET
+
+echo "==> Building (first run downloads dependencies; later runs are quick)"
+mvn -B -q -ntp package -DskipTests
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  if [ ${#pids[@]} -gt 0 ]; then
+    echo; echo "==> Stopping"
+    kill "${pids[@]}" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+  fi
+}
+trap stop_all INT TERM EXIT
+
+redis_host=$(sed -E 's#^rediss?://([^@/]*@)?([^:/]+).*#\2#' <<<"$REDIS_URL")
+redis_port=$(sed -nE 's#^rediss?://([^@/]*@)?[^:/]+:([0-9]+).*#\2#p' <<<"$REDIS_URL")
+redis_port=${redis_port:-6379}
+if redis_answers "$redis_host" "$redis_port"; then
+  echo "==> Using the Redis at $REDIS_URL"
+else
+  ensure_redis_server
+  echo "==> Starting Redis on $redis_host:$redis_port (AOF on, data in $RUN_DIR/redis)"
+  redis-server --bind "$redis_host" --port "$redis_port" --appendonly yes --dir "$PWD/$RUN_DIR/redis" \
+    --save "" >"$RUN_DIR/logs/redis.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 50); do redis_answers "$redis_host" "$redis_port" && break; sleep 0.1; done
+  redis_answers "$redis_host" "$redis_port" || { echo "error: Redis did not start, see $RUN_DIR/logs/redis.log" >&2; exit 1; }
+fi
+
+start() { # name jar observe-port
+  echo "==> Starting $1 (log: $RUN_DIR/logs/$1.log)"
+  java -jar "$2" >"$RUN_DIR/logs/$1.log" 2>&1 &
+  pids+=($!)
+}
+await_ready() { # name observe-port
+  for _ in $(seq 300); do
+    if curl -fsS "http://127.0.0.1:$2/health/ready" >/dev/null 2>&1; then return; fi
+    sleep 0.2
+  done
+  echo "error: $1 is not ready; its log says:" >&2; tail -n 20 "$RUN_DIR/logs/$1.log" >&2; exit 1
+}
+
+start messaging-service messaging-service/target/messaging-service.jar
+start presence-service presence-service/target/presence-service.jar
+start call-signaling-service call-signaling-service/target/call-signaling-service.jar
+start notification-service notification-service/target/notification-service.jar
+start edge-gateway edge-gateway/target/edge-gateway.jar
+await_ready messaging-service 9101
+await_ready presence-service 9102
+await_ready call-signaling-service 9103
+await_ready notification-service 9104
+await_ready edge-gateway "${METRICS_PORT:-9091}"
+
+cat <<MSG
+
+SUP realtime is up.
+  WebSocket (native protocol): ws://localhost:$PORT/ws
+  Gateway health and metrics:  http://localhost:${METRICS_PORT:-9091}/health  /metrics
+  JWT secret for this run:     $JWT_SECRET   (also in $RUN_DIR/jwt-secret)
+
+In another terminal:
+  export JWT_SECRET=$JWT_SECRET
+  tools/sup token --user alice                         # a token for alice
+  tools/sup chat create --id c1 --member alice --member bob
+  tools/sup client --user alice --join c1              # type lines to send
+  tools/sup client --user bob --join c1
+
+Ctrl-C stops everything.
+MSG
+wait -n "${pids[@]}" || true
+echo "A process exited; see $RUN_DIR/logs/." >&2

@@ -1,0 +1,45 @@
+# Shared by run-local.sh and test-all.sh: the JDK and Redis this project needs.
+# Sourced, not run.
+
+# Helidon 4 needs Java 21+; this machine kind ships Temurin 25 beside the default Java 17.
+use_jdk() {
+  local jdk=/usr/lib/jvm/temurin-25-jdk-amd64
+  if [ -z "${JAVA_HOME:-}" ] && [ -x "$jdk/bin/java" ]; then
+    export JAVA_HOME="$jdk"
+  fi
+  if [ -n "${JAVA_HOME:-}" ]; then
+    export PATH="$JAVA_HOME/bin:$PATH"
+  fi
+  local version
+  version=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n1)
+  if [ -z "$version" ] || [ "$version" -lt 21 ]; then
+    echo "error: Java 21 or newer is needed (found: ${version:-none}). Set JAVA_HOME to a JDK 21+." >&2
+    exit 1
+  fi
+}
+
+# Debian's redis-server (Redis 7), installed when absent and we are root with apt-get.
+ensure_redis_server() {
+  if command -v redis-server >/dev/null 2>&1; then
+    return
+  fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Debian's redis-server..."
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+    return
+  fi
+  echo "error: redis-server is not installed. Install it (Debian/Ubuntu: sudo apt-get install -y redis-server)" >&2
+  echo "       or point REDIS_URL at a running Redis 7." >&2
+  exit 1
+}
+
+# Whether a Redis answers PING at host $1 port $2.
+redis_answers() {
+  { exec 3<>"/dev/tcp/$1/$2"; } 2>/dev/null || return 1
+  printf 'PING\r\n' >&3
+  local reply
+  read -r -t 2 reply <&3 || true
+  exec 3>&- 3<&-
+  [[ "$reply" == "+PONG"* ]]
+}
