@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -56,7 +57,7 @@ public final class DeliveryBus {
      */
     public int toUsers(Collection<String> userIds, String event, Message data,
                        Collection<String> excludeConnectionIds) {
-        List<String> users = List.copyOf(userIds);
+        List<String> users = List.copyOf(new LinkedHashSet<>(userIds)); // each user once
         if (users.isEmpty()) {
             return 0;
         }

@@ -21,7 +21,9 @@ import redis.clients.jedis.util.JedisURIHelper;
 public record RedisSettings(URI uri, Duration timeout) {
     /** Validates the URI scheme. */
     public RedisSettings {
-        if (!JedisURIHelper.isValid(uri)) {
+        // isValid checks only that a scheme, a host and a port are present: check the scheme too.
+        if (!JedisURIHelper.isValid(uri)
+                || !(JedisURIHelper.isRedisScheme(uri) || JedisURIHelper.isRedisSSLScheme(uri))) {
             throw new IllegalArgumentException("Redis URL '" + uri.getScheme() + "://" + uri.getHost()
                     + "' must be redis://host:port or rediss://host:port");
         }
