@@ -6,7 +6,8 @@ if redis.call('EXISTS', KEYS[1]) == 1 then
   return 0
 end
 redis.call('HSET', KEYS[1], 'title', ARGV[1], 'createdAt', ARGV[2])
-if #ARGV > 2 then
-  redis.call('SADD', KEYS[2], unpack(ARGV, 3))
+-- In chunks: Lua's unpack stops at about 8,000 values.
+for i = 3, #ARGV, 1000 do
+  redis.call('SADD', KEYS[2], unpack(ARGV, i, math.min(i + 999, #ARGV)))
 end
 return 1

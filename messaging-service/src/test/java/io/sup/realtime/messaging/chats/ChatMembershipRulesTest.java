@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 import io.sup.realtime.platform.grpc.ServiceException;
 import io.sup.realtime.platform.testing.RedisServerExtension;
@@ -98,6 +99,20 @@ class ChatMembershipRulesTest {
         // Duplicates count once: three distinct members fit.
         Chat chat = chats.create("c1", "", List.of("a", "b", "c", "a", "b"));
         assertEquals(Set.of("a", "b", "c"), chat.memberIds());
+    }
+
+    @Test
+    void aChatCanBeCreatedWithAsManyMembersAsAHighLimitAllows() {
+        // MESSAGING_MAX_MEMBERS goes up to 1,000,000; a Lua unpack of every member id at once
+        // stops at about 8,000.
+        ChatService large = new ChatService(new ChatStore(redis), 20_000, Clock.fixed(NOW, ZoneOffset.UTC));
+        List<String> members = IntStream.range(0, 20_000).mapToObj(i -> "user" + i).toList();
+
+        Chat chat = large.create("big", "", members);
+
+        assertEquals(20_000, chat.memberIds().size());
+        assertEquals(20_000, redis.scard(ChatStore.members("big")));
+        assertEquals(List.of("big"), large.chatsOf("user19999"));
     }
 
     @Test

@@ -1,0 +1,185 @@
+package io.sup.realtime.messaging.delivery;
+
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.sup.realtime.messaging.RunningMessagingService;
+import io.sup.realtime.platform.bus.InboxSubscriber;
+import io.sup.realtime.platform.bus.RoutingRegistry;
+import io.sup.realtime.platform.testing.RedisServerExtension;
+import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
+import io.sup.realtime.proto.messaging.v1.CreateChatRequest;
+import io.sup.realtime.proto.messaging.v1.Message;
+import io.sup.realtime.proto.messaging.v1.SendMessageRequest;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.RedisClient;
+
+import static io.sup.realtime.messaging.RunningMessagingService.caller;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A message sent through gRPC is delivered over the real delivery bus: the gateway instance
+ * whose routing entry holds a member receives one {@code message:new} frame on its inbox,
+ * addressed to its local recipients, excluding the sending connection, carrying the stored
+ * message as proto3 JSON; instances without recipients get nothing, and a retried tempId
+ * is not delivered again.
+ */
+class SendMessageReachesGatewayInboxTest {
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    private static final long WAIT_SECONDS = 5;
+
+    private static RunningMessagingService service;
+
+    private RedisClient redis;
+    private RoutingRegistry registry;
+    private final BlockingQueue<DeliveryFrame> gwtest = new LinkedBlockingQueue<>();
+    private final BlockingQueue<DeliveryFrame> gwother = new LinkedBlockingQueue<>();
+    private InboxSubscriber gwtestInbox;
+    private InboxSubscriber gwotherInbox;
+
+    @BeforeAll
+    static void start() {
+        service = RunningMessagingService.start(REDIS, Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        service.close();
+    }
+
+    @BeforeEach
+    void subscribe() throws InterruptedException {
+        redis = REDIS.settings().newClient();
+        registry = new RoutingRegistry(redis, Duration.ofSeconds(30), Clock.systemUTC());
+        gwtestInbox = new InboxSubscriber(REDIS.settings(), "gwtest", gwtest::add);
+        gwotherInbox = new InboxSubscriber(REDIS.settings(), "gwother", gwother::add);
+        gwtestInbox.start();
+        gwotherInbox.start();
+        awaitSubscribed(gwtestInbox);
+        awaitSubscribed(gwotherInbox);
+        service.admin().createChat(CreateChatRequest.newBuilder()
+                .setId("c1").addAllMemberIds(List.of("alice", "bob")).build());
+    }
+
+    @AfterEach
+    void unsubscribe() {
+        gwtestInbox.close();
+        gwotherInbox.close();
+        redis.close();
+    }
+
+    @Test
+    void messageFromAliceReachesBobsGatewayAsMessageNew() throws Exception {
+        registry.addUser("gwtest", "bob");
+
+        Message sent = send("alice", "gwsender", "c1", "hello bob", "t-1");
+        DeliveryFrame frame = gwtest.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+
+        assertNotNull(frame, "no frame on gwtest's inbox");
+        assertEquals("message:new", frame.getEvent());
+        assertEquals(DeliveryFrame.TargetCase.USERS, frame.getTargetCase());
+        assertEquals(List.of("bob"), frame.getUsers().getUserIdsList());
+        assertTrue(frame.getExcludeConnectionIdsList().contains("gwsender.1"), frame.toString());
+        assertTrue(Math.abs(frame.getPublishedAtMs() - Instant.now().toEpochMilli()) < 60_000, "published_at_ms is now");
+
+        JsonObject data = parse(frame);
+        assertEquals("1", data.getString("id"));
+        assertEquals("c1", data.getString("chatId"));
+        assertEquals("1", data.getString("seq"), "int64 is a JSON string in proto3 JSON");
+        assertEquals("hello bob", data.getString("content"));
+        assertEquals("alice", data.getString("senderId"));
+        assertEquals("t-1", data.getString("tempId"));
+        Message.Builder delivered = Message.newBuilder();
+        io.sup.realtime.platform.json.ProtoJson.merge(frame.getDataJson().toStringUtf8(), delivered);
+        assertEquals(sent, delivered.build(), "the delivered message is the acked one");
+    }
+
+    @Test
+    void theSendersOtherDevicesOnTheSameGatewayAreAddressedToo() throws Exception {
+        registry.addUser("gwtest", "bob");
+        registry.addUser("gwtest", "alice");
+
+        send("alice", "gwtest", "c1", "hi", "");
+        DeliveryFrame frame = gwtest.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+
+        assertNotNull(frame);
+        assertEquals(List.of("alice", "bob"), frame.getUsers().getUserIdsList().stream().sorted().toList());
+        assertEquals(List.of("gwtest.1"), frame.getExcludeConnectionIdsList(), "only the sending connection");
+    }
+
+    @Test
+    void gatewaysWithoutRecipientsGetNothing() throws Exception {
+        registry.addUser("gwtest", "bob");
+        registry.addUser("gwother", "carol"); // connected, but not a member of c1
+        service.admin().createChat(CreateChatRequest.newBuilder()
+                .setId("c2").addAllMemberIds(List.of("alice", "carol")).build());
+
+        send("alice", "gwsender", "c1", "for c1", "");
+        assertNotNull(gwtest.poll(WAIT_SECONDS, TimeUnit.SECONDS), "bob's gateway got c1's message");
+        send("alice", "gwsender", "c2", "for c2", "");
+        DeliveryFrame first = gwother.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+
+        // One Redis connection delivers in publish order: had c1's message gone to gwother,
+        // it would have arrived before c2's.
+        assertNotNull(first);
+        assertEquals("c2", parse(first).getString("chatId"));
+        assertEquals(List.of("carol"), first.getUsers().getUserIdsList());
+    }
+
+    @Test
+    void aRetriedTempIdIsDeliveredOnlyOnce() throws Exception {
+        registry.addUser("gwtest", "bob");
+
+        send("alice", "gwsender", "c1", "once", "t-9");
+        send("alice", "gwsender", "c1", "once", "t-9");
+        send("alice", "gwsender", "c1", "next", "t-10");
+
+        assertEquals("1", parse(gwtest.poll(WAIT_SECONDS, TimeUnit.SECONDS)).getString("seq"));
+        DeliveryFrame second = gwtest.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertNotNull(second);
+        assertEquals("2", parse(second).getString("seq"), "the retry was not delivered again");
+    }
+
+    private static Message send(String user, String instance, String chatId, String content, String tempId) {
+        return service.messaging().sendMessage(SendMessageRequest.newBuilder().setCaller(caller(user, instance))
+                .setChatId(chatId).setContent(content).setTempId(tempId).build()).getMessage();
+    }
+
+    private static JsonObject parse(DeliveryFrame frame) {
+        assertNotNull(frame, "no frame");
+        try (JsonReader reader = Json.createReader(new StringReader(
+                new String(frame.getDataJson().toByteArray(), StandardCharsets.UTF_8)))) {
+            return reader.readObject();
+        }
+    }
+
+    private static void awaitSubscribed(InboxSubscriber inbox) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(WAIT_SECONDS);
+        while (!inbox.isSubscribed()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("inbox not subscribed within " + WAIT_SECONDS + " s");
+            }
+            Thread.sleep(10);
+        }
+    }
+}
