@@ -3,10 +3,8 @@ package io.sup.realtime.gateway.auth;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -16,6 +14,7 @@ import io.helidon.security.jwt.JwtValidator;
 import io.helidon.security.jwt.SignedJwt;
 import io.helidon.security.jwt.jwk.Jwk;
 import io.helidon.security.jwt.jwk.JwkKeys;
+import io.sup.realtime.platform.auth.SharedSecretKey;
 import io.sup.realtime.platform.ids.Ids;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -49,7 +48,7 @@ public final class JwtVerifier {
         this.settings = settings;
         this.clock = clock;
         this.keys = settings.jwksFile().map(JwtVerifier::readJwks).orElseGet(() -> JwkKeys.builder().build());
-        this.defaultKey = settings.secret().isEmpty() ? null : hmacKey(settings.secret());
+        this.defaultKey = settings.secret().isEmpty() ? null : SharedSecretKey.hs256(settings.secret());
     }
 
     /**
@@ -134,16 +133,6 @@ public final class JwtVerifier {
         return cleaned.length() > 10 ? cleaned.substring(0, 10) : cleaned;
     }
 
-    private static Jwk hmacKey(String secret) {
-        // RFC 7518 section 6.4: an "oct" JWK carries the key bytes base64url-encoded in "k".
-        return Jwk.create(Json.createObjectBuilder()
-                .add("kty", "oct")
-                .add("kid", "default")
-                .add("alg", "HS256")
-                .add("use", "sig")
-                .add("k", Base64.getUrlEncoder().withoutPadding().encodeToString(secret.getBytes(StandardCharsets.UTF_8)))
-                .build());
-    }
 
     private static JwkKeys readJwks(java.nio.file.Path file) {
         try (InputStream in = Files.newInputStream(file)) {

@@ -1,14 +1,11 @@
 package io.sup.realtime.gateway.auth;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 
 import io.helidon.security.jwt.Jwt;
 import io.helidon.security.jwt.SignedJwt;
-import io.helidon.security.jwt.jwk.Jwk;
-import jakarta.json.Json;
+import io.sup.realtime.platform.auth.SharedSecretKey;
 
 /** Signs test tokens the way clients' token services do (HS256 with a shared secret). */
 public final class TestTokens {
@@ -41,16 +38,7 @@ public final class TestTokens {
 
     /** Signs {@code jwt} with an HS256 key made of {@code secret}. */
     public static String sign(Jwt jwt, String secret) {
-        return SignedJwt.sign(jwt, hmac(secret)).tokenContent();
+        return SignedJwt.sign(jwt, SharedSecretKey.hs256(secret)).tokenContent();
     }
 
-    /** The "oct" JWK (RFC 7518 section 6.4) for {@code secret}. */
-    public static Jwk hmac(String secret) {
-        return Jwk.create(Json.createObjectBuilder()
-                .add("kty", "oct")
-                .add("kid", "default")
-                .add("alg", "HS256")
-                .add("k", Base64.getUrlEncoder().withoutPadding().encodeToString(secret.getBytes(StandardCharsets.UTF_8)))
-                .build());
-    }
 }

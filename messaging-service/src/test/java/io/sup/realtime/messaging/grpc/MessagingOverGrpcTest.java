@@ -29,7 +29,6 @@ import static io.sup.realtime.messaging.grpc.ChatAdminOverGrpcTest.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code sup.messaging.v1.MessagingService} through real stubs against the running service:

@@ -37,6 +37,7 @@ public final class Settings {
     public static Settings load(String service) {
         return new Settings(Config.builder()
                 .addSource(ConfigSources.environmentVariables())
+                .addSource(ConfigSources.create(singleWordEnvironment()))
                 .addSource(ConfigSources.systemProperties())
                 .addSource(ConfigSources.file("application.yaml").optional())
                 .addSource(ConfigSources.classpath("application.yaml").optional())
@@ -60,6 +61,21 @@ public final class Settings {
                 .addSource(ConfigSources.create(values))
                 .addSource(ConfigSources.classpath(service + ".yaml"))
                 .build());
+    }
+
+    /**
+     * Helidon maps {@code REDIS_URL} to {@code redis.url} but leaves names without an
+     * underscore alone, so the original's {@code PORT} would not reach {@code port}: map
+     * those to lower case ourselves.
+     */
+    private static Map<String, String> singleWordEnvironment() {
+        Map<String, String> aliases = new java.util.HashMap<>();
+        System.getenv().forEach((name, value) -> {
+            if (!name.contains("_") && name.chars().allMatch(c -> Character.isUpperCase(c) || Character.isDigit(c))) {
+                aliases.put(name.toLowerCase(java.util.Locale.ROOT), value);
+            }
+        });
+        return aliases;
     }
 
     /** The underlying Helidon config, for Helidon components that read their own keys. */
