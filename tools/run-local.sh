@@ -20,7 +20,9 @@ echo "==> Building (first run downloads dependencies; later runs are quick)"
 mvn -B -q -ntp package -DskipTests
 
 pids=()
+stopping=
 stop_all() {
+  stopping=1
   trap - INT TERM EXIT
   if [ ${#pids[@]} -gt 0 ]; then
     echo; echo "==> Stopping"
@@ -47,7 +49,7 @@ fi
 
 start() { # name jar observe-port
   echo "==> Starting $1 (log: $RUN_DIR/logs/$1.log)"
-  java -jar "$2" >"$RUN_DIR/logs/$1.log" 2>&1 &
+  java "${JAVA_OPTS_DEFAULT[@]}" -jar "$2" >"$RUN_DIR/logs/$1.log" 2>&1 &
   pids+=($!)
 }
 await_ready() { # name observe-port
@@ -86,4 +88,4 @@ In another terminal:
 Ctrl-C stops everything.
 MSG
 wait -n "${pids[@]}" || true
-echo "A process exited; see $RUN_DIR/logs/." >&2
+[ -n "$stopping" ] || echo "A service exited; see $RUN_DIR/logs/. Stopping the rest." >&2

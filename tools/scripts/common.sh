@@ -16,6 +16,11 @@ use_jdk() {
     echo "error: Java 21 or newer is needed (found: ${version:-none}). Set JAVA_HOME to a JDK 21+." >&2
     exit 1
   fi
+  # JDK 23+ warns about Unsafe use inside protobuf and Guava; allow it quietly there.
+  JAVA_OPTS_DEFAULT=()
+  if [ "$version" -ge 23 ]; then
+    JAVA_OPTS_DEFAULT+=(--sun-misc-unsafe-memory-access=allow)
+  fi
 }
 
 # Debian's redis-server (Redis 7), installed when absent and we are root with apt-get.
