@@ -12,8 +12,9 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 /**
  * A service's health and metrics, on a port of their own (Helidon observe):
- * {@code /health} (all checks), {@code /health/live}, {@code /health/ready} (JSON, 200 when
- * UP and 503 when DOWN) and {@code /metrics} (Prometheus text, or JSON with
+ * {@code /health} (all checks), {@code /health/live} (Helidon's built-in deadlock, heap and
+ * disk checks), {@code /health/ready} (the service's own checks, e.g. Redis answers) — JSON,
+ * 200 when UP and 503 when DOWN — and {@code /metrics} (Prometheus text, or JSON with
  * {@code Accept: application/json}).
  */
 public final class ObserveServer implements AutoCloseable {
@@ -30,7 +31,7 @@ public final class ObserveServer implements AutoCloseable {
      * @param metrics whether to serve {@code /metrics} ({@code METRICS_ENABLED})
      */
     public static ObserveServer start(int port, List<HealthCheck> checks, boolean metrics) {
-        HealthObserverConfig.Builder health = HealthObserver.builder().details(true).useSystemServices(false);
+        HealthObserverConfig.Builder health = HealthObserver.builder().details(true).useSystemServices(true);
         checks.forEach(health::addCheck);
         ObserveFeatureConfig.Builder feature = ObserveFeature.builder().endpoint("/").addObserver(health.build());
         if (metrics) {
