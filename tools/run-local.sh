@@ -24,9 +24,11 @@ stopping=
 stop_all() {
   stopping=1
   trap - INT TERM EXIT
+  # Ctrl-C may have closed our stdout (e.g. `| tee`): never let a write stop the cleanup.
+  trap '' PIPE
   if [ ${#pids[@]} -gt 0 ]; then
-    echo; echo "==> Stopping"
     kill "${pids[@]}" 2>/dev/null || true
+    echo "==> Stopping" 2>/dev/null || true
     wait "${pids[@]}" 2>/dev/null || true
   fi
 }
@@ -47,17 +49,20 @@ else
   redis_answers "$redis_host" "$redis_port" || { echo "error: Redis did not start, see $RUN_DIR/logs/redis.log" >&2; exit 1; }
 fi
 
-start() { # name jar observe-port
+declare -A pid_of
+start() { # name jar
   echo "==> Starting $1 (log: $RUN_DIR/logs/$1.log)"
   java "${JAVA_OPTS_DEFAULT[@]}" -jar "$2" >"$RUN_DIR/logs/$1.log" 2>&1 &
   pids+=($!)
+  pid_of[$1]=$!
 }
 await_ready() { # name observe-port
   for _ in $(seq 300); do
     if curl -fsS "http://127.0.0.1:$2/health/ready" >/dev/null 2>&1; then return; fi
+    kill -0 "${pid_of[$1]}" 2>/dev/null || break # it exited: no point waiting
     sleep 0.2
   done
-  echo "error: $1 is not ready; its log says:" >&2; tail -n 20 "$RUN_DIR/logs/$1.log" >&2; exit 1
+  echo "error: $1 did not become ready; the end of its log:" >&2; tail -n 20 "$RUN_DIR/logs/$1.log" >&2; exit 1
 }
 
 start messaging-service messaging-service/target/messaging-service.jar

@@ -8,4 +8,4 @@ use_jdk
 ensure_redis_server
 
 echo "==> Java tests (Maven Surefire)"
-mvn -B -ntp verify
+mvn -B -ntp -Dstyle.color=never verify

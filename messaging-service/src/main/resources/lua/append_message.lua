@@ -2,7 +2,7 @@
 -- sender is a member, at most once per (sender, tempId).
 --
 -- KEYS[1] msg:{<chat>}:members   KEYS[2] msg:{<chat>}:seq   KEYS[3] msg:{<chat>}:log
--- KEYS[4] msg:{<chat>}:temp:<sender>:<tempId>   (unused when ARGV[4] is empty)
+-- KEYS[4] msg:{<chat>}:temp:<len(sender)>:<sender>:<tempId>   (unused when ARGV[4] is empty)
 -- ARGV[1] sender user id   ARGV[2] history length bound   ARGV[3] tempId TTL (ms)
 -- ARGV[4] tempId or ''     ARGV[5..] the entry's field/value pairs
 --

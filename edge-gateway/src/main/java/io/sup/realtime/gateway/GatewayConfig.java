@@ -22,11 +22,15 @@ import io.sup.realtime.platform.ids.Ids;
  * @param grpcDeadline     deadline of each call to a service ({@code GATEWAY_GRPC_DEADLINE_MS}, default 5 s)
  * @param messagingTarget  messaging-service gRPC target ({@code MESSAGING_GRPC_TARGET}, default localhost:7001)
  * @param routeTtl         routing-registry entry lifetime ({@code BUS_ROUTE_TTL_MS}, default 30 s; refreshed every third)
+ * @param heartbeatInterval time between heartbeat pings ({@code HEARTBEAT_INTERVAL}, default 30 s)
+ * @param heartbeatTimeout  extra time for an answer before the peer counts as gone ({@code HEARTBEAT_TIMEOUT}, default 20 s)
+ * @param maxIdle          longest time without a client event ({@code MAX_IDLE_TIME}, default 30 min)
  * @param jwt              token checks
  */
 public record GatewayConfig(int port, int metricsPort, boolean metricsEnabled, String instanceId, Duration authTimeout,
                             int outboundLimit, int maxMessageBytes, Duration grpcDeadline, String messagingTarget,
-                            Duration routeTtl, JwtSettings jwt) {
+                            Duration routeTtl, Duration heartbeatInterval, Duration heartbeatTimeout, Duration maxIdle,
+                            JwtSettings jwt) {
     /** Validates the instance id. */
     public GatewayConfig {
         if (!Ids.isValid(instanceId) || instanceId.contains(".") || instanceId.length() > 64) {
@@ -48,6 +52,9 @@ public record GatewayConfig(int port, int metricsPort, boolean metricsEnabled, S
                 s.millis("gateway.grpc.deadline.ms"),
                 s.string("messaging.grpc.target"),
                 s.millis("bus.route.ttl.ms"),
+                s.millis("heartbeat.interval"),
+                s.millis("heartbeat.timeout"),
+                s.millis("max.idle.time"),
                 JwtSettings.from(s));
     }
 }

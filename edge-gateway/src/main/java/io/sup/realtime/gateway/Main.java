@@ -18,6 +18,7 @@ import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 import io.sup.realtime.gateway.auth.JwtVerifier;
 import io.sup.realtime.gateway.connection.CloseCode;
+import io.sup.realtime.gateway.connection.Heartbeats;
 import io.sup.realtime.gateway.connection.LocalConnections;
 import io.sup.realtime.gateway.delivery.InboxDispatcher;
 import io.sup.realtime.gateway.routing.EventRouter;
@@ -47,8 +48,8 @@ public final class Main implements AutoCloseable {
     private final InboxSubscriber inbox;
     private final ScheduledExecutorService timers;
     private final ExecutorService writers;
-    private final WebServer server;
-    private final ObserveServer observe;
+    private WebServer server;
+    private ObserveServer observe;
 
     private Main(Settings settings) {
         config = GatewayConfig.from(settings);
@@ -67,18 +68,32 @@ public final class Main implements AutoCloseable {
         ClientSessions sessions = new ClientSessions(new JwtVerifier(config.jwt(), clock), connections, router,
                 timers, writers, config.authTimeout(), config.outboundLimit());
         long refreshMs = config.routeTtl().toMillis() / 3;
-        timers.scheduleAtFixedRate(this::refreshRoutes, refreshMs, refreshMs, TimeUnit.MILLISECONDS);
+        timers.scheduleAtFixedRate(() -> guarded("routing refresh", connections::refreshRoutes),
+                refreshMs, refreshMs, TimeUnit.MILLISECONDS);
+        Heartbeats heartbeats = new Heartbeats(connections, config.heartbeatInterval(), config.heartbeatTimeout(),
+                config.maxIdle());
+        long sweepMs = Math.min(1_000, Math.max(50, config.heartbeatInterval().toMillis() / 4));
+        timers.scheduleAtFixedRate(() -> guarded("heartbeat sweep", heartbeats::sweep),
+                sweepMs, sweepMs, TimeUnit.MILLISECONDS);
 
-        server = WebServer.builder()
-                .port(config.port())
-                .addProtocol(WsConfig.builder().maxFrameLength(config.maxMessageBytes()).build())
-                .routing(http -> http.get("/", (req, res) -> res.send("SUP realtime gateway: WebSocket at /ws\n")))
-                .addRouting(WsRouting.builder()
-                        .endpoint("/ws", () -> new NativeWsListener(sessions, config.maxMessageBytes())))
-                .build()
-                .start();
-        observe = ObserveServer.start(config.metricsPort(), List.of(new RedisReadiness(redis), inboxReadiness()),
-                config.metricsEnabled());
+        try {
+            server = WebServer.builder()
+                    .port(config.port())
+                    .addProtocol(WsConfig.builder().maxFrameLength(config.maxMessageBytes()).build())
+                    .routing(http -> http.get("/", (req, res) -> res.send("SUP realtime gateway: WebSocket at /ws\n")))
+                    .addRouting(WsRouting.builder()
+                            .endpoint("/ws", () -> new NativeWsListener(sessions, config.maxMessageBytes())))
+                    .build()
+                    .start();
+            if (!server.isRunning()) {
+                throw new IllegalStateException("cannot listen for WebSockets on port " + config.port() + " (in use?)");
+            }
+            observe = ObserveServer.start(config.metricsPort(), List.of(new RedisReadiness(redis), inboxReadiness()),
+                    config.metricsEnabled());
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
         LOG.log(Level.INFO, "edge-gateway " + config.instanceId() + " up: WebSocket ws://localhost:" + server.port()
                 + "/ws, health and metrics on port " + observe.port());
     }
@@ -108,11 +123,12 @@ public final class Main implements AutoCloseable {
         return config.instanceId();
     }
 
-    private void refreshRoutes() {
+    /** Runs a periodic task so that a failure is logged and the next period still runs. */
+    private static void guarded(String task, Runnable body) {
         try {
-            connections.refreshRoutes();
+            body.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "routing refresh failed (" + e.getClass().getSimpleName() + "); retrying next beat");
+            LOG.log(Level.WARNING, task + " failed (" + e.getClass().getSimpleName() + "); retrying next period");
         }
     }
 
@@ -139,8 +155,12 @@ public final class Main implements AutoCloseable {
     @Override
     public void close() {
         connections.all().forEach(c -> c.out().close(CloseCode.GOING_AWAY, "server going away"));
-        server.stop();
-        observe.close();
+        if (server != null) {
+            server.stop();
+        }
+        if (observe != null) {
+            observe.close();
+        }
         inbox.close();
         timers.shutdownNow();
         writers.shutdown();

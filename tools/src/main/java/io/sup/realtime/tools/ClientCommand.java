@@ -90,7 +90,7 @@ public final class ClientCommand implements Callable<Integer> {
             description = "How long to wait for the connection; default: ${DEFAULT-VALUE}.")
     private long connectTimeoutMs;
 
-    private String currentChat;
+    private volatile String currentChat;
 
     /** @param context environment ({@code JWT_SECRET}) and standard input */
     public ClientCommand(CliContext context) {
@@ -107,7 +107,8 @@ public final class ClientCommand implements Callable<Integer> {
 
         try (NativeConnection connection = NativeConnection.open(uri, bearer, Duration.ofMillis(connectTimeoutMs), out)) {
             if (join != null) {
-                joinChat(connection, join);
+                joinChat(connection, join, err);
+                awaitJoin(connection);
             }
             BlockingQueue<Optional<String>> lines = readLines();
             boolean endOfInput = false;
@@ -150,7 +151,10 @@ public final class ClientCommand implements Callable<Integer> {
             }
             case ClientInput.Help h -> note(err, "commands:\n" + ClientInput.HELP);
             case ClientInput.Invalid invalid -> note(err, invalid.problem());
-            case ClientInput.Join j -> joinChat(connection, j.chatId());
+            case ClientInput.Join j -> {
+                joinChat(connection, j.chatId(), err);
+                awaitJoin(connection);
+            }
             case ClientInput.Text text -> {
                 if (currentChat == null) {
                     note(err, "no current chat: /join <chat> first (or start with --join <chat>)");
@@ -173,9 +177,25 @@ public final class ClientCommand implements Callable<Integer> {
         return false;
     }
 
-    private void joinChat(NativeConnection connection, String chatId) {
-        currentChat = chatId;
-        connection.send(id -> NativeFrames.join(id, chatId));
+    /** Joins {@code chatId}; it becomes the current chat only once the server accepts the join. */
+    private void joinChat(NativeConnection connection, String chatId, PrintWriter err) {
+        connection.send(id -> NativeFrames.join(id, chatId), ack -> {
+            if (ack.path("success").asBoolean()) {
+                currentChat = chatId;
+            } else {
+                note(err, "not joined " + chatId + " (" + ack.at("/error/code").asText() + "): "
+                        + (currentChat == null ? "no current chat" : "still in " + currentChat));
+            }
+        });
+    }
+
+    /** The lines after a join go to the joined chat: wait for the join's answer first. */
+    private void awaitJoin(NativeConnection connection) {
+        try {
+            connection.awaitAcks(Duration.ofMillis(connectTimeoutMs));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void note(PrintWriter err, String text) {

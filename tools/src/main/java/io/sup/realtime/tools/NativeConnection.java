@@ -10,6 +10,7 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -18,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -66,6 +68,7 @@ public final class NativeConnection implements AutoCloseable {
     private final PrintWriter out;
     private final AtomicLong nextAckId = new AtomicLong(1);
     private final Set<Long> pendingAcks = ConcurrentHashMap.newKeySet();
+    private final Map<Long, Consumer<JsonNode>> ackHandlers = new ConcurrentHashMap<>();
     private final CompletableFuture<Ending> ended = new CompletableFuture<>();
     private final HttpClient http;
     private volatile WebSocket socket;
@@ -141,7 +144,18 @@ public final class NativeConnection implements AutoCloseable {
      * @return false when the connection is gone
      */
     public boolean send(java.util.function.LongFunction<String> frame) {
+        return send(frame, null);
+    }
+
+    /**
+     * Like {@link #send(java.util.function.LongFunction)}, and hands the ack's {@code data}
+     * to {@code onAck} (on the receiving thread) when it arrives.
+     */
+    public boolean send(java.util.function.LongFunction<String> frame, Consumer<JsonNode> onAck) {
         long ackId = nextAckId.getAndIncrement();
+        if (onAck != null) {
+            ackHandlers.put(ackId, onAck);
+        }
         String text = frame.apply(ackId);
         if (ended.isDone()) {
             return false;
@@ -241,6 +255,10 @@ public final class NativeConnection implements AutoCloseable {
         try {
             JsonNode ack = JSON.readTree(frame).get("ack");
             if (ack != null && ack.isIntegralNumber()) {
+                Consumer<JsonNode> handler = ackHandlers.remove(ack.asLong());
+                if (handler != null) {
+                    handler.accept(JSON.readTree(frame).path("data"));
+                }
                 pendingAcks.remove(ack.asLong());
             }
         } catch (IOException | RuntimeException e) {

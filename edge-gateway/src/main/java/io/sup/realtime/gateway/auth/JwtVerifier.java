@@ -28,9 +28,11 @@ import jakarta.json.JsonValue;
  * <p>In order: the token parses; its {@code alg} is on the allow-list ({@code none} never
  * is); the signature verifies against the JWKS key named by {@code kid}, or against the
  * {@code JWT_SECRET} HS256 key when there is no {@code kid} (so tokens made by the original's
- * generator keep working); {@code exp} (required unless configured otherwise) and
- * {@code nbf} hold within the leeway; {@code iss} and {@code aud} match when configured; a
- * {@code type} claim, when present, is {@code access}; the subject is a well-formed id.
+ * generator keep working); no {@code crit} header (RFC 7515 section 4.1.11); {@code exp}
+ * (required unless configured otherwise), {@code nbf} and {@code iat} are numbers and the
+ * times hold within the leeway; {@code iss} and {@code aud} match when configured; a
+ * {@code type} claim, when present, is the string {@code access}; the subject and device id
+ * are well-formed id strings.
  * Each failure has its own fixed reason, and none repeats the token.
  */
 public final class JwtVerifier {
@@ -64,16 +66,22 @@ public final class JwtVerifier {
             throw new AuthenticationException("missing token");
         }
         SignedJwt signed;
+        Jwt jwt;
         try {
             signed = SignedJwt.parseToken(token.trim());
+            jwt = signed.getJwt();
         } catch (RuntimeException e) {
             throw new AuthenticationException("malformed token");
         }
-        String alg = signed.getJwt().headers().algorithm().orElse("none");
+        String alg = jwt.headers().algorithm().orElse("none");
         if (!settings.algorithms().contains(alg)) {
             throw new AuthenticationException("token algorithm " + safe(alg) + " is not accepted");
         }
-        boolean hasKid = signed.getJwt().headers().keyId().isPresent();
+        if (jwt.headers().headerClaim("crit").isPresent()) {
+            // RFC 7515 section 4.1.11: we understand no extensions, so none may be critical.
+            throw new AuthenticationException("token has critical header parameters this server does not support");
+        }
+        boolean hasKid = jwt.headers().keyId().isPresent();
         if (!hasKid && defaultKey == null) {
             throw new AuthenticationException("token has no key id");
         }
@@ -86,7 +94,25 @@ public final class JwtVerifier {
         if (!signature.isValid()) {
             throw new AuthenticationException("invalid signature");
         }
-        Jwt jwt = signed.getJwt();
+        try {
+            return identity(jwt, handshakeDeviceId);
+        } catch (RuntimeException e) {
+            // A claim of the wrong JSON type or out of range (e.g. "exp": "soon", 1e20).
+            throw new AuthenticationException("malformed token");
+        }
+    }
+
+    /** The claims' checks, after the signature held. */
+    private Identity identity(Jwt jwt, String handshakeDeviceId) throws AuthenticationException {
+        for (String time : new String[] {"exp", "nbf", "iat"}) {
+            Optional<JsonValue> claim = jwt.payloadClaim(time);
+            if (claim.isPresent() && claim.get().getValueType() != JsonValue.ValueType.NUMBER) {
+                throw new AuthenticationException("malformed token");
+            }
+        }
+        if (jwt.payloadClaim("exp").isEmpty() && settings.requireExp()) {
+            throw new AuthenticationException("token has no expiry");
+        }
         check(jwt, JwtValidator.builder().addExpirationValidator(v -> v.now(clock.instant())
                 .allowedTimeSkew(settings.leeway()).mandatory(settings.requireExp())), "token expired");
         check(jwt, JwtValidator.builder().addNotBeforeValidator(v -> v.now(clock.instant())
@@ -97,18 +123,23 @@ public final class JwtVerifier {
         if (settings.audience().isPresent()) {
             check(jwt, JwtValidator.builder().addAudienceValidator(settings.audience().get()), "audience not accepted");
         }
-        Optional<String> type = stringClaim(jwt, "type");
-        if (type.isPresent() && !"access".equals(type.get())) {
+        if (jwt.payloadClaim("type").isPresent() && !"access".equals(stringClaim(jwt, "type").orElse(null))) {
             throw new AuthenticationException("token type must be access");
         }
-        String userId = jwt.subject().or(() -> stringClaim(jwt, "userId"))
-                .orElseThrow(() -> new AuthenticationException("token has no subject"));
+        String userId = jwt.payloadClaim("sub").isPresent()
+                ? stringClaim(jwt, "sub").orElseThrow(() -> new AuthenticationException("token subject is not a valid user id"))
+                : stringClaim(jwt, "userId").orElseThrow(() -> new AuthenticationException("token has no subject"));
         if (!Ids.isValid(userId)) {
             throw new AuthenticationException("token subject is not a valid user id");
         }
-        String deviceId = stringClaim(jwt, "deviceId")
-                .or(() -> Optional.ofNullable(handshakeDeviceId).filter(d -> !d.isBlank()))
-                .orElseGet(() -> "gen-" + UUID.randomUUID());
+        String deviceId;
+        if (jwt.payloadClaim("deviceId").isPresent()) {
+            deviceId = stringClaim(jwt, "deviceId").orElse(null);
+        } else if (handshakeDeviceId != null && !handshakeDeviceId.isBlank()) {
+            deviceId = handshakeDeviceId;
+        } else {
+            deviceId = "gen-" + UUID.randomUUID();
+        }
         if (!Ids.isValid(deviceId)) {
             throw new AuthenticationException("device id is not valid");
         }

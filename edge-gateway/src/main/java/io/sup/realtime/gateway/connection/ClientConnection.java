@@ -19,6 +19,10 @@ public final class ClientConnection {
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     private volatile Identity identity;
     private volatile Caller caller;
+    private volatile String handshakeDeviceId;
+    private volatile long lastInboundAt = now();
+    private volatile long lastEventAt = lastInboundAt;
+    private volatile long lastPingAt = lastInboundAt;
 
     /**
      * @param id       unique connection id, {@code <instance>.<n>}
@@ -77,6 +81,55 @@ public final class ClientConnection {
     /** Rooms this connection joined (live view). */
     Set<String> rooms() {
         return rooms;
+    }
+
+    /** The {@code deviceId} the client gave at the handshake, or null. */
+    public String handshakeDeviceId() {
+        return handshakeDeviceId;
+    }
+
+    /** Records the handshake's {@code deviceId}, the fallback when the token names none. */
+    public void handshakeDeviceId(String deviceId) {
+        this.handshakeDeviceId = deviceId;
+    }
+
+    /** Monotonic milliseconds, the clock of the heartbeat bookkeeping. */
+    static long now() {
+        return System.nanoTime() / 1_000_000;
+    }
+
+    /** Something (a frame of any kind, a pong) arrived from the client. */
+    public void touched() {
+        lastInboundAt = now();
+    }
+
+    /** A client event arrived: the connection is in use, not idle. */
+    public void eventReceived() {
+        lastInboundAt = now();
+        lastEventAt = lastInboundAt;
+    }
+
+    long lastInboundAt() {
+        return lastInboundAt;
+    }
+
+    long lastEventAt() {
+        return lastEventAt;
+    }
+
+    long lastPingAt() {
+        return lastPingAt;
+    }
+
+    /** Sends the protocol's heartbeat (a WebSocket ping, or the protocol's own ping frame). */
+    void ping() {
+        lastPingAt = now();
+        String frame = codec.heartbeatFrame();
+        if (frame == null) {
+            out.ping();
+        } else {
+            out.send(frame);
+        }
     }
 
     /** Sends a server -> client event. */

@@ -15,6 +15,12 @@ public enum CloseCode {
     TOO_BIG(1009, "message too big"),
     /** Server error. Reconnect with backoff. */
     INTERNAL_ERROR(1011, "internal error"),
+    /** A backend (Redis) is unavailable. Reconnect with backoff. */
+    TRY_AGAIN_LATER(1013, "try again later"),
+    /** Nothing (not even a pong) arrived within the heartbeat interval plus timeout. Reconnect. */
+    HEARTBEAT_TIMEOUT(4001, "heartbeat timeout"),
+    /** No client event for {@code MAX_IDLE_TIME}. Reconnect when the user is active again. */
+    IDLE_TIMEOUT(4002, "idle timeout"),
     /** The client did not read fast enough and its outbound queue overflowed. Reconnect and resume. */
     SLOW_CONSUMER(4008, "slow consumer"),
     /** Token missing, invalid or expired. Get a new token before reconnecting. */

@@ -84,11 +84,24 @@ public final class LocalConnections {
         byRoom.computeIfPresent(room, (r, conns) -> {
             conns.remove(connection);
             if (conns.isEmpty()) {
-                registry.removeRoom(instance, r);
+                unregister(() -> registry.removeRoom(instance, r));
                 return null;
             }
             return conns;
         });
+    }
+
+    /**
+     * Removes a registry entry. Local state is released even when Redis cannot be reached:
+     * an entry that is no longer refreshed expires by itself after the routing TTL.
+     */
+    private static void unregister(Runnable removal) {
+        try {
+            removal.run();
+        } catch (RuntimeException e) {
+            System.getLogger(LocalConnections.class.getName()).log(System.Logger.Level.WARNING,
+                    "routing entry not removed (" + e.getClass().getSimpleName() + "); it expires by itself");
+        }
     }
 
     /** Forgets a closed connection: its rooms, its user entry, its id. */
@@ -104,7 +117,7 @@ public final class LocalConnections {
             byUser.computeIfPresent(who.userId(), (user, conns) -> {
                 conns.remove(connection);
                 if (conns.isEmpty()) {
-                    registry.removeUser(instance, user);
+                    unregister(() -> registry.removeUser(instance, user));
                     return null;
                 }
                 return conns;

@@ -2,11 +2,15 @@ package io.sup.realtime.gateway.connection;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.helidon.common.buffers.BufferData;
 import io.helidon.websocket.WsSession;
@@ -14,36 +18,62 @@ import io.helidon.websocket.WsSession;
 /**
  * The single writer of one WebSocket connection. Helidon's {@code WsSession.send} blocks and
  * must not be called from two threads at once (every send reuses one per-connection buffer),
- * so acks, deliveries, pongs and the close frame all go through this queue, and one drain
- * task at a time writes them in order.
+ * so text frames, pings, pongs and the close frame all go through here, and one drain task
+ * at a time writes them in order.
  *
  * <p>The queue is bounded: a client that does not read fast enough is closed with
  * {@link CloseCode#SLOW_CONSUMER} rather than holding memory; it reconnects and catches up.
  * Enqueueing never blocks, so the delivery bus's subscriber thread is never held up by a
  * slow client. No thread is parked per idle connection: a drain task exists only while
  * there is something to write.
+ *
+ * <p>Closing: once {@link #close} is called the connection counts as gone for the rest of
+ * the gateway (the {@code onClosing} callback runs at once, input is ignored), the close
+ * frame goes out after what is already queued, and if the peer has not let it through
+ * within {@link #TERMINATE_AFTER} the socket is cut, so a client that stopped reading cannot
+ * hold it open.
  */
 public final class OutboundQueue {
+    /** How long a closing connection may take to flush its close frame before it is cut. */
+    static final Duration TERMINATE_AFTER = Duration.ofSeconds(2);
+
     private static final Logger LOG = System.getLogger(OutboundQueue.class.getName());
 
     private final WsSession session;
     private final Executor executor;
+    private final ScheduledExecutorService timers;
     private final int limit;
-    private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
+    private final Queue<String> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicReference<BufferData> pendingPong = new AtomicReference<>();
+    private final AtomicBoolean pendingPing = new AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
     private volatile Close pendingClose;
     private volatile boolean closed;
+    private volatile Runnable onClosing = () -> { };
+    private volatile String label = "connection";
 
     /**
      * @param session  the connection
      * @param executor runs drain tasks (virtual threads)
+     * @param timers   schedules cutting a connection whose close does not get through
      * @param limit    most frames waiting before the client counts as a slow consumer
      */
-    public OutboundQueue(WsSession session, Executor executor, int limit) {
+    public OutboundQueue(WsSession session, Executor executor, ScheduledExecutorService timers, int limit) {
         this.session = session;
         this.executor = executor;
+        this.timers = timers;
         this.limit = limit;
+    }
+
+    /**
+     * Sets what runs, once, when the connection starts closing for any reason (our close,
+     * a failed write), and the label logs use for it.
+     */
+    public void onClosing(String label, Runnable callback) {
+        this.label = label;
+        this.onClosing = callback;
     }
 
     /**
@@ -53,12 +83,12 @@ public final class OutboundQueue {
      *     is then closed with {@link CloseCode#SLOW_CONSUMER})
      */
     public boolean send(String text) {
-        if (closed || pendingClose != null) {
+        if (closing.get()) {
             return false;
         }
         if (size.incrementAndGet() > limit) {
             size.decrementAndGet();
-            LOG.log(Level.WARNING, "outbound queue overflow (" + limit + " frames): closing slow consumer");
+            LOG.log(Level.WARNING, label + ": outbound queue overflow (" + limit + " frames), closing slow consumer");
             queue.clear();
             close(CloseCode.SLOW_CONSUMER, CloseCode.SLOW_CONSUMER.reason());
             return false;
@@ -68,34 +98,76 @@ public final class OutboundQueue {
         return true;
     }
 
-    /** Queues a pong answering a client ping (RFC 6455 section 5.5.3). */
+    /**
+     * Answers a client ping with a pong. At most one pong waits at a time: a newer ping
+     * replaces the payload of an unsent pong, as RFC 6455 section 5.5.3 allows, so a ping
+     * flood from a client that does not read costs no memory.
+     */
     public void pong(BufferData payload) {
-        if (!closed) {
-            queue.add(new Pong(payload));
+        if (!closing.get()) {
+            pendingPong.set(payload);
+            schedule();
+        }
+    }
+
+    /** Sends a WebSocket ping (heartbeat); at most one waits at a time. */
+    public void ping() {
+        if (!closing.get() && pendingPing.compareAndSet(false, true)) {
             schedule();
         }
     }
 
     /**
-     * Closes the connection after the frames already queued. Frames sent afterwards are
+     * Closes the connection after the frames already queued; frames offered afterwards are
      * dropped. Idempotent: the first close wins.
      */
     public void close(CloseCode code, String reason) {
-        if (pendingClose == null && !closed) {
-            pendingClose = new Close(code.code(), reason);
-            schedule();
+        if (!closing.compareAndSet(false, true)) {
+            return;
         }
+        pendingClose = new Close(code.code(), reason);
+        runOnClosing();
+        schedule();
+        timers.schedule(this::terminate, TERMINATE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Marks the connection gone (the peer closed or the socket failed): nothing more is written. */
+    /** The peer closed, or the socket failed: nothing more is written. */
     public void abandon() {
         closed = true;
         queue.clear();
+        if (closing.compareAndSet(false, true)) {
+            runOnClosing();
+        }
+    }
+
+    /** Whether the connection is closing or closed: its input should be ignored. */
+    public boolean isClosing() {
+        return closing.get();
     }
 
     /** Frames waiting to be written. */
     public int pending() {
         return size.get();
+    }
+
+    private void runOnClosing() {
+        try {
+            onClosing.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, label + ": cleanup on close failed: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private void terminate() {
+        if (!closed) {
+            closed = true;
+            queue.clear();
+            try {
+                session.terminate();
+            } catch (RuntimeException e) {
+                // Already gone.
+            }
+        }
     }
 
     private void schedule() {
@@ -106,10 +178,12 @@ public final class OutboundQueue {
 
     private void drain() {
         do {
-            Object item;
+            String item;
             while (!closed && (item = queue.poll()) != null) {
                 write(item);
+                writeControl();
             }
+            writeControl();
             Close close = pendingClose;
             if (close != null && !closed && queue.isEmpty()) {
                 closed = true;
@@ -120,27 +194,47 @@ public final class OutboundQueue {
                 }
             }
             draining.set(false);
-            // Re-check: an item may have been queued after the last poll but before the flag cleared.
-        } while (!closed && (!queue.isEmpty() || pendingClose != null) && draining.compareAndSet(false, true));
+            // Re-check: something may have been queued after the last poll but before the flag cleared.
+        } while (!closed && (!queue.isEmpty() || pendingPong.get() != null || pendingPing.get() || pendingClose != null)
+                && draining.compareAndSet(false, true));
     }
 
-    private void write(Object item) {
+    private void write(String text) {
+        size.decrementAndGet();
         try {
-            if (item instanceof String text) {
-                size.decrementAndGet();
-                session.send(text, true);
-            } else if (item instanceof Pong pong) {
-                session.pong(pong.payload());
+            session.send(text, true);
+        } catch (RuntimeException e) {
+            writeFailed(e);
+        }
+    }
+
+    private void writeControl() {
+        if (closed) {
+            return;
+        }
+        try {
+            BufferData pong = pendingPong.getAndSet(null);
+            if (pong != null) {
+                session.pong(pong);
+            }
+            if (pendingPing.compareAndSet(true, false)) {
+                session.ping(BufferData.empty());
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, "write failed, dropping connection output: " + e.getClass().getSimpleName());
-            abandon();
+            writeFailed(e);
+        }
+    }
+
+    private void writeFailed(RuntimeException e) {
+        LOG.log(Level.DEBUG, label + ": write failed (" + e.getClass().getSimpleName() + "), dropping the connection");
+        abandon();
+        try {
+            session.terminate();
+        } catch (RuntimeException ignored) {
+            // Already gone.
         }
     }
 
     private record Close(int code, String reason) {
-    }
-
-    private record Pong(BufferData payload) {
     }
 }

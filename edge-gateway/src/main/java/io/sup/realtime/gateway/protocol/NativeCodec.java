@@ -3,6 +3,7 @@ package io.sup.realtime.gateway.protocol;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -24,7 +25,8 @@ public final class NativeCodec implements WireCodec {
     private static final long MAX_ACK_ID = (1L << 53) - 1;
 
     /** Thread-safe once configured; shared by every connection. */
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     @Override
     public ClientEvent decode(String text) throws FrameException {
@@ -64,6 +66,12 @@ public final class NativeCodec implements WireCodec {
     @Override
     public String ack(long ackId, String dataJson) {
         return "{\"ack\":" + ackId + ",\"data\":" + dataJson + "}";
+    }
+
+    /** The native protocol uses WebSocket pings: clients answer them without any code. */
+    @Override
+    public String heartbeatFrame() {
+        return null;
     }
 
     /** A JSON string literal. */

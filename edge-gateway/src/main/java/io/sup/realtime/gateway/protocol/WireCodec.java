@@ -17,4 +17,10 @@ public interface WireCodec {
 
     /** Encodes the acknowledgement of the client's event {@code ackId}. */
     String ack(long ackId, String dataJson);
+
+    /**
+     * The protocol's own heartbeat text frame, or null when the protocol uses WebSocket ping
+     * frames (RFC 6455 section 5.5.2).
+     */
+    String heartbeatFrame();
 }

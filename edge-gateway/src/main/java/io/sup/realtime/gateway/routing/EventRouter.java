@@ -28,6 +28,7 @@ import io.sup.realtime.proto.messaging.v1.ReactionRequest;
 import io.sup.realtime.proto.messaging.v1.ReceiptRequest;
 import io.sup.realtime.proto.messaging.v1.SendMessageRequest;
 import io.sup.realtime.proto.messaging.v1.TypingRequest;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Maps each client event to one gRPC call on the service that owns it, with a deadline, and
@@ -133,6 +134,13 @@ public final class EventRouter {
                         + (e.getStatus().getDescription() != null ? " " + e.getStatus().getDescription() : ""));
             }
             return new Outcome.Failed(code, StatusMapping.message(e.getStatus()));
+        } catch (JedisException e) {
+            // The gateway's own Redis (routing registry) failed while changing rooms.
+            LOG.log(Level.WARNING, event.name() + " failed: gateway Redis unavailable (" + e.getClass().getSimpleName() + ")");
+            return new Outcome.Failed(ErrorCode.UNAVAILABLE, "service unavailable, retry later");
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, event.name() + " failed in the gateway", e);
+            return new Outcome.Failed(ErrorCode.INTERNAL, "internal error");
         }
     }
 

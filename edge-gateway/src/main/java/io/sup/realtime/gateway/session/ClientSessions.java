@@ -4,6 +4,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,6 +16,7 @@ import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Tag;
 import io.helidon.websocket.WsSession;
 import io.sup.realtime.gateway.auth.AuthenticationException;
 import io.sup.realtime.gateway.auth.Identity;
@@ -87,14 +89,18 @@ public final class ClientSessions {
      * @param deviceId the handshake's {@code deviceId}, or null
      */
     public ClientConnection open(WsSession session, WireCodec codec, String token, String deviceId) {
-        ClientConnection connection = new ClientConnection(connections.nextId(), connections.instance(), codec,
-                new OutboundQueue(session, writers, outboundLimit));
+        OutboundQueue out = new OutboundQueue(session, writers, timers, outboundLimit);
+        ClientConnection connection = new ClientConnection(connections.nextId(), connections.instance(), codec, out);
+        connection.handshakeDeviceId(deviceId);
+        // However the connection ends (our close, the peer's, a failed write), it leaves the
+        // indexes and the routing registry at once.
+        out.onClosing("connection " + connection.id(), () -> connections.closed(connection));
         connections.opened(connection);
         if (token != null) {
             authenticate(connection, token, deviceId, -1);
         } else {
             timers.schedule(() -> {
-                if (!connection.isAuthenticated()) {
+                if (!connection.isAuthenticated() && !connection.out().isClosing()) {
                     refuse(connection, CloseCode.AUTH_TIMEOUT, "no auth event within " + authTimeout.toMillis() + " ms");
                 }
             }, authTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -104,6 +110,10 @@ public final class ClientSessions {
 
     /** One complete text message from the client. */
     public void onText(ClientConnection connection, String text) {
+        if (connection.out().isClosing()) {
+            return; // refused, timed out or overflowing: nothing it sends counts any more
+        }
+        connection.touched();
         ClientEvent event;
         try {
             event = connection.codec().decode(text);
@@ -119,6 +129,7 @@ public final class ClientSessions {
             reply(connection, event, new Outcome.Failed(ErrorCode.UNAUTHENTICATED, "authenticate first: send an auth event"));
             return;
         }
+        connection.eventReceived();
         count(event.name());
         reply(connection, event, router.handle(connection, event));
     }
@@ -129,10 +140,9 @@ public final class ClientSessions {
                 "binary frames are not supported: send JSON text frames", null));
     }
 
-    /** The connection is gone. */
+    /** The peer closed the connection, or its socket failed. */
     public void closed(ClientConnection connection) {
         connection.out().abandon();
-        connections.closed(connection);
     }
 
     private void onAuthEvent(ClientConnection connection, ClientEvent event) {
@@ -149,7 +159,7 @@ public final class ClientSessions {
         } catch (java.io.IOException e) {
             // Decoded by the codec already: cannot happen; treated as a missing token below.
         }
-        authenticate(connection, token, deviceId, event.ackId());
+        authenticate(connection, token, deviceId != null ? deviceId : connection.handshakeDeviceId(), event.ackId());
     }
 
     private void authenticate(ClientConnection connection, String token, String deviceId, long ackId) {
@@ -163,7 +173,17 @@ public final class ClientSessions {
             refuse(connection, CloseCode.UNAUTHENTICATED, e.getMessage());
             return;
         }
-        connections.authenticated(connection, who);
+        try {
+            connections.authenticated(connection, who);
+        } catch (RuntimeException e) {
+            // The routing registry (Redis) is unreachable: without it no delivery can find
+            // this connection, so ask the client to come back rather than pretend.
+            LOG.log(Level.WARNING, "connection " + connection.id() + " not registered ("
+                    + e.getClass().getSimpleName() + "): closing with 1013");
+            connection.sendEvent("error", Replies.errorEvent(ErrorCode.UNAVAILABLE, "service unavailable, retry later", null));
+            connection.out().close(CloseCode.TRY_AGAIN_LATER, CloseCode.TRY_AGAIN_LATER.reason());
+            return;
+        }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("userId", who.userId());
         data.put("deviceId", who.deviceId());
@@ -201,7 +221,8 @@ public final class ClientSessions {
 
     private void count(String event) {
         String tag = ClientEvents.OWNERS.containsKey(event) ? event : "unknown";
-        metrics.getOrCreate(Counter.builder("gateway.events").tags(java.util.List.of(
-                io.helidon.metrics.api.Tag.create("event", tag)))).increment();
+        metrics.getOrCreate(Counter.builder("gateway.events")
+                .description("Client events received from authenticated connections, by event name")
+                .tags(List.of(Tag.create("event", tag)))).increment();
     }
 }

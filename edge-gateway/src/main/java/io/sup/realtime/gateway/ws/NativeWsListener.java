@@ -28,10 +28,11 @@ public final class NativeWsListener implements WsListener {
     private String deviceId;
     private ClientConnection connection;
     private StringBuilder fragments;
+    private long fragmentBytes;
 
     /**
      * @param sessions         connection lifecycle
-     * @param maxMessageLength largest text message, in characters, after joining fragments
+     * @param maxMessageLength largest text message, in UTF-8 bytes, after joining fragments
      */
     public NativeWsListener(ClientSessions sessions, int maxMessageLength) {
         this.sessions = sessions;
@@ -40,8 +41,8 @@ public final class NativeWsListener implements WsListener {
 
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
-        token = prologue.query().first("token").orElse(null);
-        deviceId = prologue.query().first("deviceId").orElse(null);
+        token = prologue.query().first("token").filter(t -> !t.isBlank()).orElse(null);
+        deviceId = prologue.query().first("deviceId").filter(d -> !d.isBlank()).orElse(null);
         if (token == null) {
             token = headers.first(HeaderNames.AUTHORIZATION)
                     .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
@@ -65,11 +66,13 @@ public final class NativeWsListener implements WsListener {
         }
         if (fragments == null) {
             fragments = new StringBuilder();
+            fragmentBytes = 0;
         }
         fragments.append(text);
-        if (fragments.length() > maxMessageLength) {
+        fragmentBytes += utf8Length(text);
+        if (fragmentBytes > maxMessageLength) {
             fragments = null;
-            connection.out().close(CloseCode.TOO_BIG, "message larger than " + maxMessageLength + " characters");
+            connection.out().close(CloseCode.TOO_BIG, "message larger than " + maxMessageLength + " bytes");
             return;
         }
         if (last) {
@@ -77,6 +80,25 @@ public final class NativeWsListener implements WsListener {
             fragments = null;
             sessions.onText(connection, whole);
         }
+    }
+
+    /** UTF-8 length of {@code s}, without encoding it. */
+    static long utf8Length(CharSequence s) {
+        long bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     @Override
@@ -88,7 +110,13 @@ public final class NativeWsListener implements WsListener {
 
     @Override
     public void onPing(WsSession session, BufferData buffer) {
+        connection.touched();
         connection.out().pong(buffer.copy());
+    }
+
+    @Override
+    public void onPong(WsSession session, BufferData buffer) {
+        connection.touched();
     }
 
     @Override

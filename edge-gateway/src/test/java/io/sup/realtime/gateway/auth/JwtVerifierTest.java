@@ -24,6 +24,8 @@ import io.helidon.security.jwt.jwk.JwkRSA;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -95,7 +97,34 @@ class JwtVerifierTest {
     @Test
     void tokenWithoutExpIsRefusedByDefault() {
         Jwt jwt = Jwt.builder().algorithm("HS256").subject("alice").build();
-        assertEquals("token expired", refusal(TestTokens.sign(jwt, TestTokens.SECRET)));
+        assertEquals("token has no expiry", refusal(TestTokens.sign(jwt, TestTokens.SECRET)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"9999999999\"", "{}", "1e20", "[1]", "true"})
+    void timeClaimsOfTheWrongTypeOrRangeAreMalformed(String exp) {
+        assertEquals("malformed token", refusal(TestTokens.raw("{\"sub\":\"alice\",\"exp\":" + exp + "}")));
+        assertEquals("malformed token", refusal(TestTokens.raw("{\"sub\":\"alice\",\"exp\":9999999999,\"nbf\":" + exp + "}")));
+    }
+
+    @Test
+    void criticalHeaderParametersAreRefused() {
+        String token = TestTokens.raw("{\"alg\":\"HS256\",\"crit\":[\"foo\"],\"foo\":1}", "{\"sub\":\"alice\",\"exp\":9999999999}");
+        assertEquals("token has critical header parameters this server does not support", refusal(token));
+    }
+
+    @Test
+    void claimsOfTheWrongTypeAreRefused() {
+        assertEquals("token type must be access", refusal(TestTokens.raw("{\"sub\":\"alice\",\"exp\":9999999999,\"type\":1}")));
+        assertEquals("token subject is not a valid user id",
+                refusal(TestTokens.raw("{\"sub\":42,\"userId\":\"alice\",\"exp\":9999999999}")));
+        assertEquals("device id is not valid", refusal(TestTokens.raw("{\"sub\":\"alice\",\"exp\":9999999999,\"deviceId\":7}")));
+    }
+
+    @Test
+    void handTokenWithPlainClaimsIsAccepted() throws Exception {
+        Identity who = verifier().verify(TestTokens.raw("{\"sub\":\"alice\",\"exp\":9999999999,\"deviceId\":\"d1\"}"), null);
+        assertEquals(new Identity("alice", "d1"), who);
     }
 
     @Test

@@ -1,7 +1,12 @@
 package io.sup.realtime.gateway.auth;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import io.helidon.security.jwt.Jwt;
 import io.helidon.security.jwt.SignedJwt;
@@ -23,6 +28,28 @@ public final class TestTokens {
     /** An HS256 access token for {@code user} on {@code device}. */
     public static String access(String user, String device) {
         return sign(base(user).addPayloadClaim("deviceId", device).build(), SECRET);
+    }
+
+    /**
+     * An HS256 token over exactly these header and payload JSON texts, signed by hand
+     * (RFC 7515 compact serialization), for claims no JWT library would write.
+     */
+    public static String raw(String headerJson, String payloadJson) {
+        try {
+            Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+            String input = b64.encodeToString(headerJson.getBytes(StandardCharsets.UTF_8)) + "."
+                    + b64.encodeToString(payloadJson.getBytes(StandardCharsets.UTF_8));
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return input + "." + b64.encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@link #raw(String, String)} with the usual {@code {"alg":"HS256","typ":"JWT"}} header. */
+    public static String raw(String payloadJson) {
+        return raw("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", payloadJson);
     }
 
     /** Claims every valid token has: sub, type=access, iat, exp in an hour. */

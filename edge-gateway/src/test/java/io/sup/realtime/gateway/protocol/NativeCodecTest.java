@@ -32,6 +32,12 @@ class NativeCodecTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"{\"event\":\"a\"} {\"event\":\"b\"}", "{\"event\":\"a\"}x", "{\"event\":\"a\"}]"})
+    void trailingContentAfterTheObjectIsRefused(String frame) {
+        assertThrows(FrameException.class, () -> codec.decode(frame));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"{}", "{\"event\":7}", "{\"event\":\"\"}", "{\"event\":null}",
             "{\"event\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}"})
     void eventMustBeAShortString(String frame) {

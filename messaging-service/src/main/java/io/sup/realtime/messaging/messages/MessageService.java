@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Metrics;
 import io.sup.realtime.messaging.Actor;
 import io.sup.realtime.messaging.chats.ChatService;
 import io.sup.realtime.messaging.chats.ChatStore;
@@ -30,6 +32,10 @@ public final class MessageService {
     private final MessageEvents events;
     private final int maxContentBytes;
     private final Clock clock;
+    private final Counter storedCount = Metrics.globalRegistry().getOrCreate(Counter.builder("messaging.messages.stored")
+            .description("Messages stored in a chat log"));
+    private final Counter duplicateCount = Metrics.globalRegistry().getOrCreate(Counter.builder("messaging.messages.duplicates")
+            .description("Sends answered with an already stored message (same sender and tempId)"));
 
     /**
      * @param chats           membership (for recipients)
@@ -76,11 +82,13 @@ public final class MessageService {
         return switch (messages.append(chatId, sender.userId(), sender.deviceId(), messageType, content, tempId, now)) {
             case MessageStore.Appended.NotMember n -> throw ChatService.notAMember(chatId);
             case MessageStore.Appended.Duplicate d -> {
+                duplicateCount.increment();
                 StoredMessage prior = messages.read(chatId, d.seq());
                 yield prior != null ? prior : new StoredMessage(chatId, d.seq(), sender.userId(), sender.deviceId(),
                         messageType, content, tempId, now);
             }
             case MessageStore.Appended.Stored s -> {
+                storedCount.increment();
                 StoredMessage stored = new StoredMessage(chatId, s.seq(), sender.userId(), sender.deviceId(),
                         messageType, content, tempId, Instant.ofEpochMilli(now.toEpochMilli()));
                 announce(stored, sender.connectionId());

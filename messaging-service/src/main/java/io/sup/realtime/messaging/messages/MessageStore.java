@@ -20,8 +20,10 @@ import redis.clients.jedis.resps.StreamEntry;
  *   <li>{@code msg:{<chat>}:log}: Redis stream, entry id {@code <seq>-0}, fields
  *       {@code sender device type content tempId ts}. Bounded: trimmed to about the
  *       configured history length (MAXLEN ~).</li>
- *   <li>{@code msg:{<chat>}:temp:<sender>:<tempId>}: the seq a (sender, tempId) pair got, so
- *       a retry stores nothing new. Bounded: expires after the configured TTL.</li>
+ *   <li>{@code msg:{<chat>}:temp:<len(sender)>:<sender>:<tempId>}: the seq a (sender, tempId)
+ *       pair got, so a retry stores nothing new. The sender's length keeps pairs apart when
+ *       ids contain ':' (sender "a:x" + tempId "m" vs sender "a" + tempId "x:m").
+ *       Bounded: expires after the configured TTL.</li>
  * </ul>
  */
 public final class MessageStore {
@@ -95,6 +97,6 @@ public final class MessageStore {
     }
 
     private static String temp(String chatId, String senderId, String tempId) {
-        return "msg:{" + chatId + "}:temp:" + senderId + ":" + tempId;
+        return "msg:{" + chatId + "}:temp:" + senderId.length() + ":" + senderId + ":" + tempId;
     }
 }

@@ -84,7 +84,7 @@ class MessageLogStaysBoundedTest {
     void tempIdRecordsExpireAfterTheirTtl() {
         service(HISTORY, Duration.ofMinutes(10)).send(ALICE, "c1", "text", "hi", "t-1");
 
-        long ttlMs = redis.pttl("msg:{c1}:temp:alice:t-1");
+        long ttlMs = redis.pttl("msg:{c1}:temp:5:alice:t-1");
         assertTrue(ttlMs > Duration.ofMinutes(9).toMillis() && ttlMs <= Duration.ofMinutes(10).toMillis(),
                 "tempId record expires in " + ttlMs + " ms");
     }
@@ -96,7 +96,7 @@ class MessageLogStaysBoundedTest {
 
         assertEquals(1, sent.seq());
         assertEquals(1, redis.xlen("msg:{c1}:log"));
-        long ttlMs = redis.pttl("msg:{c1}:temp:alice:t-1");
+        long ttlMs = redis.pttl("msg:{c1}:temp:5:alice:t-1");
         assertTrue(ttlMs > 0 && ttlMs <= 800, "tempId record expires in " + ttlMs + " ms");
     }
 
@@ -104,7 +104,7 @@ class MessageLogStaysBoundedTest {
     void aTempIdTtlIsNotTruncatedToWholeSeconds() {
         service(HISTORY, Duration.ofMillis(2_900)).send(ALICE, "c1", "text", "hi", "t-1");
 
-        long ttlMs = redis.pttl("msg:{c1}:temp:alice:t-1");
+        long ttlMs = redis.pttl("msg:{c1}:temp:5:alice:t-1");
         assertTrue(ttlMs > 2_000 && ttlMs <= 2_900, "tempId record expires in " + ttlMs + " ms");
     }
 

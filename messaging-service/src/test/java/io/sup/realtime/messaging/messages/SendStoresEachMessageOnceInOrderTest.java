@@ -94,6 +94,20 @@ class SendStoresEachMessageOnceInOrderTest {
     }
 
     @Test
+    void tempIdsOfSendersWhoseIdsContainColonsNeverCollide() {
+        chats.addMembers("c1", List.of("alice:x"));
+        Actor aliceX = new Actor("alice:x", "d1", "gw1.2");
+
+        StoredMessage theirs = messages.send(aliceX, "c1", "text", "from alice:x", "m:42");
+        StoredMessage hers = messages.send(ALICE, "c1", "text", "from alice", "x:m:42");
+
+        assertEquals(1, theirs.seq());
+        assertEquals(2, hers.seq(), "alice's message is her own, not a repeat of alice:x's");
+        assertEquals("from alice", hers.content());
+        assertEquals(2, redis.xlen(LOG));
+    }
+
+    @Test
     void emptyTypeIsStoredAsText() {
         StoredMessage sent = messages.send(ALICE, "c1", "", "hi", "");
 

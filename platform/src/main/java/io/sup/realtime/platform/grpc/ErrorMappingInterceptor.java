@@ -10,10 +10,12 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * The one place where a service's exceptions become gRPC statuses: {@link ServiceException}
- * to the status of its kind with its message; a lost Redis connection to {@code UNAVAILABLE};
+ * to the status of its kind with its message; a lost Redis connection, or a Redis that is
+ * still loading or otherwise busy, to {@code UNAVAILABLE};
  * anything else to {@code INTERNAL} with a generic message (the stack trace goes to the log,
  * never to the caller).
  */
@@ -46,12 +48,25 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
         }
     }
 
+    /**
+     * Redis errors that mean "not now" rather than "wrong": loading its data after a restart,
+     * busy running a script, a replica that lost its master, a cluster resharding.
+     */
+    private static boolean isTransientRedisState(Throwable failure) {
+        if (!(failure instanceof JedisDataException) || failure.getMessage() == null) {
+            return false;
+        }
+        String message = failure.getMessage();
+        return message.startsWith("LOADING") || message.startsWith("BUSY") || message.startsWith("MASTERDOWN")
+                || message.startsWith("READONLY") || message.startsWith("TRYAGAIN") || message.startsWith("CLUSTERDOWN");
+    }
+
     /** The status a caller sees for {@code failure}. */
     static Status toStatus(String method, Throwable failure) {
         if (failure instanceof ServiceException se) {
             return Status.fromCode(Status.Code.valueOf(se.kind().name())).withDescription(se.getMessage());
         }
-        if (failure instanceof JedisConnectionException) {
+        if (failure instanceof JedisConnectionException || isTransientRedisState(failure)) {
             LOG.log(Level.WARNING, method + ": Redis unavailable: " + failure.getMessage());
             return Status.UNAVAILABLE.withDescription("storage unavailable, retry later");
         }

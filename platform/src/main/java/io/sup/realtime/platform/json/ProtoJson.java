@@ -1,5 +1,13 @@
 package io.sup.realtime.platform.json;
 
+import java.util.Map;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
@@ -33,11 +41,104 @@ public final class ProtoJson {
     /**
      * Merges a JSON object into {@code builder}; unknown fields are ignored.
      *
+     * <p>Stricter than {@code JsonFormat} alone, which coerces: a number or a one-element
+     * array where a string belongs would be taken as that string. Here every known field
+     * must have its JSON type (string for strings, number or numeric string for numbers,
+     * true/false for booleans, array for repeated fields, object for messages), and strings
+     * must be valid Unicode (no unpaired surrogate escapes, which protobuf would turn into
+     * '?').
+     *
      * @throws InvalidProtocolBufferException when the JSON is malformed or a field has the
-     *     wrong type; its message may quote the bad value, so send it to that client only
-     *     and never log it
+     *     wrong type; the type checks' messages name the field without quoting its value,
+     *     but JsonFormat's own (e.g. a numeric string that is not a number) may quote it: send
+     *     the message to that client only and never log it
      */
     public static void merge(String json, Message.Builder builder) throws InvalidProtocolBufferException {
+        JsonElement root;
+        try {
+            root = JsonParser.parseString(json);
+        } catch (JsonParseException e) {
+            throw new InvalidProtocolBufferException("not valid JSON");
+        }
+        if (!root.isJsonObject()) {
+            throw new InvalidProtocolBufferException("expected a JSON object");
+        }
+        checkTypes(root.getAsJsonObject(), builder.getDescriptorForType(), "");
         PARSER.merge(json, builder);
+    }
+
+    private static void checkTypes(JsonObject object, Descriptor type, String path)
+            throws InvalidProtocolBufferException {
+        for (Map.Entry<String, JsonElement> entry : object.entrySet()) {
+            FieldDescriptor field = field(type, entry.getKey());
+            JsonElement value = entry.getValue();
+            if (field == null || value.isJsonNull()) {
+                continue; // unknown fields are ignored; null means "not set"
+            }
+            String name = path + field.getJsonName();
+            if (field.isMapField()) {
+                require(value.isJsonObject(), name, "an object");
+            } else if (field.isRepeated()) {
+                require(value.isJsonArray(), name, "an array");
+                for (JsonElement item : value.getAsJsonArray()) {
+                    checkValue(field, item, name + "[]");
+                }
+            } else {
+                checkValue(field, value, name);
+            }
+        }
+    }
+
+    private static void checkValue(FieldDescriptor field, JsonElement value, String name)
+            throws InvalidProtocolBufferException {
+        switch (field.getJavaType()) {
+            case STRING -> {
+                require(value.isJsonPrimitive() && value.getAsJsonPrimitive().isString(), name, "a string");
+                require(isValidUnicode(value.getAsString()), name, "valid Unicode text");
+            }
+            case BOOLEAN -> require(value.isJsonPrimitive() && value.getAsJsonPrimitive().isBoolean(), name, "true or false");
+            case INT, LONG, FLOAT, DOUBLE -> require(value.isJsonPrimitive()
+                    && !value.getAsJsonPrimitive().isBoolean(), name, "a number");
+            case ENUM, BYTE_STRING -> require(value.isJsonPrimitive() && !value.getAsJsonPrimitive().isBoolean(),
+                    name, "a string");
+            case MESSAGE -> {
+                // Well-known types (Timestamp, Duration, ...) have their own JSON forms.
+                if (!field.getMessageType().getFullName().startsWith("google.protobuf.")) {
+                    require(value.isJsonObject(), name, "an object");
+                    checkTypes(value.getAsJsonObject(), field.getMessageType(), name + ".");
+                }
+            }
+        }
+    }
+
+    private static FieldDescriptor field(Descriptor type, String jsonKey) {
+        for (FieldDescriptor field : type.getFields()) {
+            if (field.getJsonName().equals(jsonKey) || field.getName().equals(jsonKey)) {
+                return field;
+            }
+        }
+        return null;
+    }
+
+    private static void require(boolean ok, String name, String what) throws InvalidProtocolBufferException {
+        if (!ok) {
+            throw new InvalidProtocolBufferException("\"" + name + "\" must be " + what);
+        }
+    }
+
+    /** False when {@code s} holds a UTF-16 surrogate without its partner. */
+    static boolean isValidUnicode(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

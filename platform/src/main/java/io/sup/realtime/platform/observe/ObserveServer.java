@@ -37,11 +37,15 @@ public final class ObserveServer implements AutoCloseable {
         if (metrics) {
             feature.addObserver(MetricsObserver.create());
         }
-        return new ObserveServer(WebServer.builder()
+        WebServer server = WebServer.builder()
                 .port(port)
                 .addFeature(feature.build())
                 .build()
-                .start());
+                .start();
+        if (!server.isRunning()) {
+            throw new IllegalStateException("cannot serve health and metrics on port " + port + " (in use?)");
+        }
+        return new ObserveServer(server);
     }
 
     /** The bound port. */

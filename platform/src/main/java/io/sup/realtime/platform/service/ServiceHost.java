@@ -2,7 +2,6 @@ package io.sup.realtime.platform.service;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -44,9 +43,15 @@ public final class ServiceHost implements AutoCloseable {
      * @param services the domain gRPC services
      */
     public static ServiceHost start(String name, Settings settings, RedisClient redis, List<BindableService> services) {
-        List<HealthCheck> checks = new ArrayList<>(List.of(new RedisReadiness(redis)));
+        List<HealthCheck> checks = List.of(new RedisReadiness(redis));
         GrpcServerHost grpc = GrpcServerHost.start(settings.port("grpc.port"), services);
-        ObserveServer observe = ObserveServer.start(settings.port("observe.port"), checks, true);
+        ObserveServer observe;
+        try {
+            observe = ObserveServer.start(settings.port("observe.port"), checks, true);
+        } catch (RuntimeException e) {
+            grpc.close();
+            throw e;
+        }
         LOG.log(Level.INFO, name + " up: gRPC on port " + grpc.port() + ", health and metrics on port " + observe.port());
         return new ServiceHost(name, grpc, observe, redis);
     }
@@ -72,8 +77,11 @@ public final class ServiceHost implements AutoCloseable {
                 }
             }, service + "-shutdown"));
         } catch (IllegalArgumentException e) {
-            System.err.println(service + ": " + e.getMessage());
+            System.err.println(service + ": bad configuration: " + e.getMessage());
             System.exit(2);
+        } catch (RuntimeException e) {
+            System.err.println(service + ": failed to start: " + e.getMessage());
+            System.exit(1);
         }
     }
 

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * A real grpc-java server started by {@link GrpcServerHost} and called through a real channel:
@@ -55,6 +56,9 @@ class GrpcServerHostMapsFailuresToStatusesTest {
                 case "ok" -> {
                 }
                 case "runtime" -> throw new IllegalStateException(SECRET);
+                // What Jedis throws while Redis replays its AOF after a restart.
+                case "loading" -> throw new JedisDataException("LOADING Redis is loading the dataset in memory");
+                case "wrongtype" -> throw new JedisDataException("WRONGTYPE Operation against a key holding the wrong kind of value");
                 case "redis" -> {
                     // A real lost Redis: nothing listens on this port.
                     URI nowhere = URI.create("redis://127.0.0.1:" + RedisServerExtension.freePort());
@@ -142,6 +146,15 @@ class GrpcServerHostMapsFailuresToStatusesTest {
 
         assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
         assertEquals("storage unavailable, retry later", e.getStatus().getDescription());
+    }
+
+    @Test
+    void aRedisStillLoadingItsDataBecomesUnavailableButOtherRedisErrorsStayInternal() {
+        StatusRuntimeException loading = callFailing("loading");
+        assertEquals(Status.Code.UNAVAILABLE, loading.getStatus().getCode());
+        assertEquals("storage unavailable, retry later", loading.getStatus().getDescription());
+
+        assertEquals(Status.Code.INTERNAL, callFailing("wrongtype").getStatus().getCode());
     }
 
     @Test
