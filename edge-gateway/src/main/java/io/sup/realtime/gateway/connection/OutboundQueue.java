@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.helidon.common.buffers.BufferData;
+import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.websocket.WsSession;
 
 /**
@@ -51,6 +52,7 @@ public final class OutboundQueue {
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile Close pendingClose;
     private volatile boolean closed;
+    private volatile boolean gone;
     private volatile Runnable onClosing = () -> { };
     private volatile String label = "connection";
 
@@ -133,6 +135,7 @@ public final class OutboundQueue {
 
     /** The peer closed, or the socket failed: nothing more is written. */
     public void abandon() {
+        gone = true;
         closed = true;
         queue.clear();
         if (closing.compareAndSet(false, true)) {
@@ -158,12 +161,25 @@ public final class OutboundQueue {
         }
     }
 
+    /** After the grace period: if the peer has not finished the closing handshake, cut it. */
     private void terminate() {
-        if (!closed) {
-            closed = true;
-            queue.clear();
+        closed = true;
+        queue.clear();
+        if (!gone) {
+            cut();
+        }
+    }
+
+    /**
+     * Cuts the TCP connection without writing anything. {@code WsSession.terminate()} would
+     * first send a close frame, which blocks on a peer that does not read; Helidon's server
+     * connection can instead interrupt its reading thread, and an interrupted virtual thread's
+     * socket is closed, which also fails a write blocked on it.
+     */
+    private void cut() {
+        if (session instanceof ServerConnection connection) {
             try {
-                session.terminate();
+                connection.close(true);
             } catch (RuntimeException e) {
                 // Already gone.
             }
@@ -228,11 +244,7 @@ public final class OutboundQueue {
     private void writeFailed(RuntimeException e) {
         LOG.log(Level.DEBUG, label + ": write failed (" + e.getClass().getSimpleName() + "), dropping the connection");
         abandon();
-        try {
-            session.terminate();
-        } catch (RuntimeException ignored) {
-            // Already gone.
-        }
+        cut();
     }
 
     private record Close(int code, String reason) {

@@ -112,6 +112,28 @@ class GatewayFaultTest {
         }
     }
 
+    @Test
+    void connectingWhileRedisIsDownIsAskedToComeBackLater() throws Exception {
+        int port = RedisServerExtension.freePort();
+        ServiceHost messaging = startMessaging(port);
+        try (Main gateway = startGateway("gw-f3", port)) {
+            REDIS.stop();
+            try (var client = WsTestClient.connect(gateway.port(), "/ws?token=" + TestTokens.access("alice"), Map.of())) {
+                JsonNode error = client.awaitEvent("error");
+                assertEquals("UNAVAILABLE", error.get("code").asText());
+                assertEquals("service unavailable, retry later", error.get("message").asText());
+                assertEquals(1013, client.awaitClose());
+            } finally {
+                REDIS.startAgain();
+            }
+            try (var client = WsTestClient.connectAs(gateway.port(), TestTokens.access("alice"))) {
+                assertTrue(client.request("chat:join", Map.of("chatId", "none")).has("success"));
+            }
+        } finally {
+            messaging.close();
+        }
+    }
+
     private static JsonNode awaitSuccess(WsTestClient client, Map<String, ?> data) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
         JsonNode last = null;
