@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "chat",
         mixinStandardHelpOptions = true,
         description = "Administer chats through the messaging service's ChatAdminService (gRPC).",
-        subcommands = {ChatCreateCommand.class, ChatAddCommand.class, ChatRemoveCommand.class,
+        subcommands = {ChatCreateCommand.class, ChatMembersCommand.Add.class, ChatMembersCommand.Remove.class,
                 ChatShowCommand.class, ChatListCommand.class},
         footer = {"", "The messaging service is found at --target, else $MESSAGING_GRPC_TARGET, else "
                 + ChatAdminOptions.DEFAULT_TARGET + ".",

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Connections that end badly still end: a peer that vanishes without a close frame, one that
  * stops answering pings, one that stops reading, one that keeps talking after being refused.
  * Each is dropped, its routes leave the registry, and nothing it sends afterwards counts.
- * Heartbeats run every 300 ms here so the test takes seconds.
+ * Heartbeats run every 300 ms here (a silent peer is dropped after 1.8 s) so the test takes seconds.
  */
 class GatewayConnectionLifecycleTest {
     @RegisterExtension
@@ -55,7 +55,7 @@ class GatewayConnectionLifecycleTest {
                 "gateway.instance.id", "gw-life",
                 "gateway.outbound.limit", "16",
                 "heartbeat.interval", "300",
-                "heartbeat.timeout", "300")));
+                "heartbeat.timeout", "1500")));
         adminChannel = GrpcChannels.forTarget("localhost:" + messaging.grpcPort());
     }
 
@@ -126,6 +126,7 @@ class GatewayConnectionLifecycleTest {
         chat("busy", "talker", "stalled");
         try (var talker = WsTestClient.connectAs(gateway.port(), TestTokens.access("talker"));
              RawWsSocket stalled = RawWsSocket.connect(gateway.port(), "/ws?token=" + TestTokens.access("stalled"), 4096)) {
+            assertTrue(stalled.readFrame().text().contains("\"connected\""), "then it stops reading");
             assertTrue(routed("stalled"));
             String big = "x".repeat(60_000);
             for (int i = 0; i < 300 && routed("stalled"); i++) {
