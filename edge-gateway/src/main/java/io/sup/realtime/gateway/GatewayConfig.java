@@ -25,12 +25,14 @@ import io.sup.realtime.platform.ids.Ids;
  * @param heartbeatInterval time between heartbeat pings ({@code HEARTBEAT_INTERVAL}, default 30 s)
  * @param heartbeatTimeout  extra time for an answer before the peer counts as gone ({@code HEARTBEAT_TIMEOUT}, default 20 s)
  * @param maxIdle          longest time without a client event ({@code MAX_IDLE_TIME}, default 30 min)
+ * @param socketIoPingInterval Engine.IO ping interval ({@code SOCKETIO_PING_INTERVAL}, default 25 s)
+ * @param socketIoPingTimeout  Engine.IO ping timeout ({@code SOCKETIO_PING_TIMEOUT}, default 60 s)
  * @param jwt              token checks
  */
 public record GatewayConfig(int port, int metricsPort, boolean metricsEnabled, String instanceId, Duration authTimeout,
                             int outboundLimit, int maxMessageBytes, Duration grpcDeadline, String messagingTarget,
                             Duration routeTtl, Duration heartbeatInterval, Duration heartbeatTimeout, Duration maxIdle,
-                            JwtSettings jwt) {
+                            Duration socketIoPingInterval, Duration socketIoPingTimeout, JwtSettings jwt) {
     /** Validates the instance id. */
     public GatewayConfig {
         if (!Ids.isValid(instanceId) || instanceId.contains(".") || instanceId.length() > 64) {
@@ -55,6 +57,8 @@ public record GatewayConfig(int port, int metricsPort, boolean metricsEnabled, S
                 s.millis("heartbeat.interval"),
                 s.millis("heartbeat.timeout"),
                 s.millis("max.idle.time"),
+                s.millis("socketio.ping.interval"),
+                s.millis("socketio.ping.timeout"),
                 JwtSettings.from(s));
     }
 }

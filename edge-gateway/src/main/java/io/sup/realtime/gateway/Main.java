@@ -23,7 +23,12 @@ import io.sup.realtime.gateway.connection.LocalConnections;
 import io.sup.realtime.gateway.delivery.InboxDispatcher;
 import io.sup.realtime.gateway.routing.EventRouter;
 import io.sup.realtime.gateway.session.ClientSessions;
+import io.sup.realtime.gateway.protocol.NativeCodec;
+import io.sup.realtime.gateway.protocol.SocketIoCodec;
+import io.sup.realtime.gateway.protocol.WireCodec;
+import io.sup.realtime.gateway.ws.EngineIoPolling;
 import io.sup.realtime.gateway.ws.NativeWsListener;
+import io.sup.realtime.gateway.ws.SocketIoWsListener;
 import io.sup.realtime.platform.bus.InboxSubscriber;
 import io.sup.realtime.platform.bus.RoutingRegistry;
 import io.sup.realtime.platform.config.Settings;
@@ -70,9 +75,12 @@ public final class Main implements AutoCloseable {
         long refreshMs = config.routeTtl().toMillis() / 3;
         timers.scheduleAtFixedRate(() -> guarded("routing refresh", connections::refreshRoutes),
                 refreshMs, refreshMs, TimeUnit.MILLISECONDS);
-        Heartbeats heartbeats = new Heartbeats(connections, config.heartbeatInterval(), config.heartbeatTimeout(),
-                config.maxIdle());
-        long sweepMs = Math.min(1_000, Math.max(50, config.heartbeatInterval().toMillis() / 4));
+        NativeCodec nativeCodec = new NativeCodec(new WireCodec.Heartbeat(config.heartbeatInterval(), config.heartbeatTimeout()));
+        SocketIoCodec socketIoCodec = new SocketIoCodec(
+                new WireCodec.Heartbeat(config.socketIoPingInterval(), config.socketIoPingTimeout()), config.maxMessageBytes());
+        Heartbeats heartbeats = new Heartbeats(connections, config.maxIdle());
+        long shortestInterval = Math.min(config.heartbeatInterval().toMillis(), config.socketIoPingInterval().toMillis());
+        long sweepMs = Math.min(1_000, Math.max(50, shortestInterval / 4));
         timers.scheduleAtFixedRate(() -> guarded("heartbeat sweep", heartbeats::sweep),
                 sweepMs, sweepMs, TimeUnit.MILLISECONDS);
 
@@ -80,9 +88,12 @@ public final class Main implements AutoCloseable {
             server = WebServer.builder()
                     .port(config.port())
                     .addProtocol(WsConfig.builder().maxFrameLength(config.maxMessageBytes()).build())
-                    .routing(http -> http.get("/", (req, res) -> res.send("SUP realtime gateway: WebSocket at /ws\n")))
+                    .routing(http -> http
+                            .get("/", (req, res) -> res.send("SUP realtime gateway: WebSocket at /ws, Socket.IO at /socket.io/\n"))
+                            .any("/socket.io/", EngineIoPolling::refuse))
                     .addRouting(WsRouting.builder()
-                            .endpoint("/ws", () -> new NativeWsListener(sessions, config.maxMessageBytes())))
+                            .endpoint("/ws", () -> new NativeWsListener(sessions, nativeCodec, config.maxMessageBytes()))
+                            .endpoint("/socket.io/", () -> new SocketIoWsListener(sessions, socketIoCodec, config.maxMessageBytes())))
                     .build()
                     .start();
             if (!server.isRunning()) {
@@ -95,7 +106,7 @@ public final class Main implements AutoCloseable {
             throw e;
         }
         LOG.log(Level.INFO, "edge-gateway " + config.instanceId() + " up: WebSocket ws://localhost:" + server.port()
-                + "/ws, health and metrics on port " + observe.port());
+                + "/ws, Socket.IO ws://localhost:" + server.port() + "/socket.io/, health and metrics on port " + observe.port());
     }
 
     /** Starts the gateway and keeps it up until the process is stopped. */

@@ -132,6 +132,18 @@ public final class ClientConnection {
         }
     }
 
+    /**
+     * Closes for good: the client should not reconnect on its own (refused, idle). Protocols
+     * that say so in a frame (Socket.IO's DISCONNECT) get it first.
+     */
+    public void close(CloseCode code, String reason) {
+        String disconnect = codec.finalDisconnectFrame();
+        if (disconnect != null) {
+            out.send(disconnect);
+        }
+        out.close(code, reason);
+    }
+
     /** Sends a server -> client event. */
     public void sendEvent(String event, String dataJson) {
         out.send(codec.event(event, dataJson));

@@ -2,30 +2,27 @@ package io.sup.realtime.gateway.connection;
 
 import java.time.Duration;
 
+import io.sup.realtime.gateway.protocol.WireCodec;
+
 /**
- * Keeps connections honest, swept every second by one timer for all of them: pings every
- * connection each {@code interval} (WebSocket ping, or the protocol's own ping), closes one
- * from which nothing at all arrived for {@code interval + timeout} ({@link CloseCode#HEARTBEAT_TIMEOUT}:
- * the peer is gone, e.g. its network dropped without a close frame), and closes an
- * authenticated one that sent no event for {@code maxIdle} ({@link CloseCode#IDLE_TIMEOUT},
- * the original's {@code MAX_IDLE_TIME}). Closing releases the connection's routes at once.
+ * Keeps connections honest, swept often by one timer for all of them: pings each
+ * connection every heartbeat interval of its protocol (a WebSocket ping, or the protocol's
+ * own ping such as Engine.IO's), closes one from which nothing at all arrived for interval +
+ * timeout ({@link CloseCode#HEARTBEAT_TIMEOUT}: the peer is gone, e.g. its network dropped
+ * without a close frame), and closes an authenticated one that sent no event for
+ * {@code maxIdle} ({@link CloseCode#IDLE_TIMEOUT}, the original's {@code MAX_IDLE_TIME}).
+ * Closing releases the connection's routes at once.
  */
 public final class Heartbeats {
     private final LocalConnections connections;
-    private final long intervalMs;
-    private final long deadAfterMs;
     private final long maxIdleMs;
 
     /**
      * @param connections this instance's connections
-     * @param interval    time between pings ({@code HEARTBEAT_INTERVAL})
-     * @param timeout     extra time a peer has to answer ({@code HEARTBEAT_TIMEOUT})
      * @param maxIdle     longest time without a client event ({@code MAX_IDLE_TIME})
      */
-    public Heartbeats(LocalConnections connections, Duration interval, Duration timeout, Duration maxIdle) {
+    public Heartbeats(LocalConnections connections, Duration maxIdle) {
         this.connections = connections;
-        this.intervalMs = interval.toMillis();
-        this.deadAfterMs = interval.plus(timeout).toMillis();
         this.maxIdleMs = maxIdle.toMillis();
     }
 
@@ -36,10 +33,12 @@ public final class Heartbeats {
             if (connection.out().isClosing()) {
                 continue;
             }
-            if (now - connection.lastInboundAt() > deadAfterMs) {
+            WireCodec.Heartbeat heartbeat = connection.codec().heartbeat();
+            long intervalMs = heartbeat.interval().toMillis();
+            if (now - connection.lastInboundAt() > intervalMs + heartbeat.timeout().toMillis()) {
                 connection.out().close(CloseCode.HEARTBEAT_TIMEOUT, CloseCode.HEARTBEAT_TIMEOUT.reason());
             } else if (connection.isAuthenticated() && now - connection.lastEventAt() > maxIdleMs) {
-                connection.out().close(CloseCode.IDLE_TIMEOUT, CloseCode.IDLE_TIMEOUT.reason());
+                connection.close(CloseCode.IDLE_TIMEOUT, CloseCode.IDLE_TIMEOUT.reason());
             } else if (now - connection.lastPingAt() >= intervalMs) {
                 connection.ping();
             }

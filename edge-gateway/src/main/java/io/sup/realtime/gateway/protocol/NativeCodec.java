@@ -24,11 +24,22 @@ public final class NativeCodec implements WireCodec {
     static final int MAX_EVENT_NAME = 64;
     private static final long MAX_ACK_ID = (1L << 53) - 1;
 
+    private final Heartbeat heartbeat;
+
+    /** @param heartbeat WebSocket ping timing ({@code HEARTBEAT_INTERVAL}, {@code HEARTBEAT_TIMEOUT}) */
+    public NativeCodec(Heartbeat heartbeat) {
+        this.heartbeat = heartbeat;
+    }
+
     /** Thread-safe once configured; shared by every connection. */
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    @Override
+    /**
+     * Decodes one complete text message from the client.
+     *
+     * @throws FrameException when it is not one JSON object of the native envelope
+     */
     public ClientEvent decode(String text) throws FrameException {
         JsonNode root;
         try {
@@ -71,6 +82,33 @@ public final class NativeCodec implements WireCodec {
     /** The native protocol uses WebSocket pings: clients answer them without any code. */
     @Override
     public String heartbeatFrame() {
+        return null;
+    }
+
+    @Override
+    public Heartbeat heartbeat() {
+        return heartbeat;
+    }
+
+    /** None: the {@code connected} event says it all. */
+    @Override
+    public String connectAccepted(String connectionId) {
+        return null;
+    }
+
+    @Override
+    public String connectRefused(String reason) {
+        return event("error", Replies.errorEvent(ErrorCode.UNAUTHENTICATED, reason, null));
+    }
+
+    @Override
+    public boolean keepsConnectionAfterRefusal() {
+        return false;
+    }
+
+    /** None: the 4000-range close code tells the client not to reconnect. */
+    @Override
+    public String finalDisconnectFrame() {
         return null;
     }
 

@@ -1,17 +1,14 @@
 package io.sup.realtime.gateway.protocol;
 
+import java.time.Duration;
+
 /**
- * A wire protocol's text framing. Everything past the codec works on {@link ClientEvent}s
- * and JSON data, so handlers never see the wire format.
+ * What differs between the wire protocols once a frame is decoded: how events, acks and the
+ * connection's control messages are framed, and how the protocol keeps connections alive.
+ * Everything past the codec works on {@link ClientEvent}s and JSON data, so handlers never
+ * see the wire format. Implementations are immutable and shared by all connections.
  */
 public interface WireCodec {
-    /**
-     * Decodes one complete text message from the client.
-     *
-     * @throws FrameException when it is not a valid frame of this protocol
-     */
-    ClientEvent decode(String text) throws FrameException;
-
     /** Encodes a server -> client event; {@code dataJson} is a JSON value, already encoded. */
     String event(String name, String dataJson);
 
@@ -23,4 +20,34 @@ public interface WireCodec {
      * frames (RFC 6455 section 5.5.2).
      */
     String heartbeatFrame();
+
+    /** How often this protocol pings, and how long a peer may stay silent on top of that. */
+    Heartbeat heartbeat();
+
+    /** The frame confirming authentication, sent before the {@code connected} event; null when none. */
+    String connectAccepted(String connectionId);
+
+    /** The frame telling the client why authentication failed. */
+    String connectRefused(String reason);
+
+    /**
+     * Whether a refused client keeps its connection (to try again with another token) until
+     * the authentication deadline, rather than being closed at once.
+     */
+    boolean keepsConnectionAfterRefusal();
+
+    /**
+     * The frame sent before a close after which the client must not reconnect on its own
+     * (a refusal, an idle timeout), or null when the close code alone says so.
+     */
+    String finalDisconnectFrame();
+
+    /**
+     * A protocol's heartbeat timing.
+     *
+     * @param interval time between pings
+     * @param timeout  extra time a silent peer gets before it counts as gone
+     */
+    record Heartbeat(Duration interval, Duration timeout) {
+    }
 }

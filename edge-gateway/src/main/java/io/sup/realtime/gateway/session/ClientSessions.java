@@ -27,7 +27,6 @@ import io.sup.realtime.gateway.connection.LocalConnections;
 import io.sup.realtime.gateway.connection.OutboundQueue;
 import io.sup.realtime.gateway.protocol.ClientEvent;
 import io.sup.realtime.gateway.protocol.ErrorCode;
-import io.sup.realtime.gateway.protocol.FrameException;
 import io.sup.realtime.gateway.protocol.NativeCodec;
 import io.sup.realtime.gateway.protocol.Replies;
 import io.sup.realtime.gateway.protocol.WireCodec;
@@ -101,25 +100,43 @@ public final class ClientSessions {
         } else {
             timers.schedule(() -> {
                 if (!connection.isAuthenticated() && !connection.out().isClosing()) {
-                    refuse(connection, CloseCode.AUTH_TIMEOUT, "no auth event within " + authTimeout.toMillis() + " ms");
+                    refuse(connection, CloseCode.AUTH_TIMEOUT, "not authenticated within " + authTimeout.toMillis() + " ms");
                 }
             }, authTimeout.toMillis(), TimeUnit.MILLISECONDS);
         }
         return connection;
     }
 
-    /** One complete text message from the client. */
-    public void onText(ClientConnection connection, String text) {
+    /** A frame the codec could not decode: the client is told why; the connection stays. */
+    public void frameError(ClientConnection connection, String reason) {
+        if (!connection.out().isClosing()) {
+            connection.sendEvent("error", Replies.errorEvent(ErrorCode.INVALID_ARGUMENT, reason, null));
+        }
+    }
+
+    /**
+     * A protocol-level authentication request (Socket.IO CONNECT): the token the client
+     * gave, or null.
+     */
+    public void connect(ClientConnection connection, String token, String deviceId) {
+        if (connection.out().isClosing()) {
+            return;
+        }
+        if (connection.isAuthenticated()) {
+            // A repeated CONNECT: confirm again rather than re-authenticate.
+            String accepted = connection.codec().connectAccepted(connection.id());
+            if (accepted != null) {
+                connection.out().send(accepted);
+            }
+            return;
+        }
+        authenticate(connection, token, deviceId != null ? deviceId : connection.handshakeDeviceId(), -1);
+    }
+
+    /** One decoded client event. */
+    public void onEvent(ClientConnection connection, ClientEvent event) {
         if (connection.out().isClosing()) {
             return; // refused, timed out or overflowing: nothing it sends counts any more
-        }
-        connection.touched();
-        ClientEvent event;
-        try {
-            event = connection.codec().decode(text);
-        } catch (FrameException e) {
-            connection.sendEvent("error", Replies.errorEvent(ErrorCode.INVALID_ARGUMENT, e.getMessage(), null));
-            return;
         }
         if (ClientEvents.AUTH.equals(event.name())) {
             onAuthEvent(connection, event);
@@ -132,12 +149,6 @@ public final class ClientSessions {
         connection.eventReceived();
         count(event.name());
         reply(connection, event, router.handle(connection, event));
-    }
-
-    /** A binary message, which the JSON protocols do not use. */
-    public void onBinary(ClientConnection connection) {
-        connection.sendEvent("error", Replies.errorEvent(ErrorCode.INVALID_ARGUMENT,
-                "binary frames are not supported: send JSON text frames", null));
     }
 
     /** The peer closed the connection, or its socket failed. */
@@ -170,7 +181,13 @@ public final class ClientSessions {
             if (ackId >= 0) {
                 connection.sendAck(ackId, Replies.failure(ErrorCode.UNAUTHENTICATED, e.getMessage()));
             }
-            refuse(connection, CloseCode.UNAUTHENTICATED, e.getMessage());
+            if (connection.codec().keepsConnectionAfterRefusal()) {
+                authFailures.increment();
+                LOG.log(Level.INFO, "connection " + connection.id() + " refused, may retry: " + e.getMessage());
+                connection.out().send(connection.codec().connectRefused(e.getMessage()));
+            } else {
+                refuse(connection, CloseCode.UNAUTHENTICATED, e.getMessage());
+            }
             return;
         }
         try {
@@ -189,6 +206,10 @@ public final class ClientSessions {
         data.put("deviceId", who.deviceId());
         data.put("connectionId", connection.id());
         String connected = NativeCodec.object(data);
+        String accepted = connection.codec().connectAccepted(connection.id());
+        if (accepted != null) {
+            connection.out().send(accepted);
+        }
         if (ackId >= 0) {
             connection.sendAck(ackId, Replies.success(connected));
         }
@@ -198,8 +219,8 @@ public final class ClientSessions {
     private void refuse(ClientConnection connection, CloseCode code, String reason) {
         authFailures.increment();
         LOG.log(Level.INFO, "connection " + connection.id() + " refused: " + reason);
-        connection.sendEvent("error", Replies.errorEvent(ErrorCode.UNAUTHENTICATED, reason, null));
-        connection.out().close(code, reason);
+        connection.out().send(connection.codec().connectRefused(reason));
+        connection.close(code, reason);
     }
 
     private static void reply(ClientConnection connection, ClientEvent event, Outcome outcome) {

@@ -1,5 +1,7 @@
 package io.sup.realtime.gateway.protocol;
 
+import java.time.Duration;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -9,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Native protocol framing: what decodes, what is refused with which reason, and how output is framed. */
 class NativeCodecTest {
-    private final NativeCodec codec = new NativeCodec();
+    private final NativeCodec codec = new NativeCodec(new WireCodec.Heartbeat(Duration.ofSeconds(30), Duration.ofSeconds(20)));
 
     @Test
     void decodesEventWithAckIdAndData() throws FrameException {
