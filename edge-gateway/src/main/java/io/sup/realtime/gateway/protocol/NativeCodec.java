@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sup.realtime.platform.bus.ServerEvent;
 
 /**
  * The native protocol at {@code /ws}: one JSON object per text frame.
@@ -98,7 +99,7 @@ public final class NativeCodec implements WireCodec {
 
     @Override
     public String connectRefused(String reason) {
-        return event("error", Replies.errorEvent(ErrorCode.UNAUTHENTICATED, reason, null));
+        return event(ServerEvent.ERROR.wireName(), Replies.errorEvent(ErrorCode.UNAUTHENTICATED, reason, null));
     }
 
     @Override

@@ -6,8 +6,9 @@ import java.util.Map;
 /**
  * The JSON payloads of acks and the {@code error} event, one shape for every wire protocol:
  * success {@code {"success": true, ...response fields}}, failure
- * {@code {"success": false, "error": {"code": "...", "message": "..."}}}, and the {@code error}
- * event {@code {"code": "...", "message": "...", "event": "<the client event, if any>"}}.
+ * {@code {"success": false, "error": {"code": "...", "message": "...", "retryAfterMs": n}}}
+ * ({@code retryAfterMs} only for RATE_LIMITED), and the {@code error} event
+ * {@code {"code": "...", "message": "...", "event": "<the client event, if any>"}}.
  */
 public final class Replies {
     private Replies() {
@@ -24,9 +25,17 @@ public final class Replies {
 
     /** A failed ack. */
     public static String failure(ErrorCode code, String message) {
+        return failure(code, message, 0);
+    }
+
+    /** A failed ack; {@code retryAfterMs} (when positive) tells a rate-limited client when to retry. */
+    public static String failure(ErrorCode code, String message, long retryAfterMs) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code.name());
         error.put("message", message);
+        if (retryAfterMs > 0) {
+            error.put("retryAfterMs", retryAfterMs);
+        }
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("success", false);
         reply.put("error", error);
@@ -35,9 +44,17 @@ public final class Replies {
 
     /** The {@code error} event's data, for a failure the client asked no ack for. */
     public static String errorEvent(ErrorCode code, String message, String event) {
+        return errorEvent(code, message, event, 0);
+    }
+
+    /** The {@code error} event's data, with a retry hint when positive. */
+    public static String errorEvent(ErrorCode code, String message, String event, long retryAfterMs) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("code", code.name());
         data.put("message", message);
+        if (retryAfterMs > 0) {
+            data.put("retryAfterMs", retryAfterMs);
+        }
         if (event != null) {
             data.put("event", event);
         }

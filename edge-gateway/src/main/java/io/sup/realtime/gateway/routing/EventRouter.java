@@ -133,7 +133,7 @@ public final class EventRouter {
                 LOG.log(Level.WARNING, event.name() + " failed: " + e.getStatus().getCode()
                         + (e.getStatus().getDescription() != null ? " " + e.getStatus().getDescription() : ""));
             }
-            return new Outcome.Failed(code, StatusMapping.message(e.getStatus()));
+            return new Outcome.Failed(code, StatusMapping.message(e.getStatus()), StatusMapping.retryAfterMs(e));
         } catch (JedisException e) {
             // The gateway's own Redis (routing registry) failed while changing rooms.
             LOG.log(Level.WARNING, event.name() + " failed: gateway Redis unavailable (" + e.getClass().getSimpleName() + ")");

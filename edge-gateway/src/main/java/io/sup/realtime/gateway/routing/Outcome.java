@@ -10,7 +10,14 @@ public sealed interface Outcome {
     record Ok(String responseJson) implements Outcome {
     }
 
-    /** Failure with a client error code and a client-safe message. */
-    record Failed(ErrorCode code, String message) implements Outcome {
+    /**
+     * Failure with a client error code, a client-safe message, and for {@code RATE_LIMITED}
+     * how long to wait before retrying (ms; 0 when unsaid).
+     */
+    record Failed(ErrorCode code, String message, long retryAfterMs) implements Outcome {
+        /** A failure with no retry hint. */
+        public Failed(ErrorCode code, String message) {
+            this(code, message, 0);
+        }
     }
 }

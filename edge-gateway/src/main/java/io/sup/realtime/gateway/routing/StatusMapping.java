@@ -1,6 +1,9 @@
 package io.sup.realtime.gateway.routing;
 
+import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.sup.realtime.platform.grpc.ServiceException;
 import io.sup.realtime.gateway.protocol.ErrorCode;
 
 /**
@@ -24,6 +27,20 @@ public final class StatusMapping {
             case UNIMPLEMENTED -> ErrorCode.UNIMPLEMENTED;
             case OK, UNKNOWN, INTERNAL, DATA_LOSS -> ErrorCode.INTERNAL;
         };
+    }
+
+    /**
+     * The service's retry hint ({@code retry-after-ms} trailer, set with RESOURCE_EXHAUSTED),
+     * in milliseconds; 0 when absent or malformed.
+     */
+    public static long retryAfterMs(StatusRuntimeException e) {
+        Metadata trailers = e.getTrailers();
+        String value = trailers == null ? null : trailers.get(ServiceException.RETRY_AFTER_MS);
+        try {
+            return value == null ? 0 : Math.max(0, Long.parseLong(value));
+        } catch (NumberFormatException malformed) {
+            return 0;
+        }
     }
 
     /** The message the client sees for {@code status}. */

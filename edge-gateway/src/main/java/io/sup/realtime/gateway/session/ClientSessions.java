@@ -33,6 +33,7 @@ import io.sup.realtime.gateway.protocol.WireCodec;
 import io.sup.realtime.gateway.routing.ClientEvents;
 import io.sup.realtime.gateway.routing.EventRouter;
 import io.sup.realtime.gateway.routing.Outcome;
+import io.sup.realtime.platform.bus.ServerEvent;
 
 /**
  * A connection's life, whatever its wire protocol: open, authenticate (at the handshake or
@@ -110,7 +111,7 @@ public final class ClientSessions {
     /** A frame the codec could not decode: the client is told why; the connection stays. */
     public void frameError(ClientConnection connection, String reason) {
         if (!connection.out().isClosing()) {
-            connection.sendEvent("error", Replies.errorEvent(ErrorCode.INVALID_ARGUMENT, reason, null));
+            connection.sendEvent(ServerEvent.ERROR.wireName(), Replies.errorEvent(ErrorCode.INVALID_ARGUMENT, reason, null));
         }
     }
 
@@ -197,7 +198,7 @@ public final class ClientSessions {
             // this connection, so ask the client to come back rather than pretend.
             LOG.log(Level.WARNING, "connection " + connection.id() + " not registered ("
                     + e.getClass().getSimpleName() + "): closing with 1013");
-            connection.sendEvent("error", Replies.errorEvent(ErrorCode.UNAVAILABLE, "service unavailable, retry later", null));
+            connection.sendEvent(ServerEvent.ERROR.wireName(), Replies.errorEvent(ErrorCode.UNAVAILABLE, "service unavailable, retry later", null));
             connection.out().close(CloseCode.TRY_AGAIN_LATER, CloseCode.TRY_AGAIN_LATER.reason());
             return;
         }
@@ -213,7 +214,7 @@ public final class ClientSessions {
         if (ackId >= 0) {
             connection.sendAck(ackId, Replies.success(connected));
         }
-        connection.sendEvent("connected", connected);
+        connection.sendEvent(ServerEvent.CONNECTED.wireName(), connected);
     }
 
     private void refuse(ClientConnection connection, CloseCode code, String reason) {
@@ -232,9 +233,10 @@ public final class ClientSessions {
             }
             case Outcome.Failed failed -> {
                 if (event.wantsAck()) {
-                    connection.sendAck(event.ackId(), Replies.failure(failed.code(), failed.message()));
+                    connection.sendAck(event.ackId(), Replies.failure(failed.code(), failed.message(), failed.retryAfterMs()));
                 } else {
-                    connection.sendEvent("error", Replies.errorEvent(failed.code(), failed.message(), event.name()));
+                    connection.sendEvent(ServerEvent.ERROR.wireName(), Replies.errorEvent(failed.code(), failed.message(), event.name(),
+                            failed.retryAfterMs()));
                 }
             }
         }

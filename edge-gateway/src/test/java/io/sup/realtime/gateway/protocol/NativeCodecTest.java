@@ -70,6 +70,8 @@ class NativeCodecTest {
         assertEquals("{\"success\":true,\"chatId\":\"c1\"}", Replies.success("{\"chatId\":\"c1\"}"));
         assertEquals("{\"success\":false,\"error\":{\"code\":\"FORBIDDEN\",\"message\":\"no\"}}",
                 Replies.failure(ErrorCode.FORBIDDEN, "no"));
+        assertEquals("{\"success\":false,\"error\":{\"code\":\"RATE_LIMITED\",\"message\":\"slow\",\"retryAfterMs\":1500}}",
+                Replies.failure(ErrorCode.RATE_LIMITED, "slow", 1500));
         assertEquals("{\"code\":\"INVALID_ARGUMENT\",\"message\":\"m\",\"event\":\"chat:join\"}",
                 Replies.errorEvent(ErrorCode.INVALID_ARGUMENT, "m", "chat:join"));
     }

@@ -7,12 +7,10 @@ import io.sup.realtime.messaging.grpc.ProtoMapping;
 import io.sup.realtime.messaging.messages.MessageEvents;
 import io.sup.realtime.messaging.messages.StoredMessage;
 import io.sup.realtime.platform.bus.DeliveryBus;
+import io.sup.realtime.platform.bus.ServerEvent;
 
 /** {@link MessageEvents} over the delivery bus: server -> client events of the messaging domain. */
 public final class BusMessageEvents implements MessageEvents {
-    /** Server -> client event carrying a {@code sup.messaging.v1.Message}. */
-    public static final String MESSAGE_NEW = "message:new";
-
     private final DeliveryBus bus;
 
     /** @param bus the delivery bus */
@@ -22,6 +20,6 @@ public final class BusMessageEvents implements MessageEvents {
 
     @Override
     public void messageStored(StoredMessage message, Collection<String> recipientIds, String senderConnectionId) {
-        bus.toUsers(recipientIds, MESSAGE_NEW, ProtoMapping.message(message), List.of(senderConnectionId));
+        bus.toUsers(recipientIds, ServerEvent.MESSAGE_NEW, ProtoMapping.message(message), List.of(senderConnectionId));
     }
 }

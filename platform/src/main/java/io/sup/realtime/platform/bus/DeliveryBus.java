@@ -55,7 +55,7 @@ public final class DeliveryBus {
      *
      * @return the number of gateway instances published to
      */
-    public int toUsers(Collection<String> userIds, String event, Message data,
+    public int toUsers(Collection<String> userIds, ServerEvent event, Message data,
                        Collection<String> excludeConnectionIds) {
         List<String> users = List.copyOf(new LinkedHashSet<>(userIds)); // each user once
         if (users.isEmpty()) {
@@ -81,7 +81,7 @@ public final class DeliveryBus {
      *
      * @return the number of gateway instances published to
      */
-    public int toRoom(String room, String event, Message data, Collection<String> excludeConnectionIds) {
+    public int toRoom(String room, ServerEvent event, Message data, Collection<String> excludeConnectionIds) {
         List<String> instances = registry.liveInstances(List.of(BusKeys.roomRoutes(room))).getFirst();
         DeliveryFrame frame = frame(event, data, excludeConnectionIds).setRoom(room).build();
         return publish(instances.stream().map(instance -> new Publication(instance, frame)).toList());
@@ -92,7 +92,7 @@ public final class DeliveryBus {
      *
      * @return 1 when published, 0 when the id names no instance
      */
-    public int toConnection(String connectionId, String event, Message data) {
+    public int toConnection(String connectionId, ServerEvent event, Message data) {
         int dot = connectionId.lastIndexOf('.');
         if (dot <= 0) {
             return 0;
@@ -101,9 +101,9 @@ public final class DeliveryBus {
         return publish(List.of(new Publication(connectionId.substring(0, dot), frame)));
     }
 
-    private DeliveryFrame.Builder frame(String event, Message data, Collection<String> excludeConnectionIds) {
+    private DeliveryFrame.Builder frame(ServerEvent event, Message data, Collection<String> excludeConnectionIds) {
         return DeliveryFrame.newBuilder()
-                .setEvent(event)
+                .setEvent(event.wireName())
                 .setDataJson(ByteString.copyFrom(ProtoJson.print(data), StandardCharsets.UTF_8))
                 .addAllExcludeConnectionIds(excludeConnectionIds)
                 .setPublishedAtMs(clock.millis());

@@ -44,7 +44,11 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
         try {
             step.run();
         } catch (RuntimeException e) {
-            call.close(toStatus(call.getMethodDescriptor().getFullMethodName(), e), new Metadata());
+            Metadata trailers = new Metadata();
+            if (e instanceof ServiceException se && se.retryAfterMs() > 0) {
+                trailers.put(ServiceException.RETRY_AFTER_MS, Long.toString(se.retryAfterMs()));
+            }
+            call.close(toStatus(call.getMethodDescriptor().getFullMethodName(), e), trailers);
         }
     }
 

@@ -25,11 +25,26 @@ public final class ServiceException extends RuntimeException {
         UNAVAILABLE
     }
 
-    private final Kind kind;
+    /** Trailer carrying how long to wait before retrying, in milliseconds (with RESOURCE_EXHAUSTED). */
+    public static final io.grpc.Metadata.Key<String> RETRY_AFTER_MS =
+            io.grpc.Metadata.Key.of("retry-after-ms", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
 
-    private ServiceException(Kind kind, String message) {
+    private final Kind kind;
+    private final long retryAfterMs;
+
+    private ServiceException(Kind kind, String message, long retryAfterMs) {
         super(message, null, false, false);
         this.kind = kind;
+        this.retryAfterMs = retryAfterMs;
+    }
+
+    private ServiceException(Kind kind, String message) {
+        this(kind, message, 0);
+    }
+
+    /** How long the caller should wait before retrying, in milliseconds; 0 when unsaid. */
+    public long retryAfterMs() {
+        return retryAfterMs;
     }
 
     /** The kind of failure. */
@@ -60,6 +75,14 @@ public final class ServiceException extends RuntimeException {
     /** @see Kind#RESOURCE_EXHAUSTED */
     public static ServiceException resourceExhausted(String message) {
         return new ServiceException(Kind.RESOURCE_EXHAUSTED, message);
+    }
+
+    /**
+     * A rate limit was hit; the caller may retry after {@code retryAfterMs} milliseconds
+     * (sent as the {@link #RETRY_AFTER_MS} trailer).
+     */
+    public static ServiceException rateLimited(String message, long retryAfterMs) {
+        return new ServiceException(Kind.RESOURCE_EXHAUSTED, message, retryAfterMs);
     }
 
     /** @see Kind#UNAVAILABLE */

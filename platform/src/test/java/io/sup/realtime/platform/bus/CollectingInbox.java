@@ -24,7 +24,8 @@ import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
  */
 final class CollectingInbox implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(5);
-    static final String MARKER_EVENT = "test:marker";
+    /** The marker is addressed to this made-up connection of the instance. */
+    static final String MARKER_CONNECTION = "marker";
 
     final String instance;
     final BlockingQueue<DeliveryFrame> frames = new LinkedBlockingQueue<>();
@@ -52,11 +53,11 @@ final class CollectingInbox implements AutoCloseable {
 
     /** Every frame received before a marker published now (the marker is consumed). */
     List<DeliveryFrame> framesBefore(DeliveryBus bus) throws InterruptedException {
-        if (bus.toConnection(instance + ".marker", MARKER_EVENT, Empty.getDefaultInstance()) != 1) {
+        if (bus.toConnection(instance + "." + MARKER_CONNECTION, ServerEvent.ERROR, Empty.getDefaultInstance()) != 1) {
             fail("marker not published to " + instance);
         }
         List<DeliveryFrame> before = new ArrayList<>();
-        for (DeliveryFrame frame = next(); !frame.getEvent().equals(MARKER_EVENT); frame = next()) {
+        for (DeliveryFrame frame = next(); !frame.getConnectionId().equals(instance + "." + MARKER_CONNECTION); frame = next()) {
             before.add(frame);
         }
         return before;

@@ -73,7 +73,7 @@ class DeliveryBusRoutesOneFramePerInstanceTest {
         registry.addUser("gw-b", "bob");
         registry.addUser("gw-a", "bob");
 
-        int instances = bus.toUsers(List.of("alice", "bob"), "message:new", DATA, List.of("gw-a.3"));
+        int instances = bus.toUsers(List.of("alice", "bob"), ServerEvent.MESSAGE_NEW, DATA, List.of("gw-a.3"));
 
         assertEquals(2, instances);
         List<DeliveryFrame> atA = gwA.framesBefore(bus);
@@ -113,8 +113,8 @@ class DeliveryBusRoutesOneFramePerInstanceTest {
     void aUserWithNoRoutesPublishesNothing() throws Exception {
         registry.addUser("gw-a", "alice");
 
-        assertEquals(0, bus.toUsers(List.of("carol"), "message:new", DATA, List.of()));
-        assertEquals(0, bus.toUsers(List.of(), "message:new", DATA, List.of()));
+        assertEquals(0, bus.toUsers(List.of("carol"), ServerEvent.MESSAGE_NEW, DATA, List.of()));
+        assertEquals(0, bus.toUsers(List.of(), ServerEvent.MESSAGE_NEW, DATA, List.of()));
 
         assertEquals(List.of(), gwA.framesBefore(bus));
         assertEquals(List.of(), gwB.framesBefore(bus));
@@ -126,7 +126,7 @@ class DeliveryBusRoutesOneFramePerInstanceTest {
         clock.advance(TTL.plusMillis(1));
         registry.addUser("gw-b", "alice");
 
-        assertEquals(1, bus.toUsers(List.of("alice"), "message:new", DATA, List.of()));
+        assertEquals(1, bus.toUsers(List.of("alice"), ServerEvent.MESSAGE_NEW, DATA, List.of()));
 
         assertEquals(List.of(), gwA.framesBefore(bus));
         assertEquals(List.of("alice"), gwB.framesBefore(bus).getFirst().getUsers().getUserIdsList());
@@ -137,13 +137,13 @@ class DeliveryBusRoutesOneFramePerInstanceTest {
         registry.addUser("gw-a", "alice");
         clock.advance(TTL);
 
-        assertEquals(1, bus.toUsers(List.of("alice"), "message:new", DATA, List.of()),
+        assertEquals(1, bus.toUsers(List.of("alice"), ServerEvent.MESSAGE_NEW, DATA, List.of()),
                 "publishers treat an entry of age == ttl as live");
         registry.addUser("gw-b", "alice");
 
         assertEquals((double) T0, redis.zscore("gw:user:{alice}", "gw-a"),
                 "a refresh at the same instant must not drop what publishers still deliver to");
-        assertEquals(2, bus.toUsers(List.of("alice"), "message:new", DATA, List.of()));
+        assertEquals(2, bus.toUsers(List.of("alice"), ServerEvent.MESSAGE_NEW, DATA, List.of()));
     }
 
     @Test
@@ -185,12 +185,12 @@ class DeliveryBusRoutesOneFramePerInstanceTest {
 
         registry.removeUser("gw-a", "alice");
 
-        assertEquals(1, bus.toUsers(List.of("alice"), "message:new", DATA, List.of()));
+        assertEquals(1, bus.toUsers(List.of("alice"), ServerEvent.MESSAGE_NEW, DATA, List.of()));
         assertEquals(List.of(), gwA.framesBefore(bus));
         assertEquals(1, gwB.framesBefore(bus).size());
         registry.removeUser("gw-b", "alice");
         assertFalse(redis.exists("gw:user:{alice}"), "the last removal deletes the key");
-        assertEquals(0, bus.toUsers(List.of("alice"), "message:new", DATA, List.of()));
+        assertEquals(0, bus.toUsers(List.of("alice"), ServerEvent.MESSAGE_NEW, DATA, List.of()));
     }
 
     @Test
@@ -199,42 +199,42 @@ class DeliveryBusRoutesOneFramePerInstanceTest {
         registry.addRoom("gw-b", "chat:c1");
         registry.addRoom("gw-b", "chat:other");
 
-        assertEquals(2, bus.toRoom("chat:c1", "typing:start", DATA, List.of("gw-b.1")));
+        assertEquals(2, bus.toRoom("chat:c1", ServerEvent.MESSAGE_TYPING, DATA, List.of("gw-b.1")));
         DeliveryFrame a = gwA.next();
         DeliveryFrame b = gwB.next();
         assertAll(
                 () -> assertEquals(DeliveryFrame.TargetCase.ROOM, a.getTargetCase()),
                 () -> assertEquals("chat:c1", a.getRoom()),
                 () -> assertEquals("chat:c1", b.getRoom()),
-                () -> assertEquals("typing:start", b.getEvent()),
+                () -> assertEquals("message:typing", b.getEvent()),
                 () -> assertEquals(List.of("gw-b.1"), b.getExcludeConnectionIdsList()),
                 () -> assertEquals(DATA_JSON, b.getDataJson().toStringUtf8()));
 
         registry.removeRoom("gw-b", "chat:c1");
 
-        assertEquals(1, bus.toRoom("chat:c1", "typing:stop", DATA, List.of()));
-        assertEquals("typing:stop", gwA.framesBefore(bus).getFirst().getEvent());
+        assertEquals(1, bus.toRoom("chat:c1", ServerEvent.MESSAGE_STOP_TYPING, DATA, List.of()));
+        assertEquals("message:stop-typing", gwA.framesBefore(bus).getFirst().getEvent());
         assertEquals(List.of(), gwB.framesBefore(bus));
-        assertEquals(0, bus.toRoom("chat:nobody", "typing:stop", DATA, List.of()));
+        assertEquals(0, bus.toRoom("chat:nobody", ServerEvent.MESSAGE_STOP_TYPING, DATA, List.of()));
     }
 
     @Test
     void connectionDeliveryReachesOnlyTheInstanceNamedInTheConnectionId() throws Exception {
-        assertEquals(1, bus.toConnection("gw-b.17", "call:offer", DATA));
+        assertEquals(1, bus.toConnection("gw-b.17", ServerEvent.CALL_INCOMING, DATA));
 
         List<DeliveryFrame> atB = gwB.framesBefore(bus);
         assertEquals(1, atB.size());
         assertEquals(DeliveryFrame.TargetCase.CONNECTION_ID, atB.getFirst().getTargetCase());
         assertEquals("gw-b.17", atB.getFirst().getConnectionId());
-        assertEquals("call:offer", atB.getFirst().getEvent());
+        assertEquals("call:incoming", atB.getFirst().getEvent());
         assertEquals(T0, atB.getFirst().getPublishedAtMs());
         assertEquals(List.of(), gwA.framesBefore(bus));
     }
 
     @Test
     void aConnectionIdWithoutAnInstancePrefixPublishesNothing() throws Exception {
-        assertEquals(0, bus.toConnection("gw-b17", "call:offer", DATA));
-        assertEquals(0, bus.toConnection(".17", "call:offer", DATA));
+        assertEquals(0, bus.toConnection("gw-b17", ServerEvent.CALL_INCOMING, DATA));
+        assertEquals(0, bus.toConnection(".17", ServerEvent.CALL_INCOMING, DATA));
 
         assertEquals(List.of(), gwA.framesBefore(bus));
         assertEquals(List.of(), gwB.framesBefore(bus));

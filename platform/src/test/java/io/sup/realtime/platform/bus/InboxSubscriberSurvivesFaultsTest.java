@@ -51,9 +51,9 @@ class InboxSubscriberSurvivesFaultsTest {
             try (RedisClient redis = REDIS.settings().newClient()) {
                 DeliveryBus bus = new DeliveryBus(redis, new RoutingRegistry(redis, Duration.ofSeconds(30),
                         Clock.systemUTC()), Clock.systemUTC());
-                assertEquals(1, bus.toConnection("gw-f.1", "after:restart", Empty.getDefaultInstance()));
+                assertEquals(1, bus.toConnection("gw-f.1", ServerEvent.CHAT_UPDATED, Empty.getDefaultInstance()));
                 DeliveryFrame frame = inbox.next();
-                assertEquals("after:restart", frame.getEvent());
+                assertEquals("chat:updated", frame.getEvent());
                 assertEquals("gw-f.1", frame.getConnectionId());
             }
         }

@@ -57,6 +57,7 @@ class GrpcServerHostMapsFailuresToStatusesTest {
                 }
                 case "runtime" -> throw new IllegalStateException(SECRET);
                 // What Jedis throws while Redis replays its AOF after a restart.
+                case "ratelimited" -> throw ServiceException.rateLimited("slow down", 1500);
                 case "loading" -> throw new JedisDataException("LOADING Redis is loading the dataset in memory");
                 case "wrongtype" -> throw new JedisDataException("WRONGTYPE Operation against a key holding the wrong kind of value");
                 case "redis" -> {
@@ -146,6 +147,15 @@ class GrpcServerHostMapsFailuresToStatusesTest {
 
         assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
         assertEquals("storage unavailable, retry later", e.getStatus().getDescription());
+    }
+
+    @Test
+    void aRateLimitCarriesItsRetryDelayInATrailer() {
+        StatusRuntimeException e = callFailing("ratelimited");
+
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
+        assertEquals("slow down", e.getStatus().getDescription());
+        assertEquals("1500", e.getTrailers().get(ServiceException.RETRY_AFTER_MS));
     }
 
     @Test
