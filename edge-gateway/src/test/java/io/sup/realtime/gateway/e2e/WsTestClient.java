@@ -82,6 +82,11 @@ final class WsTestClient implements AutoCloseable {
         throw new AssertionError("no matching frame within " + WAIT);
     }
 
+    /** Waits for a non-JSON text frame (e.g. a Socket.IO packet) starting with {@code prefix}; returns it whole. */
+    String awaitRaw(String prefix) throws InterruptedException {
+        return await(f -> f.path("unparseable").asText().startsWith(prefix)).get("unparseable").asText();
+    }
+
     /** Asserts that no event named {@code name} arrives within {@code quiet}. */
     void assertNoEvent(String name, Duration quiet) throws InterruptedException {
         long deadline = System.nanoTime() + quiet.toNanos();
@@ -113,11 +118,15 @@ final class WsTestClient implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
             text.append(data);
             if (last) {
+                JsonNode frame;
                 try {
-                    frames.add(JSON.readTree(text.toString()));
+                    frame = JSON.readTree(text.toString());
                 } catch (Exception e) {
-                    frames.add(JSON.createObjectNode().put("unparseable", text.toString()));
+                    frame = null;
                 }
+                // Native frames are JSON objects; anything else (Socket.IO packets) is kept raw.
+                frames.add(frame != null && frame.isObject() ? frame
+                        : JSON.createObjectNode().put("unparseable", text.toString()));
                 text.setLength(0);
             }
             ws.request(1);

@@ -1,0 +1,156 @@
+package io.sup.realtime.gateway.e2e;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.ManagedChannel;
+import io.sup.realtime.gateway.Main;
+import io.sup.realtime.gateway.auth.TestTokens;
+import io.sup.realtime.platform.config.Settings;
+import io.sup.realtime.platform.grpc.GrpcChannels;
+import io.sup.realtime.platform.service.ServiceHost;
+import io.sup.realtime.platform.testing.RedisServerExtension;
+import io.sup.realtime.proto.messaging.v1.ChatAdminServiceGrpc;
+import io.sup.realtime.proto.messaging.v1.CreateChatRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Socket.IO at the frame level against the real system: the Engine.IO handshake, CONNECT
+ * with a token, events with acks, heartbeats, refusals and malformed packets, and a
+ * Socket.IO client and a native client talking in one chat. (The npm socket.io-client suite
+ * under src/test/socketio drives the same endpoint with the real client library.)
+ */
+class SocketIoEndToEndTest {
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static ServiceHost messaging;
+    private static Main gateway;
+    private static ManagedChannel adminChannel;
+
+    @BeforeAll
+    static void startSystem() {
+        String url = REDIS.url().toString();
+        messaging = io.sup.realtime.messaging.Main.start(Settings.of("messaging-service",
+                Map.of("grpc.port", "0", "observe.port", "0", "redis.url", url)));
+        gateway = Main.start(Settings.of("edge-gateway", Map.of(
+                "port", "0", "metrics.port", "0", "redis.url", url,
+                "jwt.secret", TestTokens.SECRET,
+                "messaging.grpc.target", "localhost:" + messaging.grpcPort(),
+                "gateway.instance.id", "gw-sio",
+                "socketio.ping.interval", "300",
+                "socketio.ping.timeout", "2000")));
+        adminChannel = GrpcChannels.forTarget("localhost:" + messaging.grpcPort());
+    }
+
+    @AfterAll
+    static void stopSystem() {
+        gateway.close();
+        GrpcChannels.close(adminChannel);
+        messaging.close();
+    }
+
+    private static void chat(String id, String... members) {
+        ChatAdminServiceGrpc.newBlockingStub(adminChannel)
+                .createChat(CreateChatRequest.newBuilder().setId(id).addAllMemberIds(List.of(members)).build());
+    }
+
+    private static WsTestClient engine() throws InterruptedException {
+        WsTestClient client = WsTestClient.connect(gateway.port(), "/socket.io/?EIO=4&transport=websocket", Map.of());
+        String open = client.awaitRaw("0{");
+        assertTrue(open.contains("\"upgrades\":[]") && open.contains("\"pingInterval\":300"), open);
+        return client;
+    }
+
+    private static WsTestClient connected(String user) throws Exception {
+        WsTestClient client = engine();
+        client.sendText("40{\"token\":\"" + TestTokens.access(user) + "\"}");
+        assertTrue(client.awaitRaw("40").startsWith("40{\"sid\":\"gw-sio."));
+        client.awaitRaw("42[\"connected\"");
+        return client;
+    }
+
+    private static JsonNode ackData(String frame) throws Exception {
+        return JSON.readTree(frame.substring(frame.indexOf('['))).get(0);
+    }
+
+    @Test
+    void connectEmitWithAckAndDeliveryToANativeClient() throws Exception {
+        chat("s1", "alice", "bob");
+        try (var alice = connected("alice");
+             var bob = WsTestClient.connectAs(gateway.port(), TestTokens.access("bob"))) {
+            alice.sendText("427[\"message:new\",{\"chatId\":\"s1\",\"content\":\"from socket.io\",\"tempId\":\"t1\"}]");
+            JsonNode ack = ackData(alice.awaitRaw("437["));
+            assertTrue(ack.get("success").asBoolean(), ack.toString());
+            assertEquals("from socket.io", bob.awaitEvent("message:new").get("content").asText());
+
+            bob.request("message:new", Map.of("chatId", "s1", "content", "from native"));
+            String event = alice.awaitRaw("42[\"message:new\"");
+            assertEquals("from native", JSON.readTree(event.substring(2)).get(1).get("content").asText());
+        }
+    }
+
+    @Test
+    void badTokenGetsConnectErrorAndMayTryAgain() throws Exception {
+        try (var client = engine()) {
+            client.sendText("40{\"token\":\"nope\"}");
+            assertEquals("44{\"message\":\"malformed token\"}", client.awaitRaw("44"));
+            client.sendText("40{\"token\":\"" + TestTokens.access("carol") + "\"}");
+            client.awaitRaw("40{\"sid\"");
+        }
+    }
+
+    @Test
+    void unknownNamespaceEventsBeforeConnectAndMalformedPacketsAreRefused() throws Exception {
+        try (var client = engine()) {
+            client.sendText("40/admin,{\"token\":\"x\"}");
+            assertEquals("44/admin,{\"message\":\"Invalid namespace\"}", client.awaitRaw("44/admin"));
+            client.sendText("42[\"message:new\",{}]");
+            assertTrue(client.awaitRaw("42[\"error\"").contains("send CONNECT before events"));
+        }
+        try (var client = connected("dave")) {
+            client.sendText("451-[\"upload\",{\"_placeholder\":true,\"num\":0}]");
+            assertTrue(client.awaitRaw("42[\"error\"").contains("binary packets are not supported"));
+            client.sendText("42{not json");
+            assertTrue(client.awaitRaw("42[\"error\"").contains("INVALID_ARGUMENT"));
+            client.sendText("423[\"presence:update\",{\"status\":\"away\"}]");
+            assertEquals("UNIMPLEMENTED", ackData(client.awaitRaw("433[")).at("/error/code").asText());
+        }
+    }
+
+    @Test
+    void serverPingsAndAPongingClientStaysConnected() throws Exception {
+        try (var client = connected("erin")) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals("2", client.awaitRaw("2"));
+                client.sendText("3");
+            }
+            client.sendText("424[\"chat:join\",{\"chatId\":\"none\"}]");
+            assertEquals("FORBIDDEN", ackData(client.awaitRaw("434[")).at("/error/code").asText());
+        }
+    }
+
+    @Test
+    void longPollingIsRefusedWithEngineIoError() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://localhost:" + gateway.port() + "/socket.io/?EIO=4&transport=polling")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, response.statusCode());
+        JsonNode body = JSON.readTree(response.body());
+        assertEquals(0, body.get("code").asInt());
+        assertTrue(body.get("message").asText().contains("websocket"), body.toString());
+    }
+}

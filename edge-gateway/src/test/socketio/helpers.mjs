@@ -1,0 +1,266 @@
+// Shared by the *.test.mjs files: settings from the environment, HS256 tokens, and clients
+// (socket.io-client and a native-protocol `ws` client) that the tests close after each test.
+// tools/scripts/socketio-suite.sh starts the system and sets GATEWAY_A_URL, GATEWAY_B_URL
+// and JWT_SECRET.
+import { createHmac, randomUUID } from 'node:crypto';
+import { io } from 'socket.io-client';
+import WebSocket from 'ws';
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(`${name} is not set: run tools/scripts/socketio-suite.sh, which starts the gateways and sets it`);
+  }
+  return value;
+}
+
+/** gw-a: default timers (Engine.IO ping every 25 s, idle timeout 30 min). */
+export const GATEWAY_A_URL = required('GATEWAY_A_URL');
+/** gw-b: SOCKETIO_PING_INTERVAL=300, SOCKETIO_PING_TIMEOUT=1500, MAX_IDLE_TIME=4000. */
+export const GATEWAY_B_URL = required('GATEWAY_B_URL');
+export const JWT_SECRET = required('JWT_SECRET');
+
+/** Timers of gw-b, as the suite script starts it. */
+export const GW_B = { pingInterval: 300, pingTimeout: 1500, maxIdle: 4000 };
+
+/**
+ * Chats the suite script creates (tools/sup chat create) before the tests run. Each test
+ * file has its own chat and users, so files can run in parallel without seeing each
+ * other's messages.
+ */
+export const CHATS = {
+  room: { id: 'sio-room', members: ['sio-alice', 'sio-bob'] },
+  interop: { id: 'sio-interop', members: ['sio-dave', 'sio-erin'] },
+};
+
+/** How long any single awaited event may take. */
+export const STEP_MS = 5000;
+
+const b64url = (value) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+
+/**
+ * An HS256 JWT as the original's auth service issued them: {sub, type: "access", iat, exp, deviceId?}.
+ *
+ * @param {object} o
+ * @param {string} o.sub user id
+ * @param {string} [o.deviceId]
+ * @param {string} [o.secret] signing key (default: the gateways' JWT_SECRET)
+ * @param {number} [o.expiresIn] seconds from now; negative for an expired token
+ */
+export function token({ sub, deviceId, secret = JWT_SECRET, expiresIn = 600, type = 'access' }) {
+  const now = Math.floor(Date.now() / 1000);
+  const payload = { sub, type, iat: Math.min(now, now + expiresIn - 60), exp: now + expiresIn };
+  if (deviceId !== undefined) {
+    payload.deviceId = deviceId;
+  }
+  const signingInput = `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url(payload)}`;
+  const signature = createHmac('sha256', secret).update(signingInput).digest('base64url');
+  return `${signingInput}.${signature}`;
+}
+
+/** A unique id for tempIds and message contents. */
+export const uniq = (prefix) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+const open = new Set();
+
+/**
+ * A socket.io-client socket configured as the original's apps were (websocket transport,
+ * token in `auth`), with reconnection off. `forceNew` gives every socket its own Manager:
+ * socket.io-client otherwise caches one Manager per URL and reuses the options (transports,
+ * reconnection) of the first socket for later ones, which would mix up the tests.
+ */
+export function sioClient(url, { token: tok, auth, ...options } = {}) {
+  const socket = io(url, {
+    transports: ['websocket'],
+    auth: auth ?? (tok === undefined ? undefined : { token: tok }),
+    reconnection: false,
+    forceNew: true,
+    timeout: STEP_MS,
+    ...options,
+  });
+  open.add(socket);
+  return socket;
+}
+
+/** Closes every client the current test opened. Use as afterEach(closeAll). */
+export async function closeAll() {
+  const closing = [];
+  for (const client of open) {
+    if (client instanceof WebSocket) {
+      if (client.readyState !== WebSocket.CLOSED) {
+        closing.push(new Promise((resolve) => {
+          client.once('close', resolve);
+          setTimeout(() => { client.terminate(); resolve(); }, 1000).unref();
+        }));
+        client.close();
+      }
+    } else {
+      client.disconnect();
+    }
+  }
+  open.clear();
+  await Promise.all(closing);
+}
+
+/**
+ * The first `event` from `emitter` (its first argument), or a rejection after `ms`.
+ * With `filter`, the first one for which filter(arg) is true.
+ */
+export function nextEvent(emitter, event, { ms = STEP_MS, filter = () => true } = {}) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      emitter.off(event, listener);
+      reject(new Error(`no '${event}' within ${ms} ms`));
+    }, ms);
+    function listener(arg) {
+      if (!filter(arg)) {
+        return;
+      }
+      clearTimeout(timer);
+      emitter.off(event, listener);
+      resolve(arg);
+    }
+    emitter.on(event, listener);
+  });
+}
+
+/**
+ * Records every `event` an emitter receives from now on (for "receives nothing" checks);
+ * `stop()` removes the listener and returns what was seen.
+ */
+export function record(emitter, event) {
+  const seen = [];
+  const listener = (arg) => seen.push(arg);
+  emitter.on(event, listener);
+  return { seen, stop: () => { emitter.off(event, listener); return seen; } };
+}
+
+/**
+ * Settles on the first of `outcomes` (event name -> function of the event's arguments,
+ * whose result resolves the promise and whose throw rejects it) to arrive from `emitter`,
+ * or rejects after `ms`. Removes its listeners either way.
+ */
+export function firstOf(emitter, outcomes, ms = STEP_MS) {
+  return new Promise((resolve, reject) => {
+    const listeners = {};
+    const timer = setTimeout(() => settle(() => {
+      throw new Error(`none of ${Object.keys(outcomes).join(', ')} within ${ms} ms`);
+    }), ms);
+    function settle(outcome) {
+      clearTimeout(timer);
+      for (const [event, listener] of Object.entries(listeners)) {
+        emitter.off(event, listener);
+      }
+      try {
+        resolve(outcome());
+      } catch (err) {
+        reject(err);
+      }
+    }
+    for (const [event, handle] of Object.entries(outcomes)) {
+      listeners[event] = (...args) => settle(() => handle(...args));
+      emitter.on(event, listeners[event]);
+    }
+  });
+}
+
+/**
+ * Connects `user` to `url` and waits for both socket.io's `connect` and the gateway's
+ * `connected` event (which the gateway sends right after accepting the CONNECT).
+ * Rejects with the connect_error's message.
+ *
+ * @returns {Promise<{socket, connected}>} connected: the `connected` event's data
+ */
+export async function connectUser(url, user, { deviceId, ...options } = {}) {
+  const socket = sioClient(url, { token: token({ sub: user, deviceId }), ...options });
+  const connected = nextEvent(socket, 'connected');
+  connected.catch(() => {}); // awaited below, unless the connect fails first
+  await firstOf(socket, {
+    connect: () => undefined,
+    connect_error: (err) => {
+      throw new Error(`connect_error for ${user}: ${err.message}`);
+    },
+  });
+  return { socket, connected: await connected };
+}
+
+/** Waits for the connect_error of a socket that should be refused, and returns the error. */
+export function refusal(socket) {
+  return firstOf(socket, {
+    connect_error: (err) => err,
+    connect: () => {
+      throw new Error('connected, but a connect_error was expected');
+    },
+  });
+}
+
+/** Emits and waits for the ack (socket.io-client's own timeout). */
+export function ask(socket, event, data, ms = STEP_MS) {
+  return socket.timeout(ms).emitWithAck(event, data);
+}
+
+/** Waits for `ms`: only where the passing of time is what is tested, or to see that nothing arrives. */
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The ws:// URL of a gateway's native endpoint. */
+export const nativeUrl = (httpUrl, query) => `${httpUrl.replace(/^http/, 'ws')}/ws?${new URLSearchParams(query)}`;
+
+/**
+ * A client of the native protocol at /ws (JSON frames {"event", "id", "data"}; acks
+ * {"ack", "data"}), opened with ?token= and connected once the gateway's `connected`
+ * event arrived. `frames` emits every parsed frame as 'frame'.
+ */
+export class NativeClient {
+  static async connect(httpUrl, user, { deviceId } = {}) {
+    const ws = new WebSocket(nativeUrl(httpUrl, { token: token({ sub: user, deviceId }) }));
+    open.add(ws);
+    const client = new NativeClient(ws);
+    const connected = client.next((f) => f.event === 'connected' || f.event === 'error');
+    connected.catch(() => {}); // awaited below, unless the WebSocket fails first
+    await firstOf(ws, {
+      open: () => undefined,
+      error: (err) => {
+        throw err;
+      },
+    });
+    const frame = await connected;
+    if (frame.event !== 'connected') {
+      throw new Error(`native client refused: ${JSON.stringify(frame)}`);
+    }
+    client.connected = frame.data;
+    return client;
+  }
+
+  constructor(ws) {
+    this.ws = ws;
+    this.lastId = 0;
+    this.frames = [];
+    this.errors = [];
+    ws.on('error', (err) => this.errors.push(err)); // `ws` throws on an unheard error event
+    ws.on('message', (raw, isBinary) => {
+      const frame = isBinary ? { binary: raw } : JSON.parse(raw.toString('utf8'));
+      this.frames.push(frame);
+      ws.emit('frame', frame);
+    });
+  }
+
+  /** The next frame (including already received, unconsumed ones) matching `filter`. */
+  next(filter, ms = STEP_MS) {
+    const index = this.frames.findIndex(filter);
+    if (index >= 0) {
+      return Promise.resolve(this.frames.splice(index, 1)[0]);
+    }
+    return nextEvent(this.ws, 'frame', { ms, filter }).then((frame) => {
+      this.frames.splice(this.frames.indexOf(frame), 1);
+      return frame;
+    });
+  }
+
+  /** Sends an event with a fresh id and returns the ack's data. */
+  async ask(event, data) {
+    const id = ++this.lastId;
+    const ack = this.next((f) => f.ack === id);
+    this.ws.send(JSON.stringify({ event, id, data }));
+    return (await ack).data;
+  }
+}

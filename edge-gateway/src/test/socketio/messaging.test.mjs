@@ -1,0 +1,177 @@
+// Events over Socket.IO: message:new acks and delivery across the two gateways, membership
+// checks, and the answers for events whose domain is not built yet or that do not exist.
+import { afterEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  CHATS, GATEWAY_A_URL, GATEWAY_B_URL, ask, closeAll, connectUser, nextEvent, record, sleep, uniq,
+} from './helpers.mjs';
+
+afterEach(closeAll);
+
+const chat = CHATS.room.id;
+const [ALICE, BOB] = CHATS.room.members;
+const CAROL = 'sio-carol'; // not a member of any chat
+
+/** Checks a Message as the gateway renders it (canonical proto3 JSON). */
+function assertMessage(message, { chatId, senderId, content, tempId }) {
+  assert.equal(typeof message.id, 'string');
+  assert.match(message.id, /^[0-9]+$/);
+  assert.equal(message.chatId, chatId);
+  assert.equal(typeof message.seq, 'string', 'int64 seq is a JSON string');
+  assert.match(message.seq, /^[1-9][0-9]*$/);
+  assert.equal(message.senderId, senderId);
+  assert.equal(message.content, content);
+  if (tempId !== undefined) {
+    assert.equal(message.tempId, tempId);
+  }
+  assert.equal(typeof message.createdAt, 'string');
+  assert.match(message.createdAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+  assert.ok(Math.abs(Date.parse(message.createdAt) - Date.now()) < 60_000, 'createdAt is now');
+}
+
+describe('message:new', () => {
+  test('the ack carries the stored message {id, chatId, seq, senderId, content, tempId, createdAt}', async () => {
+    const { socket } = await connectUser(GATEWAY_A_URL, ALICE, { deviceId: 'alice-phone' });
+    const tempId = uniq('t');
+    const content = uniq('hello');
+    const ack = await ask(socket, 'message:new', { chatId: chat, content, tempId });
+    assert.equal(ack.success, true, JSON.stringify(ack));
+    assertMessage(ack.message, { chatId: chat, senderId: ALICE, content, tempId });
+    assert.equal(ack.message.senderDeviceId, 'alice-phone');
+
+    // Sequence numbers grow; a repeated tempId returns the stored message again.
+    const next = await ask(socket, 'message:new', { chatId: chat, content: uniq('again'), tempId: uniq('t') });
+    assert.equal(next.success, true, JSON.stringify(next));
+    assert.ok(BigInt(next.message.seq) > BigInt(ack.message.seq));
+    const repeat = await ask(socket, 'message:new', { chatId: chat, content, tempId });
+    assert.equal(repeat.success, true, JSON.stringify(repeat));
+    assert.equal(repeat.message.id, ack.message.id);
+  });
+
+  test('acks also reach a plain callback (socket.emit(event, data, ack))', async () => {
+    const { socket } = await connectUser(GATEWAY_B_URL, BOB);
+    const content = uniq('callback');
+    const ack = await new Promise((resolve) => socket.emit('message:new', { chatId: chat, content }, resolve));
+    assert.equal(ack.success, true, JSON.stringify(ack));
+    assertMessage(ack.message, { chatId: chat, senderId: BOB, content });
+    assert.equal(ack.message.tempId, undefined, 'no tempId sent, none echoed');
+  });
+
+  test('a member on the other gateway receives message:new with the same id and content, both ways', async () => {
+    const alice = (await connectUser(GATEWAY_A_URL, ALICE)).socket;
+    const bob = (await connectUser(GATEWAY_B_URL, BOB)).socket;
+
+    const content = uniq('a-to-b');
+    const received = nextEvent(bob, 'message:new', { filter: (m) => m.content === content });
+    const ack = await ask(alice, 'message:new', { chatId: chat, content, tempId: uniq('t') });
+    assert.equal(ack.success, true, JSON.stringify(ack));
+    const atBob = await received;
+    assertMessage(atBob, { chatId: chat, senderId: ALICE, content });
+    assert.equal(atBob.id, ack.message.id);
+    assert.equal(atBob.seq, ack.message.seq);
+
+    const reply = uniq('b-to-a');
+    const receivedBack = nextEvent(alice, 'message:new', { filter: (m) => m.content === reply });
+    const replyAck = await ask(bob, 'message:new', { chatId: chat, content: reply });
+    assert.equal(replyAck.success, true, JSON.stringify(replyAck));
+    const atAlice = await receivedBack;
+    assert.equal(atAlice.id, replyAck.message.id);
+    assertMessage(atAlice, { chatId: chat, senderId: BOB, content: reply });
+  });
+
+  test('the sending connection gets the ack, not the event; the sender\'s other device gets the event', async () => {
+    const phone = (await connectUser(GATEWAY_A_URL, ALICE, { deviceId: 'phone' })).socket;
+    const laptop = (await connectUser(GATEWAY_B_URL, ALICE, { deviceId: 'laptop' })).socket;
+    const atPhone = record(phone, 'message:new');
+    const content = uniq('multi-device');
+    const atLaptop = nextEvent(laptop, 'message:new', { filter: (m) => m.content === content });
+    const ack = await ask(phone, 'message:new', { chatId: chat, content });
+    assert.equal(ack.success, true, JSON.stringify(ack));
+    assert.equal((await atLaptop).id, ack.message.id);
+    await sleep(300); // the laptop has it: give a wrong echo to the phone a moment to show
+    assert.deepEqual(atPhone.stop().filter((m) => m.content === content), []);
+  });
+
+  test('invalid data is answered INVALID_ARGUMENT', async () => {
+    const { socket } = await connectUser(GATEWAY_A_URL, ALICE);
+    const empty = await ask(socket, 'message:new', { chatId: chat, content: '' });
+    assert.equal(empty.success, false);
+    assert.equal(empty.error.code, 'INVALID_ARGUMENT');
+    const wrongType = await ask(socket, 'message:new', { chatId: chat, content: 42 });
+    assert.equal(wrongType.success, false);
+    assert.equal(wrongType.error.code, 'INVALID_ARGUMENT');
+  });
+});
+
+describe('membership', () => {
+  test('a member may chat:join and chat:leave', async () => {
+    const { socket } = await connectUser(GATEWAY_B_URL, BOB);
+    assert.deepEqual(await ask(socket, 'chat:join', { chatId: chat }), { success: true, chatId: chat });
+    assert.deepEqual(await ask(socket, 'chat:leave', { chatId: chat }), { success: true, chatId: chat });
+  });
+
+  test('a non-member gets FORBIDDEN for chat:join and message:new, and receives nothing', async () => {
+    const carol = (await connectUser(GATEWAY_A_URL, CAROL)).socket;
+    const alice = (await connectUser(GATEWAY_A_URL, ALICE)).socket;
+    const bob = (await connectUser(GATEWAY_B_URL, BOB)).socket;
+    const atCarol = record(carol, 'message:new');
+    const atBob = record(bob, 'message:new');
+
+    const join = await ask(carol, 'chat:join', { chatId: chat });
+    assert.equal(join.success, false);
+    assert.equal(join.error.code, 'FORBIDDEN');
+    assert.equal(typeof join.error.message, 'string');
+
+    const intruder = uniq('intruder');
+    const send = await ask(carol, 'message:new', { chatId: chat, content: intruder });
+    assert.equal(send.success, false);
+    assert.equal(send.error.code, 'FORBIDDEN');
+    assert.equal(send.message, undefined);
+
+    // A chat that does not exist looks the same as one carol is not in.
+    const missing = await ask(carol, 'chat:join', { chatId: 'sio-no-such-chat' });
+    assert.equal(missing.error.code, 'FORBIDDEN');
+
+    // A member's message reaches bob on the other gateway, and not carol.
+    const content = uniq('members-only');
+    const delivered = nextEvent(bob, 'message:new', { filter: (m) => m.content === content });
+    assert.equal((await ask(alice, 'message:new', { chatId: chat, content })).success, true);
+    await delivered;
+    await sleep(300); // bob has it; carol's copy, if any, would be as fast
+    assert.deepEqual(atCarol.stop(), []);
+    assert.deepEqual(atBob.stop().filter((m) => m.content === intruder), [], 'the refused message was not delivered');
+  });
+});
+
+describe('events without a built domain, and unknown events', () => {
+  for (const [event, data] of [
+    ['presence:update', { status: 'online' }],
+    ['call:initiate', { chatId: chat, type: 'audio' }],
+    ['notification:get-pending', {}],
+  ]) {
+    test(`${event} is acked UNIMPLEMENTED`, async () => {
+      const { socket } = await connectUser(GATEWAY_A_URL, ALICE);
+      const ack = await ask(socket, event, data);
+      assert.equal(ack.success, false);
+      assert.equal(ack.error.code, 'UNIMPLEMENTED');
+      assert.equal(typeof ack.error.message, 'string');
+    });
+  }
+
+  test('an unknown event name is acked INVALID_ARGUMENT', async () => {
+    const { socket } = await connectUser(GATEWAY_B_URL, BOB);
+    const ack = await ask(socket, 'sio:no-such-event', { x: 1 });
+    assert.equal(ack.success, false);
+    assert.equal(ack.error.code, 'INVALID_ARGUMENT');
+  });
+
+  test('a failed event without an ack callback is reported as an error event naming it', async () => {
+    const { socket } = await connectUser(GATEWAY_A_URL, ALICE);
+    const error = nextEvent(socket, 'error');
+    socket.emit('sio:no-such-event', {});
+    const data = await error;
+    assert.equal(data.code, 'INVALID_ARGUMENT');
+    assert.equal(data.event, 'sio:no-such-event');
+    assert.equal(socket.connected, true, 'the connection stays up');
+  });
+});
