@@ -2,20 +2,14 @@ package io.sup.realtime.gateway.e2e;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.grpc.ManagedChannel;
 import io.sup.realtime.gateway.Main;
 import io.sup.realtime.gateway.auth.TestTokens;
-import io.sup.realtime.platform.config.Settings;
-import io.sup.realtime.platform.grpc.GrpcChannels;
 import io.sup.realtime.platform.service.ServiceHost;
 import io.sup.realtime.platform.testing.RedisServerExtension;
-import io.sup.realtime.proto.messaging.v1.ChatAdminServiceGrpc;
-import io.sup.realtime.proto.messaging.v1.CreateChatRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,29 +34,18 @@ class GatewayConnectionLifecycleTest {
 
     private static ServiceHost messaging;
     private static Main gateway;
-    private static ManagedChannel adminChannel;
     private RedisClient redis;
 
     @BeforeAll
     static void startSystem() {
-        String url = REDIS.url().toString();
-        messaging = io.sup.realtime.messaging.Main.start(Settings.of("messaging-service",
-                Map.of("grpc.port", "0", "observe.port", "0", "redis.url", url)));
-        gateway = Main.start(Settings.of("edge-gateway", Map.of(
-                "port", "0", "metrics.port", "0", "redis.url", url,
-                "jwt.secret", TestTokens.SECRET,
-                "messaging.grpc.target", "localhost:" + messaging.grpcPort(),
-                "gateway.instance.id", "gw-life",
-                "gateway.outbound.limit", "16",
-                "heartbeat.interval", "300",
-                "heartbeat.timeout", "1500")));
-        adminChannel = GrpcChannels.forTarget("localhost:" + messaging.grpcPort());
+        messaging = TestSystem.messaging(REDIS, 0);
+        gateway = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-life",
+                "gateway.outbound.limit", "16", "heartbeat.interval", "300", "heartbeat.timeout", "1500");
     }
 
     @AfterAll
     static void stopSystem() {
         gateway.close();
-        GrpcChannels.close(adminChannel);
         messaging.close();
     }
 
@@ -77,8 +60,7 @@ class GatewayConnectionLifecycleTest {
     }
 
     private static void chat(String id, String... members) {
-        ChatAdminServiceGrpc.newBlockingStub(adminChannel)
-                .createChat(CreateChatRequest.newBuilder().setId(id).addAllMemberIds(List.of(members)).build());
+        TestSystem.createChat(messaging.grpcPort(), id, members);
     }
 
     private boolean routed(String user) {

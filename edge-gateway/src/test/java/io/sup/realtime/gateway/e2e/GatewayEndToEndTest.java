@@ -9,15 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.grpc.ManagedChannel;
 import io.sup.realtime.gateway.Main;
 import io.sup.realtime.gateway.auth.TestTokens;
-import io.sup.realtime.platform.config.Settings;
-import io.sup.realtime.platform.grpc.GrpcChannels;
 import io.sup.realtime.platform.service.ServiceHost;
 import io.sup.realtime.platform.testing.RedisServerExtension;
-import io.sup.realtime.proto.messaging.v1.ChatAdminServiceGrpc;
-import io.sup.realtime.proto.messaging.v1.CreateChatRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,39 +36,23 @@ class GatewayEndToEndTest {
     private static ServiceHost messaging;
     private static Main gateway1;
     private static Main gateway2;
-    private static ManagedChannel adminChannel;
-    private static ChatAdminServiceGrpc.ChatAdminServiceBlockingStub admin;
 
     @BeforeAll
     static void startSystem() {
-        String redis = REDIS.url().toString();
-        messaging = io.sup.realtime.messaging.Main.start(Settings.of("messaging-service",
-                Map.of("grpc.port", "0", "observe.port", "0", "redis.url", redis)));
-        gateway1 = startGateway("gw-1", redis);
-        gateway2 = startGateway("gw-2", redis);
-        adminChannel = GrpcChannels.forTarget("localhost:" + messaging.grpcPort());
-        admin = ChatAdminServiceGrpc.newBlockingStub(adminChannel);
-    }
-
-    private static Main startGateway(String instance, String redis) {
-        return Main.start(Settings.of("edge-gateway", Map.of(
-                "port", "0", "metrics.port", "0", "redis.url", redis,
-                "jwt.secret", TestTokens.SECRET,
-                "messaging.grpc.target", "localhost:" + messaging.grpcPort(),
-                "gateway.instance.id", instance,
-                "gateway.auth.timeout.ms", "700")));
+        messaging = TestSystem.messaging(REDIS, 0);
+        gateway1 = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-1", "gateway.auth.timeout.ms", "700");
+        gateway2 = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-2", "gateway.auth.timeout.ms", "700");
     }
 
     @AfterAll
     static void stopSystem() {
         gateway1.close();
         gateway2.close();
-        GrpcChannels.close(adminChannel);
         messaging.close();
     }
 
     private static void chat(String id, String... members) {
-        admin.createChat(CreateChatRequest.newBuilder().setId(id).addAllMemberIds(List.of(members)).build());
+        TestSystem.createChat(messaging.grpcPort(), id, members);
     }
 
     @Test

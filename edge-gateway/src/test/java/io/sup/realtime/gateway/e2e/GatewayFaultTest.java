@@ -2,19 +2,13 @@ package io.sup.realtime.gateway.e2e;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.grpc.ManagedChannel;
 import io.sup.realtime.gateway.Main;
 import io.sup.realtime.gateway.auth.TestTokens;
-import io.sup.realtime.platform.config.Settings;
-import io.sup.realtime.platform.grpc.GrpcChannels;
 import io.sup.realtime.platform.service.ServiceHost;
 import io.sup.realtime.platform.testing.RedisServerExtension;
-import io.sup.realtime.proto.messaging.v1.ChatAdminServiceGrpc;
-import io.sup.realtime.proto.messaging.v1.CreateChatRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,29 +25,17 @@ class GatewayFaultTest {
     static final RedisServerExtension REDIS = new RedisServerExtension();
 
     private static ServiceHost startMessaging(int grpcPort) {
-        return io.sup.realtime.messaging.Main.start(Settings.of("messaging-service",
-                Map.of("grpc.port", String.valueOf(grpcPort), "observe.port", "0", "redis.url", REDIS.url().toString())));
+        return TestSystem.messaging(REDIS, grpcPort);
     }
 
     private static Main startGateway(String instance, int messagingPort) {
-        return Main.start(Settings.of("edge-gateway", Map.of(
-                "port", "0", "metrics.port", "0", "redis.url", REDIS.url().toString(),
-                "jwt.secret", TestTokens.SECRET,
-                "messaging.grpc.target", "localhost:" + messagingPort,
-                "gateway.instance.id", instance,
-                "gateway.grpc.deadline.ms", "1000",
-                // Short TTL so the heartbeat re-registers routes within a second of Redis coming back.
-                "bus.route.ttl.ms", "1500")));
+        // Short route TTL so the heartbeat re-registers routes within a second of Redis coming back.
+        return TestSystem.gateway(REDIS, messagingPort, instance,
+                "gateway.grpc.deadline.ms", "1000", "bus.route.ttl.ms", "1500");
     }
 
     private static void createChat(int messagingPort, String id, String... members) {
-        ManagedChannel channel = GrpcChannels.forTarget("localhost:" + messagingPort);
-        try {
-            ChatAdminServiceGrpc.newBlockingStub(channel)
-                    .createChat(CreateChatRequest.newBuilder().setId(id).addAllMemberIds(List.of(members)).build());
-        } finally {
-            GrpcChannels.close(channel);
-        }
+        TestSystem.createChat(messagingPort, id, members);
     }
 
     @Test

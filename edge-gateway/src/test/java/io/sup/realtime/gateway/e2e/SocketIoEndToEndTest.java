@@ -4,20 +4,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.grpc.ManagedChannel;
 import io.sup.realtime.gateway.Main;
 import io.sup.realtime.gateway.auth.TestTokens;
-import io.sup.realtime.platform.config.Settings;
-import io.sup.realtime.platform.grpc.GrpcChannels;
 import io.sup.realtime.platform.service.ServiceHost;
 import io.sup.realtime.platform.testing.RedisServerExtension;
-import io.sup.realtime.proto.messaging.v1.ChatAdminServiceGrpc;
-import io.sup.realtime.proto.messaging.v1.CreateChatRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,33 +33,22 @@ class SocketIoEndToEndTest {
 
     private static ServiceHost messaging;
     private static Main gateway;
-    private static ManagedChannel adminChannel;
 
     @BeforeAll
     static void startSystem() {
-        String url = REDIS.url().toString();
-        messaging = io.sup.realtime.messaging.Main.start(Settings.of("messaging-service",
-                Map.of("grpc.port", "0", "observe.port", "0", "redis.url", url)));
-        gateway = Main.start(Settings.of("edge-gateway", Map.of(
-                "port", "0", "metrics.port", "0", "redis.url", url,
-                "jwt.secret", TestTokens.SECRET,
-                "messaging.grpc.target", "localhost:" + messaging.grpcPort(),
-                "gateway.instance.id", "gw-sio",
-                "socketio.ping.interval", "300",
-                "socketio.ping.timeout", "2000")));
-        adminChannel = GrpcChannels.forTarget("localhost:" + messaging.grpcPort());
+        messaging = TestSystem.messaging(REDIS, 0);
+        gateway = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-sio",
+                "socketio.ping.interval", "300", "socketio.ping.timeout", "2000");
     }
 
     @AfterAll
     static void stopSystem() {
         gateway.close();
-        GrpcChannels.close(adminChannel);
         messaging.close();
     }
 
     private static void chat(String id, String... members) {
-        ChatAdminServiceGrpc.newBlockingStub(adminChannel)
-                .createChat(CreateChatRequest.newBuilder().setId(id).addAllMemberIds(List.of(members)).build());
+        TestSystem.createChat(messaging.grpcPort(), id, members);
     }
 
     private static WsTestClient engine() throws InterruptedException {

@@ -1,0 +1,57 @@
+package io.sup.realtime.gateway.e2e;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.grpc.ManagedChannel;
+import io.sup.realtime.gateway.Main;
+import io.sup.realtime.gateway.auth.TestTokens;
+import io.sup.realtime.platform.config.Settings;
+import io.sup.realtime.platform.grpc.GrpcChannels;
+import io.sup.realtime.platform.service.ServiceHost;
+import io.sup.realtime.platform.testing.RedisServerExtension;
+import io.sup.realtime.proto.messaging.v1.ChatAdminServiceGrpc;
+import io.sup.realtime.proto.messaging.v1.CreateChatRequest;
+
+/**
+ * The real services for end-to-end tests, each on its own free ports in this JVM against
+ * the test's Redis: messaging-service, gateways, and chats made through the admin API.
+ */
+final class TestSystem {
+    private TestSystem() {
+    }
+
+    /** messaging-service on {@code grpcPort} (0 for any free one). */
+    static ServiceHost messaging(RedisServerExtension redis, int grpcPort) {
+        return io.sup.realtime.messaging.Main.start(Settings.of("messaging-service", Map.of(
+                "grpc.port", String.valueOf(grpcPort), "observe.port", "0", "redis.url", redis.url().toString())));
+    }
+
+    /**
+     * A gateway named {@code instance} in front of the messaging-service at {@code messagingPort},
+     * with the test JWT secret and any {@code overrides} (key, value, key, value, ...).
+     */
+    static Main gateway(RedisServerExtension redis, int messagingPort, String instance, String... overrides) {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "port", "0", "metrics.port", "0", "redis.url", redis.url().toString(),
+                "jwt.secret", TestTokens.SECRET,
+                "messaging.grpc.target", "localhost:" + messagingPort,
+                "gateway.instance.id", instance));
+        for (int i = 0; i + 1 < overrides.length; i += 2) {
+            settings.put(overrides[i], overrides[i + 1]);
+        }
+        return Main.start(Settings.of("edge-gateway", settings));
+    }
+
+    /** Creates a chat through the admin API of the messaging-service at {@code messagingPort}. */
+    static void createChat(int messagingPort, String id, String... members) {
+        ManagedChannel channel = GrpcChannels.forTarget("localhost:" + messagingPort);
+        try {
+            ChatAdminServiceGrpc.newBlockingStub(channel)
+                    .createChat(CreateChatRequest.newBuilder().setId(id).addAllMemberIds(List.of(members)).build());
+        } finally {
+            GrpcChannels.close(channel);
+        }
+    }
+}
