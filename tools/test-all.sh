@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test: unit, store and end-to-end tests on real Redis, real gRPC and real
-# WebSocket clients. Installs Debian's redis-server when absent (as root).
+# WebSocket clients, then the Socket.IO compatibility suite with the real npm
+# socket.io-client against the built services. Installs Debian's redis-server (and Node.js
+# when absent) as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/scripts/common.sh
 use_jdk
 ensure_redis_server
+ensure_node
 
-echo "==> Java tests (Maven Surefire)"
+echo "==> Java tests (Maven Surefire); also builds the jars the next suite runs"
 mvn -B -ntp -Dstyle.color=never verify
+
+echo "==> Socket.IO compatibility suite (node --test, socket.io-client from the lockfile)"
+tools/scripts/socketio-suite.sh

@@ -39,6 +39,21 @@ ensure_redis_server() {
   exit 1
 }
 
+# Node.js 20+ with npm, for the Socket.IO suite: Debian's packages when absent and we are root.
+ensure_node() {
+  if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+    return
+  fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Debian's nodejs and npm..."
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+    return
+  fi
+  echo "error: Node.js 20+ with npm is needed for the Socket.IO suite (Debian: sudo apt-get install -y nodejs npm)" >&2
+  exit 1
+}
+
 # Whether a Redis answers PING at host $1 port $2.
 redis_answers() {
   { exec 3<>"/dev/tcp/$1/$2"; } 2>/dev/null || return 1

@@ -3,7 +3,7 @@
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  GATEWAY_A_URL, GATEWAY_B_URL, closeAll, connectUser, refusal, sioClient, token,
+  GATEWAY_A_URL, GATEWAY_B_URL, closeAll, connectUser, nextEvent, refusal, sioClient, token,
 } from './helpers.mjs';
 
 afterEach(closeAll);
@@ -33,6 +33,20 @@ describe('connect with auth: {token}', () => {
     assert.notEqual(first.connected.deviceId, second.connected.deviceId);
   });
 
+  test('the token may also come as ?token= (query option) or an Authorization header', async () => {
+    const byQuery = sioClient(GATEWAY_A_URL, { query: { token: token({ sub: 'sio-conn-q' }), deviceId: 'q-device' } });
+    const byHeader = sioClient(GATEWAY_B_URL, { extraHeaders: { Authorization: `Bearer ${token({ sub: 'sio-conn-h' })}` } });
+    const [q, h] = await Promise.all([nextEvent(byQuery, 'connected'), nextEvent(byHeader, 'connected')]);
+    assert.equal(q.userId, 'sio-conn-q');
+    assert.equal(q.deviceId, 'q-device', 'the deviceId query parameter is used when the token names none');
+    assert.equal(h.userId, 'sio-conn-h');
+  });
+
+  test('a deviceId in the CONNECT auth object is used when the token names none', async () => {
+    const socket = sioClient(GATEWAY_A_URL, { auth: { token: token({ sub: 'sio-conn-d' }), deviceId: 'web-1' } });
+    assert.equal((await nextEvent(socket, 'connected')).deviceId, 'web-1');
+  });
+
   test('a client-side disconnect ends with reason "io client disconnect"', async () => {
     const { socket } = await connectUser(GATEWAY_A_URL, 'sio-conn-3');
     const reasons = [];
@@ -57,6 +71,11 @@ describe('refused connections raise connect_error with the gateway reason', () =
     assert.equal(err.message, 'token expired');
   });
 
+  test('a token of another type: "token type must be access"', async () => {
+    const err = await refusal(sioClient(GATEWAY_A_URL, { token: token({ sub: 'sio-bad-3', type: 'refresh' }) }));
+    assert.equal(err.message, 'token type must be access');
+  });
+
   test('no token in auth: "missing token"', async () => {
     const err = await refusal(sioClient(GATEWAY_A_URL, { auth: {} }));
     assert.equal(err.message, 'missing token');
@@ -72,7 +91,7 @@ describe('refused connections raise connect_error with the gateway reason', () =
     const err = await refusal(socket);
     assert.equal(err.message, 'malformed token');
     socket.auth = { token: token({ sub: 'sio-retry' }) };
-    const connected = new Promise((resolve) => socket.once('connected', resolve));
+    const connected = nextEvent(socket, 'connected');
     socket.connect();
     assert.equal((await connected).userId, 'sio-retry');
     assert.equal(socket.connected, true);

@@ -165,6 +165,13 @@ describe('events without a built domain, and unknown events', () => {
     assert.equal(ack.error.code, 'INVALID_ARGUMENT');
   });
 
+  test('an event whose first argument is not an object still gets its ack (INVALID_ARGUMENT)', async () => {
+    const { socket } = await connectUser(GATEWAY_A_URL, ALICE);
+    const ack = await ask(socket, 'chat:join', chat, 2000);
+    assert.equal(ack.success, false);
+    assert.equal(ack.error.code, 'INVALID_ARGUMENT');
+  });
+
   test('a failed event without an ack callback is reported as an error event naming it', async () => {
     const { socket } = await connectUser(GATEWAY_A_URL, ALICE);
     const error = nextEvent(socket, 'error');

@@ -79,6 +79,13 @@ public final class SocketIoCodec implements WireCodec {
         /** Socket.IO ACK of a server emit (we ask for none: ignored). */
         record Ack() implements Packet {
         }
+
+        /**
+         * An EVENT (or binary event) that asked for an ack but cannot be taken: the client
+         * is owed a failed ack rather than a timeout.
+         */
+        record Refused(long ackId, String reason) implements Packet {
+        }
     }
 
     /**
@@ -108,10 +115,16 @@ public final class SocketIoCodec implements WireCodec {
             throw new FrameException("empty Socket.IO packet");
         }
         char type = packet.charAt(0);
-        if (type == '5' || type == '6') {
-            throw new FrameException("binary packets are not supported: send JSON only");
-        }
         int i = 1;
+        boolean binary = type == '5' || type == '6';
+        if (binary) {
+            // <attachments>- precedes the namespace and ack id (Socket.IO protocol v5).
+            int dash = packet.indexOf('-', i);
+            if (dash < 0) {
+                throw new FrameException("binary packets are not supported: send JSON only");
+            }
+            i = dash + 1;
+        }
         String namespace = MAIN_NAMESPACE;
         if (i < packet.length() && packet.charAt(i) == '/') {
             int comma = packet.indexOf(',', i);
@@ -136,14 +149,31 @@ public final class SocketIoCodec implements WireCodec {
         if (!MAIN_NAMESPACE.equals(namespace)) {
             return new Packet.UnknownNamespace(namespace.length() > 64 ? namespace.substring(0, 64) : namespace);
         }
+        if (binary) {
+            return refusedOrThrow(ackId, "binary packets are not supported: send JSON only");
+        }
         return switch (type) {
             case '0' -> new Packet.Connect(connectAuth(payload));
             case '1' -> new Packet.Close();
-            case '2' -> new Packet.Event(event(payload, ackId));
+            case '2' -> {
+                try {
+                    yield new Packet.Event(event(payload, ackId));
+                } catch (FrameException e) {
+                    yield refusedOrThrow(ackId, e.getMessage());
+                }
+            }
             case '3' -> new Packet.Ack();
             case '4' -> throw new FrameException("CONNECT_ERROR is a server packet");
             default -> throw new FrameException("unknown Socket.IO packet type");
         };
+    }
+
+    /** A refused event is acked when the client asked for an ack, else reported as a frame error. */
+    private static Packet refusedOrThrow(long ackId, String reason) throws FrameException {
+        if (ackId >= 0) {
+            return new Packet.Refused(ackId, reason);
+        }
+        throw new FrameException(reason);
     }
 
     private static JsonNode connectAuth(String payload) throws FrameException {

@@ -115,6 +115,13 @@ public final class ClientSessions {
         }
     }
 
+    /** An event that asked for an ack but cannot be taken: the failed ack says why. */
+    public void refuseEvent(ClientConnection connection, long ackId, ErrorCode code, String reason) {
+        if (!connection.out().isClosing()) {
+            connection.sendAck(ackId, Replies.failure(code, reason));
+        }
+    }
+
     /**
      * A protocol-level authentication request (Socket.IO CONNECT): the token the client
      * gave, or null.

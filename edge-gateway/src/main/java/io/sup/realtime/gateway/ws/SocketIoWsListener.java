@@ -9,6 +9,7 @@ import io.helidon.http.HttpPrologue;
 import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
 import io.sup.realtime.gateway.connection.CloseCode;
+import io.sup.realtime.gateway.protocol.ErrorCode;
 import io.sup.realtime.gateway.protocol.FrameException;
 import io.sup.realtime.gateway.protocol.SocketIoCodec;
 import io.sup.realtime.gateway.session.ClientSessions;
@@ -66,11 +67,17 @@ public final class SocketIoWsListener extends FramedWsListener {
             case SocketIoCodec.Packet.Event event -> {
                 if (connection.isAuthenticated()) {
                     sessions.onEvent(connection, event.event());
+                } else if (event.event().wantsAck()) {
+                    sessions.refuseEvent(connection, event.event().ackId(), ErrorCode.UNAUTHENTICATED,
+                            "send CONNECT before events");
                 } else {
                     sessions.frameError(connection, "send CONNECT before events");
                 }
             }
-            case SocketIoCodec.Packet.Connect connect -> sessions.connect(connection, token(connect.auth()), deviceId);
+            case SocketIoCodec.Packet.Refused refused ->
+                    sessions.refuseEvent(connection, refused.ackId(), ErrorCode.INVALID_ARGUMENT, refused.reason());
+            case SocketIoCodec.Packet.Connect connect ->
+                    sessions.connect(connection, token(connect.auth()), text(connect.auth(), "deviceId", deviceId));
             case SocketIoCodec.Packet.UnknownNamespace unknown ->
                     connection.out().send(codec.unknownNamespace(unknown.namespace()));
             case SocketIoCodec.Packet.Ping ping -> connection.out().send(codec.pong(ping.data()));
@@ -87,10 +94,12 @@ public final class SocketIoWsListener extends FramedWsListener {
     }
 
     private String token(JsonNode auth) {
-        JsonNode token = auth.get("token");
-        if (token != null && token.isTextual() && !token.asText().isBlank()) {
-            return token.asText();
-        }
-        return handshakeToken;
+        return text(auth, "token", handshakeToken);
+    }
+
+    /** A non-blank string field of the CONNECT {@code auth} object, else {@code fallback}. */
+    private static String text(JsonNode auth, String field, String fallback) {
+        JsonNode value = auth.get(field);
+        return value != null && value.isTextual() && !value.asText().isBlank() ? value.asText() : fallback;
     }
 }

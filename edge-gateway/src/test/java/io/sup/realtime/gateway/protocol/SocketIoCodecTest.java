@@ -79,13 +79,21 @@ class SocketIoCodecTest {
     @ParameterizedTest
     @ValueSource(strings = {
             "", "0", "7", "x", "5", "4", "44{\"message\":\"x\"}",
-            "451-[\"upload\",{\"_placeholder\":true,\"num\":0}]", "461-0[{\"_placeholder\":true,\"num\":0}]",
+            "451-[\"upload\",{\"_placeholder\":true,\"num\":0}]", "461-[{\"_placeholder\":true,\"num\":0}]", "45[]",
             "42", "42{}", "42[]", "42[1]", "42[\"\"]", "42[\"x\",\"not an object\"]", "42[\"x\",[1]]",
             "42[\"x\",{}]trailing", "42not json", "40\"token\"", "40[1]", "40{", "49",
             "4299999999999999999[\"x\"]", "429007199254740992[\"x\"]"})
     void malformedPacketsAreRefusedWithAReason(String frame) {
         FrameException e = assertThrows(FrameException.class, () -> codec.decode(frame));
         assertEquals(false, e.getMessage().isBlank());
+    }
+
+    @Test
+    void malformedEventsThatAskedForAnAckAreAckedWithTheReason() throws FrameException {
+        assertEquals(new SocketIoCodec.Packet.Refused(9, "the event's first argument must be a JSON object"),
+                codec.decode("429[\"chat:join\",\"c1\"]"));
+        assertEquals(new SocketIoCodec.Packet.Refused(3, "binary packets are not supported: send JSON only"),
+                codec.decode("451-3[\"message:new\",{\"_placeholder\":true,\"num\":0}]"));
     }
 
     @Test
