@@ -36,13 +36,16 @@ import io.sup.realtime.gateway.routing.Outcome;
 import io.sup.realtime.platform.bus.ServerEvent;
 
 /**
- * A connection's life, whatever its wire protocol: open, authenticate (at the handshake or
- * by a first {@code auth} event within the deadline), route events and answer them, close.
+ * A connection's life, whatever its wire protocol: open, authenticate (at the handshake, by
+ * a first {@code auth} event, or by Socket.IO's CONNECT, within the deadline), route events
+ * and answer them, close.
  *
- * <p>Authentication failures send an {@code error} event with code {@code UNAUTHENTICATED}
- * and the reason, then close with 4401 (4408 when the deadline passed). A bad frame gets an
- * {@code error} event and the connection stays up. Nothing a client sends reaches another
- * client unless a service delivers it.
+ * <p>Authentication failures are told the protocol's way ({@link WireCodec#connectRefused}):
+ * the native protocol sends an {@code error} event with code {@code UNAUTHENTICATED} and the
+ * reason and closes with 4401; Socket.IO sends CONNECT_ERROR and lets the client try again
+ * until the deadline, which closes with 4408. A bad frame gets an {@code error} event (or a
+ * failed ack) and the connection stays up. Nothing a client sends reaches another client
+ * unless a service delivers it.
  */
 public final class ClientSessions {
     private static final Logger LOG = System.getLogger(ClientSessions.class.getName());
