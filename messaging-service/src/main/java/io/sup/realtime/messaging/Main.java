@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.sup.realtime.messaging.chats.ChatService;
 import io.sup.realtime.messaging.chats.ChatStore;
+import io.sup.realtime.messaging.delivery.BusChatEvents;
 import io.sup.realtime.messaging.delivery.BusMessageEvents;
 import io.sup.realtime.messaging.grpc.ChatAdminGrpcEndpoint;
 import io.sup.realtime.messaging.grpc.MessagingGrpcEndpoint;
@@ -34,8 +35,8 @@ public final class Main {
         RedisClient redis = RedisSettings.from(settings).newClient();
 
         ChatStore chatStore = new ChatStore(redis);
-        ChatService chats = new ChatService(chatStore, config.maxMembers(), clock);
         DeliveryBus bus = new DeliveryBus(redis, new RoutingRegistry(redis, config.routeTtl(), clock), clock);
+        ChatService chats = new ChatService(chatStore, config.maxMembers(), clock, new BusChatEvents(bus));
         MessageService messages = new MessageService(chatStore,
                 new MessageStore(redis, config.historyLength(), config.tempIdTtl()),
                 new BusMessageEvents(bus), config.maxContentBytes(), clock);

@@ -10,6 +10,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sup.realtime.gateway.Main;
+import io.sup.realtime.proto.messaging.v1.ChangeMembersRequest;
+import io.sup.realtime.proto.messaging.v1.UpdateChatRequest;
 import io.sup.realtime.gateway.auth.TestTokens;
 import io.sup.realtime.platform.service.ServiceHost;
 import io.sup.realtime.platform.testing.RedisServerExtension;
@@ -78,6 +80,34 @@ class GatewayEndToEndTest {
             // The sender's other device gets it; the sending connection gets only the ack.
             assertEquals("1", aliceLaptop.awaitEvent("message:new").get("id").asText());
             alice.assertNoEvent("message:new", QUIET);
+        }
+    }
+
+    @Test
+    void membershipChangesAndRenamesReachTheMembersDevices() throws Exception {
+        chat("c-admin", "alice");
+        try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"));
+             var carol = WsTestClient.connectAs(gateway2.port(), TestTokens.access("carol"))) {
+            TestSystem.admin(messaging.grpcPort(), admin -> admin.addMembers(ChangeMembersRequest.newBuilder()
+                    .setChatId("c-admin").addUserIds("carol").build()));
+            for (WsTestClient member : List.of(alice, carol)) {
+                JsonNode joined = member.awaitEvent("chat:member-joined");
+                assertEquals("c-admin", joined.get("chatId").asText());
+                assertEquals("carol", joined.get("userId").asText());
+            }
+
+            TestSystem.admin(messaging.grpcPort(), admin -> admin.updateChat(UpdateChatRequest.newBuilder()
+                    .setChatId("c-admin").setTitle("Weekend plans").build()));
+            JsonNode updated = carol.awaitEvent("chat:updated");
+            assertEquals("Weekend plans", updated.get("title").asText());
+            assertEquals(List.of("alice", "carol"), List.of(updated.get("memberIds").get(0).asText(),
+                    updated.get("memberIds").get(1).asText()));
+
+            TestSystem.admin(messaging.grpcPort(), admin -> admin.removeMembers(ChangeMembersRequest.newBuilder()
+                    .setChatId("c-admin").addUserIds("carol").build()));
+            assertEquals("carol", carol.awaitEvent("chat:member-left").get("userId").asText());
+            assertEquals("carol", alice.awaitEvent("chat:member-left").get("userId").asText());
+            assertEquals("FORBIDDEN", carol.request("chat:join", Map.of("chatId", "c-admin")).at("/error/code").asText());
         }
     }
 

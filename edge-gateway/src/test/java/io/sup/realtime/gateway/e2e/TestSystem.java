@@ -3,6 +3,7 @@ package io.sup.realtime.gateway.e2e;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import io.grpc.ManagedChannel;
 import io.sup.realtime.gateway.Main;
@@ -46,10 +47,15 @@ final class TestSystem {
 
     /** Creates a chat through the admin API of the messaging-service at {@code messagingPort}. */
     static void createChat(int messagingPort, String id, String... members) {
+        admin(messagingPort, stub -> stub.createChat(
+                CreateChatRequest.newBuilder().setId(id).addAllMemberIds(List.of(members)).build()));
+    }
+
+    /** Runs {@code call} against the admin API of the messaging-service at {@code messagingPort}. */
+    static void admin(int messagingPort, Consumer<ChatAdminServiceGrpc.ChatAdminServiceBlockingStub> call) {
         ManagedChannel channel = GrpcChannels.forTarget("localhost:" + messagingPort);
         try {
-            ChatAdminServiceGrpc.newBlockingStub(channel)
-                    .createChat(CreateChatRequest.newBuilder().setId(id).addAllMemberIds(List.of(members)).build());
+            call.accept(ChatAdminServiceGrpc.newBlockingStub(channel));
         } finally {
             GrpcChannels.close(channel);
         }

@@ -22,16 +22,19 @@ public final class ChatService {
     private final ChatStore store;
     private final int maxMembers;
     private final Clock clock;
+    private final ChatEvents events;
 
     /**
      * @param store      chat storage
      * @param maxMembers most members a chat may have
      * @param clock      time source for creation times
+     * @param events     where changes are announced to members
      */
-    public ChatService(ChatStore store, int maxMembers, Clock clock) {
+    public ChatService(ChatStore store, int maxMembers, Clock clock, ChatEvents events) {
         this.store = store;
         this.maxMembers = maxMembers;
         this.clock = clock;
+        this.events = events;
     }
 
     /**
@@ -42,9 +45,7 @@ public final class ChatService {
      */
     public Chat create(String chatId, String title, List<String> memberIds) {
         requireWellFormedChatId(chatId);
-        if (title.length() > MAX_TITLE_LENGTH) {
-            throw ServiceException.invalidArgument("title is longer than " + MAX_TITLE_LENGTH + " characters");
-        }
+        requireValidTitle(title);
         Set<String> members = wellFormedUsers(memberIds);
         if (members.size() > maxMembers) {
             throw ServiceException.invalidArgument("a chat has at most " + maxMembers + " members");
@@ -72,10 +73,27 @@ public final class ChatService {
                 throw ServiceException.invalidArgument("a chat has at most " + maxMembers + " members");
             }
         }
-        if (!users.isEmpty()) {
-            store.addMembers(chatId, users);
+        List<String> added = users.isEmpty() ? List.of() : store.addMembers(chatId, users);
+        Chat chat = get(chatId);
+        for (String user : added) {
+            events.memberJoined(chatId, user, chat.memberIds());
         }
-        return get(chatId);
+        return chat;
+    }
+
+    /**
+     * Renames a chat; members are told with {@code chat:updated}.
+     *
+     * @throws ServiceException NOT_FOUND for an unknown chat; INVALID_ARGUMENT for a title
+     *     over 256 characters
+     */
+    public Chat update(String chatId, String title) {
+        requireValidTitle(title);
+        requireExists(chatId);
+        store.setTitle(chatId, title);
+        Chat chat = get(chatId);
+        events.chatUpdated(chat);
+        return chat;
     }
 
     /**
@@ -86,10 +104,15 @@ public final class ChatService {
     public Chat removeMembers(String chatId, List<String> userIds) {
         Set<String> users = wellFormedUsers(userIds);
         requireExists(chatId);
-        if (!users.isEmpty()) {
-            store.removeMembers(chatId, users);
+        List<String> removed = users.isEmpty() ? List.of() : store.removeMembers(chatId, users);
+        Chat chat = get(chatId);
+        for (String user : removed) {
+            // The one who left hears it too: its devices drop the chat.
+            Set<String> recipients = new LinkedHashSet<>(chat.memberIds());
+            recipients.add(user);
+            events.memberLeft(chatId, user, recipients);
         }
-        return get(chatId);
+        return chat;
     }
 
     /**
@@ -138,6 +161,12 @@ public final class ChatService {
     public static void requireWellFormedChatId(String chatId) {
         if (chatId == null || !CHAT_ID.matcher(chatId).matches()) {
             throw ServiceException.invalidArgument("chatId must be 1-64 characters of A-Z a-z 0-9 _ . : -");
+        }
+    }
+
+    private static void requireValidTitle(String title) {
+        if (title.length() > MAX_TITLE_LENGTH) {
+            throw ServiceException.invalidArgument("title is longer than " + MAX_TITLE_LENGTH + " characters");
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.TreeSet;
 
 import io.sup.realtime.platform.redis.LuaScript;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -66,16 +67,41 @@ public final class ChatStore {
         return redis.exists(meta(chatId));
     }
 
-    /** Adds members (no-op for present ones). */
-    void addMembers(String chatId, Collection<String> userIds) {
-        redis.sadd(members(chatId), userIds.toArray(String[]::new));
+    /** Adds members; returns those that were not members before, in the given order. */
+    List<String> addMembers(String chatId, Collection<String> userIds) {
+        List<String> added = changed(chatId, userIds, true);
         indexMembers(chatId, userIds, true);
+        return added;
     }
 
-    /** Removes members (no-op for absent ones). */
-    void removeMembers(String chatId, Collection<String> userIds) {
-        redis.srem(members(chatId), userIds.toArray(String[]::new));
+    /** Removes members; returns those that were members, in the given order. */
+    List<String> removeMembers(String chatId, Collection<String> userIds) {
+        List<String> removed = changed(chatId, userIds, false);
         indexMembers(chatId, userIds, false);
+        return removed;
+    }
+
+    /** Sets the chat's title. */
+    void setTitle(String chatId, String title) {
+        redis.hset(meta(chatId), "title", title);
+    }
+
+    /** SADD/SREM one user at a time in one pipeline, so each reply says whether that user changed. */
+    private List<String> changed(String chatId, Collection<String> userIds, boolean add) {
+        List<String> users = List.copyOf(userIds);
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            List<Response<Long>> replies = users.stream()
+                    .map(u -> add ? pipeline.sadd(members(chatId), u) : pipeline.srem(members(chatId), u))
+                    .toList();
+            pipeline.sync();
+            List<String> changed = new java.util.ArrayList<>();
+            for (int i = 0; i < users.size(); i++) {
+                if (replies.get(i).get() == 1L) {
+                    changed.add(users.get(i));
+                }
+            }
+            return changed;
+        }
     }
 
     /** Whether {@code userId} is a member; false for an unknown chat. */

@@ -8,7 +8,10 @@ import io.sup.realtime.proto.messaging.v1.ChatAdminServiceGrpc;
 import io.sup.realtime.proto.messaging.v1.CreateChatRequest;
 import io.sup.realtime.proto.messaging.v1.GetChatRequest;
 import io.sup.realtime.proto.messaging.v1.ListUserChatsRequest;
+import io.sup.realtime.proto.messaging.v1.ListMembersRequest;
+import io.sup.realtime.proto.messaging.v1.ListMembersResponse;
 import io.sup.realtime.proto.messaging.v1.ListUserChatsResponse;
+import io.sup.realtime.proto.messaging.v1.UpdateChatRequest;
 
 /** {@code sup.messaging.v1.ChatAdminService}: chat administration for internal callers, proto <-> domain. */
 public final class ChatAdminGrpcEndpoint extends ChatAdminServiceGrpc.ChatAdminServiceImplBase {
@@ -42,6 +45,17 @@ public final class ChatAdminGrpcEndpoint extends ChatAdminServiceGrpc.ChatAdminS
     @Override
     public void listUserChats(ListUserChatsRequest request, StreamObserver<ListUserChatsResponse> response) {
         reply(response, ListUserChatsResponse.newBuilder().addAllChatIds(chats.chatsOf(request.getUserId())).build());
+    }
+
+    @Override
+    public void updateChat(UpdateChatRequest request, StreamObserver<Chat> response) {
+        reply(response, ProtoMapping.chat(chats.update(request.getChatId(), request.getTitle())));
+    }
+
+    @Override
+    public void listMembers(ListMembersRequest request, StreamObserver<ListMembersResponse> response) {
+        reply(response, ListMembersResponse.newBuilder().setChatId(request.getChatId())
+                .addAllMemberIds(chats.get(request.getChatId()).memberIds()).build());
     }
 
     private static <T> void reply(StreamObserver<T> response, T value) {

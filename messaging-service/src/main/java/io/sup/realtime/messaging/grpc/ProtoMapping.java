@@ -31,7 +31,8 @@ public final class ProtoMapping {
                 .build();
     }
 
-    static io.sup.realtime.proto.messaging.v1.Chat chat(Chat c) {
+    /** The proto form of a chat, as the admin API returns it and {@code chat:updated} carries it. */
+    public static io.sup.realtime.proto.messaging.v1.Chat chat(Chat c) {
         return io.sup.realtime.proto.messaging.v1.Chat.newBuilder()
                 .setId(c.id())
                 .setTitle(c.title())

@@ -35,11 +35,48 @@ class ChatMembershipRulesTest {
 
     private RedisClient redis;
     private ChatService chats;
+    private RecordingChatEvents events;
 
     @BeforeEach
     void setUp() {
         redis = REDIS.settings().newClient();
-        chats = new ChatService(new ChatStore(redis), MAX_MEMBERS, Clock.fixed(NOW, ZoneOffset.UTC));
+        events = new RecordingChatEvents();
+        chats = new ChatService(new ChatStore(redis), MAX_MEMBERS, Clock.fixed(NOW, ZoneOffset.UTC), events);
+    }
+
+    @Test
+    void eachNewMemberIsAnnouncedToAllMembersOnceAndRepeatsAnnounceNothing() {
+        chats.create("c1", "", List.of("alice"));
+        chats.addMembers("c1", List.of("alice", "bob"));
+        chats.addMembers("c1", List.of("bob"));
+
+        assertEquals(List.of(new RecordingChatEvents.Announcement("chat:member-joined", "c1", "bob",
+                Set.of("alice", "bob"))), events.announcements());
+    }
+
+    @Test
+    void aRemovalIsAnnouncedToTheRemainingMembersAndTheOneWhoLeft() {
+        chats.create("c1", "", List.of("alice", "bob", "carol"));
+        chats.removeMembers("c1", List.of("carol", "nobody"));
+
+        assertEquals(List.of(new RecordingChatEvents.Announcement("chat:member-left", "c1", "carol",
+                Set.of("alice", "bob", "carol"))), events.announcements());
+    }
+
+    @Test
+    void renamingUpdatesTheTitleAndTellsTheMembers() {
+        chats.create("c1", "old", List.of("alice", "bob"));
+
+        Chat renamed = chats.update("c1", "new title");
+
+        assertEquals("new title", renamed.title());
+        assertEquals("new title", chats.get("c1").title());
+        assertEquals(List.of(new RecordingChatEvents.Announcement("chat:updated", "c1", null, Set.of("alice", "bob"))),
+                events.announcements());
+        assertEquals(ServiceException.Kind.INVALID_ARGUMENT,
+                assertThrows(ServiceException.class, () -> chats.update("c1", "x".repeat(257))).kind());
+        assertEquals(ServiceException.Kind.NOT_FOUND,
+                assertThrows(ServiceException.class, () -> chats.update("nope", "t")).kind());
     }
 
     @AfterEach
@@ -105,7 +142,7 @@ class ChatMembershipRulesTest {
     void aChatCanBeCreatedWithAsManyMembersAsAHighLimitAllows() {
         // MESSAGING_MAX_MEMBERS goes up to 1,000,000; a Lua unpack of every member id at once
         // stops at about 8,000.
-        ChatService large = new ChatService(new ChatStore(redis), 20_000, Clock.fixed(NOW, ZoneOffset.UTC));
+        ChatService large = new ChatService(new ChatStore(redis), 20_000, Clock.fixed(NOW, ZoneOffset.UTC), new RecordingChatEvents());
         List<String> members = IntStream.range(0, 20_000).mapToObj(i -> "user" + i).toList();
 
         Chat chat = large.create("big", "", members);

@@ -9,6 +9,7 @@ import java.util.List;
 
 import io.sup.realtime.messaging.Actor;
 import io.sup.realtime.messaging.chats.ChatService;
+import io.sup.realtime.messaging.chats.RecordingChatEvents;
 import io.sup.realtime.messaging.chats.ChatStore;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class AppendScriptSurvivesScriptLossTest {
     @Test
     void sendAndCreateStillWorkAfterScriptFlush() throws Exception {
         try (RedisClient redis = REDIS.settings().newClient()) {
-            ChatService chats = new ChatService(new ChatStore(redis), 10, Clock.systemUTC());
+            ChatService chats = new ChatService(new ChatStore(redis), 10, Clock.systemUTC(), new RecordingChatEvents());
             MessageService messages = service(redis);
             chats.create("c1", "", List.of("alice"));
             assertEquals(1, messages.send(ALICE, "c1", "text", "before", "").seq());
@@ -53,7 +54,7 @@ class AppendScriptSurvivesScriptLossTest {
     @Test
     void numberingContinuesAfterARedisRestart() throws Exception {
         try (RedisClient redis = REDIS.settings().newClient()) {
-            new ChatService(new ChatStore(redis), 10, Clock.systemUTC()).create("c1", "", List.of("alice"));
+            new ChatService(new ChatStore(redis), 10, Clock.systemUTC(), new RecordingChatEvents()).create("c1", "", List.of("alice"));
             MessageService messages = service(redis);
             messages.send(ALICE, "c1", "text", "one", "t-1");
             messages.send(ALICE, "c1", "text", "two", "t-2");

@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.sup.realtime.messaging.Actor;
 import io.sup.realtime.messaging.chats.ChatService;
+import io.sup.realtime.messaging.chats.RecordingChatEvents;
 import io.sup.realtime.messaging.chats.ChatStore;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +40,7 @@ class MessageLogStaysBoundedTest {
     void setUp() {
         redis = REDIS.settings().newClient();
         chatStore = new ChatStore(redis);
-        new ChatService(chatStore, 10, Clock.systemUTC()).create("c1", "", List.of("alice"));
+        new ChatService(chatStore, 10, Clock.systemUTC(), new RecordingChatEvents()).create("c1", "", List.of("alice"));
     }
 
     @AfterEach

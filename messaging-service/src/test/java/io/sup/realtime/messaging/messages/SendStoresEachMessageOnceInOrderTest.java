@@ -16,6 +16,7 @@ import java.util.stream.LongStream;
 
 import io.sup.realtime.messaging.Actor;
 import io.sup.realtime.messaging.chats.ChatService;
+import io.sup.realtime.messaging.chats.RecordingChatEvents;
 import io.sup.realtime.messaging.chats.ChatStore;
 import io.sup.realtime.platform.grpc.ServiceException;
 import io.sup.realtime.platform.testing.RedisServerExtension;
@@ -57,7 +58,7 @@ class SendStoresEachMessageOnceInOrderTest {
         redis = REDIS.settings().newClient();
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         ChatStore chatStore = new ChatStore(redis);
-        chats = new ChatService(chatStore, 100, clock);
+        chats = new ChatService(chatStore, 100, clock, new RecordingChatEvents());
         events = new RecordingMessageEvents();
         messages = new MessageService(chatStore, new MessageStore(redis, 10_000, Duration.ofHours(24)), events,
                 65_536, clock);
