@@ -7,6 +7,9 @@ import io.sup.realtime.messaging.chats.ChatService;
 import io.sup.realtime.messaging.chats.ChatStore;
 import io.sup.realtime.messaging.delivery.BusChatEvents;
 import io.sup.realtime.messaging.delivery.BusMessageEvents;
+import io.sup.realtime.messaging.delivery.BusReceiptEvents;
+import io.sup.realtime.messaging.receipts.ReceiptService;
+import io.sup.realtime.messaging.receipts.ReceiptStore;
 import io.sup.realtime.messaging.grpc.ChatAdminGrpcEndpoint;
 import io.sup.realtime.messaging.grpc.MessagingGrpcEndpoint;
 import io.sup.realtime.messaging.messages.MessageService;
@@ -41,7 +44,9 @@ public final class Main {
                 new MessageStore(redis, config.historyLength(), config.tempIdTtl()),
                 new BusMessageEvents(bus), config.maxContentBytes(), clock);
 
+        ReceiptService receipts = new ReceiptService(new ReceiptStore(redis), new BusReceiptEvents(bus), clock);
+
         return ServiceHost.start("messaging-service", settings, redis,
-                List.of(new MessagingGrpcEndpoint(messages, chats), new ChatAdminGrpcEndpoint(chats)));
+                List.of(new MessagingGrpcEndpoint(messages, chats, receipts), new ChatAdminGrpcEndpoint(chats)));
     }
 }

@@ -112,6 +112,31 @@ class GatewayEndToEndTest {
     }
 
     @Test
+    void readReceiptsReachTheSendersDevicesAcrossGateways() throws Exception {
+        chat("c-rcpt", "alice", "bob");
+        try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"));
+             var bob = WsTestClient.connectAs(gateway2.port(), TestTokens.access("bob"));
+             var carol = WsTestClient.connectAs(gateway2.port(), TestTokens.access("carol"))) {
+            String id = alice.request("message:new", Map.of("chatId", "c-rcpt", "content", "read me"))
+                    .at("/message/id").asText();
+            bob.awaitEvent("message:new");
+
+            JsonNode ack = bob.request("message:read", Map.of("chatId", "c-rcpt", "messageIds", List.of(id)));
+            assertTrue(ack.get("success").asBoolean(), ack.toString());
+            JsonNode receipt = alice.awaitEvent("message:read");
+            assertEquals("bob", receipt.get("userId").asText());
+            assertEquals(id, receipt.get("messageIds").get(0).asText());
+
+            // A repeat changes nothing; a non-member is refused.
+            assertEquals(0, bob.request("message:read", Map.of("chatId", "c-rcpt", "messageIds", List.of(id)))
+                    .path("messageIds").size());
+            assertEquals("FORBIDDEN", carol.request("message:read", Map.of("chatId", "c-rcpt", "messageIds", List.of(id)))
+                    .at("/error/code").asText());
+            alice.assertNoEvent("message:read", QUIET);
+        }
+    }
+
+    @Test
     void messagesKeepTheirOrderAndSequence() throws Exception {
         chat("c-order", "alice", "bob");
         try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"));
@@ -231,7 +256,7 @@ class GatewayEndToEndTest {
     void eventsOfDomainsNotBuiltYetAnswerUnimplemented() throws Exception {
         chat("c5", "alice");
         try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"))) {
-            for (String event : List.of("presence:update", "call:initiate", "notification:get-pending", "message:read")) {
+            for (String event : List.of("presence:update", "call:initiate", "notification:get-pending", "reaction:get")) {
                 JsonNode ack = alice.request(event, Map.of("chatId", "c5"));
                 assertFalse(ack.get("success").asBoolean(), event);
                 assertEquals("UNIMPLEMENTED", ack.at("/error/code").asText(), event);

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
+import io.sup.realtime.messaging.MessagingKeys;
 import io.sup.realtime.platform.redis.LuaScript;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
@@ -35,26 +36,13 @@ public final class ChatStore {
         this.redis = redis;
     }
 
-    static String meta(String chatId) {
-        return "msg:{" + chatId + "}:meta";
-    }
-
-    /** The members key; message appends check membership against it in the same script. */
-    public static String members(String chatId) {
-        return "msg:{" + chatId + "}:members";
-    }
-
-    static String userChats(String userId) {
-        return "msg:user:{" + userId + "}:chats";
-    }
-
     /** Creates the chat; false when the id is taken. */
     boolean create(String chatId, String title, Collection<String> memberIds, Instant now) {
         List<String> args = new java.util.ArrayList<>(2 + memberIds.size());
         args.add(title);
         args.add(Long.toString(now.toEpochMilli()));
         args.addAll(memberIds);
-        Object created = CREATE.run(redis, List.of(meta(chatId), members(chatId)), args);
+        Object created = CREATE.run(redis, List.of(MessagingKeys.meta(chatId), MessagingKeys.members(chatId)), args);
         if (!Long.valueOf(1).equals(created)) {
             return false;
         }
@@ -64,7 +52,7 @@ public final class ChatStore {
 
     /** Whether the chat exists. */
     boolean exists(String chatId) {
-        return redis.exists(meta(chatId));
+        return redis.exists(MessagingKeys.meta(chatId));
     }
 
     /** Adds members; returns those that were not members before, in the given order. */
@@ -83,7 +71,7 @@ public final class ChatStore {
 
     /** Sets the chat's title. */
     void setTitle(String chatId, String title) {
-        redis.hset(meta(chatId), "title", title);
+        redis.hset(MessagingKeys.meta(chatId), "title", title);
     }
 
     /** SADD/SREM one user at a time in one pipeline, so each reply says whether that user changed. */
@@ -91,7 +79,7 @@ public final class ChatStore {
         List<String> users = List.copyOf(userIds);
         try (AbstractPipeline pipeline = redis.pipelined()) {
             List<Response<Long>> replies = users.stream()
-                    .map(u -> add ? pipeline.sadd(members(chatId), u) : pipeline.srem(members(chatId), u))
+                    .map(u -> add ? pipeline.sadd(MessagingKeys.members(chatId), u) : pipeline.srem(MessagingKeys.members(chatId), u))
                     .toList();
             pipeline.sync();
             List<String> changed = new java.util.ArrayList<>();
@@ -106,22 +94,22 @@ public final class ChatStore {
 
     /** Whether {@code userId} is a member; false for an unknown chat. */
     boolean isMember(String chatId, String userId) {
-        return redis.sismember(members(chatId), userId);
+        return redis.sismember(MessagingKeys.members(chatId), userId);
     }
 
     /** The members, possibly empty. */
     public Set<String> memberIds(String chatId) {
-        return redis.smembers(members(chatId));
+        return redis.smembers(MessagingKeys.members(chatId));
     }
 
     /** Number of members. */
     long memberCount(String chatId) {
-        return redis.scard(members(chatId));
+        return redis.scard(MessagingKeys.members(chatId));
     }
 
     /** The chat, if it exists. */
     Optional<Chat> find(String chatId) {
-        Map<String, String> meta = redis.hgetAll(meta(chatId));
+        Map<String, String> meta = redis.hgetAll(MessagingKeys.meta(chatId));
         if (meta.isEmpty()) {
             return Optional.empty();
         }
@@ -132,16 +120,16 @@ public final class ChatStore {
 
     /** The chats {@code userId} belongs to, sorted. */
     List<String> chatsOf(String userId) {
-        return new TreeSet<>(redis.smembers(userChats(userId))).stream().toList();
+        return new TreeSet<>(redis.smembers(MessagingKeys.userChats(userId))).stream().toList();
     }
 
     private void indexMembers(String chatId, Collection<String> userIds, boolean add) {
         try (AbstractPipeline pipeline = redis.pipelined()) {
             for (String userId : userIds) {
                 if (add) {
-                    pipeline.sadd(userChats(userId), chatId);
+                    pipeline.sadd(MessagingKeys.userChats(userId), chatId);
                 } else {
-                    pipeline.srem(userChats(userId), chatId);
+                    pipeline.srem(MessagingKeys.userChats(userId), chatId);
                 }
             }
             pipeline.sync();

@@ -1,13 +1,19 @@
 package io.sup.realtime.messaging.grpc;
 
+import java.util.List;
+
 import io.grpc.stub.StreamObserver;
 import io.sup.realtime.messaging.chats.ChatService;
 import io.sup.realtime.messaging.messages.MessageService;
+import io.sup.realtime.messaging.receipts.ReceiptKind;
+import io.sup.realtime.messaging.receipts.ReceiptService;
 import io.sup.realtime.proto.messaging.v1.JoinChatRequest;
 import io.sup.realtime.proto.messaging.v1.JoinChatResponse;
 import io.sup.realtime.proto.messaging.v1.LeaveChatRequest;
 import io.sup.realtime.proto.messaging.v1.LeaveChatResponse;
 import io.sup.realtime.proto.messaging.v1.MessagingServiceGrpc;
+import io.sup.realtime.proto.messaging.v1.ReceiptRequest;
+import io.sup.realtime.proto.messaging.v1.ReceiptResponse;
 import io.sup.realtime.proto.messaging.v1.SendMessageRequest;
 import io.sup.realtime.proto.messaging.v1.SendMessageResponse;
 
@@ -19,14 +25,34 @@ import io.sup.realtime.proto.messaging.v1.SendMessageResponse;
 public final class MessagingGrpcEndpoint extends MessagingServiceGrpc.MessagingServiceImplBase {
     private final MessageService messages;
     private final ChatService chats;
+    private final ReceiptService receipts;
 
     /**
      * @param messages sending
      * @param chats    membership checks for join and leave
+     * @param receipts delivery and read receipts
      */
-    public MessagingGrpcEndpoint(MessageService messages, ChatService chats) {
+    public MessagingGrpcEndpoint(MessageService messages, ChatService chats, ReceiptService receipts) {
         this.messages = messages;
         this.chats = chats;
+        this.receipts = receipts;
+    }
+
+    @Override
+    public void markDelivered(ReceiptRequest request, StreamObserver<ReceiptResponse> response) {
+        mark(ReceiptKind.DELIVERED, request, response);
+    }
+
+    @Override
+    public void markRead(ReceiptRequest request, StreamObserver<ReceiptResponse> response) {
+        mark(ReceiptKind.READ, request, response);
+    }
+
+    private void mark(ReceiptKind kind, ReceiptRequest request, StreamObserver<ReceiptResponse> response) {
+        List<String> covered = receipts.mark(kind, request.getChatId(), ProtoMapping.actor(request.getCaller()).userId(),
+                request.getMessageIdsList());
+        response.onNext(ReceiptResponse.newBuilder().setChatId(request.getChatId()).addAllMessageIds(covered).build());
+        response.onCompleted();
     }
 
     @Override

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.sup.realtime.messaging.chats.ChatStore;
+import io.sup.realtime.messaging.MessagingKeys;
 import io.sup.realtime.platform.redis.LuaScript;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
@@ -62,8 +62,8 @@ public final class MessageStore {
     /** Appends a message if its sender is a member, at most once per (sender, tempId). */
     Appended append(String chatId, String senderId, String deviceId, String type, String content,
                     String tempId, Instant now) {
-        List<String> keys = List.of(ChatStore.members(chatId), seq(chatId), log(chatId),
-                temp(chatId, senderId, tempId));
+        List<String> keys = List.of(MessagingKeys.members(chatId), MessagingKeys.seq(chatId),
+                MessagingKeys.log(chatId), MessagingKeys.tempId(chatId, senderId, tempId));
         List<String> args = new ArrayList<>(List.of(senderId, Integer.toString(historyLength),
                 Long.toString(Math.max(1, tempIdTtl.toMillis())), tempId,
                 "sender", senderId, "device", deviceId, "type", type, "content", content,
@@ -79,7 +79,7 @@ public final class MessageStore {
     /** The message stored under {@code seq}, or null when it was trimmed away. */
     StoredMessage read(String chatId, long seq) {
         StreamEntryID id = new StreamEntryID(seq, 0);
-        List<StreamEntry> entries = redis.xrange(log(chatId), id, id, 1);
+        List<StreamEntry> entries = redis.xrange(MessagingKeys.log(chatId), id, id, 1);
         if (entries.isEmpty()) {
             return null;
         }
@@ -88,15 +88,4 @@ public final class MessageStore {
                 f.getOrDefault("tempId", ""), Instant.ofEpochMilli(Long.parseLong(f.get("ts"))));
     }
 
-    private static String seq(String chatId) {
-        return "msg:{" + chatId + "}:seq";
-    }
-
-    private static String log(String chatId) {
-        return "msg:{" + chatId + "}:log";
-    }
-
-    private static String temp(String chatId, String senderId, String tempId) {
-        return "msg:{" + chatId + "}:temp:" + senderId.length() + ":" + senderId + ":" + tempId;
-    }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
 
+import io.sup.realtime.messaging.MessagingKeys;
 import io.sup.realtime.platform.grpc.ServiceException;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -93,7 +94,7 @@ class ChatMembershipRulesTest {
         assertEquals(List.of("alice", "bob", "carol"), List.copyOf(created.memberIds()));
         assertEquals(NOW, created.createdAt());
         assertEquals(created, chats.get("c1"));
-        assertEquals(Set.of("alice", "bob", "carol"), redis.smembers(ChatStore.members("c1")));
+        assertEquals(Set.of("alice", "bob", "carol"), redis.smembers(MessagingKeys.members("c1")));
     }
 
     @Test
@@ -148,7 +149,7 @@ class ChatMembershipRulesTest {
         Chat chat = large.create("big", "", members);
 
         assertEquals(20_000, chat.memberIds().size());
-        assertEquals(20_000, redis.scard(ChatStore.members("big")));
+        assertEquals(20_000, redis.scard(MessagingKeys.members("big")));
         assertEquals(List.of("big"), large.chatsOf("user19999"));
     }
 

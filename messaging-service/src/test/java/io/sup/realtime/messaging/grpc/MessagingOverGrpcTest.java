@@ -13,7 +13,7 @@ import io.sup.realtime.proto.messaging.v1.CreateChatRequest;
 import io.sup.realtime.proto.messaging.v1.JoinChatRequest;
 import io.sup.realtime.proto.messaging.v1.LeaveChatRequest;
 import io.sup.realtime.proto.messaging.v1.Message;
-import io.sup.realtime.proto.messaging.v1.ReceiptRequest;
+import io.sup.realtime.proto.messaging.v1.GetReactionsRequest;
 import io.sup.realtime.proto.messaging.v1.SendMessageRequest;
 import io.sup.realtime.proto.messaging.v1.TypingRequest;
 import org.junit.jupiter.api.AfterAll;
@@ -157,8 +157,8 @@ class MessagingOverGrpcTest {
 
     @Test
     void rpcsNotBuiltYetAreUnimplemented() {
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> service.messaging().markRead(
-                ReceiptRequest.newBuilder().setCaller(caller("alice", "gw1")).setChatId("c1").addMessageIds("1").build()));
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> service.messaging().getReactions(
+                GetReactionsRequest.newBuilder().setCaller(caller("alice", "gw1")).setChatId("c1").setMessageId("1").build()));
         assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
         StatusRuntimeException typing = assertThrows(StatusRuntimeException.class, () -> service.messaging()
                 .startTyping(TypingRequest.newBuilder().setCaller(caller("alice", "gw1")).setChatId("c1").build()));

@@ -1,0 +1,75 @@
+package io.sup.realtime.messaging.receipts;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import io.sup.realtime.messaging.chats.ChatService;
+import io.sup.realtime.platform.grpc.ServiceException;
+
+/**
+ * Delivery and read receipts ({@code message:delivered}, {@code message:read}). A member's
+ * position per chat only moves forward, so receipts are idempotent; receipts for one's own
+ * messages are ignored; the senders of the newly covered messages are told, one event per
+ * sender.
+ */
+public final class ReceiptService {
+    /** Most message ids in one receipt. */
+    public static final int MAX_IDS = 100;
+    private static final Pattern MESSAGE_ID = Pattern.compile("[1-9][0-9]{0,17}");
+
+    private final ReceiptStore store;
+    private final ReceiptEvents events;
+    private final Clock clock;
+
+    /**
+     * @param store  positions
+     * @param events where receipts are announced
+     * @param clock  receipt times
+     */
+    public ReceiptService(ReceiptStore store, ReceiptEvents events, Clock clock) {
+        this.store = store;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /**
+     * Records a receipt.
+     *
+     * @return the message ids the receipt newly covered (others' messages above the old position)
+     * @throws ServiceException INVALID_ARGUMENT for a malformed chat id, no ids, too many, a
+     *     malformed id, or an id that was never a message of this chat; PERMISSION_DENIED for
+     *     a non-member (the same for an unknown chat)
+     */
+    public List<String> mark(ReceiptKind kind, String chatId, String userId, List<String> messageIds) {
+        ChatService.requireWellFormedChatId(chatId);
+        if (messageIds.isEmpty() || messageIds.size() > MAX_IDS) {
+            throw ServiceException.invalidArgument("messageIds must hold 1-" + MAX_IDS + " ids");
+        }
+        List<Long> seqs = new ArrayList<>(messageIds.size());
+        for (String id : messageIds) {
+            if (id == null || !MESSAGE_ID.matcher(id).matches()) {
+                throw ServiceException.invalidArgument("message ids are the decimal ids the server gave");
+            }
+            seqs.add(Long.parseLong(id));
+        }
+        return switch (store.advance(kind, chatId, userId, seqs)) {
+            case ReceiptStore.Advanced.NotMember n -> throw ChatService.notAMember(chatId);
+            case ReceiptStore.Advanced.UnknownMessage u ->
+                    throw ServiceException.invalidArgument("message " + u.seq() + " is not a message of chat " + chatId);
+            case ReceiptStore.Advanced.Covered covered -> announce(kind, chatId, userId, covered.senderBySeq());
+        };
+    }
+
+    private List<String> announce(ReceiptKind kind, String chatId, String userId, Map<Long, String> senderBySeq) {
+        Instant at = clock.instant();
+        Map<String, List<String>> idsBySender = new LinkedHashMap<>();
+        senderBySeq.forEach((seq, sender) -> idsBySender.computeIfAbsent(sender, s -> new ArrayList<>()).add(Long.toString(seq)));
+        idsBySender.forEach((sender, ids) -> events.receipt(kind, chatId, sender, ids, userId, at));
+        return senderBySeq.keySet().stream().map(String::valueOf).toList();
+    }
+}
