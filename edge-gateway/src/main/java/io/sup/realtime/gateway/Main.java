@@ -21,6 +21,7 @@ import io.sup.realtime.gateway.connection.CloseCode;
 import io.sup.realtime.gateway.connection.Heartbeats;
 import io.sup.realtime.gateway.connection.LocalConnections;
 import io.sup.realtime.gateway.delivery.InboxDispatcher;
+import io.sup.realtime.gateway.routing.ConnectionReports;
 import io.sup.realtime.gateway.routing.EventRouter;
 import io.sup.realtime.gateway.session.ClientSessions;
 import io.sup.realtime.gateway.protocol.NativeCodec;
@@ -70,8 +71,9 @@ public final class Main implements AutoCloseable {
         EventRouter router = new EventRouter(messagingChannel, connections, config.grpcDeadline());
         timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("gateway-timers").daemon().factory());
         writers = Executors.newVirtualThreadPerTaskExecutor();
+        ConnectionReports reports = new ConnectionReports(List.of(messagingChannel), config.grpcDeadline(), clock);
         ClientSessions sessions = new ClientSessions(new JwtVerifier(config.jwt(), clock), connections, router,
-                timers, writers, config.authTimeout(), config.outboundLimit());
+                reports, timers, writers, config.authTimeout(), config.outboundLimit());
         long refreshMs = config.routeTtl().toMillis() / 3;
         timers.scheduleAtFixedRate(() -> guarded("routing refresh", connections::refreshRoutes),
                 refreshMs, refreshMs, TimeUnit.MILLISECONDS);

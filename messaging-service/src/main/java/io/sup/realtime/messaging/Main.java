@@ -8,6 +8,10 @@ import io.sup.realtime.messaging.chats.ChatStore;
 import io.sup.realtime.messaging.delivery.BusChatEvents;
 import io.sup.realtime.messaging.delivery.BusMessageEvents;
 import io.sup.realtime.messaging.delivery.BusReceiptEvents;
+import io.sup.realtime.messaging.delivery.BusTypingEvents;
+import io.sup.realtime.messaging.grpc.ConnectionLifecycleGrpcEndpoint;
+import io.sup.realtime.messaging.typing.TypingService;
+import io.sup.realtime.messaging.typing.TypingStore;
 import io.sup.realtime.messaging.receipts.ReceiptService;
 import io.sup.realtime.messaging.receipts.ReceiptStore;
 import io.sup.realtime.messaging.grpc.ChatAdminGrpcEndpoint;
@@ -45,8 +49,13 @@ public final class Main {
                 new BusMessageEvents(bus), config.maxContentBytes(), clock);
 
         ReceiptService receipts = new ReceiptService(new ReceiptStore(redis), new BusReceiptEvents(bus), clock);
+        TypingService typing = new TypingService(chats, new TypingStore(redis), new BusTypingEvents(bus),
+                config.typingTtl(), clock);
 
         return ServiceHost.start("messaging-service", settings, redis,
-                List.of(new MessagingGrpcEndpoint(messages, chats, receipts), new ChatAdminGrpcEndpoint(chats)));
+                        List.of(new MessagingGrpcEndpoint(messages, chats, receipts, typing),
+                                new ChatAdminGrpcEndpoint(chats), new ConnectionLifecycleGrpcEndpoint(typing)))
+                // Typing expiry is found by sweeping; a tenth of the TTL keeps stops timely.
+                .every(config.typingTtl().dividedBy(10), "typing expiry", typing::expire);
     }
 }

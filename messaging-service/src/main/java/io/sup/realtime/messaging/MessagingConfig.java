@@ -12,9 +12,10 @@ import io.sup.realtime.platform.config.Settings;
  * @param maxMembers      most members per chat ({@code MESSAGING_MAX_MEMBERS}, default 5,000)
  * @param tempIdTtl       how long a tempId de-duplicates retries ({@code MESSAGING_TEMP_ID_TTL_MS}, default 24 h)
  * @param routeTtl        routing-registry entry lifetime, shared with the gateways ({@code BUS_ROUTE_TTL_MS})
+ * @param typingTtl       how long a typist stays typing without a refresh ({@code MESSAGING_TYPING_TTL_MS}, default 5 s)
  */
 public record MessagingConfig(int historyLength, int maxContentBytes, int maxMembers, Duration tempIdTtl,
-                              Duration routeTtl) {
+                              Duration routeTtl, Duration typingTtl) {
     /** Reads and validates the settings. */
     public static MessagingConfig from(Settings s) {
         return new MessagingConfig(
@@ -22,6 +23,7 @@ public record MessagingConfig(int historyLength, int maxContentBytes, int maxMem
                 s.intInRange("messaging.max.content.bytes", 1, 16 * 1024 * 1024),
                 s.intInRange("messaging.max.members", 1, 1_000_000),
                 s.millis("messaging.temp.id.ttl.ms"),
-                s.millis("bus.route.ttl.ms"));
+                s.millis("bus.route.ttl.ms"),
+                s.millis("messaging.typing.ttl.ms"));
     }
 }

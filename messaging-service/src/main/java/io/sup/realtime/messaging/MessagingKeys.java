@@ -47,6 +47,15 @@ public final class MessagingKeys {
         return "msg:{" + chatId + "}:read";
     }
 
+    /**
+     * Sorted set: who is typing where, member {@code <chatId>|<userId>|<connectionId>}, score
+     * the expiry (ms since epoch). One key for the whole service so one sweep finds every
+     * expiry; bounded: entries leave on stop, disconnect or expiry (seconds).
+     */
+    public static String typing() {
+        return "msg:typing";
+    }
+
     /** Set: the chats a user belongs to (on the user's slot). */
     public static String userChats(String userId) {
         return "msg:user:{" + userId + "}:chats";

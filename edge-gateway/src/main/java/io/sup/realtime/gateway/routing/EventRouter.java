@@ -15,6 +15,7 @@ import io.sup.realtime.gateway.connection.ClientConnection;
 import io.sup.realtime.gateway.connection.LocalConnections;
 import io.sup.realtime.gateway.protocol.ClientEvent;
 import io.sup.realtime.gateway.protocol.ErrorCode;
+import io.sup.realtime.platform.bus.Rooms;
 import io.sup.realtime.platform.json.ProtoJson;
 import io.sup.realtime.proto.gateway.v1.Caller;
 import io.sup.realtime.proto.messaging.v1.GetActiveMembersRequest;
@@ -84,27 +85,22 @@ public final class EventRouter {
                 stub().getReactions(parse(data, GetReactionsRequest.newBuilder()).setCaller(caller).build()));
         routes.put("chat:join", (c, caller, data) -> {
             var reply = stub().joinChat(parse(data, JoinChatRequest.newBuilder()).setCaller(caller).build());
-            connections.join(c, chatRoom(reply.getChatId()));
+            connections.join(c, Rooms.chat(reply.getChatId()));
             return reply;
         });
         routes.put("chat:leave", (c, caller, data) -> {
             var reply = stub().leaveChat(parse(data, LeaveChatRequest.newBuilder()).setCaller(caller).build());
-            connections.leave(c, chatRoom(reply.getChatId()));
+            connections.leave(c, Rooms.chat(reply.getChatId()));
             return reply;
         });
         routes.put("chat:join-multiple", (c, caller, data) -> {
             var reply = stub().joinChats(parse(data, JoinChatsRequest.newBuilder()).setCaller(caller).build());
             reply.getResultsList().stream().filter(r -> r.getJoined())
-                    .forEach(r -> connections.join(c, chatRoom(r.getChatId())));
+                    .forEach(r -> connections.join(c, Rooms.chat(r.getChatId())));
             return reply;
         });
         routes.put("chat:get-active-members", (c, caller, data) ->
                 stub().getActiveMembers(parse(data, GetActiveMembersRequest.newBuilder()).setCaller(caller).build()));
-    }
-
-    /** The local room of a chat: where "currently viewing" traffic (typing, active members) goes. */
-    public static String chatRoom(String chatId) {
-        return "chat:" + chatId;
     }
 
     /**

@@ -31,6 +31,7 @@ import io.sup.realtime.gateway.protocol.NativeCodec;
 import io.sup.realtime.gateway.protocol.Replies;
 import io.sup.realtime.gateway.protocol.WireCodec;
 import io.sup.realtime.gateway.routing.ClientEvents;
+import io.sup.realtime.gateway.routing.ConnectionReports;
 import io.sup.realtime.gateway.routing.EventRouter;
 import io.sup.realtime.gateway.routing.Outcome;
 import io.sup.realtime.platform.bus.ServerEvent;
@@ -54,6 +55,7 @@ public final class ClientSessions {
     private final JwtVerifier verifier;
     private final LocalConnections connections;
     private final EventRouter router;
+    private final ConnectionReports reports;
     private final ScheduledExecutorService timers;
     private final Executor writers;
     private final Duration authTimeout;
@@ -66,16 +68,19 @@ public final class ClientSessions {
      * @param verifier      checks tokens
      * @param connections   this instance's connections
      * @param router        client event -> service call
+     * @param reports       tells services when a connection closes
      * @param timers        schedules authentication deadlines
      * @param writers       runs connections' writers (virtual threads)
      * @param authTimeout   how long a connection may stay unauthenticated
      * @param outboundLimit frames a connection may have waiting before it counts as a slow consumer
      */
     public ClientSessions(JwtVerifier verifier, LocalConnections connections, EventRouter router,
-                          ScheduledExecutorService timers, Executor writers, Duration authTimeout, int outboundLimit) {
+                          ConnectionReports reports, ScheduledExecutorService timers, Executor writers,
+                          Duration authTimeout, int outboundLimit) {
         this.verifier = verifier;
         this.connections = connections;
         this.router = router;
+        this.reports = reports;
         this.timers = timers;
         this.writers = writers;
         this.authTimeout = authTimeout;
@@ -97,7 +102,10 @@ public final class ClientSessions {
         connection.handshakeDeviceId(deviceId);
         // However the connection ends (our close, the peer's, a failed write), it leaves the
         // indexes and the routing registry at once.
-        out.onClosing("connection " + connection.id(), () -> connections.closed(connection));
+        out.onClosing("connection " + connection.id(), () -> {
+            connections.closed(connection);
+            reports.closed(connection);
+        });
         connections.opened(connection);
         if (token != null) {
             authenticate(connection, token, deviceId, -1);

@@ -41,7 +41,7 @@ class GatewayEndToEndTest {
 
     @BeforeAll
     static void startSystem() {
-        messaging = TestSystem.messaging(REDIS, 0);
+        messaging = TestSystem.messaging(REDIS, 0, "messaging.typing.ttl.ms", "800");
         gateway1 = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-1", "gateway.auth.timeout.ms", "700");
         gateway2 = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-2", "gateway.auth.timeout.ms", "700");
     }
@@ -133,6 +133,40 @@ class GatewayEndToEndTest {
             assertEquals("FORBIDDEN", carol.request("message:read", Map.of("chatId", "c-rcpt", "messageIds", List.of(id)))
                     .at("/error/code").asText());
             alice.assertNoEvent("message:read", QUIET);
+        }
+    }
+
+    @Test
+    void typingReachesTheChatRoomOnlyAndStopsOnRequestExpiryAndDisconnect() throws Exception {
+        chat("c-type", "alice", "bob", "dave");
+        try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"));
+             var bob = WsTestClient.connectAs(gateway2.port(), TestTokens.access("bob"));
+             var dave = WsTestClient.connectAs(gateway2.port(), TestTokens.access("dave"))) {
+            alice.request("chat:join", Map.of("chatId", "c-type"));
+            bob.request("chat:join", Map.of("chatId", "c-type"));   // dave is a member but not viewing
+
+            assertTrue(alice.request("message:typing", Map.of("chatId", "c-type")).get("success").asBoolean());
+            JsonNode typing = bob.awaitEvent("message:typing");
+            assertEquals("alice", typing.get("userId").asText());
+            alice.request("message:stop-typing", Map.of("chatId", "c-type"));
+            assertEquals("alice", bob.awaitEvent("message:stop-typing").get("userId").asText());
+
+            // Not refreshed: the server stops it (TTL 800 ms here).
+            alice.request("message:typing", Map.of("chatId", "c-type"));
+            bob.awaitEvent("message:typing");
+            assertEquals("alice", bob.awaitEvent("message:stop-typing").get("userId").asText());
+
+            // Typing, then gone: the disconnect stops it.
+            bob.request("message:typing", Map.of("chatId", "c-type"));
+            alice.awaitEvent("message:typing");
+            bob.close();
+            assertEquals("bob", alice.awaitEvent("message:stop-typing").get("userId").asText());
+
+            alice.assertNoEvent("message:typing", QUIET);   // never its own
+            dave.assertNoEvent("message:typing", QUIET);    // not in the room
+        }
+        try (var eve = WsTestClient.connectAs(gateway1.port(), TestTokens.access("eve"))) {
+            assertEquals("FORBIDDEN", eve.request("message:typing", Map.of("chatId", "c-type")).at("/error/code").asText());
         }
     }
 

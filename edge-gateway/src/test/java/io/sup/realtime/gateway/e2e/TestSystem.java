@@ -23,10 +23,18 @@ final class TestSystem {
     private TestSystem() {
     }
 
-    /** messaging-service on {@code grpcPort} (0 for any free one). */
-    static ServiceHost messaging(RedisServerExtension redis, int grpcPort) {
-        return io.sup.realtime.messaging.Main.start(Settings.of("messaging-service", Map.of(
-                "grpc.port", String.valueOf(grpcPort), "observe.port", "0", "redis.url", redis.url().toString())));
+    /** messaging-service on {@code grpcPort} (0 for any free one), with any {@code overrides} (key, value, ...). */
+    static ServiceHost messaging(RedisServerExtension redis, int grpcPort, String... overrides) {
+        return io.sup.realtime.messaging.Main.start(Settings.of("messaging-service", with(Map.of(
+                "grpc.port", String.valueOf(grpcPort), "observe.port", "0", "redis.url", redis.url().toString()), overrides)));
+    }
+
+    private static Map<String, String> with(Map<String, String> defaults, String... overrides) {
+        Map<String, String> settings = new HashMap<>(defaults);
+        for (int i = 0; i + 1 < overrides.length; i += 2) {
+            settings.put(overrides[i], overrides[i + 1]);
+        }
+        return settings;
     }
 
     /**
@@ -34,15 +42,11 @@ final class TestSystem {
      * with the test JWT secret and any {@code overrides} (key, value, key, value, ...).
      */
     static Main gateway(RedisServerExtension redis, int messagingPort, String instance, String... overrides) {
-        Map<String, String> settings = new HashMap<>(Map.of(
+        return Main.start(Settings.of("edge-gateway", with(Map.of(
                 "port", "0", "metrics.port", "0", "redis.url", redis.url().toString(),
                 "jwt.secret", TestTokens.SECRET,
                 "messaging.grpc.target", "localhost:" + messagingPort,
-                "gateway.instance.id", instance));
-        for (int i = 0; i + 1 < overrides.length; i += 2) {
-            settings.put(overrides[i], overrides[i + 1]);
-        }
-        return Main.start(Settings.of("edge-gateway", settings));
+                "gateway.instance.id", instance), overrides)));
     }
 
     /** Creates a chat through the admin API of the messaging-service at {@code messagingPort}. */

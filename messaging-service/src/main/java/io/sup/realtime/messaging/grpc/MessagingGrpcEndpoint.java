@@ -7,6 +7,7 @@ import io.sup.realtime.messaging.chats.ChatService;
 import io.sup.realtime.messaging.messages.MessageService;
 import io.sup.realtime.messaging.receipts.ReceiptKind;
 import io.sup.realtime.messaging.receipts.ReceiptService;
+import io.sup.realtime.messaging.typing.TypingService;
 import io.sup.realtime.proto.messaging.v1.JoinChatRequest;
 import io.sup.realtime.proto.messaging.v1.JoinChatResponse;
 import io.sup.realtime.proto.messaging.v1.LeaveChatRequest;
@@ -16,6 +17,8 @@ import io.sup.realtime.proto.messaging.v1.ReceiptRequest;
 import io.sup.realtime.proto.messaging.v1.ReceiptResponse;
 import io.sup.realtime.proto.messaging.v1.SendMessageRequest;
 import io.sup.realtime.proto.messaging.v1.SendMessageResponse;
+import io.sup.realtime.proto.messaging.v1.TypingRequest;
+import io.sup.realtime.proto.messaging.v1.TypingResponse;
 
 /**
  * {@code sup.messaging.v1.MessagingService}: the client events, proto <-> domain. Methods not
@@ -26,16 +29,34 @@ public final class MessagingGrpcEndpoint extends MessagingServiceGrpc.MessagingS
     private final MessageService messages;
     private final ChatService chats;
     private final ReceiptService receipts;
+    private final TypingService typing;
 
     /**
      * @param messages sending
      * @param chats    membership checks for join and leave
      * @param receipts delivery and read receipts
+     * @param typing   typing indicators
      */
-    public MessagingGrpcEndpoint(MessageService messages, ChatService chats, ReceiptService receipts) {
+    public MessagingGrpcEndpoint(MessageService messages, ChatService chats, ReceiptService receipts,
+                                 TypingService typing) {
         this.messages = messages;
         this.chats = chats;
         this.receipts = receipts;
+        this.typing = typing;
+    }
+
+    @Override
+    public void startTyping(TypingRequest request, StreamObserver<TypingResponse> response) {
+        typing.start(ProtoMapping.actor(request.getCaller()), request.getChatId());
+        response.onNext(TypingResponse.getDefaultInstance());
+        response.onCompleted();
+    }
+
+    @Override
+    public void stopTyping(TypingRequest request, StreamObserver<TypingResponse> response) {
+        typing.stop(ProtoMapping.actor(request.getCaller()), request.getChatId());
+        response.onNext(TypingResponse.getDefaultInstance());
+        response.onCompleted();
     }
 
     @Override

@@ -15,7 +15,6 @@ import io.sup.realtime.proto.messaging.v1.LeaveChatRequest;
 import io.sup.realtime.proto.messaging.v1.Message;
 import io.sup.realtime.proto.messaging.v1.GetReactionsRequest;
 import io.sup.realtime.proto.messaging.v1.SendMessageRequest;
-import io.sup.realtime.proto.messaging.v1.TypingRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -160,9 +159,6 @@ class MessagingOverGrpcTest {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> service.messaging().getReactions(
                 GetReactionsRequest.newBuilder().setCaller(caller("alice", "gw1")).setChatId("c1").setMessageId("1").build()));
         assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
-        StatusRuntimeException typing = assertThrows(StatusRuntimeException.class, () -> service.messaging()
-                .startTyping(TypingRequest.newBuilder().setCaller(caller("alice", "gw1")).setChatId("c1").build()));
-        assertEquals(Status.Code.UNIMPLEMENTED, typing.getStatus().getCode());
     }
 
     private static Message send(Caller caller, String chatId, String type, String content, String tempId) {

@@ -2,7 +2,11 @@ package io.sup.realtime.platform.service;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import io.grpc.BindableService;
@@ -26,6 +30,8 @@ public final class ServiceHost implements AutoCloseable {
     private final GrpcServerHost grpc;
     private final ObserveServer observe;
     private final RedisClient redis;
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("service-timers").daemon().factory());
 
     private ServiceHost(String name, GrpcServerHost grpc, ObserveServer observe, RedisClient redis) {
         this.name = name;
@@ -85,6 +91,21 @@ public final class ServiceHost implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code task} every {@code period} until the host closes; a failing run is logged
+     * and the next one still happens.
+     */
+    public ServiceHost every(Duration period, String name, Runnable task) {
+        timers.scheduleAtFixedRate(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, name + " failed (" + e.getClass().getSimpleName() + "); retrying next period");
+            }
+        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
     /** The gRPC port. */
     public int grpcPort() {
         return grpc.port();
@@ -97,6 +118,7 @@ public final class ServiceHost implements AutoCloseable {
 
     @Override
     public void close() {
+        timers.shutdownNow();
         grpc.close();
         observe.close();
         redis.close();
