@@ -84,7 +84,7 @@ public final class SocketIoCodec implements WireCodec {
          * An EVENT (or binary event) that asked for an ack but cannot be taken: the client
          * is owed a failed ack rather than a timeout.
          */
-        record Refused(long ackId, String reason) implements Packet {
+        record Refused(String namespace, long ackId, String reason) implements Packet {
         }
     }
 
@@ -132,22 +132,33 @@ public final class SocketIoCodec implements WireCodec {
             i = comma < 0 ? packet.length() : comma + 1;
         }
         int idStart = i;
-        while (i < packet.length() && Character.isDigit(packet.charAt(i))) {
+        while (i < packet.length() && packet.charAt(i) >= '0' && packet.charAt(i) <= '9') {
             i++;
         }
         long ackId = -1;
         if (i > idStart) {
-            if (i - idStart > 16) {
+            int significant = idStart;
+            while (significant < i - 1 && packet.charAt(significant) == '0') {
+                significant++;
+            }
+            if (i - significant > 16) {
                 throw new FrameException("ack id too large");
             }
-            ackId = Long.parseLong(packet, idStart, i, 10);
+            ackId = Long.parseLong(packet, significant, i, 10);
             if (ackId > MAX_ACK_ID) {
                 throw new FrameException("ack id too large");
             }
         }
         String payload = packet.substring(i);
         if (!MAIN_NAMESPACE.equals(namespace)) {
-            return new Packet.UnknownNamespace(namespace.length() > 64 ? namespace.substring(0, 64) : namespace);
+            String shown = namespace.codePointCount(0, namespace.length()) > 64
+                    ? namespace.substring(0, namespace.offsetByCodePoints(0, 64)) : namespace;
+            return switch (type) {
+                case '1' -> new Packet.Noop(); // leaving a namespace it never joined
+                case '2', '5' -> ackId >= 0 ? new Packet.Refused(shown, ackId, "Invalid namespace")
+                        : new Packet.UnknownNamespace(shown);
+                default -> new Packet.UnknownNamespace(shown);
+            };
         }
         if (binary) {
             return refusedOrThrow(ackId, "binary packets are not supported: send JSON only");
@@ -171,7 +182,7 @@ public final class SocketIoCodec implements WireCodec {
     /** A refused event is acked when the client asked for an ack, else reported as a frame error. */
     private static Packet refusedOrThrow(long ackId, String reason) throws FrameException {
         if (ackId >= 0) {
-            return new Packet.Refused(ackId, reason);
+            return new Packet.Refused(MAIN_NAMESPACE, ackId, reason);
         }
         throw new FrameException(reason);
     }
@@ -244,6 +255,12 @@ public final class SocketIoCodec implements WireCodec {
     @Override
     public String ack(long ackId, String dataJson) {
         return "43" + ackId + "[" + dataJson + "]";
+    }
+
+    /** An ACK in {@code namespace} (the main one, or one the client wrongly used). */
+    public String ack(String namespace, long ackId, String dataJson) {
+        return MAIN_NAMESPACE.equals(namespace) ? ack(ackId, dataJson)
+                : "43" + namespace + "," + ackId + "[" + dataJson + "]";
     }
 
     @Override

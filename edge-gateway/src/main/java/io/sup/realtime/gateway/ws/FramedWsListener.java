@@ -22,6 +22,7 @@ abstract class FramedWsListener implements WsListener {
     protected ClientConnection connection;
     private StringBuilder fragments;
     private long fragmentBytes;
+    private long binaryBytes;
 
     /**
      * @param sessions        connection lifecycle
@@ -84,8 +85,18 @@ abstract class FramedWsListener implements WsListener {
 
     @Override
     public final void onMessage(WsSession session, BufferData buffer, boolean last) {
+        if (connection.out().isClosing()) {
+            return;
+        }
         connection.touched();
+        binaryBytes += buffer.available();
+        if (binaryBytes > maxMessageBytes) {
+            binaryBytes = 0;
+            connection.out().close(CloseCode.TOO_BIG, "message larger than " + maxMessageBytes + " bytes");
+            return;
+        }
         if (last) {
+            binaryBytes = 0;
             sessions.frameError(connection, "binary frames are not supported: send JSON text frames");
         }
     }

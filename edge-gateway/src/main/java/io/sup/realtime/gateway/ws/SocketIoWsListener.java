@@ -11,6 +11,7 @@ import io.helidon.websocket.WsUpgradeException;
 import io.sup.realtime.gateway.connection.CloseCode;
 import io.sup.realtime.gateway.protocol.ErrorCode;
 import io.sup.realtime.gateway.protocol.FrameException;
+import io.sup.realtime.gateway.protocol.Replies;
 import io.sup.realtime.gateway.protocol.SocketIoCodec;
 import io.sup.realtime.gateway.session.ClientSessions;
 
@@ -74,8 +75,14 @@ public final class SocketIoWsListener extends FramedWsListener {
                     sessions.frameError(connection, "send CONNECT before events");
                 }
             }
-            case SocketIoCodec.Packet.Refused refused ->
+            case SocketIoCodec.Packet.Refused refused -> {
+                if (SocketIoCodec.MAIN_NAMESPACE.equals(refused.namespace())) {
                     sessions.refuseEvent(connection, refused.ackId(), ErrorCode.INVALID_ARGUMENT, refused.reason());
+                } else {
+                    connection.out().send(codec.ack(refused.namespace(), refused.ackId(),
+                            Replies.failure(ErrorCode.NOT_FOUND, refused.reason())));
+                }
+            }
             case SocketIoCodec.Packet.Connect connect ->
                     sessions.connect(connection, token(connect.auth()), text(connect.auth(), "deviceId", deviceId));
             case SocketIoCodec.Packet.UnknownNamespace unknown ->

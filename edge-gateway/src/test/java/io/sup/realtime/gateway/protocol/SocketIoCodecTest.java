@@ -90,10 +90,25 @@ class SocketIoCodecTest {
 
     @Test
     void malformedEventsThatAskedForAnAckAreAckedWithTheReason() throws FrameException {
-        assertEquals(new SocketIoCodec.Packet.Refused(9, "the event's first argument must be a JSON object"),
+        assertEquals(new SocketIoCodec.Packet.Refused("/", 9, "the event's first argument must be a JSON object"),
                 codec.decode("429[\"chat:join\",\"c1\"]"));
-        assertEquals(new SocketIoCodec.Packet.Refused(3, "binary packets are not supported: send JSON only"),
+        assertEquals(new SocketIoCodec.Packet.Refused("/", 3, "binary packets are not supported: send JSON only"),
                 codec.decode("451-3[\"message:new\",{\"_placeholder\":true,\"num\":0}]"));
+    }
+
+    @Test
+    void ackIdsAreAsciiDigitsAndLeadingZerosDoNotCount() throws FrameException {
+        assertEquals(1, ((SocketIoCodec.Packet.Event) codec.decode("4200000000000000000001[\"x\"]")).event().ackId());
+        assertEquals(7, ((SocketIoCodec.Packet.Event) codec.decode("42007[\"x\"]")).event().ackId());
+        assertThrows(FrameException.class, () -> codec.decode("42\u0663[\"x\"]"));
+    }
+
+    @Test
+    void eventsOnUnknownNamespacesAreAckedAndLeavingThemIsIgnored() throws FrameException {
+        assertEquals(new SocketIoCodec.Packet.Refused("/admin", 5, "Invalid namespace"),
+                codec.decode("42/admin,5[\"chat:join\",{}]"));
+        assertEquals("43/admin,5[{}]", codec.ack("/admin", 5, "{}"));
+        assertInstanceOf(SocketIoCodec.Packet.Noop.class, codec.decode("41/admin,"));
     }
 
     @Test
