@@ -1,20 +1,14 @@
 package io.sup.realtime.tools;
 
-import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 
-import io.grpc.BindableService;
-import io.sup.realtime.messaging.chats.ChatService;
-import io.sup.realtime.messaging.chats.ChatStore;
-import io.sup.realtime.messaging.grpc.ChatAdminGrpcEndpoint;
-import io.sup.realtime.platform.grpc.GrpcServerHost;
+import io.sup.realtime.platform.config.Settings;
+import io.sup.realtime.platform.service.ServiceHost;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,29 +16,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code sup chat} through real grpc-java stubs against the messaging service's real
  * {@code ChatAdminService} endpoint (its chat rules and store on a real Redis, behind the
- * platform's gRPC server and error mapping): results print as text and JSON, gRPC errors as
+ * platform's gRPC server and error mapping, started as the real messaging-service): results print as text and JSON, gRPC errors as
  * {@code error: <STATUS>: <description>} with exit 1.
  */
 class ChatCommandsAgainstMessagingServiceTest {
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
 
-    private static RedisClient redis;
-    private static GrpcServerHost server;
+    private static ServiceHost messaging;
     private static Map<String, String> env;
 
     @BeforeAll
-    static void startMessagingAdmin() {
-        redis = REDIS.settings().newClient();
-        ChatService chats = new ChatService(new ChatStore(redis), 100, Clock.systemUTC());
-        server = GrpcServerHost.start(0, List.<BindableService>of(new ChatAdminGrpcEndpoint(chats)));
-        env = Map.of("MESSAGING_GRPC_TARGET", "localhost:" + server.port());
+    static void startMessagingService() {
+        messaging = io.sup.realtime.messaging.Main.start(Settings.of("messaging-service", Map.of(
+                "grpc.port", "0", "observe.port", "0", "redis.url", REDIS.url().toString())));
+        env = Map.of("MESSAGING_GRPC_TARGET", "localhost:" + messaging.grpcPort());
     }
 
     @AfterAll
     static void stop() {
-        server.close();
-        redis.close();
+        messaging.close();
     }
 
     @Test
