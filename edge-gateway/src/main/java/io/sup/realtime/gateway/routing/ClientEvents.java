@@ -4,17 +4,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The client -> server event catalogue of the original service (24 events) and the domain
- * service that owns each. Only {@code auth} (the native protocol's in-band authentication)
- * is handled by the gateway itself.
+ * The client -> server event catalogue: the original service's 24 events, plus
+ * {@code message:sync} (catching up after a reconnect), and the domain service that owns
+ * each. Only {@code auth} (the native protocol's in-band authentication) is handled by the
+ * gateway itself.
  */
 public final class ClientEvents {
     /** The domains that own client events. */
     public enum Domain { MESSAGING, PRESENCE, CALLS, NOTIFICATIONS }
 
-    /** Event name -> owning domain, for all 24 client events. */
+    /** Event name -> owning domain, for every client event. */
     public static final Map<String, Domain> OWNERS = Map.ofEntries(
             Map.entry("message:new", Domain.MESSAGING),
+            Map.entry("message:sync", Domain.MESSAGING),
             Map.entry("message:delivered", Domain.MESSAGING),
             Map.entry("message:read", Domain.MESSAGING),
             Map.entry("message:typing", Domain.MESSAGING),

@@ -28,6 +28,7 @@ import io.sup.realtime.proto.messaging.v1.MessagingServiceGrpc.MessagingServiceB
 import io.sup.realtime.proto.messaging.v1.ReactionRequest;
 import io.sup.realtime.proto.messaging.v1.ReceiptRequest;
 import io.sup.realtime.proto.messaging.v1.SendMessageRequest;
+import io.sup.realtime.proto.messaging.v1.SyncMessagesRequest;
 import io.sup.realtime.proto.messaging.v1.TypingRequest;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -69,6 +70,8 @@ public final class EventRouter {
     private void routeMessaging() {
         routes.put("message:new", (c, caller, data) ->
                 stub().sendMessage(parse(data, SendMessageRequest.newBuilder()).setCaller(caller).build()));
+        routes.put("message:sync", (c, caller, data) ->
+                stub().syncMessages(parse(data, SyncMessagesRequest.newBuilder()).setCaller(caller).build()));
         routes.put("message:delivered", (c, caller, data) ->
                 stub().markDelivered(parse(data, ReceiptRequest.newBuilder()).setCaller(caller).build()));
         routes.put("message:read", (c, caller, data) ->

@@ -171,6 +171,43 @@ class GatewayEndToEndTest {
     }
 
     @Test
+    void aReconnectCatchesUpOnFiveHundredMissedMessagesInOrder() throws Exception {
+        chat("c-sync", "alice", "bob");
+        long lastSeen;
+        try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"));
+             var bob = WsTestClient.connectAs(gateway2.port(), TestTokens.access("bob"))) {
+            alice.request("message:new", Map.of("chatId", "c-sync", "content", "before"));
+            lastSeen = Long.parseLong(bob.awaitEvent("message:new").get("seq").asText());
+        }
+        // bob is offline while alice sends 500 messages.
+        try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"))) {
+            for (int i = 1; i <= 500; i++) {
+                alice.emit("message:new", Map.of("chatId", "c-sync", "content", "missed " + i));
+            }
+            alice.request("chat:join", Map.of("chatId", "c-sync")); // acked after all 500: sends are in order
+        }
+        try (var bob = WsTestClient.connectAs(gateway2.port(), TestTokens.access("bob"))) {
+            List<String> received = new java.util.ArrayList<>();
+            long after = lastSeen;
+            boolean more = true;
+            while (more) {
+                JsonNode page = bob.request("message:sync", Map.of("chatId", "c-sync", "afterSeq", after, "limit", 200));
+                assertTrue(page.get("success").asBoolean(), page.toString());
+                assertFalse(page.path("truncated").asBoolean());
+                for (JsonNode m : page.get("messages")) {
+                    received.add(m.get("content").asText());
+                    after = Long.parseLong(m.get("seq").asText());
+                }
+                more = page.path("hasMore").asBoolean();
+            }
+            assertEquals(500, received.size());
+            for (int i = 1; i <= 500; i++) {
+                assertEquals("missed " + i, received.get(i - 1));
+            }
+        }
+    }
+
+    @Test
     void messagesKeepTheirOrderAndSequence() throws Exception {
         chat("c-order", "alice", "bob");
         try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"));

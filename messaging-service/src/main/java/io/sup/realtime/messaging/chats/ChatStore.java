@@ -93,7 +93,7 @@ public final class ChatStore {
     }
 
     /** Whether {@code userId} is a member; false for an unknown chat. */
-    boolean isMember(String chatId, String userId) {
+    public boolean isMember(String chatId, String userId) {
         return redis.sismember(MessagingKeys.members(chatId), userId);
     }
 

@@ -17,6 +17,8 @@ import io.sup.realtime.proto.messaging.v1.ReceiptRequest;
 import io.sup.realtime.proto.messaging.v1.ReceiptResponse;
 import io.sup.realtime.proto.messaging.v1.SendMessageRequest;
 import io.sup.realtime.proto.messaging.v1.SendMessageResponse;
+import io.sup.realtime.proto.messaging.v1.SyncMessagesRequest;
+import io.sup.realtime.proto.messaging.v1.SyncMessagesResponse;
 import io.sup.realtime.proto.messaging.v1.TypingRequest;
 import io.sup.realtime.proto.messaging.v1.TypingResponse;
 
@@ -43,6 +45,20 @@ public final class MessagingGrpcEndpoint extends MessagingServiceGrpc.MessagingS
         this.chats = chats;
         this.receipts = receipts;
         this.typing = typing;
+    }
+
+    @Override
+    public void syncMessages(SyncMessagesRequest request, StreamObserver<SyncMessagesResponse> response) {
+        MessageService.SyncPage page = messages.sync(ProtoMapping.actor(request.getCaller()).userId(), request.getChatId(),
+                request.getAfterSeq(), request.getLimit());
+        response.onNext(SyncMessagesResponse.newBuilder()
+                .setChatId(page.chatId())
+                .addAllMessages(page.messages().stream().map(ProtoMapping::message).toList())
+                .setHasMore(page.hasMore())
+                .setTruncated(page.truncated())
+                .setLastSeq(page.lastSeq())
+                .build());
+        response.onCompleted();
     }
 
     @Override

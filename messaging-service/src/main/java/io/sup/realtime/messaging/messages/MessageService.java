@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -95,6 +96,51 @@ public final class MessageService {
                 yield stored;
             }
         };
+    }
+
+    /** Most messages in one page of {@link #sync}. */
+    public static final int MAX_SYNC_PAGE = 500;
+    private static final int DEFAULT_SYNC_PAGE = 100;
+
+    /**
+     * A page of a chat's messages after {@code afterSeq} ({@code message:sync}), for a client
+     * catching up after a reconnect.
+     *
+     * @param limit page size, 0 for the default (100)
+     * @throws ServiceException INVALID_ARGUMENT for a bad chat id, a negative position or a
+     *     page size outside 1-500; PERMISSION_DENIED for a non-member (also for an unknown chat)
+     */
+    public SyncPage sync(String userId, String chatId, long afterSeq, int limit) {
+        ChatService.requireWellFormedChatId(chatId);
+        if (afterSeq < 0) {
+            throw ServiceException.invalidArgument("afterSeq must not be negative");
+        }
+        int pageSize = limit == 0 ? DEFAULT_SYNC_PAGE : limit;
+        if (pageSize < 1 || pageSize > MAX_SYNC_PAGE) {
+            throw ServiceException.invalidArgument("limit must be between 1 and " + MAX_SYNC_PAGE);
+        }
+        if (!chats.isMember(chatId, userId)) {
+            throw ChatService.notAMember(chatId);
+        }
+        long last = messages.lastSeq(chatId);
+        List<StoredMessage> page = messages.after(chatId, afterSeq, pageSize + 1);
+        boolean hasMore = page.size() > pageSize;
+        List<StoredMessage> shown = hasMore ? page.subList(0, pageSize) : page;
+        // A gap: the client is behind, and the first message after its position is gone.
+        boolean truncated = afterSeq < last && (shown.isEmpty() || shown.getFirst().seq() > afterSeq + 1);
+        return new SyncPage(chatId, List.copyOf(shown), hasMore, truncated, last);
+    }
+
+    /**
+     * One page of {@link #sync}.
+     *
+     * @param messages  oldest first
+     * @param hasMore   more follow: ask again after the last one
+     * @param truncated messages right after the asked position are no longer kept
+     * @param lastSeq   the chat's latest sequence number
+     */
+    public record SyncPage(String chatId, List<StoredMessage> messages, boolean hasMore, boolean truncated,
+                           long lastSeq) {
     }
 
     private void announce(StoredMessage stored, String senderConnectionId) {

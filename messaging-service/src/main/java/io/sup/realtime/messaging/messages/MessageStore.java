@@ -80,12 +80,25 @@ public final class MessageStore {
     StoredMessage read(String chatId, long seq) {
         StreamEntryID id = new StreamEntryID(seq, 0);
         List<StreamEntry> entries = redis.xrange(MessagingKeys.log(chatId), id, id, 1);
-        if (entries.isEmpty()) {
-            return null;
-        }
-        Map<String, String> f = entries.getFirst().getFields();
-        return new StoredMessage(chatId, seq, f.get("sender"), f.get("device"), f.get("type"), f.get("content"),
-                f.getOrDefault("tempId", ""), Instant.ofEpochMilli(Long.parseLong(f.get("ts"))));
+        return entries.isEmpty() ? null : message(chatId, entries.getFirst());
+    }
+
+    /** Up to {@code count} stored messages after {@code afterSeq}, oldest first. */
+    List<StoredMessage> after(String chatId, long afterSeq, int count) {
+        return redis.xrange(MessagingKeys.log(chatId), new StreamEntryID(afterSeq + 1, 0), (StreamEntryID) null, count)
+                .stream().map(entry -> message(chatId, entry)).toList();
+    }
+
+    /** The last sequence number given out, 0 for none. */
+    long lastSeq(String chatId) {
+        String value = redis.get(MessagingKeys.seq(chatId));
+        return value == null ? 0 : Long.parseLong(value);
+    }
+
+    private static StoredMessage message(String chatId, StreamEntry entry) {
+        Map<String, String> f = entry.getFields();
+        return new StoredMessage(chatId, entry.getID().getTime(), f.get("sender"), f.get("device"), f.get("type"),
+                f.get("content"), f.getOrDefault("tempId", ""), Instant.ofEpochMilli(Long.parseLong(f.get("ts"))));
     }
 
 }
