@@ -9,6 +9,7 @@ import io.sup.realtime.messaging.delivery.BusChatEvents;
 import io.sup.realtime.messaging.delivery.BusMessageEvents;
 import io.sup.realtime.messaging.delivery.BusReceiptEvents;
 import io.sup.realtime.messaging.delivery.BusTypingEvents;
+import io.sup.realtime.messaging.delivery.RegistryRoomPresence;
 import io.sup.realtime.messaging.grpc.ConnectionLifecycleGrpcEndpoint;
 import io.sup.realtime.messaging.typing.TypingService;
 import io.sup.realtime.messaging.typing.TypingStore;
@@ -42,7 +43,8 @@ public final class Main {
         RedisClient redis = RedisSettings.from(settings).newClient();
 
         ChatStore chatStore = new ChatStore(redis);
-        DeliveryBus bus = new DeliveryBus(redis, new RoutingRegistry(redis, config.routeTtl(), clock), clock);
+        RoutingRegistry registry = new RoutingRegistry(redis, config.routeTtl(), clock);
+        DeliveryBus bus = new DeliveryBus(redis, registry, clock);
         ChatService chats = new ChatService(chatStore, config.maxMembers(), clock, new BusChatEvents(bus));
         MessageService messages = new MessageService(chatStore,
                 new MessageStore(redis, config.historyLength(), config.tempIdTtl()),
@@ -53,7 +55,8 @@ public final class Main {
                 config.typingTtl(), clock);
 
         return ServiceHost.start("messaging-service", settings, redis,
-                        List.of(new MessagingGrpcEndpoint(messages, chats, receipts, typing),
+                        List.of(new MessagingGrpcEndpoint(messages, chats, receipts, typing,
+                                        new RegistryRoomPresence(registry)),
                                 new ChatAdminGrpcEndpoint(chats), new ConnectionLifecycleGrpcEndpoint(typing)))
                 // Typing expiry is found by sweeping; a tenth of the TTL keeps stops timely.
                 .every(config.typingTtl().dividedBy(10), "typing expiry", typing::expire);

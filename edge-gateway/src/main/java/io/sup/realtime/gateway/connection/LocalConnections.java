@@ -66,14 +66,22 @@ public final class LocalConnections {
         if (!connection.rooms().add(room)) {
             return;
         }
+        String userId = connection.identity().userId();
         byRoom.compute(room, (r, set) -> {
             Set<ClientConnection> conns = set != null ? set : ConcurrentHashMap.newKeySet();
             if (conns.isEmpty()) {
                 registry.addRoom(instance, r);
             }
+            if (!hasUser(conns, userId)) {
+                registry.addRoomUser(instance, r, userId);
+            }
             conns.add(connection);
             return conns;
         });
+    }
+
+    private static boolean hasUser(Set<ClientConnection> conns, String userId) {
+        return conns.stream().anyMatch(c -> c.identity().userId().equals(userId));
     }
 
     /** Removes {@code connection} from {@code room}. */
@@ -81,8 +89,12 @@ public final class LocalConnections {
         if (!connection.rooms().remove(room)) {
             return;
         }
+        String userId = connection.identity().userId();
         byRoom.computeIfPresent(room, (r, conns) -> {
             conns.remove(connection);
+            if (!hasUser(conns, userId)) {
+                unregister(() -> registry.removeRoomUser(instance, r, userId));
+            }
             if (conns.isEmpty()) {
                 unregister(() -> registry.removeRoom(instance, r));
                 return null;
@@ -154,6 +166,9 @@ public final class LocalConnections {
 
     /** Heartbeat: re-stamps this instance's routing entries for every local user and room. */
     public void refreshRoutes() {
-        registry.refresh(instance, List.copyOf(byUser.keySet()), List.copyOf(byRoom.keySet()));
+        List<RoutingRegistry.RoomUser> roomUsers = byRoom.entrySet().stream()
+                .flatMap(e -> e.getValue().stream().map(c -> new RoutingRegistry.RoomUser(e.getKey(), c.identity().userId())))
+                .distinct().toList();
+        registry.refresh(instance, List.copyOf(byUser.keySet()), List.copyOf(byRoom.keySet()), roomUsers);
     }
 }

@@ -208,6 +208,35 @@ class GatewayEndToEndTest {
     }
 
     @Test
+    void activeMembersAreThoseViewingTheChatOnAnyGatewayAndJoinMultipleAnswersPerChat() throws Exception {
+        chat("c-am", "alice", "bob", "carol");
+        chat("c-am-other", "alice");
+        try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"));
+             var bob = WsTestClient.connectAs(gateway2.port(), TestTokens.access("bob"));
+             var carol = WsTestClient.connectAs(gateway2.port(), TestTokens.access("carol"))) {
+            alice.request("chat:join", Map.of("chatId", "c-am"));
+            bob.request("chat:join", Map.of("chatId", "c-am"));
+
+            JsonNode active = alice.request("chat:get-active-members", Map.of("chatId", "c-am"));
+            assertEquals("[\"alice\",\"bob\"]", active.get("userIds").toString());
+            bob.request("chat:leave", Map.of("chatId", "c-am"));
+            assertEquals("[\"alice\"]", alice.request("chat:get-active-members", Map.of("chatId", "c-am"))
+                    .get("userIds").toString());
+
+            JsonNode many = carol.request("chat:join-multiple",
+                    Map.of("chatIds", List.of("c-am", "c-am-other", "bad{id}")));
+            assertTrue(many.get("success").asBoolean(), many.toString());
+            assertTrue(many.at("/results/0/joined").asBoolean());
+            assertEquals("FORBIDDEN", many.at("/results/1/errorCode").asText());
+            assertEquals("INVALID_ARGUMENT", many.at("/results/2/errorCode").asText());
+            assertEquals("[\"alice\",\"carol\"]", carol.request("chat:get-active-members", Map.of("chatId", "c-am"))
+                    .get("userIds").toString());
+            assertEquals("FORBIDDEN", bob.request("chat:get-active-members", Map.of("chatId", "c-am-other"))
+                    .at("/error/code").asText());
+        }
+    }
+
+    @Test
     void messagesKeepTheirOrderAndSequence() throws Exception {
         chat("c-order", "alice", "bob");
         try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"));

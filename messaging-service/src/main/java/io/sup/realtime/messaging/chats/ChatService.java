@@ -148,6 +148,48 @@ public final class ChatService {
         }
     }
 
+    /** Most chats in one {@code chat:join-multiple}. */
+    public static final int MAX_JOIN_MANY = 100;
+
+    /**
+     * One chat's answer in {@link #requireMemberOfEach}: joined, or the kind of refusal.
+     *
+     * @param chatId  the chat
+     * @param refusal null when the user may join
+     */
+    public record JoinResult(String chatId, ServiceException.Kind refusal) {
+    }
+
+    /**
+     * Membership checks for {@code chat:join-multiple}: one result per chat, in order, so one
+     * refused chat does not fail the rest.
+     *
+     * @throws ServiceException INVALID_ARGUMENT for no chats or more than {@value #MAX_JOIN_MANY}
+     */
+    public List<JoinResult> requireMemberOfEach(List<String> chatIds, String userId) {
+        if (chatIds.isEmpty() || chatIds.size() > MAX_JOIN_MANY) {
+            throw ServiceException.invalidArgument("chatIds must hold 1-" + MAX_JOIN_MANY + " chats");
+        }
+        return chatIds.stream().map(chatId -> {
+            try {
+                requireMember(chatId, userId);
+                return new JoinResult(chatId, null);
+            } catch (ServiceException e) {
+                return new JoinResult(chatId, e.kind());
+            }
+        }).toList();
+    }
+
+    /**
+     * The members viewing the chat now (a connection in its room, on any gateway), sorted.
+     *
+     * @throws ServiceException as {@link #requireMember}
+     */
+    public List<String> activeMembers(String chatId, String userId, RoomPresence presence) {
+        requireMember(chatId, userId);
+        return presence.usersViewing(chatId).stream().filter(user -> store.isMember(chatId, user)).toList();
+    }
+
     /** The error a non-member gets for any operation on {@code chatId}. */
     public static ServiceException notAMember(String chatId) {
         return ServiceException.permissionDenied("not a member of chat " + chatId);

@@ -4,11 +4,17 @@ import java.util.List;
 
 import io.grpc.stub.StreamObserver;
 import io.sup.realtime.messaging.chats.ChatService;
+import io.sup.realtime.messaging.chats.RoomPresence;
 import io.sup.realtime.messaging.messages.MessageService;
 import io.sup.realtime.messaging.receipts.ReceiptKind;
 import io.sup.realtime.messaging.receipts.ReceiptService;
 import io.sup.realtime.messaging.typing.TypingService;
+import io.sup.realtime.proto.messaging.v1.GetActiveMembersRequest;
+import io.sup.realtime.proto.messaging.v1.GetActiveMembersResponse;
 import io.sup.realtime.proto.messaging.v1.JoinChatRequest;
+import io.sup.realtime.proto.messaging.v1.JoinChatResult;
+import io.sup.realtime.proto.messaging.v1.JoinChatsRequest;
+import io.sup.realtime.proto.messaging.v1.JoinChatsResponse;
 import io.sup.realtime.proto.messaging.v1.JoinChatResponse;
 import io.sup.realtime.proto.messaging.v1.LeaveChatRequest;
 import io.sup.realtime.proto.messaging.v1.LeaveChatResponse;
@@ -32,19 +38,44 @@ public final class MessagingGrpcEndpoint extends MessagingServiceGrpc.MessagingS
     private final ChatService chats;
     private final ReceiptService receipts;
     private final TypingService typing;
+    private final RoomPresence presence;
 
     /**
      * @param messages sending
      * @param chats    membership checks for join and leave
      * @param receipts delivery and read receipts
      * @param typing   typing indicators
+     * @param presence who is viewing a chat
      */
     public MessagingGrpcEndpoint(MessageService messages, ChatService chats, ReceiptService receipts,
-                                 TypingService typing) {
+                                 TypingService typing, RoomPresence presence) {
+        this.presence = presence;
         this.messages = messages;
         this.chats = chats;
         this.receipts = receipts;
         this.typing = typing;
+    }
+
+    @Override
+    public void joinChats(JoinChatsRequest request, StreamObserver<JoinChatsResponse> response) {
+        JoinChatsResponse.Builder reply = JoinChatsResponse.newBuilder();
+        for (ChatService.JoinResult result : chats.requireMemberOfEach(request.getChatIdsList(),
+                ProtoMapping.actor(request.getCaller()).userId())) {
+            reply.addResults(JoinChatResult.newBuilder()
+                    .setChatId(result.chatId())
+                    .setJoined(result.refusal() == null)
+                    .setErrorCode(result.refusal() == null ? "" : ProtoMapping.clientCode(result.refusal())));
+        }
+        response.onNext(reply.build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void getActiveMembers(GetActiveMembersRequest request, StreamObserver<GetActiveMembersResponse> response) {
+        List<String> users = chats.activeMembers(request.getChatId(), ProtoMapping.actor(request.getCaller()).userId(),
+                presence);
+        response.onNext(GetActiveMembersResponse.newBuilder().setChatId(request.getChatId()).addAllUserIds(users).build());
+        response.onCompleted();
     }
 
     @Override

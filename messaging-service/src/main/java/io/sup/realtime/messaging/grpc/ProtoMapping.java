@@ -55,6 +55,20 @@ public final class ProtoMapping {
         return new Actor(caller.getUserId(), caller.getDeviceId(), caller.getConnectionId());
     }
 
+    /**
+     * The client error code of a per-item refusal inside a successful reply (the gateway maps
+     * whole-call statuses the same way; see proto/README.md).
+     */
+    static String clientCode(ServiceException.Kind kind) {
+        return switch (kind) {
+            case INVALID_ARGUMENT, ALREADY_EXISTS -> "INVALID_ARGUMENT";
+            case PERMISSION_DENIED -> "FORBIDDEN";
+            case NOT_FOUND -> "NOT_FOUND";
+            case RESOURCE_EXHAUSTED -> "RATE_LIMITED";
+            case UNAVAILABLE -> "UNAVAILABLE";
+        };
+    }
+
     private static Timestamp timestamp(Instant t) {
         return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
     }

@@ -10,6 +10,9 @@ import java.nio.charset.StandardCharsets;
  *       of the user, score = last refresh (ms since epoch). Bounded: one member per live
  *       instance; stale members are dropped on refresh, the key expires with its TTL.</li>
  *   <li>{@code gw:room:{<room>}}: the same, for instances with a connection in the room.</li>
+ *   <li>{@code gw:room:{<room>}:users}: sorted set, member {@code <userId>|<instance>} for each
+ *       user with a connection in the room on that instance, scored and bounded like the
+ *       routes; it answers "who is viewing this chat".</li>
  *   <li>{@code gw:{<instance>}:inbox}: the instance's sharded pub/sub channel
  *       (SPUBLISH/SSUBSCRIBE), carrying {@code DeliveryFrame}s. Nothing is stored.</li>
  * </ul>
@@ -27,6 +30,11 @@ final class BusKeys {
 
     static String roomRoutes(String room) {
         return "gw:room:{" + room + "}";
+    }
+
+    /** Sorted set: {@code <userId>|<instance>} for each user with a connection in the room, scored like the routes. */
+    static String roomUsers(String room) {
+        return "gw:room:{" + room + "}:users";
     }
 
     static byte[] inbox(String instance) {

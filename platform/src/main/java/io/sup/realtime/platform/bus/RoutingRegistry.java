@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import redis.clients.jedis.AbstractPipeline;
@@ -62,18 +63,50 @@ public final class RoutingRegistry {
         redis.zrem(BusKeys.roomRoutes(room), instance);
     }
 
+    /** A user with a connection in a room. */
+    public record RoomUser(String room, String userId) {
+    }
+
+    /** Records that {@code instance} has a connection of {@code userId} in {@code room}. */
+    public void addRoomUser(String instance, String room, String userId) {
+        refresh(instance, List.of(), List.of(), List.of(new RoomUser(room, userId)));
+    }
+
+    /** Records that {@code instance} has no connection of {@code userId} in {@code room} any more. */
+    public void removeRoomUser(String instance, String room, String userId) {
+        redis.zrem(BusKeys.roomUsers(room), userId + "|" + instance);
+    }
+
+    /** The users with a live connection in {@code room} on any instance, sorted. */
+    public List<String> usersIn(String room) {
+        return liveInstances(List.of(BusKeys.roomUsers(room))).getFirst().stream()
+                .map(entry -> entry.substring(0, entry.lastIndexOf('|')))
+                .distinct().sorted().toList();
+    }
+
     /**
      * Heartbeat: re-stamps every entry of {@code instance}, drops entries of instances that
      * stopped refreshing and extends the keys' TTL, pipelined in batches.
      */
     public void refresh(String instance, Collection<String> userIds, Collection<String> rooms) {
+        refresh(instance, userIds, rooms, List.of());
+    }
+
+    /** {@link #refresh(String, Collection, Collection)}, also re-stamping who is in which room. */
+    public void refresh(String instance, Collection<String> userIds, Collection<String> rooms,
+                        Collection<RoomUser> roomUsers) {
         long now = clock.millis();
         long staleBefore = now - ttl.toMillis();
         int inBatch = 0;
         AbstractPipeline pipeline = redis.pipelined();
         try {
-            for (String key : keys(userIds, rooms)) {
-                pipeline.zadd(key, now, instance);
+            List<Map.Entry<String, String>> entries = Stream.concat(
+                    keys(userIds, rooms).stream().map(key -> Map.entry(key, instance)),
+                    roomUsers.stream().map(ru -> Map.entry(BusKeys.roomUsers(ru.room()), ru.userId() + "|" + instance)))
+                    .toList();
+            for (Map.Entry<String, String> entry : entries) {
+                String key = entry.getKey();
+                pipeline.zadd(key, now, entry.getValue());
                 // Exclusive bound: an entry scored exactly staleBefore is still live for
                 // liveInstances (inclusive there), so it must not be dropped here.
                 pipeline.zremrangeByScore(key, "-inf", "(" + staleBefore);
