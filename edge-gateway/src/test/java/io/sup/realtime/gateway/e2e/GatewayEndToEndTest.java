@@ -237,6 +237,25 @@ class GatewayEndToEndTest {
     }
 
     @Test
+    void encryptedRepliesArriveUntouched() throws Exception {
+        chat("c-enc", "alice", "bob");
+        try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"));
+             var bob = WsTestClient.connectAs(gateway2.port(), TestTokens.access("bob"))) {
+            String first = alice.request("message:new", Map.of("chatId", "c-enc", "content", "hi"))
+                    .at("/message/id").asText();
+            bob.awaitEvent("message:new");
+            JsonNode ack = bob.request("message:new", Map.of("chatId", "c-enc", "replyTo", first,
+                    "encrypted", Map.of("ciphertext", "c2VjcmV0", "metadata", Map.of("alg", "aes-256-gcm", "iv", "AAEC"))));
+            assertTrue(ack.get("success").asBoolean(), ack.toString());
+            JsonNode received = alice.awaitEvent("message:new");
+            assertEquals("c2VjcmV0", received.at("/encrypted/ciphertext").asText());
+            assertEquals("aes-256-gcm", received.at("/encrypted/metadata/alg").asText());
+            assertEquals(first, received.get("replyTo").asText());
+            assertTrue(received.path("content").isMissingNode(), "no plain content");
+        }
+    }
+
+    @Test
     void messagesKeepTheirOrderAndSequence() throws Exception {
         chat("c-order", "alice", "bob");
         try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"));

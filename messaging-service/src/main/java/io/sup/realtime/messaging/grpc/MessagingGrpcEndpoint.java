@@ -125,8 +125,7 @@ public final class MessagingGrpcEndpoint extends MessagingServiceGrpc.MessagingS
 
     @Override
     public void sendMessage(SendMessageRequest request, StreamObserver<SendMessageResponse> response) {
-        var stored = messages.send(ProtoMapping.actor(request.getCaller()), request.getChatId(), request.getType(),
-                request.getContent(), request.getTempId());
+        var stored = messages.send(ProtoMapping.actor(request.getCaller()), request.getChatId(), ProtoMapping.draft(request));
         response.onNext(SendMessageResponse.newBuilder().setMessage(ProtoMapping.message(stored)).build());
         response.onCompleted();
     }

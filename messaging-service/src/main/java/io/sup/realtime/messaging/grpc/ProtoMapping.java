@@ -9,16 +9,37 @@ import io.sup.realtime.messaging.messages.StoredMessage;
 import io.sup.realtime.platform.grpc.ServiceException;
 import io.sup.realtime.platform.ids.Ids;
 import io.sup.realtime.proto.gateway.v1.Caller;
+import io.sup.realtime.messaging.messages.Draft;
+import io.sup.realtime.proto.messaging.v1.EncryptedContent;
+import io.sup.realtime.proto.messaging.v1.ForwardedFrom;
 import io.sup.realtime.proto.messaging.v1.Message;
+import io.sup.realtime.proto.messaging.v1.SendMessageRequest;
 
 /** Domain <-> proto for the messaging APIs. No rules here beyond the shape of a caller. */
 public final class ProtoMapping {
     private ProtoMapping() {
     }
 
+    /** The domain draft of a {@code message:new} request. */
+    static Draft draft(SendMessageRequest r) {
+        return new Draft(r.getType(), r.getContent(), r.getTempId(),
+                r.hasEncrypted() ? new StoredMessage.Encrypted(r.getEncrypted().getCiphertext(),
+                        r.getEncrypted().getMetadataMap()) : null,
+                r.getReplyTo(), r.getForwardedFrom().getChatId(), r.getForwardedFrom().getMessageId());
+    }
+
     /** The proto form of a stored message, as acked and as delivered in {@code message:new}. */
     public static Message message(StoredMessage m) {
-        return Message.newBuilder()
+        Message.Builder b = Message.newBuilder();
+        if (m.encrypted() != null) {
+            b.setEncrypted(EncryptedContent.newBuilder().setCiphertext(m.encrypted().ciphertext())
+                    .putAllMetadata(m.encrypted().metadata()));
+        }
+        if (m.forwardedFrom() != null) {
+            b.setForwardedFrom(ForwardedFrom.newBuilder().setChatId(m.forwardedFrom().chatId())
+                    .setMessageId(m.forwardedFrom().messageId()).setSenderId(m.forwardedFrom().senderId()));
+        }
+        return b.setReplyTo(m.replyTo())
                 .setId(m.id())
                 .setChatId(m.chatId())
                 .setSeq(m.seq())

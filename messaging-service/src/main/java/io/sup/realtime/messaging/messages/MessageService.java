@@ -27,6 +27,10 @@ public final class MessageService {
     /** Message types of the original's catalogue. */
     public static final Set<String> TYPES = Set.of("text", "image", "video", "audio", "file", "system");
     private static final Pattern TEMP_ID = Pattern.compile("[A-Za-z0-9_.:@-]{1,64}");
+    private static final Pattern MESSAGE_ID = Pattern.compile("[1-9][0-9]{0,17}");
+    private static final Pattern METADATA_KEY = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final int MAX_METADATA_ENTRIES = 16;
+    private static final int MAX_METADATA_VALUE = 1024;
 
     private final ChatStore chats;
     private final MessageStore messages;
@@ -54,48 +58,120 @@ public final class MessageService {
         this.clock = clock;
     }
 
-    /**
-     * Stores and delivers a message ({@code message:new}).
-     *
-     * @param type    one of {@link #TYPES}; empty means text
-     * @param tempId  the sender's optimistic id, or empty; a repeat from the same sender
-     *                returns the stored message and stores and delivers nothing
-     * @return the stored message
-     * @throws ServiceException INVALID_ARGUMENT for a bad chat id, type, tempId, or empty or
-     *     oversized content; PERMISSION_DENIED when the sender is not a member
-     */
+    /** Stores and delivers a plain message; see {@link #send(Actor, String, Draft)}. */
     public StoredMessage send(Actor sender, String chatId, String type, String content, String tempId) {
+        return send(sender, chatId, Draft.plain(type, content, tempId));
+    }
+
+    /**
+     * Stores and delivers a message ({@code message:new}): plain content, an encrypted
+     * payload passed through untouched, a reply to a message of the same chat, or a forward
+     * of a message from a chat the sender is in (whose type and content are copied).
+     *
+     * @return the stored message; a repeat of (sender, tempId) returns the stored one and
+     *     stores and delivers nothing
+     * @throws ServiceException INVALID_ARGUMENT for a bad chat id, type, tempId, empty or
+     *     oversized content, content and encrypted together, a bad encrypted payload, a
+     *     replyTo that is not a message of this chat, or a forward of a message that does not
+     *     exist; PERMISSION_DENIED when the sender is not a member of the chat (or of the
+     *     forwarded message's chat)
+     */
+    public StoredMessage send(Actor sender, String chatId, Draft draft) {
         ChatService.requireWellFormedChatId(chatId);
-        String messageType = type.isEmpty() ? "text" : type;
-        if (!TYPES.contains(messageType)) {
-            throw ServiceException.invalidArgument("type must be one of text, image, video, audio, file, system");
-        }
-        if (content.isEmpty()) {
-            throw ServiceException.invalidArgument("content must not be empty");
-        }
-        if (content.length() > maxContentBytes || content.getBytes(StandardCharsets.UTF_8).length > maxContentBytes) {
-            throw ServiceException.invalidArgument("content is larger than " + maxContentBytes + " bytes");
-        }
-        if (!tempId.isEmpty() && !TEMP_ID.matcher(tempId).matches()) {
+        if (!draft.tempId().isEmpty() && !TEMP_ID.matcher(draft.tempId()).matches()) {
             throw ServiceException.invalidArgument("tempId must be 1-64 characters of A-Z a-z 0-9 _ . : @ -");
         }
-        Instant now = clock.instant();
-        return switch (messages.append(chatId, sender.userId(), sender.deviceId(), messageType, content, tempId, now)) {
+        Instant now = Instant.ofEpochMilli(clock.millis());
+        StoredMessage.ForwardedFrom forwardedFrom = null;
+        String type = draft.type().isEmpty() ? "text" : draft.type();
+        String content = draft.content();
+        StoredMessage.Encrypted encrypted = draft.encrypted();
+        if (!draft.forwardChatId().isEmpty() || !draft.forwardMessageId().isEmpty()) {
+            StoredMessage original = forwarded(sender, draft);
+            forwardedFrom = new StoredMessage.ForwardedFrom(original.chatId(), original.id(), original.senderId());
+            type = original.type();
+            content = original.content();
+            encrypted = original.encrypted();
+        } else {
+            requireBody(type, content, encrypted);
+        }
+        if (!draft.replyTo().isEmpty()) {
+            requireMessageOf(chatId, draft.replyTo(), "replyTo");
+        }
+        StoredMessage draftMessage = new StoredMessage(chatId, 0, sender.userId(), sender.deviceId(), type, content,
+                draft.tempId(), now, encrypted, draft.replyTo(), forwardedFrom);
+        return switch (messages.append(draftMessage)) {
             case MessageStore.Appended.NotMember n -> throw ChatService.notAMember(chatId);
             case MessageStore.Appended.Duplicate d -> {
                 duplicateCount.increment();
                 StoredMessage prior = messages.read(chatId, d.seq());
-                yield prior != null ? prior : new StoredMessage(chatId, d.seq(), sender.userId(), sender.deviceId(),
-                        messageType, content, tempId, now);
+                yield prior != null ? prior : withSeq(draftMessage, d.seq());
             }
             case MessageStore.Appended.Stored s -> {
                 storedCount.increment();
-                StoredMessage stored = new StoredMessage(chatId, s.seq(), sender.userId(), sender.deviceId(),
-                        messageType, content, tempId, Instant.ofEpochMilli(now.toEpochMilli()));
+                StoredMessage stored = withSeq(draftMessage, s.seq());
                 announce(stored, sender.connectionId());
                 yield stored;
             }
         };
+    }
+
+    private void requireBody(String type, String content, StoredMessage.Encrypted encrypted) {
+        if (!TYPES.contains(type)) {
+            throw ServiceException.invalidArgument("type must be one of text, image, video, audio, file, system");
+        }
+        if (encrypted != null) {
+            if (!content.isEmpty()) {
+                throw ServiceException.invalidArgument("send content or encrypted, not both");
+            }
+            requireWithinLimit(encrypted.ciphertext(), "encrypted.ciphertext");
+            if (encrypted.metadata().size() > MAX_METADATA_ENTRIES) {
+                throw ServiceException.invalidArgument("encrypted.metadata has at most " + MAX_METADATA_ENTRIES + " entries");
+            }
+            encrypted.metadata().forEach((key, value) -> {
+                if (!METADATA_KEY.matcher(key).matches() || value.length() > MAX_METADATA_VALUE) {
+                    throw ServiceException.invalidArgument("encrypted.metadata keys are 1-64 characters of A-Z a-z 0-9 _ . -"
+                            + " and values at most " + MAX_METADATA_VALUE + " characters");
+                }
+            });
+            return;
+        }
+        requireWithinLimit(content, "content");
+    }
+
+    private void requireWithinLimit(String text, String field) {
+        if (text.isEmpty()) {
+            throw ServiceException.invalidArgument(field + " must not be empty");
+        }
+        if (text.length() > maxContentBytes || text.getBytes(StandardCharsets.UTF_8).length > maxContentBytes) {
+            throw ServiceException.invalidArgument(field + " is larger than " + maxContentBytes + " bytes");
+        }
+    }
+
+    /** The message a draft forwards, after checking the sender may read it. */
+    private StoredMessage forwarded(Actor sender, Draft draft) {
+        if (!draft.content().isEmpty() || draft.encrypted() != null) {
+            throw ServiceException.invalidArgument("a forward copies the original: send no content or encrypted");
+        }
+        ChatService.requireWellFormedChatId(draft.forwardChatId());
+        if (!chats.isMember(draft.forwardChatId(), sender.userId())) {
+            throw ChatService.notAMember(draft.forwardChatId());
+        }
+        return requireMessageOf(draft.forwardChatId(), draft.forwardMessageId(), "forwardedFrom.messageId");
+    }
+
+    private StoredMessage requireMessageOf(String chatId, String messageId, String field) {
+        StoredMessage message = MESSAGE_ID.matcher(messageId).matches()
+                ? messages.read(chatId, Long.parseLong(messageId)) : null;
+        if (message == null) {
+            throw ServiceException.invalidArgument(field + " is not a message of chat " + chatId);
+        }
+        return message;
+    }
+
+    private static StoredMessage withSeq(StoredMessage m, long seq) {
+        return new StoredMessage(m.chatId(), seq, m.senderId(), m.senderDeviceId(), m.type(), m.content(), m.tempId(),
+                m.createdAt(), m.encrypted(), m.replyTo(), m.forwardedFrom());
     }
 
     /** Most messages in one page of {@link #sync}. */

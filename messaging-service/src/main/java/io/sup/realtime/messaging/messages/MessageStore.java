@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import io.sup.realtime.messaging.MessagingKeys;
 import io.sup.realtime.platform.redis.LuaScript;
@@ -18,7 +19,9 @@ import redis.clients.jedis.resps.StreamEntry;
  * <ul>
  *   <li>{@code msg:{<chat>}:seq}: the last sequence number given out.</li>
  *   <li>{@code msg:{<chat>}:log}: Redis stream, entry id {@code <seq>-0}, fields
- *       {@code sender device type content tempId ts}. Bounded: trimmed to about the
+ *       {@code sender device type content tempId ts}, and when present {@code replyTo},
+ *       {@code fwdChat fwdId fwdSender}, {@code enc} and {@code m:<key>} (encrypted
+ *       content and its metadata). Bounded: trimmed to about the
  *       configured history length (MAXLEN ~).</li>
  *   <li>{@code msg:{<chat>}:temp:<len(sender)>:<sender>:<tempId>}: the seq a (sender, tempId)
  *       pair got, so a retry stores nothing new. The sender's length keeps pairs apart when
@@ -28,6 +31,9 @@ import redis.clients.jedis.resps.StreamEntry;
  */
 public final class MessageStore {
     private static final LuaScript APPEND = LuaScript.fromResource(MessageStore.class, "/lua/append_message.lua");
+
+    /** Stream-field prefix of encrypted-content metadata entries. */
+    private static final String META_PREFIX = "m:";
 
     private final UnifiedJedis redis;
     private final int historyLength;
@@ -59,15 +65,30 @@ public final class MessageStore {
         }
     }
 
-    /** Appends a message if its sender is a member, at most once per (sender, tempId). */
-    Appended append(String chatId, String senderId, String deviceId, String type, String content,
-                    String tempId, Instant now) {
+    /**
+     * Appends {@code m} (its seq is ignored: the next one is assigned) if its sender is a
+     * member, at most once per (sender, tempId).
+     */
+    Appended append(StoredMessage m) {
+        String chatId = m.chatId();
         List<String> keys = List.of(MessagingKeys.members(chatId), MessagingKeys.seq(chatId),
-                MessagingKeys.log(chatId), MessagingKeys.tempId(chatId, senderId, tempId));
-        List<String> args = new ArrayList<>(List.of(senderId, Integer.toString(historyLength),
-                Long.toString(Math.max(1, tempIdTtl.toMillis())), tempId,
-                "sender", senderId, "device", deviceId, "type", type, "content", content,
-                "tempId", tempId, "ts", Long.toString(now.toEpochMilli())));
+                MessagingKeys.log(chatId), MessagingKeys.tempId(chatId, m.senderId(), m.tempId()));
+        List<String> args = new ArrayList<>(List.of(m.senderId(), Integer.toString(historyLength),
+                Long.toString(Math.max(1, tempIdTtl.toMillis())), m.tempId(),
+                "sender", m.senderId(), "device", m.senderDeviceId(), "type", m.type(), "content", m.content(),
+                "tempId", m.tempId(), "ts", Long.toString(m.createdAt().toEpochMilli())));
+        if (!m.replyTo().isEmpty()) {
+            args.addAll(List.of("replyTo", m.replyTo()));
+        }
+        if (m.forwardedFrom() != null) {
+            args.addAll(List.of("fwdChat", m.forwardedFrom().chatId(), "fwdId", m.forwardedFrom().messageId(),
+                    "fwdSender", m.forwardedFrom().senderId()));
+        }
+        if (m.encrypted() != null) {
+            args.addAll(List.of("enc", m.encrypted().ciphertext()));
+            // Metadata entries as fields of their own, prefixed: no second encoding needed.
+            m.encrypted().metadata().forEach((key, value) -> args.addAll(List.of(META_PREFIX + key, value)));
+        }
         List<?> reply = (List<?>) APPEND.run(redis, keys, args);
         long seq = (Long) reply.get(0);
         if (seq < 0) {
@@ -97,8 +118,21 @@ public final class MessageStore {
 
     private static StoredMessage message(String chatId, StreamEntry entry) {
         Map<String, String> f = entry.getFields();
+        StoredMessage.Encrypted encrypted = null;
+        if (f.containsKey("enc")) {
+            Map<String, String> metadata = new TreeMap<>();
+            f.forEach((key, value) -> {
+                if (key.startsWith(META_PREFIX)) {
+                    metadata.put(key.substring(META_PREFIX.length()), value);
+                }
+            });
+            encrypted = new StoredMessage.Encrypted(f.get("enc"), metadata);
+        }
+        StoredMessage.ForwardedFrom forwarded = f.containsKey("fwdChat")
+                ? new StoredMessage.ForwardedFrom(f.get("fwdChat"), f.get("fwdId"), f.get("fwdSender")) : null;
         return new StoredMessage(chatId, entry.getID().getTime(), f.get("sender"), f.get("device"), f.get("type"),
-                f.get("content"), f.getOrDefault("tempId", ""), Instant.ofEpochMilli(Long.parseLong(f.get("ts"))));
+                f.get("content"), f.getOrDefault("tempId", ""), Instant.ofEpochMilli(Long.parseLong(f.get("ts"))),
+                encrypted, f.getOrDefault("replyTo", ""), forwarded);
     }
 
 }

@@ -1,6 +1,7 @@
 package io.sup.realtime.messaging.messages;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * A message as stored in its chat's log.
@@ -10,14 +11,43 @@ import java.time.Instant;
  * @param senderId       the sending user
  * @param senderDeviceId the sending device
  * @param type           text, image, video, audio, file or system
- * @param content        the content, as sent
+ * @param content        the content, as sent (empty when encrypted)
  * @param tempId         the sender's optimistic id, or empty
  * @param createdAt      when the server stored it (millisecond precision)
+ * @param encrypted      an end-to-end encrypted payload instead of content, or null
+ * @param replyTo        the id of the message (same chat) it replies to, or empty
+ * @param forwardedFrom  where it was forwarded from, or null
  */
 public record StoredMessage(String chatId, long seq, String senderId, String senderDeviceId, String type,
-                            String content, String tempId, Instant createdAt) {
+                            String content, String tempId, Instant createdAt, Encrypted encrypted, String replyTo,
+                            ForwardedFrom forwardedFrom) {
+    /** A plain message: no encryption, reply or forward. */
+    public StoredMessage(String chatId, long seq, String senderId, String senderDeviceId, String type, String content,
+                         String tempId, Instant createdAt) {
+        this(chatId, seq, senderId, senderDeviceId, type, content, tempId, createdAt, null, "", null);
+    }
+
     /** The message id clients see: the decimal sequence number, unique within the chat. */
     public String id() {
         return Long.toString(seq);
+    }
+
+    /**
+     * An opaque end-to-end encrypted payload, stored and delivered untouched.
+     *
+     * @param ciphertext the ciphertext as text
+     * @param metadata   what recipients need to decrypt it
+     */
+    public record Encrypted(String ciphertext, Map<String, String> metadata) {
+    }
+
+    /**
+     * The origin of a forwarded message.
+     *
+     * @param chatId    the chat it came from
+     * @param messageId its id there
+     * @param senderId  who sent it there
+     */
+    public record ForwardedFrom(String chatId, String messageId, String senderId) {
     }
 }
