@@ -7,7 +7,10 @@ import io.sup.realtime.messaging.chats.ChatService;
 import io.sup.realtime.messaging.chats.ChatStore;
 import io.sup.realtime.messaging.delivery.BusChatEvents;
 import io.sup.realtime.messaging.delivery.BusMessageEvents;
+import io.sup.realtime.messaging.delivery.BusReactionEvents;
 import io.sup.realtime.messaging.delivery.BusReceiptEvents;
+import io.sup.realtime.messaging.reactions.ReactionService;
+import io.sup.realtime.messaging.reactions.ReactionStore;
 import io.sup.realtime.messaging.delivery.BusTypingEvents;
 import io.sup.realtime.messaging.delivery.RegistryRoomPresence;
 import io.sup.realtime.messaging.grpc.ConnectionLifecycleGrpcEndpoint;
@@ -51,12 +54,14 @@ public final class Main {
                 new BusMessageEvents(bus), config.maxContentBytes(), clock);
 
         ReceiptService receipts = new ReceiptService(new ReceiptStore(redis), new BusReceiptEvents(bus), clock);
+        ReactionService reactions = new ReactionService(chatStore, new ReactionStore(redis, config.reactionsTtl()),
+                new BusReactionEvents(bus));
         TypingService typing = new TypingService(chats, new TypingStore(redis), new BusTypingEvents(bus),
                 config.typingTtl(), clock);
 
         return ServiceHost.start("messaging-service", settings, redis,
                         List.of(new MessagingGrpcEndpoint(messages, chats, receipts, typing,
-                                        new RegistryRoomPresence(registry)),
+                                        new RegistryRoomPresence(registry), reactions),
                                 new ChatAdminGrpcEndpoint(chats), new ConnectionLifecycleGrpcEndpoint(typing)))
                 // Typing expiry is found by sweeping; a tenth of the TTL keeps stops timely.
                 .every(config.typingTtl().dividedBy(10), "typing expiry", typing::expire);

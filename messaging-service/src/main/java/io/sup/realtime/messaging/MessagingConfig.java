@@ -13,9 +13,11 @@ import io.sup.realtime.platform.config.Settings;
  * @param tempIdTtl       how long a tempId de-duplicates retries ({@code MESSAGING_TEMP_ID_TTL_MS}, default 24 h)
  * @param routeTtl        routing-registry entry lifetime, shared with the gateways ({@code BUS_ROUTE_TTL_MS})
  * @param typingTtl       how long a typist stays typing without a refresh ({@code MESSAGING_TYPING_TTL_MS}, default 5 s)
+ * @param reactionsTtl    how long a message's reactions are kept after its last one
+ *                        ({@code MESSAGING_REACTIONS_TTL_MS}, default 90 days)
  */
 public record MessagingConfig(int historyLength, int maxContentBytes, int maxMembers, Duration tempIdTtl,
-                              Duration routeTtl, Duration typingTtl) {
+                              Duration routeTtl, Duration typingTtl, Duration reactionsTtl) {
     /** Reads and validates the settings. */
     public static MessagingConfig from(Settings s) {
         return new MessagingConfig(
@@ -24,6 +26,7 @@ public record MessagingConfig(int historyLength, int maxContentBytes, int maxMem
                 s.intInRange("messaging.max.members", 1, 1_000_000),
                 s.millis("messaging.temp.id.ttl.ms"),
                 s.millis("bus.route.ttl.ms"),
-                s.millis("messaging.typing.ttl.ms"));
+                s.millis("messaging.typing.ttl.ms"),
+                s.millis("messaging.reactions.ttl.ms"));
     }
 }

@@ -42,6 +42,14 @@ public final class MessagingKeys {
         return "msg:{" + chatId + "}:delivered";
     }
 
+    /**
+     * Hash: the reactions on one message, field {@code <emoji>\t<userId>}. Bounded by members
+     * times emoji; expires a while after its last reaction (messages leave the log by then).
+     */
+    public static String reactions(String chatId, long seq) {
+        return "msg:{" + chatId + "}:reactions:" + seq;
+    }
+
     /** Hash: user id -> read position. */
     public static String read(String chatId) {
         return "msg:{" + chatId + "}:read";

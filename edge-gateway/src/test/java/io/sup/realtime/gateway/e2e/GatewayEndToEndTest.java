@@ -256,6 +256,26 @@ class GatewayEndToEndTest {
     }
 
     @Test
+    void reactionsReachTheChatsMembersAndCountWhoReacted() throws Exception {
+        chat("c-rx", "alice", "bob");
+        try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"));
+             var bob = WsTestClient.connectAs(gateway2.port(), TestTokens.access("bob"))) {
+            String id = alice.request("message:new", Map.of("chatId", "c-rx", "content", "party")).at("/message/id").asText();
+            JsonNode ack = bob.request("reaction:new", Map.of("chatId", "c-rx", "messageId", id, "emoji", "🎉"));
+            assertTrue(ack.get("success").asBoolean(), ack.toString());
+            JsonNode event = alice.awaitEvent("reaction:new");
+            assertEquals("🎉", event.get("emoji").asText());
+            assertEquals("bob", event.get("userId").asText());
+            JsonNode got = alice.request("reaction:get", Map.of("chatId", "c-rx", "messageId", id));
+            assertEquals(1, got.at("/reactions/0/count").asInt());
+            assertEquals("INVALID_ARGUMENT", bob.request("reaction:new",
+                    Map.of("chatId", "c-rx", "messageId", id, "emoji", "👍👍")).at("/error/code").asText());
+            bob.request("reaction:remove", Map.of("chatId", "c-rx", "messageId", id, "emoji", "🎉"));
+            assertEquals("🎉", alice.awaitEvent("reaction:remove").get("emoji").asText());
+        }
+    }
+
+    @Test
     void messagesKeepTheirOrderAndSequence() throws Exception {
         chat("c-order", "alice", "bob");
         try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"));
@@ -375,7 +395,7 @@ class GatewayEndToEndTest {
     void eventsOfDomainsNotBuiltYetAnswerUnimplemented() throws Exception {
         chat("c5", "alice");
         try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"))) {
-            for (String event : List.of("presence:update", "call:initiate", "notification:get-pending", "reaction:get")) {
+            for (String event : List.of("presence:update", "call:initiate", "notification:get-pending", "presence:subscribe")) {
                 JsonNode ack = alice.request(event, Map.of("chatId", "c5"));
                 assertFalse(ack.get("success").asBoolean(), event);
                 assertEquals("UNIMPLEMENTED", ack.at("/error/code").asText(), event);

@@ -6,10 +6,17 @@ import io.grpc.stub.StreamObserver;
 import io.sup.realtime.messaging.chats.ChatService;
 import io.sup.realtime.messaging.chats.RoomPresence;
 import io.sup.realtime.messaging.messages.MessageService;
+import io.sup.realtime.messaging.reactions.Reaction;
+import io.sup.realtime.messaging.reactions.ReactionService;
 import io.sup.realtime.messaging.receipts.ReceiptKind;
 import io.sup.realtime.messaging.receipts.ReceiptService;
 import io.sup.realtime.messaging.typing.TypingService;
 import io.sup.realtime.proto.messaging.v1.GetActiveMembersRequest;
+import io.sup.realtime.proto.messaging.v1.GetReactionsRequest;
+import io.sup.realtime.proto.messaging.v1.GetReactionsResponse;
+import io.sup.realtime.proto.messaging.v1.ReactionRequest;
+import io.sup.realtime.proto.messaging.v1.ReactionResponse;
+import io.sup.realtime.proto.messaging.v1.ReactionSummary;
 import io.sup.realtime.proto.messaging.v1.GetActiveMembersResponse;
 import io.sup.realtime.proto.messaging.v1.JoinChatRequest;
 import io.sup.realtime.proto.messaging.v1.JoinChatResult;
@@ -39,21 +46,55 @@ public final class MessagingGrpcEndpoint extends MessagingServiceGrpc.MessagingS
     private final ReceiptService receipts;
     private final TypingService typing;
     private final RoomPresence presence;
+    private final ReactionService reactions;
 
     /**
      * @param messages sending
      * @param chats    membership checks for join and leave
      * @param receipts delivery and read receipts
      * @param typing   typing indicators
-     * @param presence who is viewing a chat
+     * @param presence  who is viewing a chat
+     * @param reactions reactions
      */
     public MessagingGrpcEndpoint(MessageService messages, ChatService chats, ReceiptService receipts,
-                                 TypingService typing, RoomPresence presence) {
+                                 TypingService typing, RoomPresence presence, ReactionService reactions) {
         this.presence = presence;
+        this.reactions = reactions;
         this.messages = messages;
         this.chats = chats;
         this.receipts = receipts;
         this.typing = typing;
+    }
+
+    @Override
+    public void addReaction(ReactionRequest request, StreamObserver<ReactionResponse> response) {
+        react(request, response, true);
+    }
+
+    @Override
+    public void removeReaction(ReactionRequest request, StreamObserver<ReactionResponse> response) {
+        react(request, response, false);
+    }
+
+    private void react(ReactionRequest request, StreamObserver<ReactionResponse> response, boolean add) {
+        String emoji = reactions.change(request.getChatId(), request.getMessageId(),
+                ProtoMapping.actor(request.getCaller()).userId(), request.getEmoji(), add);
+        response.onNext(ReactionResponse.newBuilder().setChatId(request.getChatId())
+                .setMessageId(request.getMessageId()).setEmoji(emoji).build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void getReactions(GetReactionsRequest request, StreamObserver<GetReactionsResponse> response) {
+        GetReactionsResponse.Builder reply = GetReactionsResponse.newBuilder()
+                .setChatId(request.getChatId()).setMessageId(request.getMessageId());
+        for (Reaction r : reactions.of(request.getChatId(), request.getMessageId(),
+                ProtoMapping.actor(request.getCaller()).userId())) {
+            reply.addReactions(ReactionSummary.newBuilder().setEmoji(r.emoji()).setCount(r.count())
+                    .addAllUserIds(r.userIds()));
+        }
+        response.onNext(reply.build());
+        response.onCompleted();
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.sup.realtime.proto.messaging.v1.JoinChatRequest;
 import io.sup.realtime.proto.messaging.v1.LeaveChatRequest;
 import io.sup.realtime.proto.messaging.v1.Message;
 import io.sup.realtime.proto.messaging.v1.GetReactionsRequest;
+import io.sup.realtime.proto.messaging.v1.ReactionRequest;
 import io.sup.realtime.proto.messaging.v1.SendMessageRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -155,10 +156,19 @@ class MessagingOverGrpcTest {
     }
 
     @Test
-    void rpcsNotBuiltYetAreUnimplemented() {
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> service.messaging().getReactions(
-                GetReactionsRequest.newBuilder().setCaller(caller("alice", "gw1")).setChatId("c1").setMessageId("1").build()));
-        assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
+    void reactionsRoundTripThroughTheApi() {
+        Message m = send(caller("alice", "gw1"), "c1", "text", "react to me", "");
+        assertEquals("👍", service.messaging().addReaction(ReactionRequest.newBuilder().setCaller(caller("bob", "gw2"))
+                .setChatId("c1").setMessageId(m.getId()).setEmoji("👍").build()).getEmoji());
+        var got = service.messaging().getReactions(GetReactionsRequest.newBuilder().setCaller(caller("alice", "gw1"))
+                .setChatId("c1").setMessageId(m.getId()).build());
+        assertEquals(1, got.getReactionsCount());
+        assertEquals(1, got.getReactions(0).getCount());
+        assertEquals("bob", got.getReactions(0).getUserIds(0));
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> service.messaging().addReaction(
+                ReactionRequest.newBuilder().setCaller(caller("bob", "gw2")).setChatId("c1").setMessageId(m.getId())
+                        .setEmoji("ok").build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
     }
 
     private static Message send(Caller caller, String chatId, String type, String content, String tempId) {

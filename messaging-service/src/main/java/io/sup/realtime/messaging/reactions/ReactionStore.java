@@ -1,0 +1,59 @@
+package io.sup.realtime.messaging.reactions;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import io.sup.realtime.messaging.MessagingKeys;
+import io.sup.realtime.platform.redis.LuaScript;
+import redis.clients.jedis.UnifiedJedis;
+
+/** Reactions in Redis: one hash per message (see {@link MessagingKeys#reactions}), changed by {@code lua/react.lua}. */
+public final class ReactionStore {
+    private static final LuaScript REACT = LuaScript.fromResource(ReactionStore.class, "/lua/react.lua");
+
+    private final UnifiedJedis redis;
+    private final Duration retention;
+
+    /**
+     * @param redis     the messaging service's Redis
+     * @param retention how long a message's reactions are kept after its last reaction
+     */
+    public ReactionStore(UnifiedJedis redis, Duration retention) {
+        this.redis = redis;
+        this.retention = retention;
+    }
+
+    /** What a change did. */
+    enum Outcome { NOT_MEMBER, NO_SUCH_MESSAGE, CHANGED, UNCHANGED }
+
+    /** Adds ({@code add}) or removes a reaction. */
+    Outcome change(String chatId, long seq, String userId, String emoji, boolean add) {
+        Object reply = REACT.run(redis, List.of(MessagingKeys.members(chatId), MessagingKeys.log(chatId),
+                        MessagingKeys.reactions(chatId, seq)),
+                List.of(userId, Long.toString(seq), emoji + "\t" + userId, add ? "add" : "remove",
+                        Long.toString(retention.toMillis())));
+        long code = (Long) reply;
+        return code == -1 ? Outcome.NOT_MEMBER : code == -2 ? Outcome.NO_SUCH_MESSAGE
+                : code == 1 ? Outcome.CHANGED : Outcome.UNCHANGED;
+    }
+
+    /** The reactions on a message, most used first, then by emoji. */
+    List<Reaction> of(String chatId, long seq) {
+        Map<String, TreeSet<String>> usersByEmoji = new TreeMap<>();
+        for (String field : redis.hkeys(MessagingKeys.reactions(chatId, seq))) {
+            int tab = field.lastIndexOf('\t');
+            if (tab > 0) {
+                usersByEmoji.computeIfAbsent(field.substring(0, tab), e -> new TreeSet<>()).add(field.substring(tab + 1));
+            }
+        }
+        List<Reaction> reactions = new ArrayList<>();
+        usersByEmoji.forEach((emoji, users) -> reactions.add(new Reaction(emoji, List.copyOf(users))));
+        reactions.sort(Comparator.comparingInt(Reaction::count).reversed());
+        return reactions;
+    }
+}
