@@ -162,6 +162,7 @@ create_chat() { # id members...
 chat_pids=()
 create_chat sio-room sio-alice sio-bob & chat_pids+=($!)
 create_chat sio-interop sio-dave sio-erin & chat_pids+=($!)
+create_chat sio-domain sio-fay sio-gus & chat_pids+=($!)
 for i in "${!chat_pids[@]}"; do
   if ! wait "${chat_pids[$i]}"; then
     echo "error: creating a chat failed:" >&2

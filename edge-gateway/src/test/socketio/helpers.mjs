@@ -31,6 +31,7 @@ export const GW_B = { pingInterval: 300, pingTimeout: 1500, maxIdle: 4000 };
 export const CHATS = {
   room: { id: 'sio-room', members: ['sio-alice', 'sio-bob'] },
   interop: { id: 'sio-interop', members: ['sio-dave', 'sio-erin'] },
+  domain: { id: 'sio-domain', members: ['sio-fay', 'sio-gus'] },
 };
 
 /** How long any single awaited event may take. */

@@ -276,6 +276,26 @@ class GatewayEndToEndTest {
     }
 
     @Test
+    void aRetryWithTheSameTempIdAfterADroppedConnectionStoresAndDeliversNothingNew() throws Exception {
+        chat("c-retry", "alice", "bob");
+        try (var bob = WsTestClient.connectAs(gateway2.port(), TestTokens.access("bob"))) {
+            String firstId;
+            try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice", "phone"))) {
+                firstId = alice.request("message:new", Map.of("chatId", "c-retry", "content", "once", "tempId", "t-77"))
+                        .at("/message/id").asText();
+            } // the connection drops before the app saw the ack; it retries from another gateway
+            assertEquals(firstId, bob.awaitEvent("message:new").get("id").asText());
+            try (var again = WsTestClient.connectAs(gateway2.port(), TestTokens.access("alice", "phone"))) {
+                JsonNode retry = again.request("message:new", Map.of("chatId", "c-retry", "content", "once", "tempId", "t-77"));
+                assertEquals(firstId, retry.at("/message/id").asText());
+            }
+            bob.assertNoEvent("message:new", QUIET);
+            JsonNode page = bob.request("message:sync", Map.of("chatId", "c-retry", "afterSeq", 0));
+            assertEquals(1, page.get("messages").size());
+        }
+    }
+
+    @Test
     void messagesKeepTheirOrderAndSequence() throws Exception {
         chat("c-order", "alice", "bob");
         try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"));
