@@ -27,7 +27,6 @@ public final class MessageService {
     /** Message types of the original's catalogue. */
     public static final Set<String> TYPES = Set.of("text", "image", "video", "audio", "file", "system");
     private static final Pattern TEMP_ID = Pattern.compile("[A-Za-z0-9_.:@-]{1,64}");
-    private static final Pattern MESSAGE_ID = Pattern.compile("[1-9][0-9]{0,17}");
     private static final Pattern METADATA_KEY = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final int MAX_METADATA_ENTRIES = 16;
     private static final int MAX_METADATA_VALUE = 1024;
@@ -161,7 +160,7 @@ public final class MessageService {
     }
 
     private StoredMessage requireMessageOf(String chatId, String messageId, String field) {
-        StoredMessage message = MESSAGE_ID.matcher(messageId).matches()
+        StoredMessage message = MessageIds.isWellFormed(messageId)
                 ? messages.read(chatId, Long.parseLong(messageId)) : null;
         if (message == null) {
             throw ServiceException.invalidArgument(field + " is not a message of chat " + chatId);

@@ -1,10 +1,10 @@
 package io.sup.realtime.messaging.reactions;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 import io.sup.realtime.messaging.chats.ChatService;
 import io.sup.realtime.messaging.chats.ChatStore;
+import io.sup.realtime.messaging.messages.MessageIds;
 import io.sup.realtime.platform.grpc.ServiceException;
 
 /**
@@ -13,8 +13,6 @@ import io.sup.realtime.platform.grpc.ServiceException;
  * announced to the chat's members when something changed.
  */
 public final class ReactionService {
-    private static final Pattern MESSAGE_ID = Pattern.compile("[1-9][0-9]{0,17}");
-
     private final ChatStore chats;
     private final ReactionStore store;
     private final ReactionEvents events;
@@ -40,7 +38,7 @@ public final class ReactionService {
      */
     public String change(String chatId, String messageId, String userId, String emoji, boolean add) {
         ChatService.requireWellFormedChatId(chatId);
-        long seq = seq(messageId);
+        long seq = MessageIds.seq(messageId, "messageId");
         String canonical = Emoji.canonical(emoji)
                 .orElseThrow(() -> ServiceException.invalidArgument("a reaction is exactly one emoji"));
         switch (store.change(chatId, seq, userId, canonical, add)) {
@@ -62,17 +60,10 @@ public final class ReactionService {
      */
     public List<Reaction> of(String chatId, String messageId, String userId) {
         ChatService.requireWellFormedChatId(chatId);
-        long seq = seq(messageId);
+        long seq = MessageIds.seq(messageId, "messageId");
         if (!chats.isMember(chatId, userId)) {
             throw ChatService.notAMember(chatId);
         }
         return store.of(chatId, seq);
-    }
-
-    private static long seq(String messageId) {
-        if (messageId == null || !MESSAGE_ID.matcher(messageId).matches()) {
-            throw ServiceException.invalidArgument("messageId must be an id the server gave");
-        }
-        return Long.parseLong(messageId);
     }
 }

@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import io.sup.realtime.messaging.chats.ChatService;
+import io.sup.realtime.messaging.messages.MessageIds;
 import io.sup.realtime.platform.grpc.ServiceException;
 
 /**
@@ -20,7 +20,6 @@ import io.sup.realtime.platform.grpc.ServiceException;
 public final class ReceiptService {
     /** Most message ids in one receipt. */
     public static final int MAX_IDS = 100;
-    private static final Pattern MESSAGE_ID = Pattern.compile("[1-9][0-9]{0,17}");
 
     private final ReceiptStore store;
     private final ReceiptEvents events;
@@ -52,10 +51,7 @@ public final class ReceiptService {
         }
         List<Long> seqs = new ArrayList<>(messageIds.size());
         for (String id : messageIds) {
-            if (id == null || !MESSAGE_ID.matcher(id).matches()) {
-                throw ServiceException.invalidArgument("message ids are the decimal ids the server gave");
-            }
-            seqs.add(Long.parseLong(id));
+            seqs.add(MessageIds.seq(id, "messageIds"));
         }
         return switch (store.advance(kind, chatId, userId, seqs)) {
             case ReceiptStore.Advanced.NotMember n -> throw ChatService.notAMember(chatId);
