@@ -77,6 +77,11 @@ public final class MessageService {
      */
     public StoredMessage send(Actor sender, String chatId, Draft draft) {
         ChatService.requireWellFormedChatId(chatId);
+        // Membership first: a non-member must learn nothing about the chat, not even which of
+        // its message ids exist (the append script checks again, atomically).
+        if (!chats.isMember(chatId, sender.userId())) {
+            throw ChatService.notAMember(chatId);
+        }
         if (!draft.tempId().isEmpty() && !TEMP_ID.matcher(draft.tempId()).matches()) {
             throw ServiceException.invalidArgument("tempId must be 1-64 characters of A-Z a-z 0-9 _ . : @ -");
         }
@@ -190,14 +195,17 @@ public final class MessageService {
         if (afterSeq < 0) {
             throw ServiceException.invalidArgument("afterSeq must not be negative");
         }
+        if (!chats.isMember(chatId, userId)) {
+            throw ChatService.notAMember(chatId);
+        }
         int pageSize = limit == 0 ? DEFAULT_SYNC_PAGE : limit;
         if (pageSize < 1 || pageSize > MAX_SYNC_PAGE) {
             throw ServiceException.invalidArgument("limit must be between 1 and " + MAX_SYNC_PAGE);
         }
-        if (!chats.isMember(chatId, userId)) {
-            throw ChatService.notAMember(chatId);
-        }
         long last = messages.lastSeq(chatId);
+        if (afterSeq >= last) {
+            return new SyncPage(chatId, List.of(), false, false, last); // up to date
+        }
         List<StoredMessage> page = messages.after(chatId, afterSeq, pageSize + 1);
         boolean hasMore = page.size() > pageSize;
         List<StoredMessage> shown = hasMore ? page.subList(0, pageSize) : page;

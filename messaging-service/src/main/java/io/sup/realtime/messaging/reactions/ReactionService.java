@@ -64,6 +64,9 @@ public final class ReactionService {
         if (!chats.isMember(chatId, userId)) {
             throw ChatService.notAMember(chatId);
         }
+        if (!store.exists(chatId, seq)) {
+            throw ServiceException.invalidArgument("message " + messageId + " is not a message of chat " + chatId);
+        }
         return store.of(chatId, seq);
     }
 }

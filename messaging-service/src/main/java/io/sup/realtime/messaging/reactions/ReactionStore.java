@@ -10,6 +10,7 @@ import java.util.TreeSet;
 
 import io.sup.realtime.messaging.MessagingKeys;
 import io.sup.realtime.platform.redis.LuaScript;
+import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 
 /** Reactions in Redis: one hash per message (see {@link MessagingKeys#reactions}), changed by {@code lua/react.lua}. */
@@ -40,6 +41,12 @@ public final class ReactionStore {
         long code = (Long) reply;
         return code == -1 ? Outcome.NOT_MEMBER : code == -2 ? Outcome.NO_SUCH_MESSAGE
                 : code == 1 ? Outcome.CHANGED : Outcome.UNCHANGED;
+    }
+
+    /** Whether message {@code seq} is still in the chat's log. */
+    boolean exists(String chatId, long seq) {
+        StreamEntryID id = new StreamEntryID(seq, 0);
+        return !redis.xrange(MessagingKeys.log(chatId), id, id, 1).isEmpty();
     }
 
     /** The reactions on a message, most used first, then by emoji. */

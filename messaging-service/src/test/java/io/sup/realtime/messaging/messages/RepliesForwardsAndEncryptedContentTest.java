@@ -72,6 +72,18 @@ class RepliesForwardsAndEncryptedContentTest {
     }
 
     @Test
+    void aNonMemberLearnsNothingFromReplyIdsOrPayloadErrors() {
+        messages.send(ALICE, "c2", "text", "one", "");
+        Actor outsider = new Actor("bob", "b1", "gw.2"); // bob is not in c2
+        for (Draft probe : List.of(reply("x", "1"), reply("x", "99"), new Draft("bogus", "", "", null, "", "", ""))) {
+            assertEquals(ServiceException.Kind.PERMISSION_DENIED,
+                    assertThrows(ServiceException.class, () -> messages.send(outsider, "c2", probe)).kind());
+            assertEquals(ServiceException.Kind.PERMISSION_DENIED,
+                    assertThrows(ServiceException.class, () -> messages.send(outsider, "no-such-chat", probe)).kind());
+        }
+    }
+
+    @Test
     void aForwardCopiesTheOriginalAndNamesItsSender() {
         StoredMessage original = messages.send(ALICE, "c2", "image", "photo-url", "");
 

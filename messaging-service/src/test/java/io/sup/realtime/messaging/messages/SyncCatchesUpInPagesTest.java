@@ -71,6 +71,7 @@ class SyncCatchesUpInPagesTest {
         MessageService.SyncPage upToDate = messages.sync("bob", "c1", 250, 0);
         assertEquals(List.of(), upToDate.messages());
         assertFalse(upToDate.truncated());
+        assertEquals(List.of(), messages.sync("bob", "c1", Long.MAX_VALUE, 10).messages(), "far ahead: nothing, no error");
     }
 
     @Test

@@ -107,6 +107,8 @@ class ReactionsAreOneEmojiPerUserTest {
                 () -> reactions.change("c1", "7", "bob", "👍", true)).kind());
         assertEquals(ServiceException.Kind.INVALID_ARGUMENT, assertThrows(ServiceException.class,
                 () -> reactions.change("c1", "x", "bob", "👍", true)).kind());
+        assertEquals(ServiceException.Kind.INVALID_ARGUMENT, assertThrows(ServiceException.class,
+                () -> reactions.of("c1", "7", "bob")).kind(), "no such message: no reactions to show");
         assertEquals(List.of(), told);
     }
 }

@@ -1,6 +1,7 @@
 package io.sup.realtime.platform.json;
 
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -24,6 +25,8 @@ import com.google.protobuf.util.JsonFormat;
 public final class ProtoJson {
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
     private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
+    /** A number written as a JSON string, in ASCII digits only (no full-width or other scripts' digits). */
+    private static final Pattern ASCII_NUMBER = Pattern.compile("-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
 
     private ProtoJson() {
     }
@@ -78,6 +81,10 @@ public final class ProtoJson {
             String name = path + field.getJsonName();
             if (field.isMapField()) {
                 require(value.isJsonObject(), name, "an object");
+                FieldDescriptor valueField = field.getMessageType().findFieldByName("value");
+                for (Map.Entry<String, JsonElement> entry2 : value.getAsJsonObject().entrySet()) {
+                    checkValue(valueField, entry2.getValue(), name + "." + entry2.getKey());
+                }
             } else if (field.isRepeated()) {
                 require(value.isJsonArray(), name, "an array");
                 for (JsonElement item : value.getAsJsonArray()) {
@@ -97,8 +104,9 @@ public final class ProtoJson {
                 require(isValidUnicode(value.getAsString()), name, "valid Unicode text");
             }
             case BOOLEAN -> require(value.isJsonPrimitive() && value.getAsJsonPrimitive().isBoolean(), name, "true or false");
-            case INT, LONG, FLOAT, DOUBLE -> require(value.isJsonPrimitive()
-                    && !value.getAsJsonPrimitive().isBoolean(), name, "a number");
+            case INT, LONG, FLOAT, DOUBLE -> require(value.isJsonPrimitive() && (value.getAsJsonPrimitive().isNumber()
+                    || value.getAsJsonPrimitive().isString() && ASCII_NUMBER.matcher(value.getAsString()).matches()),
+                    name, "a number");
             case ENUM, BYTE_STRING -> require(value.isJsonPrimitive() && !value.getAsJsonPrimitive().isBoolean(),
                     name, "a string");
             case MESSAGE -> {

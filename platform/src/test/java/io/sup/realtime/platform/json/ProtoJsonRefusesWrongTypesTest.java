@@ -42,6 +42,19 @@ class ProtoJsonRefusesWrongTypesTest {
     }
 
     @Test
+    void numericStringsMustUseAsciiDigits() {
+        assertEquals("\"atMs\" must be a number", refusal("{\"atMs\":\"\uFF11\"}"));
+        assertEquals("\"atMs\" must be a number", refusal("{\"atMs\":\" 1\"}"));
+    }
+
+    @Test
+    void mapValuesAreCheckedToo() throws Exception {
+        String json = "{\"encrypted\":{\"ciphertext\":\"x\",\"metadata\":{\"a\":1}}}";
+        assertEquals("\"encrypted.metadata.a\" must be a string", assertThrows(InvalidProtocolBufferException.class,
+                () -> ProtoJson.merge(json, io.sup.realtime.proto.messaging.v1.SendMessageRequest.newBuilder())).getMessage());
+    }
+
+    @Test
     void aRepeatedFieldTakesOnlyAnArrayOfItsType() {
         assertEquals("\"connections\" must be an array", assertThrows(InvalidProtocolBufferException.class,
                 () -> ProtoJson.merge("{\"connections\":{}}", ConnectionBatch.newBuilder())).getMessage());
