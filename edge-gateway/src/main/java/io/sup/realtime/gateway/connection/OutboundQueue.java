@@ -148,11 +148,6 @@ public final class OutboundQueue {
         return closing.get();
     }
 
-    /** Frames waiting to be written. */
-    public int pending() {
-        return size.get();
-    }
-
     private void runOnClosing() {
         try {
             onClosing.run();

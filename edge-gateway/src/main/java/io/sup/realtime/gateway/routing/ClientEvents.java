@@ -1,6 +1,5 @@
 package io.sup.realtime.gateway.routing;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -45,10 +44,5 @@ public final class ClientEvents {
     public static final String AUTH = "auth";
 
     private ClientEvents() {
-    }
-
-    /** Event names of one domain. */
-    public static List<String> of(Domain domain) {
-        return OWNERS.entrySet().stream().filter(e -> e.getValue() == domain).map(Map.Entry::getKey).sorted().toList();
     }
 }

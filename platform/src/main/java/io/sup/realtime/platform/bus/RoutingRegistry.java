@@ -38,11 +38,6 @@ public final class RoutingRegistry {
         this.clock = clock;
     }
 
-    /** How long an entry lives without a refresh. */
-    public Duration ttl() {
-        return ttl;
-    }
-
     /** Records that {@code instance} now holds a connection of {@code userId}. */
     public void addUser(String instance, String userId) {
         refresh(instance, List.of(userId), List.of());
