@@ -10,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tools/scripts/common.sh
+source tools/scripts/processes.sh
 use_jdk
 ensure_redis_server
 
@@ -28,26 +29,12 @@ done
 work=$(mktemp -d "${TMPDIR:-/tmp}/socketio-suite.XXXXXX")
 mkdir -p "$work/logs" "$work/redis"
 
-pids=()
 keep_work=${SOCKETIO_SUITE_KEEP_LOGS:-} # set to keep the logs after a pass too
 cleanup() {
   local rc=$?
   trap - EXIT
   trap '' INT TERM # finish stopping what we started, even when asked twice
-  if [[ ${#pids[@]} -gt 0 ]]; then
-    kill "${pids[@]}" 2>/dev/null || true
-    # A process that ignores TERM for 10 s is killed.
-    (
-      trap 'kill "$nap" 2>/dev/null; exit 0' TERM
-      sleep 10 & nap=$!
-      wait "$nap"
-      kill -KILL "${pids[@]}" 2>/dev/null
-    ) &
-    local watchdog=$!
-    wait "${pids[@]}" 2>/dev/null || true
-    kill "$watchdog" 2>/dev/null || true
-    wait "$watchdog" 2>/dev/null || true
-  fi
+  stop_processes
   if [[ -n "$keep_work" || $rc -ne 0 ]]; then
     echo "socketio-suite: logs kept in $work/logs" >&2
   else
@@ -59,38 +46,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-show_logs() {
-  local log
-  for log in "$work"/logs/*.log; do
-    [[ -f "$log" ]] || continue
-    echo "----- last lines of $(basename "$log") -----" >&2
-    tail -n 25 "$log" >&2
-  done
-}
-
-# Free loopback ports, all distinct: bound together (port 0) so none is handed out twice.
-free_ports() { # count
-  if command -v python3 >/dev/null 2>&1; then
-    python3 -c '
-import socket, sys
-socks = []
-for _ in range(int(sys.argv[1])):
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    socks.append(s)
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-' "$1"
-  else
-    local found=() port
-    while [[ ${#found[@]} -lt $1 ]]; do
-      port=$((20000 + RANDOM % 40000))
-      [[ " ${found[*]} " == *" $port "* ]] && continue
-      # A port nothing answers on is free (for our purposes).
-      if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then found+=("$port"); fi
-    done
-    echo "${found[*]}"
-  fi
-}
 ports=$(free_ports 7)
 read -r redis_port grpc_port msg_observe gw_a_port gw_a_metrics gw_b_port gw_b_metrics <<<"$ports"
 [[ -n "$gw_b_metrics" ]] || { echo "error: could not find 7 free loopback ports (got: $ports)" >&2; exit 1; }
@@ -98,37 +53,9 @@ read -r redis_port grpc_port msg_observe gw_a_port gw_a_metrics gw_b_port gw_b_m
 redis_url="redis://127.0.0.1:$redis_port"
 jwt_secret=$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')
 
-declare -A pid_of
-# Services read any setting from the environment (e.g. MAX_IDLE_TIME, JWT_ISSUER): each starts
-# with a clean one plus what is passed here, so a developer's exports cannot change the run.
-start() { # name [VAR=value...] command...
-  local name=$1
-  shift
-  env -i PATH="$PATH" HOME="${HOME:-/tmp}" TMPDIR="${TMPDIR:-/tmp}" LANG="${LANG:-C.UTF-8}" \
-    "$@" >"$work/logs/$name.log" 2>&1 &
-  pids+=($!)
-  pid_of[$name]=$!
-}
-
-await_ready() { # name url
-  local name=$1 url=$2
-  for _ in $(seq 300); do
-    if curl -fsS -o /dev/null "$url" 2>/dev/null; then return 0; fi
-    if ! kill -0 "${pid_of[$name]}" 2>/dev/null; then
-      echo "error: $name exited during start-up; the end of its log:" >&2
-      tail -n 30 "$work/logs/$name.log" >&2
-      exit 1
-    fi
-    sleep 0.2
-  done
-  echo "error: $name was not ready within 60 s; the end of its log:" >&2
-  tail -n 30 "$work/logs/$name.log" >&2
-  exit 1
-}
-
 t0=$SECONDS
 echo "==> Starting Redis :$redis_port, messaging-service :$grpc_port, gateways gw-a :$gw_a_port and gw-b :$gw_b_port"
-start redis redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no --dir "$work/redis"
+start_process redis redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no --dir "$work/redis"
 for _ in $(seq 50); do redis_answers 127.0.0.1 "$redis_port" && break; sleep 0.1; done
 if ! redis_answers 127.0.0.1 "$redis_port"; then
   echo "error: Redis did not start; the end of its log:" >&2
@@ -136,13 +63,13 @@ if ! redis_answers 127.0.0.1 "$redis_port"; then
   exit 1
 fi
 
-start messaging-service GRPC_PORT="$grpc_port" OBSERVE_PORT="$msg_observe" REDIS_URL="$redis_url" \
+start_process messaging-service GRPC_PORT="$grpc_port" OBSERVE_PORT="$msg_observe" REDIS_URL="$redis_url" \
   java "${JAVA_OPTS_DEFAULT[@]}" -jar messaging-service/target/messaging-service.jar
 gateway_env=(REDIS_URL="$redis_url" JWT_SECRET="$jwt_secret" MESSAGING_GRPC_TARGET="localhost:$grpc_port")
-start gw-a "${gateway_env[@]}" PORT="$gw_a_port" METRICS_PORT="$gw_a_metrics" GATEWAY_INSTANCE_ID=gw-a \
+start_process gw-a "${gateway_env[@]}" PORT="$gw_a_port" METRICS_PORT="$gw_a_metrics" GATEWAY_INSTANCE_ID=gw-a \
   java "${JAVA_OPTS_DEFAULT[@]}" -jar edge-gateway/target/edge-gateway.jar
 # gw-b runs short timers so heartbeats and the idle timeout can be watched within seconds.
-start gw-b "${gateway_env[@]}" PORT="$gw_b_port" METRICS_PORT="$gw_b_metrics" GATEWAY_INSTANCE_ID=gw-b \
+start_process gw-b "${gateway_env[@]}" PORT="$gw_b_port" METRICS_PORT="$gw_b_metrics" GATEWAY_INSTANCE_ID=gw-b \
   SOCKETIO_PING_INTERVAL=300 SOCKETIO_PING_TIMEOUT=1500 MAX_IDLE_TIME=4000 \
   java "${JAVA_OPTS_DEFAULT[@]}" -jar edge-gateway/target/edge-gateway.jar
 
