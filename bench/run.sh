@@ -5,7 +5,8 @@
 # the results go to docs/BENCHMARKS.md with the command, the machine and the date.
 #
 # Workload (environment, defaults): CONNECTIONS=1000 GROUP=10 RATE=2 (msg/s per client)
-# DURATION=30 WARMUP=5 (seconds). Builds the jars when missing (BUILD=1 forces it).
+# DURATION=30 WARMUP=5 (seconds). Each system first gets one unmeasured run of the same
+# workload (JIT warm-up). Builds the jars when missing (BUILD=1 forces it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/scripts/common.sh
@@ -65,6 +66,8 @@ await_ready messaging-service "http://127.0.0.1:$msg_observe/health/ready"
 await_ready gateway "http://127.0.0.1:$gw_metrics/health/ready"
 ours=(--url "http://127.0.0.1:$gw_port" --create-chats-grpc "localhost:$grpc_port"
       --server-pid "${pid_of[gateway]}" --server-pid "${pid_of[messaging-service]}")
+# A JIT needs a minute of real traffic: an unmeasured run first, for every system alike.
+bench ours-warmup --protocol native "${ours[@]}" --chat-prefix warm- --user-prefix w
 bench ours-native --protocol native "${ours[@]}"
 bench ours-socketio --protocol socketio "${ours[@]}"
 stop_processes
@@ -76,6 +79,7 @@ cp -r "$SEED_PEER" "$work/peer"
 start_redis peer
 start_process peer REDIS_URL="$redis_url" JWT_SECRET="$secret" PORT="$peer_port" node "$work/peer/server.js"
 await_ready peer "http://127.0.0.1:$peer_port/"
+bench peer-warmup --protocol socketio --url "http://127.0.0.1:$peer_port" --chat-prefix warm- --user-prefix w
 bench peer-socketio --protocol socketio --url "http://127.0.0.1:$peer_port" --server-pid "${pid_of[peer]}"
 
 python3 bench/report.py "$work" "$0 (CONNECTIONS=$CONNECTIONS GROUP=$GROUP RATE=$RATE DURATION=$DURATION WARMUP=$WARMUP)" \

@@ -69,9 +69,6 @@ public final class ChatOutput {
     }
 
     private static Instant createdAt(Chat chat) {
-        if (!chat.hasCreatedAt()) {
-            return null;
-        }
-        return Instant.ofEpochSecond(chat.getCreatedAt().getSeconds(), chat.getCreatedAt().getNanos());
+        return chat.getCreatedAt().isEmpty() ? null : Instant.parse(chat.getCreatedAt());
     }
 }

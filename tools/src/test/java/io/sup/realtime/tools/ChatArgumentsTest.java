@@ -6,7 +6,6 @@ import java.util.Map;
 
 import io.grpc.Status;
 import io.sup.realtime.proto.messaging.v1.Chat;
-import com.google.protobuf.Timestamp;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
@@ -78,7 +77,7 @@ class ChatArgumentsTest {
     @Test
     void chatPrintsAsTextAndAsProto3Json() {
         Chat chat = Chat.newBuilder().setId("c1").setTitle("Team").addMemberIds("alice").addMemberIds("bob")
-                .setCreatedAt(Timestamp.newBuilder().setSeconds(1_741_064_767L).setNanos(890_000_000)).build();
+                .setCreatedAt("2025-03-04T05:06:07.890Z").build();
 
         assertEquals("""
                 chat c1

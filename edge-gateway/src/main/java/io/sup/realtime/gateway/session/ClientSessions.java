@@ -61,6 +61,7 @@ public final class ClientSessions {
     private final Duration authTimeout;
     private final int outboundLimit;
     private final MeterRegistry metrics = Metrics.globalRegistry();
+    private final Map<String, Counter> eventCounters = new java.util.concurrent.ConcurrentHashMap<>();
     private final Counter authFailures = metrics.getOrCreate(
             Counter.builder("gateway.auth.failures").description("Connections refused for a missing or invalid token"));
 
@@ -262,8 +263,9 @@ public final class ClientSessions {
 
     private void count(String event) {
         String tag = ClientEvents.OWNERS.containsKey(event) ? event : "unknown";
-        metrics.getOrCreate(Counter.builder("gateway.events")
+        // Building a meter per event is costly on the hot path: look each counter up once.
+        eventCounters.computeIfAbsent(tag, t -> metrics.getOrCreate(Counter.builder("gateway.events")
                 .description("Client events received from authenticated connections, by event name")
-                .tags(List.of(Tag.create("event", tag)))).increment();
+                .tags(List.of(Tag.create("event", t))))).increment();
     }
 }

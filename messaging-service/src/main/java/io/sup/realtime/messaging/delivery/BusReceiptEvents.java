@@ -3,7 +3,7 @@ package io.sup.realtime.messaging.delivery;
 import java.time.Instant;
 import java.util.List;
 
-import com.google.protobuf.Timestamp;
+import io.sup.realtime.messaging.grpc.ProtoMapping;
 import io.sup.realtime.messaging.receipts.ReceiptEvents;
 import io.sup.realtime.messaging.receipts.ReceiptKind;
 import io.sup.realtime.platform.bus.DeliveryBus;
@@ -26,7 +26,7 @@ public final class BusReceiptEvents implements ReceiptEvents {
                 .setChatId(chatId)
                 .addAllMessageIds(messageIds)
                 .setUserId(readerId)
-                .setAt(Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()))
+                .setAt(ProtoMapping.timestamp(at))
                 .build();
         bus.toUsers(List.of(senderId), kind == ReceiptKind.READ ? ServerEvent.MESSAGE_READ : ServerEvent.MESSAGE_DELIVERED,
                 receipt, List.of());

@@ -1,8 +1,10 @@
 package io.sup.realtime.messaging.grpc;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 
-import com.google.protobuf.Timestamp;
 import io.sup.realtime.messaging.Actor;
 import io.sup.realtime.messaging.chats.Chat;
 import io.sup.realtime.messaging.messages.StoredMessage;
@@ -90,7 +92,12 @@ public final class ProtoMapping {
         };
     }
 
-    private static Timestamp timestamp(Instant t) {
-        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+    /** RFC 3339 in UTC with millisecond precision, the form every API time takes. */
+    public static String timestamp(Instant t) {
+        return RFC_3339.format(t.truncatedTo(ChronoUnit.MILLIS));
     }
+
+    /** Always three fractional digits, so times sort and compare as text. */
+    private static final DateTimeFormatter RFC_3339 =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 }

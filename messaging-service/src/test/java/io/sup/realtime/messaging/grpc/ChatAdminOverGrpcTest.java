@@ -1,5 +1,6 @@
 package io.sup.realtime.messaging.grpc;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -50,7 +51,7 @@ class ChatAdminOverGrpcTest {
         assertEquals("team", created.getId());
         assertEquals("Team", created.getTitle());
         assertEquals(List.of("alice", "bob"), created.getMemberIdsList());
-        assertTrue(created.getCreatedAt().getSeconds() > 0, "creation time is set");
+        assertTrue(Instant.parse(created.getCreatedAt()).getEpochSecond() > 0, "creation time is set, RFC 3339");
 
         assertEquals(created, service.admin().getChat(GetChatRequest.newBuilder().setChatId("team").build()));
 

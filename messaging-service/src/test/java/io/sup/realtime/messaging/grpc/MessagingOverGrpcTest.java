@@ -80,7 +80,7 @@ class MessagingOverGrpcTest {
         assertEquals("text", sent.getType());
         assertEquals("hello", sent.getContent());
         assertEquals("t-1", sent.getTempId());
-        Instant createdAt = Instant.ofEpochSecond(sent.getCreatedAt().getSeconds(), sent.getCreatedAt().getNanos());
+        Instant createdAt = Instant.parse(sent.getCreatedAt());
         assertFalse(createdAt.isBefore(before) || createdAt.isAfter(Instant.now()), "createdAt " + createdAt);
 
         Map<String, String> stored = redis.xrange("msg:{c1}:log", "1-0", "1-0").getFirst().getFields();

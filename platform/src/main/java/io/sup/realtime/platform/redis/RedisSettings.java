@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import io.sup.realtime.platform.config.Settings;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
@@ -19,6 +20,9 @@ import redis.clients.jedis.util.JedisURIHelper;
  * @param timeout        connect and socket timeout for commands
  */
 public record RedisSettings(URI uri, Duration timeout) {
+    /** Pooled connections per client. */
+    static final int POOL_SIZE = 64;
+
     /** Validates the URI scheme. */
     public RedisSettings {
         // isValid checks only that a scheme, a host and a port are present: check the scheme too.
@@ -36,9 +40,15 @@ public record RedisSettings(URI uri, Duration timeout) {
 
     /** A pooled client for commands, scripts and pipelines. */
     public RedisClient newClient() {
+        // Jedis's default pool (8 connections) makes virtual threads queue for a connection;
+        // Redis multiplexes many connections cheaply.
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(POOL_SIZE);
+        pool.setMaxIdle(POOL_SIZE);
         return RedisClient.builder()
                 .hostAndPort(hostAndPort())
                 .clientConfig(clientConfig())
+                .poolConfig(pool)
                 .build();
     }
 
