@@ -3,7 +3,6 @@ package io.sup.realtime.gateway.protocol;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sup.realtime.platform.bus.ServerEvent;
@@ -33,8 +32,7 @@ public final class NativeCodec implements WireCodec {
     }
 
     /** Thread-safe once configured; shared by every connection. */
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper JSON = ClientJson.MAPPER;
 
     /**
      * Decodes one complete text message from the client.

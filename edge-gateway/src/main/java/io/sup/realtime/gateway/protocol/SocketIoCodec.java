@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -30,8 +29,7 @@ public final class SocketIoCodec implements WireCodec {
     /** The only namespace. */
     public static final String MAIN_NAMESPACE = "/";
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper JSON = ClientJson.MAPPER;
     private static final long MAX_ACK_ID = (1L << 53) - 1;
 
     private final Heartbeat heartbeat;

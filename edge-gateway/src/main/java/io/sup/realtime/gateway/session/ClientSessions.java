@@ -26,6 +26,7 @@ import io.sup.realtime.gateway.connection.CloseCode;
 import io.sup.realtime.gateway.connection.LocalConnections;
 import io.sup.realtime.gateway.connection.OutboundQueue;
 import io.sup.realtime.gateway.protocol.ClientEvent;
+import io.sup.realtime.gateway.protocol.ClientJson;
 import io.sup.realtime.gateway.protocol.ErrorCode;
 import io.sup.realtime.gateway.protocol.NativeCodec;
 import io.sup.realtime.gateway.protocol.Replies;
@@ -50,7 +51,7 @@ import io.sup.realtime.platform.bus.ServerEvent;
  */
 public final class ClientSessions {
     private static final Logger LOG = System.getLogger(ClientSessions.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ClientJson.MAPPER;
 
     private final JwtVerifier verifier;
     private final LocalConnections connections;

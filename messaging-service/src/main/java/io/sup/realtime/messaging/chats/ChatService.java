@@ -1,8 +1,10 @@
 package io.sup.realtime.messaging.chats;
 
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -170,14 +172,15 @@ public final class ChatService {
         if (chatIds.isEmpty() || chatIds.size() > MAX_JOIN_MANY) {
             throw ServiceException.invalidArgument("chatIds must hold 1-" + MAX_JOIN_MANY + " chats");
         }
-        return chatIds.stream().map(chatId -> {
-            try {
-                requireMember(chatId, userId);
-                return new JoinResult(chatId, null);
-            } catch (ServiceException e) {
-                return new JoinResult(chatId, e.kind());
-            }
-        }).toList();
+        List<String> wellFormed = chatIds.stream().filter(id -> id != null && CHAT_ID.matcher(id).matches()).toList();
+        List<Boolean> member = store.isMemberOfEach(wellFormed, userId);
+        Map<String, Boolean> isMember = new HashMap<>();
+        for (int i = 0; i < wellFormed.size(); i++) {
+            isMember.put(wellFormed.get(i), member.get(i));
+        }
+        return chatIds.stream().map(chatId -> new JoinResult(chatId,
+                !isMember.containsKey(chatId) ? ServiceException.Kind.INVALID_ARGUMENT
+                        : isMember.get(chatId) ? null : ServiceException.Kind.PERMISSION_DENIED)).toList();
     }
 
     /**

@@ -97,6 +97,16 @@ public final class ChatStore {
         return redis.sismember(MessagingKeys.members(chatId), userId);
     }
 
+    /** For each chat, whether {@code userId} is a member (one pipelined round trip). */
+    List<Boolean> isMemberOfEach(List<String> chatIds, String userId) {
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            List<Response<Boolean>> replies = chatIds.stream()
+                    .map(chatId -> pipeline.sismember(MessagingKeys.members(chatId), userId)).toList();
+            pipeline.sync();
+            return replies.stream().map(Response::get).toList();
+        }
+    }
+
     /** The members, possibly empty. */
     public Set<String> memberIds(String chatId) {
         return redis.smembers(MessagingKeys.members(chatId));
