@@ -7,8 +7,9 @@
 -- ARGV[4] tempId or ''     ARGV[5..] the entry's field/value pairs
 --
 -- Returns {-1, 0} when the sender is not a member, {seq, 1} for a repeated tempId (nothing
--- written), {seq, 0} for a new entry stored with stream id <seq>-0. INCR and XADD in one
--- script give a sequence with no gaps among stored messages.
+-- written), {seq, 0, members} for a new entry stored with stream id <seq>-0, members being
+-- the chat's member ids at that moment (the message's recipients: no second round trip to
+-- find them). INCR and XADD in one script give a sequence with no gaps among stored messages.
 if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then
   return {-1, 0}
 end
@@ -23,4 +24,4 @@ redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], seq .. '-0', unpack(ARGV, 5)
 if ARGV[4] ~= '' then
   redis.call('SET', KEYS[4], seq, 'PX', ARGV[3])
 end
-return {seq, 0}
+return {seq, 0, redis.call('SMEMBERS', KEYS[1])}

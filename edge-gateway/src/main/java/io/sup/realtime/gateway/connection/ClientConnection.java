@@ -16,6 +16,7 @@ public final class ClientConnection {
     private final String instance;
     private final WireCodec codec;
     private final OutboundQueue out;
+    private final InboundQueue inbound;
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     private volatile Identity identity;
     private volatile Caller caller;
@@ -29,12 +30,14 @@ public final class ClientConnection {
      * @param instance this gateway instance's id
      * @param codec    the connection's wire protocol
      * @param out      the connection's writer
+     * @param inbound  runs the connection's event handling, in order, off its socket reader
      */
-    public ClientConnection(String id, String instance, WireCodec codec, OutboundQueue out) {
+    public ClientConnection(String id, String instance, WireCodec codec, OutboundQueue out, InboundQueue inbound) {
         this.id = id;
         this.instance = instance;
         this.codec = codec;
         this.out = out;
+        this.inbound = inbound;
     }
 
     /** The connection id. */
@@ -50,6 +53,11 @@ public final class ClientConnection {
     /** The writer. */
     public OutboundQueue out() {
         return out;
+    }
+
+    /** Where the connection's events are handled, in order. */
+    public InboundQueue inbound() {
+        return inbound;
     }
 
     /** The identity, or null before authentication. */

@@ -65,7 +65,7 @@ public final class NativeCodec implements WireCodec {
         if (data != null && !data.isNull() && !data.isObject()) {
             throw new FrameException("\"data\" must be a JSON object");
         }
-        return new ClientEvent(event.asText(), ackId, data == null || data.isNull() ? "{}" : data.toString());
+        return new ClientEvent(event.asText(), ackId, data == null || data.isNull() ? "{}" : ClientJson.write(data));
     }
 
     @Override

@@ -209,7 +209,7 @@ public final class SocketIoCodec implements WireCodec {
         if (data != null && !data.isNull() && !data.isObject()) {
             throw new FrameException("the event's first argument must be a JSON object");
         }
-        return new ClientEvent(name, ackId, data == null || data.isNull() ? "{}" : data.toString());
+        return new ClientEvent(name, ackId, data == null || data.isNull() ? "{}" : ClientJson.write(data));
     }
 
     private static JsonNode parse(String json) throws FrameException {

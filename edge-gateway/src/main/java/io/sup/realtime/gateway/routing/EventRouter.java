@@ -38,8 +38,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * message (canonical proto3 JSON, unknown fields ignored), and the gateway then sets the
  * request's {@code caller}, so a client can never speak for someone else.
  *
- * <p>Runs on the connection's own (virtual) thread, one event at a time, so a client's
- * events reach the services in the order it sent them.
+ * <p>Runs on the connection's {@link io.sup.realtime.gateway.connection.InboundQueue}, one
+ * event at a time, so a client's events reach the services in the order it sent them.
  */
 public final class EventRouter {
     private static final Logger LOG = System.getLogger(EventRouter.class.getName());

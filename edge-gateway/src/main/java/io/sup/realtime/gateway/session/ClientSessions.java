@@ -23,6 +23,7 @@ import io.sup.realtime.gateway.auth.Identity;
 import io.sup.realtime.gateway.auth.JwtVerifier;
 import io.sup.realtime.gateway.connection.ClientConnection;
 import io.sup.realtime.gateway.connection.CloseCode;
+import io.sup.realtime.gateway.connection.InboundQueue;
 import io.sup.realtime.gateway.connection.LocalConnections;
 import io.sup.realtime.gateway.connection.OutboundQueue;
 import io.sup.realtime.gateway.protocol.ClientEvent;
@@ -52,6 +53,8 @@ import io.sup.realtime.platform.bus.ServerEvent;
 public final class ClientSessions {
     private static final Logger LOG = System.getLogger(ClientSessions.class.getName());
     private static final ObjectMapper JSON = ClientJson.MAPPER;
+    /** Events a connection may have waiting before its socket reader waits too (TCP backpressure). */
+    static final int INBOUND_LIMIT = 32;
 
     private final JwtVerifier verifier;
     private final LocalConnections connections;
@@ -72,7 +75,7 @@ public final class ClientSessions {
      * @param router        client event -> service call
      * @param reports       tells services when a connection closes
      * @param timers        schedules authentication deadlines
-     * @param writers       runs connections' writers (virtual threads)
+     * @param writers       runs connections' writers and event handling (virtual threads)
      * @param authTimeout   how long a connection may stay unauthenticated
      * @param outboundLimit frames a connection may have waiting before it counts as a slow consumer
      */
@@ -100,7 +103,8 @@ public final class ClientSessions {
      */
     public ClientConnection open(WsSession session, WireCodec codec, String token, String deviceId) {
         OutboundQueue out = new OutboundQueue(session, writers, timers, outboundLimit);
-        ClientConnection connection = new ClientConnection(connections.nextId(), connections.instance(), codec, out);
+        ClientConnection connection = new ClientConnection(connections.nextId(), connections.instance(), codec, out,
+                new InboundQueue(writers, INBOUND_LIMIT));
         connection.handshakeDeviceId(deviceId);
         // However the connection ends (our close, the peer's, a failed write), it leaves the
         // indexes and the routing registry at once.
@@ -110,7 +114,7 @@ public final class ClientSessions {
         });
         connections.opened(connection);
         if (token != null) {
-            authenticate(connection, token, deviceId, -1);
+            connection.inbound().submit(() -> authenticate(connection, token, deviceId, -1));
         } else {
             timers.schedule(() -> {
                 if (!connection.isAuthenticated() && !connection.out().isClosing()) {
@@ -123,16 +127,21 @@ public final class ClientSessions {
 
     /** A frame the codec could not decode: the client is told why; the connection stays. */
     public void frameError(ClientConnection connection, String reason) {
-        if (!connection.out().isClosing()) {
-            connection.sendEvent(ServerEvent.ERROR.wireName(), Replies.errorEvent(ErrorCode.INVALID_ARGUMENT, reason, null));
-        }
+        // In line with the events before it: its error must not overtake their acks.
+        connection.inbound().submit(() -> {
+            if (!connection.out().isClosing()) {
+                connection.sendEvent(ServerEvent.ERROR.wireName(), Replies.errorEvent(ErrorCode.INVALID_ARGUMENT, reason, null));
+            }
+        });
     }
 
     /** An event that asked for an ack but cannot be taken: the failed ack says why. */
     public void refuseEvent(ClientConnection connection, long ackId, ErrorCode code, String reason) {
-        if (!connection.out().isClosing()) {
-            connection.sendAck(ackId, Replies.failure(code, reason));
-        }
+        connection.inbound().submit(() -> {
+            if (!connection.out().isClosing()) {
+                connection.sendAck(ackId, Replies.failure(code, reason));
+            }
+        });
     }
 
     /**
@@ -140,22 +149,45 @@ public final class ClientSessions {
      * gave, or null.
      */
     public void connect(ClientConnection connection, String token, String deviceId) {
-        if (connection.out().isClosing()) {
-            return;
-        }
-        if (connection.isAuthenticated()) {
-            // A repeated CONNECT: confirm again rather than re-authenticate.
-            String accepted = connection.codec().connectAccepted(connection.id());
-            if (accepted != null) {
-                connection.out().send(accepted);
+        connection.inbound().submit(() -> {
+            if (connection.out().isClosing()) {
+                return;
             }
-            return;
-        }
-        authenticate(connection, token, deviceId != null ? deviceId : connection.handshakeDeviceId(), -1);
+            if (connection.isAuthenticated()) {
+                // A repeated CONNECT: confirm again rather than re-authenticate.
+                String accepted = connection.codec().connectAccepted(connection.id());
+                if (accepted != null) {
+                    connection.out().send(accepted);
+                }
+                return;
+            }
+            authenticate(connection, token, deviceId != null ? deviceId : connection.handshakeDeviceId(), -1);
+        });
     }
 
-    /** One decoded client event. */
+    /** One decoded client event: handled after the ones before it, off the socket reader. */
     public void onEvent(ClientConnection connection, ClientEvent event) {
+        connection.inbound().submit(() -> handle(connection, event));
+    }
+
+    /**
+     * A Socket.IO event, which counts only once a CONNECT succeeded: checked when its turn
+     * comes, after any CONNECT the client sent before it.
+     */
+    public void onEventAfterConnect(ClientConnection connection, ClientEvent event) {
+        connection.inbound().submit(() -> {
+            if (connection.isAuthenticated()) {
+                handle(connection, event);
+            } else if (!connection.out().isClosing() && event.wantsAck()) {
+                connection.sendAck(event.ackId(), Replies.failure(ErrorCode.UNAUTHENTICATED, "send CONNECT before events"));
+            } else if (!connection.out().isClosing()) {
+                connection.sendEvent(ServerEvent.ERROR.wireName(),
+                        Replies.errorEvent(ErrorCode.INVALID_ARGUMENT, "send CONNECT before events", null));
+            }
+        });
+    }
+
+    private void handle(ClientConnection connection, ClientEvent event) {
         if (connection.out().isClosing()) {
             return; // refused, timed out or overflowing: nothing it sends counts any more
         }

@@ -65,16 +65,7 @@ public final class SocketIoWsListener extends FramedWsListener {
             return;
         }
         switch (packet) {
-            case SocketIoCodec.Packet.Event event -> {
-                if (connection.isAuthenticated()) {
-                    sessions.onEvent(connection, event.event());
-                } else if (event.event().wantsAck()) {
-                    sessions.refuseEvent(connection, event.event().ackId(), ErrorCode.UNAUTHENTICATED,
-                            "send CONNECT before events");
-                } else {
-                    sessions.frameError(connection, "send CONNECT before events");
-                }
-            }
+            case SocketIoCodec.Packet.Event event -> sessions.onEventAfterConnect(connection, event.event());
             case SocketIoCodec.Packet.Refused refused -> {
                 if (SocketIoCodec.MAIN_NAMESPACE.equals(refused.namespace())) {
                     sessions.refuseEvent(connection, refused.ackId(), ErrorCode.INVALID_ARGUMENT, refused.reason());

@@ -42,7 +42,7 @@ public final class MessageService {
             .description("Sends answered with an already stored message (same sender and tempId)"));
 
     /**
-     * @param chats           membership (for recipients)
+     * @param chats           membership, checked before a reply or forward looks messages up
      * @param messages        the chats' logs
      * @param events          where stored messages are announced for delivery
      * @param maxContentBytes largest content accepted, in UTF-8 bytes
@@ -77,11 +77,27 @@ public final class MessageService {
      */
     public StoredMessage send(Actor sender, String chatId, Draft draft) {
         ChatService.requireWellFormedChatId(chatId);
-        // Membership first: a non-member must learn nothing about the chat, not even which of
-        // its message ids exist (the append script checks again, atomically).
-        if (!chats.isMember(chatId, sender.userId())) {
+        // A non-member learns nothing about the chat, not even which of its message ids exist
+        // or that its draft was malformed: a reply or forward checks membership before looking
+        // messages up; a plain message only when its draft is refused (the append script checks
+        // atomically otherwise), which spares the common case a round trip.
+        boolean looksUpMessages = !draft.replyTo().isEmpty() || !draft.forwardChatId().isEmpty()
+                || !draft.forwardMessageId().isEmpty();
+        if (looksUpMessages && !chats.isMember(chatId, sender.userId())) {
             throw ChatService.notAMember(chatId);
         }
+        try {
+            return store(sender, chatId, draft);
+        } catch (ServiceException e) {
+            if (e.kind() == ServiceException.Kind.INVALID_ARGUMENT && !looksUpMessages
+                    && !chats.isMember(chatId, sender.userId())) {
+                throw ChatService.notAMember(chatId);
+            }
+            throw e;
+        }
+    }
+
+    private StoredMessage store(Actor sender, String chatId, Draft draft) {
         if (!draft.tempId().isEmpty() && !TEMP_ID.matcher(draft.tempId()).matches()) {
             throw ServiceException.invalidArgument("tempId must be 1-64 characters of A-Z a-z 0-9 _ . : @ -");
         }
@@ -114,7 +130,7 @@ public final class MessageService {
             case MessageStore.Appended.Stored s -> {
                 storedCount.increment();
                 StoredMessage stored = withSeq(draftMessage, s.seq());
-                announce(stored, sender.connectionId());
+                announce(stored, s.memberIds(), sender.connectionId());
                 yield stored;
             }
         };
@@ -226,9 +242,9 @@ public final class MessageService {
                            long lastSeq) {
     }
 
-    private void announce(StoredMessage stored, String senderConnectionId) {
+    private void announce(StoredMessage stored, List<String> memberIds, String senderConnectionId) {
         try {
-            events.messageStored(stored, chats.memberIds(stored.chatId()), senderConnectionId);
+            events.messageStored(stored, memberIds, senderConnectionId);
         } catch (RuntimeException e) {
             // Stored and acked: members catch up from the log on reconnect.
             LOG.log(Level.WARNING, "message " + stored.chatId() + "/" + stored.id() + " stored but not delivered: "

@@ -1,5 +1,6 @@
 package io.sup.realtime.messaging.messages;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,8 +53,8 @@ public final class MessageStore {
 
     /** What an append did. */
     sealed interface Appended {
-        /** Stored now under this sequence number. */
-        record Stored(long seq) implements Appended {
+        /** Stored now under this sequence number; {@code memberIds} are the chat's members then. */
+        record Stored(long seq, List<String> memberIds) implements Appended {
         }
 
         /** The (sender, tempId) pair was stored before, under this sequence number. */
@@ -94,7 +95,12 @@ public final class MessageStore {
         if (seq < 0) {
             return new Appended.NotMember();
         }
-        return (Long) reply.get(1) == 1L ? new Appended.Duplicate(seq) : new Appended.Stored(seq);
+        if ((Long) reply.get(1) == 1L) {
+            return new Appended.Duplicate(seq);
+        }
+        List<String> members = ((List<?>) reply.get(2)).stream()
+                .map(o -> o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : (String) o).toList();
+        return new Appended.Stored(seq, members);
     }
 
     /** The message stored under {@code seq}, or null when it was trimmed away. */

@@ -71,6 +71,7 @@ public final class ServiceHost implements AutoCloseable {
      * @param start   starts the service from settings
      */
     public static void runMain(String service, Function<Settings, ? extends AutoCloseable> start) {
+        useNettyBufferCachesOnEventLoopsOnly();
         try {
             Settings settings = Settings.load(service);
             Logging.configure(settings.string("log.level", null));
@@ -123,5 +124,19 @@ public final class ServiceHost implements AutoCloseable {
         observe.close();
         redis.close();
         LOG.log(Level.INFO, name + " stopped");
+    }
+
+    /**
+     * grpc-java's (shaded) Netty allocator gives every thread that writes a gRPC message a
+     * buffer cache of its own. Calls run on virtual threads here, one per call and one per
+     * client connection in the gateway, so each would build (and an idle connection keep) a
+     * cache: only Netty's own event-loop threads keep one. Must run before Netty loads; an
+     * explicit {@code -D} setting wins.
+     */
+    static void useNettyBufferCachesOnEventLoopsOnly() {
+        String key = "io.grpc.netty.shaded.io.netty.allocator.useCacheForAllThreads";
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, "false");
+        }
     }
 }
