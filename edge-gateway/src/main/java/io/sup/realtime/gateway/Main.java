@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.ManagedChannel;
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
@@ -89,6 +90,10 @@ public final class Main implements AutoCloseable {
         try {
             server = WebServer.builder()
                     .port(config.port())
+                    // Helidon leaves Nagle's algorithm on: small frames would wait for the
+                    // peer's (delayed) ACK of the previous one. A messenger sends small frames
+                    // and wants them out now, as ws/Socket.IO do with setNoDelay.
+                    .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
                     .addProtocol(WsConfig.builder().maxFrameLength(config.maxMessageBytes()).build())
                     .routing(http -> http
                             .get("/", (req, res) -> res.send("SUP realtime gateway: WebSocket at /ws, Socket.IO at /socket.io/\n"))
