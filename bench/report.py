@@ -313,9 +313,14 @@ def section_curves(d, meta, reports_all):
                 found.append((key_of(name), name, r))
         return sorted(found)
 
+    def offered(r):
+        n, g = r["connections"], r["group"]
+        members = [min(g, n - k) for k in range(0, n, g)]  # the last chat can be smaller
+        return sum(m * (m - 1) for m in members) * r["rate"]
+
     def row(system, x, r):
         return [system, x, fmt(r["connectionsOk"]) + (f" ({fmt(r['connectionsFailed'])} failed)" if r["connectionsFailed"] else ""),
-                r["rate"], fmt(r["deliveredPerSec"], 0),
+                r["rate"], fmt(offered(r), 0), fmt(r["deliveredPerSec"], 0),
                 f"{fmt(r['deliveryMs']['p50'], 1)} / {fmt(r['deliveryMs']['p99'], 1)}",
                 f"{fmt(r['deliveriesExpected'])} / {fmt(r['deliveriesLost'])}", r.get("ackFailed", 0)]
 
@@ -325,7 +330,7 @@ def section_curves(d, meta, reports_all):
             conn_rows.append(row(label, fmt(n), r))
         for g, name, r in rows_for(f"{system}-group-", lambda s: int(s.rsplit("-", 1)[1])):
             group_rows.append(row(label, g, r))
-    hdr = ["system", "", "connections ok", "msg/s per client", "delivered/s", "delivery p50 / p99 (ms)",
+    hdr = ["system", "", "connections ok", "msg/s per client", "offered deliveries/s", "delivered/s", "delivery p50 / p99 (ms)",
            "deliveries expected / lost", "acks failed"]
     if conn_rows:
         sample = next(r for n, r in reports_all.items() if "-conn-" in n)

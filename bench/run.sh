@@ -21,13 +21,14 @@
 #           "1000 5000 20000 50000" (chats of 10), and for chat sizes CURVE_GROUPS="2 10 100 1000"
 #           at CURVE_GROUP_CONNECTIONS=2000 with the rate set so that every point offers
 #           CURVE_DELIVERIES=9000 deliveries/s; CURVE_DURATION=20 CURVE_WARMUP=5,
-#           CURVE_SYSTEMS="ours peer"
+#           CURVE_SYSTEMS="ours peer" CURVE_WARMUP_RUN=20 (s; 0 = no warm-up run)
 #
 # Common knobs: SOURCE_ADDRESSES (a count K -> 127.0.0.1..K, or a comma list; default
 # ceil(connections/20000)), GENERATORS (idle/big: generator JVMs, default from ulimit -n),
 # BENCH_HEAP (generator -Xmx, default from the connection count), PING_INTERVAL (ms: the
 # gateway's HEARTBEAT_INTERVAL and SOCKETIO_PING_INTERVAL; default: production values, except
-# that an idle hold shorter than 90 s gets HOLD/4 so that pings are seen), RESULTS
+# that an idle hold shorter than 90 s gets HOLD/4 so that pings are seen), CONNECT_TIMEOUT=20
+# and GIVE_UP_AFTER=400 (idle, big: stop connecting after that many failures), RESULTS
 # (default bench/results), BUILD=1 (rebuild the jars).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -77,6 +78,9 @@ CURVE_DELIVERIES=${CURVE_DELIVERIES:-9000}
 CURVE_DURATION=${CURVE_DURATION:-20}
 CURVE_WARMUP=${CURVE_WARMUP:-5}
 CURVE_SYSTEMS=${CURVE_SYSTEMS:-ours peer}
+CURVE_WARMUP_RUN=${CURVE_WARMUP_RUN:-20}
+CONNECT_TIMEOUT=${CONNECT_TIMEOUT:-20}
+GIVE_UP_AFTER=${GIVE_UP_AFTER:-400}
 RESULTS=${RESULTS:-bench/results}
 SEED_PEER=${SEED_PEER:-../shared/peers/socketio-seed}
 [[ -f "$SEED_PEER/server.js" ]] || { echo "error: the seed peer is not at $SEED_PEER (set SEED_PEER)" >&2; exit 1; }
@@ -263,7 +267,8 @@ idle_run() { # mode label connections hold protocol
   local mode=$1 label=$2 n=$3 hold=$4 protocol=$5 g
   g=$(generators_for "$n")
   local args=(--mode idle --group "$GROUP" --hold "$hold" --settle "$SETTLE" --protocol "$protocol" "${target[@]}"
-              --server-jcmd --histogram-dir "$RESULTS/$mode/histograms/$label" --connect-timeout 30)
+              --server-jcmd --histogram-dir "$RESULTS/$mode/histograms/$label"
+              --connect-timeout "$CONNECT_TIMEOUT" --give-up-after "$GIVE_UP_AFTER")
   if ((g > 1)); then
     args+=(--processes "$g" --worker-heap "$(heap_for $(((n + g - 1) / g)))")
     BENCH_HEAP=${BENCH_HEAP:-512m} bench "$mode" "$label" "$n" "${args[@]}"
@@ -309,11 +314,11 @@ run_curves() {
       peer) start_peer; local p=socketio ;;
       *) echo "error: CURVE_SYSTEMS takes ours and peer" >&2; exit 2 ;;
     esac
-    bench curves "$s-warmup" 1000 --group 10 --rate 1 --duration 20 --warmup 5 --protocol "$p" "${target[@]}" \
-      --chat-prefix warm- --user-prefix w
+    ((CURVE_WARMUP_RUN > 0)) && bench curves "$s-warmup" 1000 --group 10 --rate 1 --duration "$CURVE_WARMUP_RUN" --warmup 5 \
+      --protocol "$p" "${target[@]}" --chat-prefix warm- --user-prefix w
     for n in $CURVE_CONNECTIONS; do
       bench curves "$s-conn-$n" "$n" --group 10 --rate "$CURVE_RATE" --duration "$CURVE_DURATION" --warmup "$CURVE_WARMUP" \
-        --protocol "$p" "${target[@]}" --chat-prefix "cc$n-" --user-prefix "cc$n-" --connect-timeout 30
+        --protocol "$p" "${target[@]}" --chat-prefix "cc$n-" --user-prefix "cc$n-" --connect-timeout "$CONNECT_TIMEOUT"
     done
     for g in $CURVE_GROUPS; do
       n=$CURVE_GROUP_CONNECTIONS
@@ -323,7 +328,7 @@ run_curves() {
     done
   done
   end_mode curves "bench/run.sh curves (CURVE_CONNECTIONS=\"$CURVE_CONNECTIONS\" CURVE_RATE=$CURVE_RATE CURVE_GROUPS=\"$CURVE_GROUPS\" CURVE_GROUP_CONNECTIONS=$CURVE_GROUP_CONNECTIONS CURVE_DELIVERIES=$CURVE_DELIVERIES CURVE_DURATION=$CURVE_DURATION CURVE_WARMUP=$CURVE_WARMUP CURVE_SYSTEMS=\"$CURVE_SYSTEMS\")" \
-    "warm-up=one unmeasured 25 s run of 1000 connections at 1 msg/s per system"
+    "warm-up=$([[ $CURVE_WARMUP_RUN -gt 0 ]] && echo "one unmeasured $((CURVE_WARMUP_RUN + 5)) s run of 1000 connections at 1 msg/s per system" || echo none)"
 }
 
 echo "==> Targets: ${targets[*]}; ulimit -n $FD_LIMIT; results in $RESULTS; logs in $work/logs"

@@ -77,6 +77,8 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
     int connectConcurrency;
     @Option(names = "--connect-timeout", defaultValue = "10", description = "Seconds per connect+auth.")
     int connectTimeout;
+    @Option(names = "--give-up-after", defaultValue = "0", description = "Stop starting connects once this many have failed (0 = never); the rest count as failed, not attempted.")
+    int giveUpAfter;
     @Option(names = "--source-addresses", split = ",", description = "Local addresses to connect from, e.g. 127.0.0.1,127.0.0.2 (one address has ~28k ephemeral ports); connections are spread round-robin.")
     List<String> sourceAddresses = new ArrayList<>();
     @Option(names = "--source-address-count", defaultValue = "0", description = "Shorthand: connect from 127.0.0.1 .. 127.0.0.K (all loopback on Linux).")
@@ -280,22 +282,35 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
         Semaphore inFlight = new Semaphore(connectConcurrency);
         List<CompletableFuture<Long>> connects = new ArrayList<>(connections);
         int addresses = http.length;
+        java.util.concurrent.atomic.AtomicInteger failedSoFar = new java.util.concurrent.atomic.AtomicInteger();
         long start = System.nanoTime();
         long nextProgress = start + 5_000_000_000L;
         for (int i = 0; i < connections; i++) {
             inFlight.acquire();
+            if (giveUpAfter > 0 && failedSoFar.get() >= giveUpAfter) {
+                inFlight.release();
+                System.err.printf(Locale.ROOT, "  connecting: gave up after %d failed connects; %d not attempted%n", failedSoFar.get(), connections - i);
+                break;
+            }
             HttpClient client = http[i % addresses][(i / addresses) % http[0].length];
             CompletableFuture<Long> f = clients[i].connect(client, url, Duration.ofSeconds(connectTimeout));
-            f.whenComplete((v, e) -> inFlight.release());
+            f.whenComplete((v, e) -> {
+                if (e != null) failedSoFar.incrementAndGet();
+                inFlight.release();
+            });
             connects.add(f);
             if (System.nanoTime() > nextProgress) {
                 nextProgress += 5_000_000_000L;
-                System.err.printf(Locale.ROOT, "  connecting: %d started, t=%.0fs%n", i + 1, (System.nanoTime() - start) / 1e9);
+                System.err.printf(Locale.ROOT, "  connecting: %d started, %d failed, t=%.0fs%n", i + 1, failedSoFar.get(),
+                        (System.nanoTime() - start) / 1e9);
             }
         }
         int ok = 0;
         Map<String, Integer> failures = new LinkedHashMap<>();
-        for (int i = 0; i < connections; i++) {
+        if (connects.size() < connections) {
+            failures.put("not attempted: gave up after " + giveUpAfter + " failed connects", connections - connects.size());
+        }
+        for (int i = 0; i < connects.size(); i++) {
             try {
                 long nanos = connects.get(i).get();
                 run.connectLatency.recordValue(nanos / 1000);
@@ -723,6 +738,7 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
                     "--group", Integer.toString(group), "--secret", secret, "--chat-prefix", chatPrefix, "--user-prefix", userPrefix,
                     "--connect-concurrency", Integer.toString(Math.max(1, connectConcurrency / processes)),
                     "--connect-timeout", Integer.toString(connectTimeout),
+                    "--give-up-after", Integer.toString(giveUpAfter <= 0 ? 0 : Math.max(1, giveUpAfter / processes)),
                     "--http-clients-per-address", Integer.toString(httpClientsPerAddress)));
             if (noJoin) cmd.add("--no-join");
             List<String> addrs = sources.stream().filter(a -> a != null).map(InetAddress::getHostAddress).toList();
