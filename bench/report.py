@@ -253,7 +253,7 @@ def section_idle(d, meta, reports, big=False):
     out = [title, ""] + header(meta)
     srcs = w.get("sourceAddresses") or []
     out += [f"Workload: {fmt(w['connections'])} connections (chats of {w['group']}, each client sends chat:join), "
-            f"from {len(srcs) or 1} source address(es) {', '.join(srcs)}; held {w['hold']} s with server "
+            f"from {'source addresses ' + ', '.join(srcs) if srcs else 'the default source address'}; held {w['hold']} s with server "
             f"heartbeats only, no messages. RSS is VmRSS from /proc: before connecting, {w['settle']} s after the "
             "last connect, and at the end of the hold; per connection = (connected - before) / connections. "
             "\"Server process\" is the gateway for this system and the Node process for the peer; the "
