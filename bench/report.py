@@ -200,6 +200,18 @@ def idle_rows(reports, keys):
         v = kb_of(r, field, server(r))
         return fmt(v / 1024, 0) if v is not None and v >= 0 else "-"
 
+    def open_when_measured(r):
+        if "openWhenMeasured" in r:
+            return r["openWhenMeasured"]
+        return r.get("stillOpen", 0) + r.get("closedDuringHold", 0)  # older reports: open at the start of the hold
+
+    def per_conn(field, name_of):
+        def cell(r):
+            v = fmt(kb_of(r, field, name_of(r)), 1)
+            n = open_when_measured(r)
+            return v if n >= r["connectionsOk"] else f"{v} (void: {fmt(n)} open when read)"
+        return cell
+
     def errs(r):
         return (f"{r.get('errorEvents', 0)} / {r.get('protocolErrors', 0)} / {r.get('unexpectedCloses', 0)} / "
                 f"{r.get('closedDuringHold', 0)}")
@@ -209,18 +221,22 @@ def idle_rows(reports, keys):
         ("connect failures", lambda r: "; ".join(f"{k}: {v}" for k, v in (r.get("connectFailures") or {}).items()) or "-"),
         ("connect rate (/s)", lambda r: fmt(r["connectRatePerSec"], 0)),
         ("chat:join failed", lambda r: r.get("joinFailed", "-")),
+        ("chat:join error", lambda r: r.get("joinError") or "-"),
+        ("closed before the hold (unexpected closes while connecting and joining)",
+         lambda r: fmt((r.get("connectPhaseErrors") or {}).get("unexpectedCloses", 0))),
+        ("open when memory was read", lambda r: fmt(open_when_measured(r))),
         ("held (s) / still open", lambda r: f"{fmt(r.get('holdSeconds'), 0)} / {fmt(r.get('stillOpen'))}"),
         ("heartbeats: pings received / connections pinged",
          lambda r: f"{fmt(r.get('pingsReceived'))} / {fmt(r.get('connectionsPinged'))}"),
         ("errors / protocol errors / unexpected closes / closed in hold (all must be 0)", errs),
         ("server process RSS before / connected / end (MB)",
          lambda r: f"{rss_mb(r, 'rssBeforeKb')} / {rss_mb(r, 'rssConnectedKb')} / {rss_mb(r, 'rssEndKb')}"),
-        ("**server process RSS per connection (KB)**", lambda r: fmt(kb_of(r, "rssPerConnectionKb", server(r)), 1)),
-        ("  at the end of the hold (KB)", lambda r: fmt(kb_of(r, "rssPerConnectionEndKb", server(r)), 1)),
+        ("**server process RSS per connection (KB)**", per_conn("rssPerConnectionKb", server)),
+        ("  at the end of the hold (KB)", per_conn("rssPerConnectionEndKb", server)),
         ("  after a full GC (KB, jcmd GC.run; Java only)",
-         lambda r: fmt(kb_of(r, "rssPerConnectionAfterGcKb", "gateway"), 1) if server(r) == "gateway" else "-"),
-        ("  Java heap used after GC per connection (KB)", lambda r: fmt(kb_of(r, "heapPerConnectionKb", server(r)), 1)),
-        ("all server processes incl. Redis: RSS per connection (KB)", lambda r: fmt(kb_of(r, "rssPerConnectionKb", "total"), 1)),
+         lambda r: per_conn("rssPerConnectionAfterGcKb", server)(r) if server(r) == "gateway" else "-"),
+        ("  Java heap used after GC per connection (KB)", per_conn("heapPerConnectionKb", server)),
+        ("all server processes incl. Redis: RSS per connection (KB)", per_conn("rssPerConnectionKb", lambda r: "total")),
         ("generator: heap per connection (KB) / RSS (MB) / JVMs",
          lambda r: f"{fmt(r.get('generatorHeapPerConnectionKb'), 1)} / {fmt((r.get('generatorRssKb') or 0) / 1024, 0)} / "
                    f"{r.get('generatorProcesses', 1)}"),
@@ -269,6 +285,12 @@ def section_idle(d, meta, reports, big=False):
                     + verdict(held and pinged == r["connectionsOk"],
                               f"{fmt(r['connectionsOk'])} connected, {fmt(r['connectionsFailed'])} failed, "
                               f"{fmt(pinged)} pinged, {fmt(r.get('stillOpen'))} still open at the end"), ""]
+            fd = (meta.get("settings") or {}).get("fd_limit")
+            if fd and int(fd) < BIG_CONNECTIONS:
+                out += [f"Every connection is a file descriptor in the gateway, whose `ulimit -n` was {fmt(int(fd))} "
+                        "(the hard limit of this machine, which cannot be raised here): a single gateway process could "
+                        f"not hold {fmt(BIG_CONNECTIONS)} connections on it in any case. The generator spread its "
+                        f"connections over {r.get('generatorProcesses', 1)} processes for the same reason.", ""]
             tail = os.path.join(d, "gateway-log-tail.txt")
             if os.path.exists(tail) and not held:
                 lines = [l.rstrip() for l in open(tail) if l.strip()]

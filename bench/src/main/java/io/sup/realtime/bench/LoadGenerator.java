@@ -528,6 +528,7 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
         Run connectRun = runs.current();
         int ok = live.size();
         Thread.sleep(settle * 1000L);
+        report.put("openWhenMeasured", live.stream().filter(c -> !c.closed).count());
         measureConnected(report, ok, rssBeforeGc, heapBefore);
         long generatorHeap = usedHeapAfterGc();
         report.put("generatorHeapPerConnectionKb", ok == 0 ? null : round((generatorHeap - generatorHeapBefore) / 1024.0 / ok));
@@ -670,7 +671,7 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
         for (String cmd; (cmd = in.readLine()) != null; ) {
             switch (cmd.trim()) {
                 case "HOLD" -> h = new Hold(clients, live, runs, base);
-                case "STATS" -> line("STATS", h == null ? Map.of() : h.progress());
+                case "STATS" -> line("STATS", h == null ? Map.of("open", live.stream().filter(c -> !c.closed).count()) : h.progress());
                 case "END" -> {
                     line("END", h == null ? Map.of() : h.result());
                     return 0;
@@ -782,6 +783,10 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
         if (joinError != null) report.put("joinError", joinError);
         report.put("connectAllSeconds", round((System.nanoTime() - start) / 1e9));
         Thread.sleep(settle * 1000L);
+        ins.forEach(i -> i.println("STATS"));
+        long open = 0;
+        for (int w = 0; w < workers.size(); w++) open += expect(outs.get(w), "STATS", workers.get(w)).path("open").asLong();
+        report.put("openWhenMeasured", open);
         measureConnected(report, ok, rssBeforeGc, heapBefore);
         report.put("generatorHeapPerConnectionKb", ok == 0 ? null : round(genHeap / (double) ok));
         report.put("generatorRssKb", genRss);
