@@ -1,15 +1,30 @@
-"""Writes docs/BENCHMARKS.md from the JSON reports bench/run.sh collected (stdout)."""
+"""docs/BENCHMARKS.md from the generator's JSON reports under bench/results/<mode>/ (stdout).
+
+  report.py report <results dir>                 the whole document, one section per mode found
+  report.py meta <mode dir> <command> [k=v ...]  writes <mode dir>/meta.json (command, date, machine)
+  report.py summary <report.json>                one line about one run, for the console
+
+bench/run.sh replaces bench/results/<mode>/ for each mode it runs and keeps the others, so
+the document always shows the newest run of every mode, each with its own command and date.
+"""
 import datetime
+import glob
 import json
 import os
 import platform
 import subprocess
 import sys
 
-work, command = sys.argv[1], sys.argv[2]
-runs = [("this system, native", "ours-native"), ("this system, Socket.IO", "ours-socketio"),
-        ("seed peer, Socket.IO", "peer-socketio")]
-reports = {key: json.load(open(os.path.join(work, key + ".json"))) for _, key in runs}
+# Targets (from the benchmark issue; change them here).
+IDLE_RSS_RATIO = 0.5       # this system's RSS per idle connection <= half the peer's
+RAMP_RATIO = 1.0           # sustained deliveries/s at p99 <= bound: at least the peer's
+BIG_CONNECTIONS = 50000    # idle connections on one gateway, heartbeats flowing, no errors
+
+SYSTEMS = {
+    "ours-native": "this system, native",
+    "ours-socketio": "this system, Socket.IO",
+    "peer-socketio": "seed peer, Socket.IO",
+}
 
 
 def sh(cmd):
@@ -19,49 +34,401 @@ def sh(cmd):
         return "?"
 
 
-def rss_mb(report, stage):
-    values = report.get(stage) or {}
-    return round(sum(values.values()) / 1024) if values else None
+def machine():
+    memory = sh("free -g | awk '/Mem:/{print $2}'")
+    java = sh("java -version 2>&1 | head -n1")
+    node = sh("node --version")
+    load = sh("cut -d' ' -f1-3 /proc/loadavg")
+    return (f"{os.cpu_count()} cores, {memory} GB, {platform.system()} {platform.release()}; {java}; Node {node}; "
+            f"load average {load} at the end of the run. The load generator runs on the same machine.")
 
 
+def load_json(path):
+    with open(path) as f:
+        return json.load(f)
 
-rows = [
-    ("connections ok / failed", lambda r: f"{r['connectionsOk']} / {r['connectionsFailed']}"),
-    ("connect rate (/s)", lambda r: r["connectRatePerSec"]),
-    ("messages sent / acked", lambda r: f"{r['sent']} / {r['acked']}"),
-    ("ack p50 / p99 (ms)", lambda r: f"{r['ackMs']['p50']} / {r['ackMs']['p99']}"),
-    ("deliveries expected / lost", lambda r: f"{r['deliveriesExpected']} / {r['deliveriesLost']}"),
-    ("delivered / s", lambda r: r["deliveredPerSec"]),
-    ("delivery p50 / p90 / p99 / max (ms)",
-     lambda r: f"{r['deliveryMs']['p50']} / {r['deliveryMs']['p90']} / {r['deliveryMs']['p99']} / {r['deliveryMs']['max']}"),
-    ("server RSS at end (MB, all processes)", lambda r: rss_mb(r, "rssEndKb")),
-]
 
-out = []
-out.append("# Benchmarks\n")
-out.append(f"Produced by `{command}` on {datetime.date.today().isoformat()}.\n")
-memory = sh("free -g | awk '/Mem:/{print $2}'")
-java = sh("java -version 2>&1 | head -n1")
-node = sh("node --version")
-out.append(f"Machine: {os.cpu_count()} cores, {memory} GB, {platform.system()} {platform.release()}; "
-           f"{java}; Node {node}. The load generator runs on the same machine.\n")
-w = reports["ours-native"]
-out.append(f"Workload: {w['connections']} connections, chats of {w['group']}, {w['rate']} msg/s per client, "
-           f"{w['warmup']} s warm-up, {w['duration']} s measured.\n")
-out.append("| | " + " | ".join(label for label, _ in runs) + " |")
-out.append("|---|" + "---|" * len(runs))
-for name, value in rows:
-    cells = []
-    for _, key in runs:
-        try:
-            cells.append(str(value(reports[key])))
-        except (KeyError, TypeError):
-            cells.append("-")
-    out.append(f"| {name} | " + " | ".join(cells) + " |")
-out.append("")
-out.append("What differs: this system stores every message in a durable Redis stream and makes a "
-           "gRPC hop per event, and checks membership; the peer checks a Redis rate limit per "
-           "message and writes presence on connect, and delivers to a room without any check. "
-           "Not measured yet: saturation (the highest rate with p99 under 50 ms), idle memory "
-           "per connection, 50,000 connections, and the curves over connections and chat sizes.")
-print("\n".join(out))
+def fmt(v, digits=1):
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:,.{digits}f}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return str(v)
+
+
+def ms4(d):
+    d = d or {}
+    return " / ".join(fmt(d.get(k), 1) for k in ("p50", "p90", "p99", "max"))
+
+
+def ms2(d):
+    d = d or {}
+    return f"{fmt(d.get('p50'), 1)} / {fmt(d.get('p99'), 1)}"
+
+
+def table(header, rows):
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return out
+
+
+def verdict(met, gap):
+    return f"**met** ({gap})" if met else f"**not met** ({gap})"
+
+
+def pid_of(report, name):
+    for pid, n in (report.get("serverNames") or {}).items():
+        if n == name:
+            return pid
+    return None
+
+
+def kb_of(report, field, name):
+    """The value of field (a pid -> KB map) for the process called name, or the total."""
+    values = report.get(field) or {}
+    if name == "total":
+        return values.get("total")
+    pid = pid_of(report, name)
+    return values.get(pid) if pid else None
+
+
+def header(meta):
+    out = [f"Produced by `{meta.get('command', '?')}` on {meta.get('date', '?')}.", "",
+           f"Machine: {meta.get('machine', '?')}"]
+    settings = meta.get("settings") or {}
+    if settings:
+        out += ["", "Settings: " + "; ".join(f"{k}: {v}" for k, v in settings.items()) + "."]
+    for note in meta.get("notes") or []:
+        out += ["", f"Note: {note}"]
+    return out + [""]
+
+
+# ---------------------------------------------------------------- sections
+
+def section_load(d, meta, reports):
+    rows = [
+        ("connections ok / failed", lambda r: f"{r['connectionsOk']} / {r['connectionsFailed']}"),
+        ("connect rate (/s)", lambda r: r["connectRatePerSec"]),
+        ("messages sent / acked", lambda r: f"{r['sent']} / {r['acked']}"),
+        ("ack p50 / p99 (ms)", lambda r: f"{r['ackMs']['p50']} / {r['ackMs']['p99']}"),
+        ("deliveries expected / lost", lambda r: f"{r['deliveriesExpected']} / {r['deliveriesLost']}"),
+        ("delivered / s", lambda r: r["deliveredPerSec"]),
+        ("delivery p50 / p90 / p99 / max (ms)",
+         lambda r: f"{r['deliveryMs']['p50']} / {r['deliveryMs']['p90']} / {r['deliveryMs']['p99']} / {r['deliveryMs']['max']}"),
+        ("server RSS at end (MB, all processes)",
+         lambda r: round(sum(v for v in r["rssEndKb"].values() if v > 0) / 1024) if r.get("rssEndKb") else "-"),
+    ]
+    keys = [k for k in SYSTEMS if k in reports]
+    out = ["## Load: a fixed rate", ""] + header(meta)
+    w = reports[keys[0]]
+    out += [f"Workload: {w['connections']} connections, chats of {w['group']}, {w['rate']} msg/s per client, "
+            f"{w['warmup']} s warm-up, {w['duration']} s measured. Each system first gets one unmeasured run "
+            "of the same workload (JIT warm-up).", ""]
+    body = []
+    for name, value in rows:
+        cells = []
+        for k in keys:
+            try:
+                cells.append(str(value(reports[k])))
+            except (KeyError, TypeError):
+                cells.append("-")
+        body.append([name] + cells)
+    out += table([""] + [SYSTEMS[k] for k in keys], body)
+    out += ["", "What differs: this system stores every message in a durable Redis stream and makes a "
+                "gRPC hop per event, and checks membership; the peer checks a Redis rate limit per "
+                "message and writes presence on connect, and delivers to a room without any check.", ""]
+    return out
+
+
+def section_ramp(d, meta, reports):
+    keys = [k for k in SYSTEMS if k in reports]
+    if not keys:
+        return []
+    w = reports[keys[0]]
+    bound = w.get("p99BoundMs", 50)
+    how = f"x{w['rampFactor']}" if w.get("rampFactor") else f"+{w.get('rampStep')} msg/s"
+    out = [f"## Ramp: sustained deliveries/s at delivery p99 <= {fmt(bound, 0)} ms", ""] + header(meta)
+    out += [f"Workload: {w['connections']} connections kept open, chats of {w['group']}; the rate per client starts "
+            f"at {w['rate']} msg/s and goes {how} per step. Each step sends {w['stepSettle']} s unmeasured at its "
+            f"new rate, then {w['stepDuration']} s measured with fresh counters (its own runId: late deliveries of "
+            f"a step never count in the next), then waits for late acks and deliveries. The ramp stops at the "
+            f"first step with delivery p99 > {fmt(bound, 0)} ms, a lost delivery, a failed or missing ack, or an "
+            "error.", ""]
+    summary = []
+    for k in keys:
+        r = reports[k]
+        out += [f"### {SYSTEMS[k]}", ""]
+        rows = []
+        for s in r.get("steps", []):
+            cores = s.get("serverCores") or {}
+            names = r.get("serverNames") or {}
+            server = ", ".join(f"{names.get(pid, pid)} {c}" for pid, c in cores.items())
+            rows.append([s["step"], s["ratePerClient"], fmt(s["offeredPerSec"], 0), fmt(s["sentPerSec"], 0),
+                         fmt(s["deliveredPerSec"], 0), ms2(s["ackMs"]), ms4(s["deliveryMs"]), s["deliveriesLost"],
+                         f"{server}; generator {s.get('generatorCores')}",
+                         "pass" if s["pass"] else "FAIL: " + s.get("failReason", "")])
+        out += table(["step", "msg/s per client", "offered msg/s", "sent msg/s", "delivered/s", "ack p50 / p99 (ms)",
+                      "delivery p50 / p90 / p99 / max (ms)", "lost", "CPU (cores)", "result"], rows)
+        best = r.get("best")
+        out += ["", f"Stopped: {r.get('stopReason')}. " + (
+            f"Best passing step: {best['step']} at {best['ratePerClient']} msg/s per client, "
+            f"**{fmt(best['deliveredPerSec'], 0)} deliveries/s** at delivery p99 {best['deliveryMs']['p99']} ms."
+            if best else "No step passed."), ""]
+        summary.append((k, best["deliveredPerSec"] if best else 0.0, best))
+    peer = next((v for k, v, _ in summary if k == "peer-socketio"), None)
+    rows = []
+    for k, v, best in summary:
+        ratio = f"{v / peer:.2f}" if peer else "-"
+        target = "-"
+        if k != "peer-socketio" and peer:
+            target = verdict(v >= RAMP_RATIO * peer,
+                             f"{fmt(v, 0)} vs {fmt(peer, 0)}: {'+' if v >= peer else ''}{fmt(v - peer, 0)} deliveries/s")
+        rows.append([SYSTEMS[k], fmt(v, 0), best["ratePerClient"] if best else "-", ratio, target])
+    out += [f"### Sustained deliveries/s at p99 <= {fmt(bound, 0)} ms", ""]
+    out += table(["system", "deliveries/s", "at msg/s per client", "ratio to the peer",
+                  f"target: at least {RAMP_RATIO:g} x the peer"], rows)
+    return out + [""]
+
+
+def idle_rows(reports, keys):
+    def server(r):
+        return "gateway" if pid_of(r, "gateway") else "peer"
+
+    def rss_mb(r, field):
+        v = kb_of(r, field, server(r))
+        return fmt(v / 1024, 0) if v is not None and v >= 0 else "-"
+
+    def open_when_measured(r):
+        if "openWhenMeasured" in r:
+            return r["openWhenMeasured"]
+        return r.get("stillOpen", 0) + r.get("closedDuringHold", 0)  # older reports: open at the start of the hold
+
+    def per_conn(field, name_of):
+        def cell(r):
+            v = fmt(kb_of(r, field, name_of(r)), 1)
+            n = open_when_measured(r)
+            return v if n >= r["connectionsOk"] else f"{v} (void: {fmt(n)} open when read)"
+        return cell
+
+    def errs(r):
+        return (f"{r.get('errorEvents', 0)} / {r.get('protocolErrors', 0)} / {r.get('unexpectedCloses', 0)} / "
+                f"{r.get('closedDuringHold', 0)}")
+
+    rows = [
+        ("connections ok / failed", lambda r: f"{fmt(r['connectionsOk'])} / {fmt(r['connectionsFailed'])}"),
+        ("connect failures", lambda r: "; ".join(f"{k}: {v}" for k, v in (r.get("connectFailures") or {}).items()) or "-"),
+        ("connect rate (/s)", lambda r: fmt(r["connectRatePerSec"], 0)),
+        ("chat:join failed", lambda r: r.get("joinFailed", "-")),
+        ("chat:join error", lambda r: r.get("joinError") or "-"),
+        ("closed before the hold (unexpected closes while connecting and joining)",
+         lambda r: fmt((r.get("connectPhaseErrors") or {}).get("unexpectedCloses", 0))),
+        ("open when memory was read", lambda r: fmt(open_when_measured(r))),
+        ("held (s) / still open", lambda r: f"{fmt(r.get('holdSeconds'), 0)} / {fmt(r.get('stillOpen'))}"),
+        ("heartbeats: pings received / connections pinged",
+         lambda r: f"{fmt(r.get('pingsReceived'))} / {fmt(r.get('connectionsPinged'))}"),
+        ("errors / protocol errors / unexpected closes / closed in hold (all must be 0)", errs),
+        ("server process RSS before / connected / end (MB)",
+         lambda r: f"{rss_mb(r, 'rssBeforeKb')} / {rss_mb(r, 'rssConnectedKb')} / {rss_mb(r, 'rssEndKb')}"),
+        ("**server process RSS per connection (KB)**", per_conn("rssPerConnectionKb", server)),
+        ("  at the end of the hold (KB)", per_conn("rssPerConnectionEndKb", server)),
+        ("  after a full GC (KB, jcmd GC.run; Java only)",
+         lambda r: per_conn("rssPerConnectionAfterGcKb", server)(r) if server(r) == "gateway" else "-"),
+        ("  Java heap used after GC per connection (KB)", per_conn("heapPerConnectionKb", server)),
+        ("all server processes incl. Redis: RSS per connection (KB)", per_conn("rssPerConnectionKb", lambda r: "total")),
+        ("generator: heap per connection (KB) / RSS (MB) / JVMs",
+         lambda r: f"{fmt(r.get('generatorHeapPerConnectionKb'), 1)} / {fmt((r.get('generatorRssKb') or 0) / 1024, 0)} / "
+                   f"{r.get('generatorProcesses', 1)}"),
+    ]
+    body = []
+    for name, value in rows:
+        cells = []
+        for k in keys:
+            try:
+                cells.append(str(value(reports[k])))
+            except (KeyError, TypeError, ZeroDivisionError):
+                cells.append("-")
+        body.append([name] + cells)
+    return table([""] + [SYSTEMS[k] for k in keys], body)
+
+
+def histogram_lines(r, lines=12):
+    pid = pid_of(r, "gateway")
+    top = (r.get("histogramTop") or {}).get(pid) or []
+    return top[:lines]
+
+
+def section_idle(d, meta, reports, big=False):
+    keys = [k for k in SYSTEMS if k in reports]
+    if not keys:
+        return []
+    w = reports[keys[0]]
+    title = (f"## {fmt(w['connections'])} idle connections on one gateway" if big
+             else "## Idle: memory per idle connection")
+    out = [title, ""] + header(meta)
+    srcs = w.get("sourceAddresses") or []
+    out += [f"Workload: {fmt(w['connections'])} connections (chats of {w['group']}, each client sends chat:join), "
+            f"from {'source addresses ' + ', '.join(srcs) if srcs else 'the default source address'}; held {w['hold']} s with server "
+            f"heartbeats only, no messages. RSS is VmRSS from /proc: before connecting, {w['settle']} s after the "
+            "last connect, and at the end of the hold; per connection = (connected - before) / connections. "
+            "\"Server process\" is the gateway for this system and the Node process for the peer; the "
+            "all-processes line adds messaging-service and Redis.", ""]
+    out += idle_rows(reports, keys)
+    out.append("")
+    if big:
+        r = reports.get("ours-native")
+        if r:
+            held = r.get("heldWithoutErrors") and r["connectionsOk"] >= BIG_CONNECTIONS
+            pinged = r.get("connectionsPinged", 0)
+            out += [f"Target: {fmt(BIG_CONNECTIONS)} connections held on one gateway with heartbeats and no errors: "
+                    + verdict(held and pinged == r["connectionsOk"],
+                              f"{fmt(r['connectionsOk'])} connected, {fmt(r['connectionsFailed'])} failed, "
+                              f"{fmt(pinged)} pinged, {fmt(r.get('stillOpen'))} still open at the end"), ""]
+            fd = (meta.get("settings") or {}).get("fd_limit")
+            if fd and int(fd) < BIG_CONNECTIONS:
+                out += [f"Every connection is a file descriptor in the gateway, whose `ulimit -n` was {fmt(int(fd))} "
+                        "(the hard limit of this machine, which cannot be raised here): a single gateway process could "
+                        f"not hold {fmt(BIG_CONNECTIONS)} connections on it in any case. The generator spread its "
+                        f"connections over {r.get('generatorProcesses', 1)} processes for the same reason.", ""]
+            tail = os.path.join(d, "gateway-log-tail.txt")
+            if os.path.exists(tail) and not held:
+                lines = [l.rstrip() for l in open(tail) if l.strip()]
+                interesting = [l for l in lines if any(w in l for w in ("SEVERE", "WARN", "Exception", "Error", "error"))]
+                if interesting:
+                    out += ["The gateway's log (last warnings and errors, from gateway-log-tail.txt):", "", "```"]
+                    out += [l[:220] for l in interesting[-12:]] + ["```", ""]
+    else:
+        ours = reports.get("ours-native")
+        peer = reports.get("peer-socketio")
+        if ours and peer:
+            a = kb_of(ours, "rssPerConnectionKb", "gateway")
+            b = kb_of(peer, "rssPerConnectionKb", "peer")
+            if a is not None and b:
+                ratio = a / b
+                out += [f"Target: this system's RSS per idle connection at most {IDLE_RSS_RATIO:g} x the peer's: "
+                        + verdict(ratio <= IDLE_RSS_RATIO,
+                                  f"native {fmt(a, 1)} KB vs peer {fmt(b, 1)} KB per connection, ratio {ratio:.2f}; "
+                                  f"the target is <= {fmt(b * IDLE_RSS_RATIO, 1)} KB, a gap of "
+                                  f"{fmt(a - b * IDLE_RSS_RATIO, 1)} KB" if ratio > IDLE_RSS_RATIO else
+                                  f"native {fmt(a, 1)} KB vs peer {fmt(b, 1)} KB, ratio {ratio:.2f}"), ""]
+            s = reports.get("ours-socketio")
+            if s and b:
+                c = kb_of(s, "rssPerConnectionKb", "gateway")
+                if c is not None:
+                    out += [f"Over Socket.IO: {fmt(c, 1)} KB per connection, ratio {c / b:.2f} to the peer.", ""]
+    for k in ("ours-native", "ours-socketio"):
+        if k in reports and histogram_lines(reports[k]):
+            out += [f"Gateway class histogram after the connections were up ({SYSTEMS[k]}; jcmd GC.class_histogram, "
+                    f"top lines; 40 lines in bench/results/{os.path.basename(d)}/histograms/):", "", "```"]
+            out += histogram_lines(reports[k]) + ["```", ""]
+    return out
+
+
+def section_curves(d, meta, reports_all):
+    out = ["## Curves: connections and chat sizes", ""] + header(meta)
+
+    def rows_for(prefix, key_of):
+        found = []
+        for name, r in reports_all.items():
+            if name.startswith(prefix):
+                found.append((key_of(name), name, r))
+        return sorted(found)
+
+    def offered(r):
+        n, g = r["connections"], r["group"]
+        members = [min(g, n - k) for k in range(0, n, g)]  # the last chat can be smaller
+        return sum(m * (m - 1) for m in members) * r["rate"]
+
+    def row(system, x, r):
+        return [system, x, fmt(r["connectionsOk"]) + (f" ({fmt(r['connectionsFailed'])} failed)" if r["connectionsFailed"] else ""),
+                r["rate"], fmt(offered(r), 0), fmt(r["deliveredPerSec"], 0),
+                f"{fmt(r['deliveryMs']['p50'], 1)} / {fmt(r['deliveryMs']['p99'], 1)}",
+                f"{fmt(r['deliveriesExpected'])} / {fmt(r['deliveriesLost'])}", r.get("ackFailed", 0)]
+
+    conn_rows, group_rows = [], []
+    for system, label in (("ours", "this system, native"), ("peer", "seed peer, Socket.IO")):
+        for n, name, r in rows_for(f"{system}-conn-", lambda s: int(s.rsplit("-", 1)[1])):
+            conn_rows.append(row(label, fmt(n), r))
+        for g, name, r in rows_for(f"{system}-group-", lambda s: int(s.rsplit("-", 1)[1])):
+            group_rows.append(row(label, g, r))
+    hdr = ["system", "", "connections ok", "msg/s per client", "offered deliveries/s", "delivered/s", "delivery p50 / p99 (ms)",
+           "deliveries expected / lost", "acks failed"]
+    if conn_rows:
+        sample = next(r for n, r in reports_all.items() if "-conn-" in n)
+        out += [f"### Connections (chats of 10, {sample['rate']} msg/s per client: offered deliveries/s grow with "
+                f"the connections; {sample['warmup']} s warm-up, {sample['duration']} s measured)", ""]
+        out += table(["system", "connections"] + hdr[2:], conn_rows) + [""]
+    if group_rows:
+        sample = next(r for n, r in reports_all.items() if "-group-" in n)
+        out += [f"### Chat sizes ({fmt(sample['connections'])} connections; the rate per client is chosen so that "
+                "every point offers about the same deliveries/s: rate = deliveries / (connections x (size - 1)); "
+                "with large chats few clients send within the window, so each point is a few bursty fan-outs)", ""]
+        out += table(["system", "chat size"] + hdr[2:], group_rows) + [""]
+    return out
+
+
+# ---------------------------------------------------------------- commands
+
+def cmd_report(results):
+    out = ["# Benchmarks", "",
+           "Written by `bench/report.py` from the JSON reports in `bench/results/<mode>/`, which "
+           "`bench/run.sh` replaces for each mode it runs (the other modes keep their last run). "
+           "Each section names its own command, date and machine. Latencies in ms.", ""]
+    order = [("load", section_load), ("ramp", section_ramp), ("idle", section_idle),
+             ("big", lambda d, m, r: section_idle(d, m, r, big=True)), ("curves", section_curves)]
+    for mode, fn in order:
+        d = os.path.join(results, mode)
+        if not os.path.isdir(d):
+            continue
+        meta = load_json(os.path.join(d, "meta.json")) if os.path.exists(os.path.join(d, "meta.json")) else {}
+        reports = {os.path.basename(p)[:-5]: load_json(p) for p in sorted(glob.glob(os.path.join(d, "*.json")))
+                   if not p.endswith("meta.json")}
+        if not reports:
+            continue
+        out += fn(d, meta, reports)
+    print("\n".join(out).rstrip() + "\n")
+
+
+def cmd_meta(d, command, pairs):
+    settings, notes = {}, []
+    for p in pairs:
+        k, _, v = p.partition("=")
+        if k == "note":
+            notes.append(v)
+        else:
+            settings[k] = v
+    meta = {"command": command, "date": datetime.date.today().isoformat(), "machine": machine(),
+            "settings": settings, "notes": notes}
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "meta.json"), "w") as f:
+        json.dump(meta, f, indent=2)
+        f.write("\n")
+
+
+def cmd_summary(path):
+    r = load_json(path)
+    mode = r.get("mode", "load")
+    head = f"   {r['connectionsOk']}/{r['connections']} connected ({r['connectRatePerSec']}/s)"
+    if mode == "load":
+        print(f"{head}; {r['deliveredPerSec']} delivered/s, delivery p99 {r['deliveryMs']['p99']} ms, "
+              f"lost {r['deliveriesLost']}, acks failed {r['ackFailed']}")
+    elif mode == "ramp":
+        b = r.get("best")
+        print(f"{head}; {len(r['steps'])} steps; best {b['deliveredPerSec'] if b else 0} delivered/s "
+              f"at {b['ratePerClient'] if b else '-'} msg/s per client; stop: {r['stopReason']}")
+    else:
+        print(f"{head}; pinged {r.get('connectionsPinged')}, still open {r.get('stillOpen')}, "
+              f"closes {r.get('unexpectedCloses')}, RSS/conn {r.get('rssPerConnectionKb')} KB, "
+              f"after GC {r.get('rssPerConnectionAfterGcKb', '-')}, heap/conn {r.get('heapPerConnectionKb', '-')}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 3 and sys.argv[1] == "report":
+        cmd_report(sys.argv[2])
+    elif len(sys.argv) >= 4 and sys.argv[1] == "meta":
+        cmd_meta(sys.argv[2], sys.argv[3], sys.argv[4:])
+    elif len(sys.argv) == 3 and sys.argv[1] == "summary":
+        cmd_summary(sys.argv[2])
+    else:
+        sys.exit(__doc__)

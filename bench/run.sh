@@ -1,12 +1,35 @@
 #!/usr/bin/env bash
-# The side-by-side benchmark: this system (native protocol and Socket.IO) and the seed-stack
-# peer (../shared/peers/socketio-seed, or $SEED_PEER) run one after the other on this
-# machine against their own fresh Redis, driven by the same load generator and workload;
-# the results go to docs/BENCHMARKS.md with the command, the machine and the date.
+# The side-by-side benchmark: this system (Redis + messaging-service + edge-gateway; native
+# protocol and Socket.IO) and the seed-stack peer (../shared/peers/socketio-seed, or
+# $SEED_PEER) run one after the other on this machine, each against its own fresh Redis, driven
+# by the same load generator and workloads. Results go to bench/results/<mode>/*.json and
+# docs/BENCHMARKS.md is rewritten from everything under bench/results/ (see bench/README.md).
 #
-# Workload (environment, defaults): CONNECTIONS=1000 GROUP=10 RATE=2 (msg/s per client)
-# DURATION=30 WARMUP=5 (seconds). Each system first gets one unmeasured run of the same
-# workload (JIT warm-up). Builds the jars when missing (BUILD=1 forces it).
+#   bench/run.sh [load|ramp|idle|curves|big ...]   default: all = load ramp idle
+#
+#   load    fixed rate: CONNECTIONS=1000 GROUP=10 RATE=2 DURATION=30 WARMUP=5
+#   ramp    the rate per client raised step by step until delivery p99 > P99_BOUND or a loss:
+#           RAMP_CONNECTIONS=$CONNECTIONS RAMP_RATE=1 RAMP_FACTOR=1.25 (or RAMP_STEP=msg/s added)
+#           STEP_DURATION=10 STEP_SETTLE=2 P99_BOUND=50 MAX_RATE= MAX_STEPS=30
+#           RAMP_PROTOCOLS="native socketio" (this system's protocols; the peer is Socket.IO),
+#           RAMP_WARMUP=20 (s of an unmeasured load run at RAMP_RATE first; 0 = none)
+#   idle    IDLE_CONNECTIONS=10000 held HOLD=90 s with heartbeats only, SETTLE=5; server RSS
+#           (and heap, via jcmd) per connection
+#   big     (alias idle50k) BIG_CONNECTIONS=50000 idle native connections on one gateway,
+#           BIG_HOLD=120; the peer too with BIG_PEER=1
+#   curves  (long) load runs at CURVE_RATE=0.2 msg/s per client for CURVE_CONNECTIONS=
+#           "1000 5000 20000 50000" (chats of 10), and for chat sizes CURVE_GROUPS="2 10 100 1000"
+#           at CURVE_GROUP_CONNECTIONS=2000 with the rate set so that every point offers
+#           CURVE_DELIVERIES=9000 deliveries/s; CURVE_DURATION=20 CURVE_WARMUP=5,
+#           CURVE_SYSTEMS="ours peer" CURVE_WARMUP_RUN=20 (s; 0 = no warm-up run)
+#
+# Common knobs: SOURCE_ADDRESSES (a count K -> 127.0.0.1..K, or a comma list; default
+# ceil(connections/20000)), GENERATORS (idle/big: generator JVMs, default from ulimit -n),
+# BENCH_HEAP (generator -Xmx, default from the connection count), PING_INTERVAL (ms: the
+# gateway's HEARTBEAT_INTERVAL and SOCKETIO_PING_INTERVAL; default: production values, except
+# that an idle hold shorter than 90 s gets HOLD/4 so that pings are seen), CONNECT_TIMEOUT=20
+# and GIVE_UP_AFTER=400 (idle, big: stop connecting after that many failures), RESULTS
+# (default bench/results), DOC (default docs/BENCHMARKS.md; empty: no doc), BUILD=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/scripts/common.sh
@@ -15,13 +38,59 @@ use_jdk
 ensure_redis_server
 ensure_node
 
+targets=()
+for t in "${@:-all}"; do
+  case "$t" in
+    all) targets+=(load ramp idle) ;;
+    load | ramp | idle | curves | big) targets+=("$t") ;;
+    idle50k) targets+=(big) ;;
+    *) echo "usage: $0 [load|ramp|idle|curves|big|all ...]" >&2; exit 2 ;;
+  esac
+done
+
 CONNECTIONS=${CONNECTIONS:-1000}
 GROUP=${GROUP:-10}
 RATE=${RATE:-2}
 DURATION=${DURATION:-30}
 WARMUP=${WARMUP:-5}
+RAMP_CONNECTIONS=${RAMP_CONNECTIONS:-$CONNECTIONS}
+RAMP_RATE=${RAMP_RATE:-1}
+RAMP_FACTOR=${RAMP_FACTOR:-1.25}
+RAMP_STEP=${RAMP_STEP:-}
+STEP_DURATION=${STEP_DURATION:-10}
+STEP_SETTLE=${STEP_SETTLE:-2}
+P99_BOUND=${P99_BOUND:-50}
+MAX_RATE=${MAX_RATE:-}
+MAX_STEPS=${MAX_STEPS:-30}
+RAMP_WARMUP=${RAMP_WARMUP:-20}
+RAMP_PROTOCOLS=${RAMP_PROTOCOLS:-native socketio}
+IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000}
+HOLD=${HOLD:-90}
+SETTLE=${SETTLE:-5}
+BIG_CONNECTIONS=${BIG_CONNECTIONS:-50000}
+BIG_HOLD=${BIG_HOLD:-120}
+BIG_PEER=${BIG_PEER:-0}
+CURVE_CONNECTIONS=${CURVE_CONNECTIONS:-1000 5000 20000 50000}
+CURVE_RATE=${CURVE_RATE:-0.2}
+CURVE_GROUPS=${CURVE_GROUPS:-2 10 100 1000}
+CURVE_GROUP_CONNECTIONS=${CURVE_GROUP_CONNECTIONS:-2000}
+CURVE_DELIVERIES=${CURVE_DELIVERIES:-9000}
+CURVE_DURATION=${CURVE_DURATION:-20}
+CURVE_WARMUP=${CURVE_WARMUP:-5}
+CURVE_SYSTEMS=${CURVE_SYSTEMS:-ours peer}
+CURVE_WARMUP_RUN=${CURVE_WARMUP_RUN:-20}
+CONNECT_TIMEOUT=${CONNECT_TIMEOUT:-20}
+GIVE_UP_AFTER=${GIVE_UP_AFTER:-400}
+RESULTS=${RESULTS:-bench/results}
+DOC=${DOC-docs/BENCHMARKS.md}
 SEED_PEER=${SEED_PEER:-../shared/peers/socketio-seed}
 [[ -f "$SEED_PEER/server.js" ]] || { echo "error: the seed peer is not at $SEED_PEER (set SEED_PEER)" >&2; exit 1; }
+
+# Every socket is a file descriptor, in the generator and in the server alike; the servers
+# started below inherit this limit. Where the hard limit cannot be raised (no CAP_SYS_RESOURCE),
+# the soft limit goes up to the hard one and the limit is written into the results.
+ulimit -n 1000000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+FD_LIMIT=$(ulimit -n)
 
 if [[ -n "${BUILD:-}" || ! -f bench/target/bench.jar || ! -f edge-gateway/target/edge-gateway.jar ]]; then
   echo "==> Building"
@@ -29,59 +98,245 @@ if [[ -n "${BUILD:-}" || ! -f bench/target/bench.jar || ! -f edge-gateway/target
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/bench.XXXXXX")
-mkdir -p "$work/logs" "$work/redis"
+mkdir -p "$work/logs"
 trap 'rc=$?; trap - EXIT; stop_processes; echo "logs: $work/logs" >&2; exit $rc' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
 secret=$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')
-read -r redis_port grpc_port msg_observe gw_port gw_metrics peer_port <<<"$(free_ports 6)"
-redis_url="redis://127.0.0.1:$redis_port"
-workload=(--connections "$CONNECTIONS" --group "$GROUP" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP"
-          --secret "$secret" --json)
+system=none
+notes=()
+
+# ---------------------------------------------------------------- systems
+
+stop_system() {
+  stop_processes
+  pids=()
+  pid_of=()
+  system=none
+}
 
 start_redis() {
-  start_process "redis-$1" redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no \
-    --dir "$work/redis"
+  redis_port=$(free_ports 1)
+  redis_url="redis://127.0.0.1:$redis_port"
+  rm -rf "$work/redis" && mkdir -p "$work/redis"
+  start_process redis redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no --dir "$work/redis"
   for _ in $(seq 50); do redis_answers 127.0.0.1 "$redis_port" && return; sleep 0.1; done
   echo "error: Redis did not start" >&2
   exit 1
 }
 
-bench() { # label args...
-  local label=$1
-  shift
-  echo "==> $label"
-  java "${JAVA_OPTS_DEFAULT[@]}" -jar bench/target/bench.jar "${workload[@]}" "$@" >"$work/$label.json" \
-    2>"$work/logs/bench-$label.log"
+# A fresh Redis, messaging-service and gateway. Arguments: extra VAR=value for the gateway.
+start_ours() {
+  stop_system
+  local grpc_port msg_observe gw_metrics
+  start_redis
+  read -r grpc_port msg_observe gw_port gw_metrics <<<"$(free_ports 4)"
+  start_process messaging-service GRPC_PORT="$grpc_port" OBSERVE_PORT="$msg_observe" REDIS_URL="$redis_url" \
+    java "${JAVA_OPTS_DEFAULT[@]}" -jar messaging-service/target/messaging-service.jar
+  start_process gateway PORT="$gw_port" METRICS_PORT="$gw_metrics" REDIS_URL="$redis_url" JWT_SECRET="$secret" \
+    MESSAGING_GRPC_TARGET="localhost:$grpc_port" "$@" java "${JAVA_OPTS_DEFAULT[@]}" -jar edge-gateway/target/edge-gateway.jar
+  await_ready messaging-service "http://127.0.0.1:$msg_observe/health/ready"
+  await_ready gateway "http://127.0.0.1:$gw_metrics/health/ready"
+  echo "==> This system: Redis :$redis_port, messaging-service :$grpc_port, gateway :$gw_port ${*:-(production settings)}"
+  target=(--url "http://127.0.0.1:$gw_port" --create-chats-grpc "localhost:$grpc_port"
+          --server-pid "gateway=${pid_of[gateway]}" --server-pid "messaging-service=${pid_of[messaging-service]}"
+          --server-pid "redis=${pid_of[redis]}")
+  system=ours
 }
 
-echo "==> This system: Redis :$redis_port, messaging-service :$grpc_port, gateway :$gw_port"
-start_redis ours
-start_process messaging-service GRPC_PORT="$grpc_port" OBSERVE_PORT="$msg_observe" REDIS_URL="$redis_url" \
-  java "${JAVA_OPTS_DEFAULT[@]}" -jar messaging-service/target/messaging-service.jar
-start_process gateway PORT="$gw_port" METRICS_PORT="$gw_metrics" REDIS_URL="$redis_url" JWT_SECRET="$secret" \
-  MESSAGING_GRPC_TARGET="localhost:$grpc_port" java "${JAVA_OPTS_DEFAULT[@]}" -jar edge-gateway/target/edge-gateway.jar
-await_ready messaging-service "http://127.0.0.1:$msg_observe/health/ready"
-await_ready gateway "http://127.0.0.1:$gw_metrics/health/ready"
-ours=(--url "http://127.0.0.1:$gw_port" --create-chats-grpc "localhost:$grpc_port"
-      --server-pid "${pid_of[gateway]}" --server-pid "${pid_of[messaging-service]}")
-# A JIT needs a minute of real traffic: an unmeasured run first, for every system alike.
-bench ours-warmup --protocol native "${ours[@]}" --chat-prefix warm- --user-prefix w
-bench ours-native --protocol native "${ours[@]}"
-bench ours-socketio --protocol socketio "${ours[@]}"
-stop_processes
-pids=()
+start_peer() {
+  stop_system
+  if [[ ! -d "$work/peer/node_modules" ]]; then
+    cp -r "$SEED_PEER" "$work/peer"
+    (cd "$work/peer" && npm ci --no-audit --no-fund --loglevel=error >"$work/logs/peer-npm.log" 2>&1)
+  fi
+  start_redis
+  local peer_port
+  peer_port=$(free_ports 1)
+  start_process peer REDIS_URL="$redis_url" JWT_SECRET="$secret" PORT="$peer_port" node "$work/peer/server.js"
+  await_ready peer "http://127.0.0.1:$peer_port/"
+  echo "==> The seed peer (Node) :$peer_port"
+  target=(--url "http://127.0.0.1:$peer_port" --server-pid "peer=${pid_of[peer]}" --server-pid "redis=${pid_of[redis]}")
+  system=peer
+}
 
-echo "==> The seed peer (Node) :$peer_port"
-cp -r "$SEED_PEER" "$work/peer"
-(cd "$work/peer" && npm ci --no-audit --no-fund --loglevel=error >"$work/logs/peer-npm.log" 2>&1)
-start_redis peer
-start_process peer REDIS_URL="$redis_url" JWT_SECRET="$secret" PORT="$peer_port" node "$work/peer/server.js"
-await_ready peer "http://127.0.0.1:$peer_port/"
-bench peer-warmup --protocol socketio --url "http://127.0.0.1:$peer_port" --chat-prefix warm- --user-prefix w
-bench peer-socketio --protocol socketio --url "http://127.0.0.1:$peer_port" --server-pid "${pid_of[peer]}"
+# ---------------------------------------------------------------- the generator
 
-python3 bench/report.py "$work" "$0 (CONNECTIONS=$CONNECTIONS GROUP=$GROUP RATE=$RATE DURATION=$DURATION WARMUP=$WARMUP)" \
-  > docs/BENCHMARKS.md
-echo "==> Wrote docs/BENCHMARKS.md"
+sources_for() { # connections -> --source-address-count/--source-addresses args
+  local n=$1 spec=${SOURCE_ADDRESSES:-}
+  if [[ -z "$spec" ]]; then spec=$(((n + 19999) / 20000)); fi
+  if [[ "$spec" =~ ^[0-9]+$ ]]; then
+    ((spec > 1)) && echo "--source-address-count $spec"
+  else
+    echo "--source-addresses $spec"
+  fi
+  return 0
+}
+
+heap_for() { # connections in one generator JVM -> -Xmx (about 70-80 KB of heap per java.net.http WebSocket)
+  echo "${BENCH_HEAP:-$((512 + $1 * 150 / 1000))m}"
+}
+
+# bench <mode dir> <label> <connections> args... : one generator run, its JSON into $RESULTS/<mode>/<label>.json
+bench() {
+  local mode=$1 label=$2 n=$3 rc=0
+  shift 3
+  echo "==> $mode: $label"
+  # shellcheck disable=SC2046
+  java "${JAVA_OPTS_DEFAULT[@]}" "-Xmx$(heap_for "$n")" -jar bench/target/bench.jar --json --secret "$secret" \
+    --connections "$n" $(sources_for "$n") "$@" >"$work/$mode-$label.json" 2>"$work/logs/bench-$mode-$label.log" || rc=$?
+  if [[ $rc -ne 0 || ! -s "$work/$mode-$label.json" ]]; then
+    echo "   the generator failed (exit $rc); the end of its log:" >&2
+    tail -n 20 "$work/logs/bench-$mode-$label.log" >&2
+    notes+=("$mode/$label: the generator failed (exit $rc), see its log")
+    return 0
+  fi
+  if [[ "$label" != *warmup* ]]; then cp "$work/$mode-$label.json" "$RESULTS/$mode/$label.json"; fi
+  python3 bench/report.py summary "$work/$mode-$label.json" || true
+}
+
+begin_mode() { # mode: a clean results directory for it
+  rm -rf "${RESULTS:?}/$1"
+  mkdir -p "$RESULTS/$1"
+  notes=()
+}
+
+end_mode() { # mode command-description settings...
+  local mode=$1 desc=$2
+  shift 2
+  stop_system
+  python3 bench/report.py meta "$RESULTS/$mode" "$desc" "fd_limit=$FD_LIMIT" "$@" "${notes[@]/#/note=}"
+}
+
+ping_env() { # hold seconds -> gateway env (and a description) for heartbeats within the hold
+  local hold=$1 interval=${PING_INTERVAL:-}
+  if [[ -z "$interval" && $hold -lt 90 ]]; then interval=$((hold * 1000 / 4)); fi
+  if [[ -n "$interval" ]]; then
+    gw_env=(HEARTBEAT_INTERVAL="$interval" SOCKETIO_PING_INTERVAL="$interval")
+    ping_desc="gateway ping interval ${interval} ms (HEARTBEAT_INTERVAL, SOCKETIO_PING_INTERVAL; production 30000 and 25000); the peer pings every 25000 ms (fixed in its server.js)"
+  else
+    gw_env=()
+    ping_desc="production ping intervals: gateway 30000 ms native, 25000 ms Socket.IO; peer 25000 ms"
+  fi
+}
+
+# ---------------------------------------------------------------- modes
+
+run_load() {
+  begin_mode load
+  local w=(--group "$GROUP" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP")
+  start_ours
+  # A JIT needs a minute of real traffic: an unmeasured run first, for every system alike.
+  bench load ours-warmup "$CONNECTIONS" "${w[@]}" --protocol native "${target[@]}" --chat-prefix warm- --user-prefix w
+  bench load ours-native "$CONNECTIONS" "${w[@]}" --protocol native "${target[@]}"
+  bench load ours-socketio "$CONNECTIONS" "${w[@]}" --protocol socketio "${target[@]}"
+  start_peer
+  bench load peer-warmup "$CONNECTIONS" "${w[@]}" --protocol socketio "${target[@]}" --chat-prefix warm- --user-prefix w
+  bench load peer-socketio "$CONNECTIONS" "${w[@]}" --protocol socketio "${target[@]}"
+  end_mode load "bench/run.sh load (CONNECTIONS=$CONNECTIONS GROUP=$GROUP RATE=$RATE DURATION=$DURATION WARMUP=$WARMUP)"
+}
+
+run_ramp() {
+  begin_mode ramp
+  local r=(--mode ramp --group "$GROUP" --rate "$RAMP_RATE" --step-duration "$STEP_DURATION" --step-settle "$STEP_SETTLE"
+           --p99-bound "$P99_BOUND" --max-steps "$MAX_STEPS")
+  if [[ -n "$RAMP_STEP" ]]; then r+=(--ramp-step "$RAMP_STEP"); else r+=(--ramp-factor "$RAMP_FACTOR"); fi
+  [[ -n "$MAX_RATE" ]] && r+=(--max-rate "$MAX_RATE")
+  local warm=(--group "$GROUP" --rate "$RAMP_RATE" --duration "$RAMP_WARMUP" --warmup 5 --chat-prefix warm- --user-prefix w)
+  start_ours
+  ((RAMP_WARMUP > 0)) && bench ramp ours-warmup "$RAMP_CONNECTIONS" "${warm[@]}" --protocol native "${target[@]}"
+  local p
+  for p in $RAMP_PROTOCOLS; do
+    bench ramp "ours-$p" "$RAMP_CONNECTIONS" "${r[@]}" --protocol "$p" "${target[@]}" --chat-prefix "ramp-$p-" --user-prefix "r$p"
+  done
+  start_peer
+  ((RAMP_WARMUP > 0)) && bench ramp peer-warmup "$RAMP_CONNECTIONS" "${warm[@]}" --protocol socketio "${target[@]}"
+  bench ramp peer-socketio "$RAMP_CONNECTIONS" "${r[@]}" --protocol socketio "${target[@]}" --chat-prefix ramp- --user-prefix r
+  local how="RAMP_FACTOR=$RAMP_FACTOR"
+  [[ -n "$RAMP_STEP" ]] && how="RAMP_STEP=$RAMP_STEP"
+  end_mode ramp "bench/run.sh ramp (RAMP_CONNECTIONS=$RAMP_CONNECTIONS GROUP=$GROUP RAMP_RATE=$RAMP_RATE $how STEP_DURATION=$STEP_DURATION STEP_SETTLE=$STEP_SETTLE P99_BOUND=$P99_BOUND${MAX_RATE:+ MAX_RATE=$MAX_RATE} MAX_STEPS=$MAX_STEPS)" \
+    "warm-up=$([[ $RAMP_WARMUP -gt 0 ]] && echo "one unmeasured $((RAMP_WARMUP + 5)) s load run at RAMP_RATE per system before its ramps" || echo none)"
+}
+
+generators_for() { # connections -> generator JVMs for an idle run
+  if [[ -n "${GENERATORS:-}" ]]; then echo "$GENERATORS"; return; fi
+  local per=$((FD_LIMIT * 8 / 10))
+  echo $(((${1} + per - 1) / per))
+}
+
+idle_run() { # mode label connections hold protocol
+  local mode=$1 label=$2 n=$3 hold=$4 protocol=$5 g
+  g=$(generators_for "$n")
+  local args=(--mode idle --group "$GROUP" --hold "$hold" --settle "$SETTLE" --protocol "$protocol" "${target[@]}"
+              --server-jcmd --histogram-dir "$RESULTS/$mode/histograms/$label"
+              --connect-timeout "$CONNECT_TIMEOUT" --give-up-after "$GIVE_UP_AFTER")
+  if ((g > 1)); then
+    args+=(--processes "$g" --worker-heap "$(heap_for $(((n + g - 1) / g)))")
+    BENCH_HEAP=${BENCH_HEAP:-512m} bench "$mode" "$label" "$n" "${args[@]}"
+  else
+    bench "$mode" "$label" "$n" "${args[@]}"
+  fi
+}
+
+run_idle() {
+  begin_mode idle
+  ping_env "$HOLD"
+  start_ours "${gw_env[@]}"
+  idle_run idle ours-native "$IDLE_CONNECTIONS" "$HOLD" native
+  start_ours "${gw_env[@]}"
+  idle_run idle ours-socketio "$IDLE_CONNECTIONS" "$HOLD" socketio
+  start_peer
+  idle_run idle peer-socketio "$IDLE_CONNECTIONS" "$HOLD" socketio
+  end_mode idle "bench/run.sh idle (IDLE_CONNECTIONS=$IDLE_CONNECTIONS GROUP=$GROUP HOLD=$HOLD SETTLE=$SETTLE${SOURCE_ADDRESSES:+ SOURCE_ADDRESSES=$SOURCE_ADDRESSES})" \
+    "heartbeats=$ping_desc" "generators=$(generators_for "$IDLE_CONNECTIONS")"
+}
+
+run_big() {
+  begin_mode big
+  ping_env "$BIG_HOLD"
+  start_ours "${gw_env[@]}"
+  idle_run big ours-native "$BIG_CONNECTIONS" "$BIG_HOLD" native
+  tail -n 200 "$work/logs/gateway.log" >"$RESULTS/big/gateway-log-tail.txt" || true
+  if [[ "$BIG_PEER" == 1 ]]; then
+    start_peer
+    idle_run big peer-socketio "$BIG_CONNECTIONS" "$BIG_HOLD" socketio
+    tail -n 200 "$work/logs/peer.log" >"$RESULTS/big/peer-log-tail.txt" || true
+  fi
+  end_mode big "bench/run.sh big (BIG_CONNECTIONS=$BIG_CONNECTIONS GROUP=$GROUP BIG_HOLD=$BIG_HOLD SETTLE=$SETTLE${SOURCE_ADDRESSES:+ SOURCE_ADDRESSES=$SOURCE_ADDRESSES} BIG_PEER=$BIG_PEER)" \
+    "heartbeats=$ping_desc" "generators=$(generators_for "$BIG_CONNECTIONS")"
+}
+
+run_curves() {
+  begin_mode curves
+  local s n g rate
+  for s in $CURVE_SYSTEMS; do
+    case "$s" in
+      ours) start_ours; local p=native ;;
+      peer) start_peer; local p=socketio ;;
+      *) echo "error: CURVE_SYSTEMS takes ours and peer" >&2; exit 2 ;;
+    esac
+    ((CURVE_WARMUP_RUN > 0)) && bench curves "$s-warmup" 1000 --group 10 --rate 1 --duration "$CURVE_WARMUP_RUN" --warmup 5 \
+      --protocol "$p" "${target[@]}" --chat-prefix warm- --user-prefix w
+    for n in $CURVE_CONNECTIONS; do
+      bench curves "$s-conn-$n" "$n" --group 10 --rate "$CURVE_RATE" --duration "$CURVE_DURATION" --warmup "$CURVE_WARMUP" \
+        --protocol "$p" "${target[@]}" --chat-prefix "cc$n-" --user-prefix "cc$n-" --connect-timeout "$CONNECT_TIMEOUT"
+    done
+    for g in $CURVE_GROUPS; do
+      n=$CURVE_GROUP_CONNECTIONS
+      rate=$(python3 -c "print(round($CURVE_DELIVERIES / ($n * max(1, min($g, $n) - 1)), 6))")
+      bench curves "$s-group-$g" "$n" --group "$g" --rate "$rate" --duration "$CURVE_DURATION" --warmup "$CURVE_WARMUP" \
+        --protocol "$p" "${target[@]}" --chat-prefix "cg$g-" --user-prefix "cg$g-"
+    done
+  done
+  end_mode curves "bench/run.sh curves (CURVE_CONNECTIONS=\"$CURVE_CONNECTIONS\" CURVE_RATE=$CURVE_RATE CURVE_GROUPS=\"$CURVE_GROUPS\" CURVE_GROUP_CONNECTIONS=$CURVE_GROUP_CONNECTIONS CURVE_DELIVERIES=$CURVE_DELIVERIES CURVE_DURATION=$CURVE_DURATION CURVE_WARMUP=$CURVE_WARMUP CURVE_SYSTEMS=\"$CURVE_SYSTEMS\")" \
+    "warm-up=$([[ $CURVE_WARMUP_RUN -gt 0 ]] && echo "one unmeasured $((CURVE_WARMUP_RUN + 5)) s run of 1000 connections at 1 msg/s per system" || echo none)"
+}
+
+echo "==> Targets: ${targets[*]}; ulimit -n $FD_LIMIT; results in $RESULTS; logs in $work/logs"
+for t in "${targets[@]}"; do
+  "run_$t"
+done
+if [[ -n "$DOC" ]]; then
+  python3 bench/report.py report "$RESULTS" >"$DOC"
+  echo "==> Wrote $DOC"
+fi

@@ -9,53 +9,44 @@ import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * One benchmark connection. Speaks the native protocol (one JSON object per frame) or
  * Socket.IO v5 over Engine.IO v4 (websocket transport only). Ack ids: 1 is chat:join,
- * messages use 1000 + seq so the ack maps straight back to the send time.
+ * messages use 1000 + step * 1,000,000 + seq, so the ack maps straight back to its run (ramp
+ * step) and send time. A delivery names its run in the content ({@code bench|<runId>|...}).
  */
 final class BenchClient implements WebSocket.Listener {
     static final ObjectMapper JSON = new ObjectMapper();
     static final int JOIN_ACK = 1;
     static final int MSG_ACK_BASE = 1000;
+    static final int STEP_STRIDE = 1_000_000; // max messages per client and run
 
     final int index;
     final String userId;
     final String chatId;
     final boolean socketio;
     final String token;
-    final Run run;
+    final Runs runs;
 
     volatile WebSocket ws;
     final CompletableFuture<Long> connected = new CompletableFuture<>(); // connect+auth nanos
     final CompletableFuture<Boolean> joined = new CompletableFuture<>();
     volatile String failure;
     volatile boolean closed;
-
-    // Per message (index seq): send time, ack state, deliveries received from other members.
-    final AtomicLongArray sendNanos;
-    final boolean[] measured;
-    final AtomicIntegerArray deliveries;
-    volatile int sent; // messages sent so far (next seq)
-    int expectedPerMessage; // connected members of the chat minus this one; set before sending
+    volatile int pings; // server heartbeats seen: WebSocket pings (native) or Engine.IO "2"
 
     private final StringBuilder partial = new StringBuilder();
     private CompletableFuture<?> sendChain = CompletableFuture.completedFuture(null);
     private long connectStart;
 
-    BenchClient(int index, String userId, String chatId, boolean socketio, String token, Run run, int maxMessages) {
+    BenchClient(int index, String userId, String chatId, boolean socketio, String token, Runs runs) {
         this.index = index;
         this.userId = userId;
         this.chatId = chatId;
         this.socketio = socketio;
         this.token = token;
-        this.run = run;
-        this.sendNanos = new AtomicLongArray(maxMessages);
-        this.measured = new boolean[maxMessages];
-        this.deliveries = new AtomicIntegerArray(maxMessages);
+        this.runs = runs;
     }
 
     CompletableFuture<Long> connect(HttpClient http, String baseUrl, Duration timeout) {
@@ -76,24 +67,26 @@ final class BenchClient implements WebSocket.Listener {
         emit("chat:join", JOIN_ACK, data);
     }
 
-    /** Sends message number seq; returns false when the preallocated arrays are full. */
-    boolean sendMessage(boolean isMeasured) {
-        int seq = sent;
-        if (seq >= sendNanos.length() || closed) return false;
-        sent = seq + 1;
+    /** Sends this client's next message of run; false when its preallocated slot is full. */
+    boolean sendMessage(Run run, boolean isMeasured) {
+        Run.Slot slot = run.slots[index];
+        if (slot == null || closed) return false;
+        int seq = slot.sent;
+        if (seq >= slot.sendNanos.length() || seq >= STEP_STRIDE) return false;
         long now = System.nanoTime();
-        sendNanos.set(seq, now);
-        measured[seq] = isMeasured;
+        slot.sendNanos.set(seq, now);
+        slot.measured[seq] = isMeasured;
+        slot.sent = seq + 1;
         ObjectNode data = JSON.createObjectNode()
                 .put("chatId", chatId)
                 .put("content", run.contentPrefix + index + "|" + seq + "|" + now + "|" + (isMeasured ? 1 : 0))
                 .put("type", "text")
                 .put("tempId", "t" + run.runId + "-" + index + "-" + seq);
-        emit("message:new", MSG_ACK_BASE + seq, data);
+        emit("message:new", MSG_ACK_BASE + (long) run.step * STEP_STRIDE + seq, data);
         return true;
     }
 
-    void emit(String event, int ackId, ObjectNode data) {
+    void emit(String event, long ackId, ObjectNode data) {
         String frame;
         if (socketio) {
             frame = "42" + ackId + JSON.createArrayNode().add(event).add(data);
@@ -153,17 +146,30 @@ final class BenchClient implements WebSocket.Listener {
             try {
                 if (socketio) onSocketIo(frame); else onNative(frame);
             } catch (Exception e) {
-                run.protocolErrors.increment();
+                runs.current().protocolErrors.increment();
             }
         }
         webSocket.request(1);
         return null;
     }
 
+    /** The JDK answers every ping with a pong by itself; this only counts them. */
+    @Override
+    public CompletionStage<?> onPing(WebSocket webSocket, java.nio.ByteBuffer message) {
+        heartbeat();
+        webSocket.request(1);
+        return null;
+    }
+
+    private void heartbeat() {
+        pings++; // listener calls for one WebSocket never overlap
+        runs.current().pings.increment();
+    }
+
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
         if (!closed) {
-            run.unexpectedCloses.increment();
+            runs.current().unexpectedCloses.increment();
             fail("closed " + statusCode + " " + reason);
         }
         closed = true;
@@ -173,7 +179,7 @@ final class BenchClient implements WebSocket.Listener {
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
         if (!closed) {
-            run.unexpectedCloses.increment();
+            runs.current().unexpectedCloses.increment();
             fail("error: " + rootMessage(error));
         }
         closed = true;
@@ -182,7 +188,7 @@ final class BenchClient implements WebSocket.Listener {
     private void onNative(String frame) throws Exception {
         JsonNode o = JSON.readTree(frame);
         if (o.has("ack")) {
-            onAck(o.get("ack").asInt(), o.path("data"));
+            onAck(o.get("ack").asLong(), o.path("data"));
         } else {
             onEvent(o.path("event").asText(), o.path("data"));
         }
@@ -193,16 +199,19 @@ final class BenchClient implements WebSocket.Listener {
         char eio = frame.charAt(0);
         switch (eio) {
             case '0' -> sendText("40" + JSON.createObjectNode().put("token", token)); // open -> CONNECT with auth
-            case '2' -> sendText("3"); // ping -> pong
+            case '2' -> { // ping -> pong
+                sendText("3");
+                heartbeat();
+            }
             case '1' -> { } // close
             case '4' -> {
                 if (frame.length() < 2) return;
                 char sio = frame.charAt(1);
                 int i = 2;
-                int ackId = -1;
+                long ackId = -1;
                 int start = i;
                 while (i < frame.length() && Character.isDigit(frame.charAt(i))) i++;
-                if (i > start) ackId = Integer.parseInt(frame.substring(start, i));
+                if (i > start) ackId = Long.parseLong(frame.substring(start, i));
                 String rest = frame.substring(i);
                 switch (sio) {
                     case '0' -> { } // CONNECT ok; the `connected` event marks the end of connect
@@ -213,7 +222,7 @@ final class BenchClient implements WebSocket.Listener {
                         onEvent(arr.path(0).asText(), arr.path(1));
                     }
                     case '3' -> onAck(ackId, JSON.readTree(rest).path(0));
-                    default -> run.protocolErrors.increment();
+                    default -> runs.current().protocolErrors.increment();
                 }
             }
             default -> { }
@@ -226,7 +235,7 @@ final class BenchClient implements WebSocket.Listener {
             case "message:new" -> onDelivery(data);
             case "error" -> {
                 if (!connected.isDone()) fail("error " + data);
-                else run.errorEvents.increment();
+                else runs.current().errorEvents.increment();
             }
             default -> { }
         }
@@ -235,16 +244,22 @@ final class BenchClient implements WebSocket.Listener {
     private void onDelivery(JsonNode data) {
         long now = System.nanoTime();
         String content = data.path("content").asText("");
-        if (!content.startsWith(run.contentPrefix)) {
-            run.foreignDeliveries.increment();
+        // bench|<runId>|<sender>|<seq>|<sentNanos>|<measured>
+        String[] f = content.split("\\|");
+        Run run = f.length == 6 && f[0].equals("bench") ? runs.byId(f[1]) : null;
+        if (run == null) { // another process's run, or one too old to track
+            runs.current().foreignDeliveries.increment();
             return;
         }
-        String[] f = content.substring(run.contentPrefix.length()).split("\\|");
-        int sender = Integer.parseInt(f[0]);
-        int seq = Integer.parseInt(f[1]);
-        long sentAt = Long.parseLong(f[2]);
-        boolean isMeasured = f[3].equals("1");
-        BenchClient from = run.clients[sender];
+        int sender = Integer.parseInt(f[2]);
+        int seq = Integer.parseInt(f[3]);
+        long sentAt = Long.parseLong(f[4]);
+        boolean isMeasured = f[5].equals("1");
+        Run.Slot from = sender >= 0 && sender < run.slots.length ? run.slots[sender] : null;
+        if (from == null || seq < 0 || seq >= from.deliveries.length()) {
+            run.protocolErrors.increment();
+            return;
+        }
         if (sender == index) run.selfDeliveries.increment();
         from.deliveries.incrementAndGet(seq);
         if (isMeasured) {
@@ -254,7 +269,7 @@ final class BenchClient implements WebSocket.Listener {
         }
     }
 
-    private void onAck(int ackId, JsonNode data) {
+    private void onAck(long ackId, JsonNode data) {
         long now = System.nanoTime();
         boolean ok = data.path("success").asBoolean(false);
         if (ackId == JOIN_ACK) {
@@ -262,15 +277,22 @@ final class BenchClient implements WebSocket.Listener {
             joined.complete(ok);
             return;
         }
-        int seq = ackId - MSG_ACK_BASE;
-        if (seq < 0 || seq >= sent) {
+        long rel = ackId - MSG_ACK_BASE;
+        Run run = rel >= 0 ? runs.byStep((int) (rel / STEP_STRIDE)) : null;
+        if (run == null) {
+            runs.current().protocolErrors.increment();
+            return;
+        }
+        int seq = (int) (rel % STEP_STRIDE);
+        Run.Slot slot = run.slots[index];
+        if (slot == null || seq >= slot.sent) {
             run.protocolErrors.increment();
             return;
         }
-        if (!measured[seq]) return;
+        if (!slot.measured[seq]) return;
         if (ok) {
             run.acked.increment();
-            run.ackLatency.recordValue(Math.max(0, (now - sendNanos.get(seq)) / 1000));
+            run.ackLatency.recordValue(Math.max(0, (now - slot.sendNanos.get(seq)) / 1000));
         } else {
             run.ackFailures.increment();
             run.lastAckError = data.toString();
