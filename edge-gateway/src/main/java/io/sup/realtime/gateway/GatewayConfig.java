@@ -18,6 +18,8 @@ import io.sup.realtime.platform.ids.Ids;
  * @param authTimeout      how long a connection may stay unauthenticated ({@code GATEWAY_AUTH_TIMEOUT_MS}, default 10 s)
  * @param outboundLimit    frames a connection may have queued before it is closed as a slow consumer
  *                         ({@code GATEWAY_OUTBOUND_LIMIT}, default 1024)
+ * @param maxConnections   client connections held at once ({@code GATEWAY_MAX_CONNECTIONS}, default 0: as
+ *                         many as the open-file limit allows, see {@link io.sup.realtime.gateway.connection.ConnectionCap})
  * @param maxMessageBytes  largest client message ({@code SOCKETIO_MAX_BUFFER_SIZE}, default 1 MiB)
  * @param grpcDeadline     deadline of each call to a service ({@code GATEWAY_GRPC_DEADLINE_MS}, default 5 s)
  * @param messagingTarget  messaging-service gRPC target ({@code MESSAGING_GRPC_TARGET}, default localhost:7001)
@@ -30,7 +32,7 @@ import io.sup.realtime.platform.ids.Ids;
  * @param jwt              token checks
  */
 public record GatewayConfig(int port, int metricsPort, boolean metricsEnabled, String instanceId, Duration authTimeout,
-                            int outboundLimit, int maxMessageBytes, Duration grpcDeadline, String messagingTarget,
+                            int outboundLimit, int maxConnections, int maxMessageBytes, Duration grpcDeadline, String messagingTarget,
                             Duration routeTtl, Duration heartbeatInterval, Duration heartbeatTimeout, Duration maxIdle,
                             Duration socketIoPingInterval, Duration socketIoPingTimeout, JwtSettings jwt) {
     /** Validates the instance id. */
@@ -50,6 +52,7 @@ public record GatewayConfig(int port, int metricsPort, boolean metricsEnabled, S
                 s.string("gateway.instance.id", "gw-" + UUID.randomUUID().toString().substring(0, 8)),
                 s.millis("gateway.auth.timeout.ms"),
                 s.intInRange("gateway.outbound.limit", 1, 1_000_000),
+                s.intInRange("gateway.max.connections", 0, Integer.MAX_VALUE),
                 s.intInRange("socketio.max.buffer.size", 1024, 64 * 1024 * 1024),
                 s.millis("gateway.grpc.deadline.ms"),
                 s.string("messaging.grpc.target"),

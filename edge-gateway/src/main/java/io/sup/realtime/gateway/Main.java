@@ -19,9 +19,11 @@ import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 import io.sup.realtime.gateway.auth.JwtVerifier;
 import io.sup.realtime.gateway.connection.CloseCode;
+import io.sup.realtime.gateway.connection.ConnectionCap;
 import io.sup.realtime.gateway.connection.Heartbeats;
 import io.sup.realtime.gateway.connection.LocalConnections;
 import io.sup.realtime.gateway.delivery.InboxDispatcher;
+import io.sup.realtime.gateway.health.ListenerLiveness;
 import io.sup.realtime.gateway.routing.ConnectionReports;
 import io.sup.realtime.gateway.routing.EventRouter;
 import io.sup.realtime.gateway.session.ClientSessions;
@@ -87,6 +89,12 @@ public final class Main implements AutoCloseable {
         timers.scheduleAtFixedRate(() -> guarded("heartbeat sweep", heartbeats::sweep),
                 sweepMs, sweepMs, TimeUnit.MILLISECONDS);
 
+        long openFiles = ConnectionCap.openFileLimit();
+        int maxConnections = ConnectionCap.effective(config.maxConnections(), openFiles);
+        if (config.maxConnections() > maxConnections) {
+            LOG.log(Level.WARNING, "GATEWAY_MAX_CONNECTIONS " + config.maxConnections() + " lowered to " + maxConnections
+                    + ": the open-file limit is " + openFiles);
+        }
         try {
             server = WebServer.builder()
                     .port(config.port())
@@ -94,6 +102,7 @@ public final class Main implements AutoCloseable {
                     // peer's (delayed) ACK of the previous one. A messenger sends small frames
                     // and wants them out now, as ws/Socket.IO do with setNoDelay.
                     .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
+                    .maxTcpConnections(maxConnections)
                     .addProtocol(WsConfig.builder().maxFrameLength(config.maxMessageBytes()).build())
                     .routing(http -> http
                             .get("/", (req, res) -> res.send("SUP realtime gateway: WebSocket at /ws, Socket.IO at /socket.io/\n"))
@@ -106,14 +115,16 @@ public final class Main implements AutoCloseable {
             if (!server.isRunning()) {
                 throw new IllegalStateException("cannot listen for WebSockets on port " + config.port() + " (in use?)");
             }
-            observe = ObserveServer.start(config.metricsPort(), List.of(new RedisReadiness(redis), inboxReadiness()),
+            observe = ObserveServer.start(config.metricsPort(),
+                    List.of(new RedisReadiness(redis), inboxReadiness(), new ListenerLiveness(server::port)),
                     config.metricsEnabled());
         } catch (RuntimeException e) {
             close();
             throw e;
         }
         LOG.log(Level.INFO, "edge-gateway " + config.instanceId() + " up: WebSocket ws://localhost:" + server.port()
-                + "/ws, Socket.IO ws://localhost:" + server.port() + "/socket.io/, health and metrics on port " + observe.port());
+                + "/ws, Socket.IO ws://localhost:" + server.port() + "/socket.io/, health and metrics on port " + observe.port()
+                + "; at most " + maxConnections + " connections");
     }
 
     /** Starts the gateway and keeps it up until the process is stopped. */

@@ -13,7 +13,8 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
 /**
  * A service's health and metrics, on a port of their own (Helidon observe):
  * {@code /health} (all checks), {@code /health/live} (Helidon's built-in deadlock, heap and
- * disk checks), {@code /health/ready} (the service's own checks, e.g. Redis answers) — JSON,
+ * disk checks, and the service's own liveness checks), {@code /health/ready} (the service's
+ * own readiness checks, e.g. Redis answers) — JSON,
  * 200 when UP and 503 when DOWN — and {@code /metrics} (Prometheus text, or JSON with
  * {@code Accept: application/json}).
  */
