@@ -134,7 +134,8 @@ start_ours() {
   start_process messaging-service GRPC_PORT="$grpc_port" OBSERVE_PORT="$msg_observe" REDIS_URL="$redis_url" \
     java "${JAVA_OPTS_DEFAULT[@]}" -jar messaging-service/target/messaging-service.jar
   start_process gateway PORT="$gw_port" METRICS_PORT="$gw_metrics" REDIS_URL="$redis_url" JWT_SECRET="$secret" \
-    MESSAGING_GRPC_TARGET="localhost:$grpc_port" "$@" java "${JAVA_OPTS_DEFAULT[@]}" -jar edge-gateway/target/edge-gateway.jar
+    MESSAGING_GRPC_TARGET="localhost:$grpc_port" "$@" java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" \
+    -jar edge-gateway/target/edge-gateway.jar
   await_ready messaging-service "http://127.0.0.1:$msg_observe/health/ready"
   await_ready gateway "http://127.0.0.1:$gw_metrics/health/ready"
   echo "==> This system: Redis :$redis_port, messaging-service :$grpc_port, gateway :$gw_port ${*:-(production settings)}"

@@ -50,9 +50,9 @@ else
 fi
 
 declare -A pid_of
-start() { # name jar
+start() { # name jar [java options...]
   echo "==> Starting $1 (log: $RUN_DIR/logs/$1.log)"
-  java "${JAVA_OPTS_DEFAULT[@]}" -jar "$2" >"$RUN_DIR/logs/$1.log" 2>&1 &
+  java "${JAVA_OPTS_DEFAULT[@]}" "${@:3}" -jar "$2" >"$RUN_DIR/logs/$1.log" 2>&1 &
   pids+=($!)
   pid_of[$1]=$!
 }
@@ -69,7 +69,7 @@ start messaging-service messaging-service/target/messaging-service.jar
 start presence-service presence-service/target/presence-service.jar
 start call-signaling-service call-signaling-service/target/call-signaling-service.jar
 start notification-service notification-service/target/notification-service.jar
-start edge-gateway edge-gateway/target/edge-gateway.jar
+start edge-gateway edge-gateway/target/edge-gateway.jar "${GATEWAY_JAVA_OPTS[@]}"
 await_ready messaging-service 9101
 await_ready presence-service 9102
 await_ready call-signaling-service 9103

@@ -21,6 +21,10 @@ use_jdk() {
   if [ "$version" -ge 23 ]; then
     JAVA_OPTS_DEFAULT+=(--sun-misc-unsafe-memory-access=allow)
   fi
+  # The gateway's heap is mostly long-lived connection state: keep the committed heap close
+  # to what is live (G1 would keep up to 70% free) and give memory back when connections go
+  # (a periodic collection when idle). Measured in docs/BENCHMARKS.md (idle mode).
+  GATEWAY_JAVA_OPTS=(-XX:MaxHeapFreeRatio=30 -XX:MinHeapFreeRatio=10 -XX:G1PeriodicGCInterval=15000)
 }
 
 # Debian's redis-server (Redis 7), installed when absent and we are root with apt-get.

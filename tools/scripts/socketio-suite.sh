@@ -67,11 +67,11 @@ start_process messaging-service GRPC_PORT="$grpc_port" OBSERVE_PORT="$msg_observ
   java "${JAVA_OPTS_DEFAULT[@]}" -jar messaging-service/target/messaging-service.jar
 gateway_env=(REDIS_URL="$redis_url" JWT_SECRET="$jwt_secret" MESSAGING_GRPC_TARGET="localhost:$grpc_port")
 start_process gw-a "${gateway_env[@]}" PORT="$gw_a_port" METRICS_PORT="$gw_a_metrics" GATEWAY_INSTANCE_ID=gw-a \
-  java "${JAVA_OPTS_DEFAULT[@]}" -jar edge-gateway/target/edge-gateway.jar
+  java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" -jar edge-gateway/target/edge-gateway.jar
 # gw-b runs short timers so heartbeats and the idle timeout can be watched within seconds.
 start_process gw-b "${gateway_env[@]}" PORT="$gw_b_port" METRICS_PORT="$gw_b_metrics" GATEWAY_INSTANCE_ID=gw-b \
   SOCKETIO_PING_INTERVAL=300 SOCKETIO_PING_TIMEOUT=1500 MAX_IDLE_TIME=4000 \
-  java "${JAVA_OPTS_DEFAULT[@]}" -jar edge-gateway/target/edge-gateway.jar
+  java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" -jar edge-gateway/target/edge-gateway.jar
 
 await_ready messaging-service "http://127.0.0.1:$msg_observe/health/ready"
 await_ready gw-a "http://127.0.0.1:$gw_a_metrics/health/ready"
