@@ -344,7 +344,8 @@ def section_curves(d, meta, reports_all):
         return [system, x, fmt(r["connectionsOk"]) + (f" ({fmt(r['connectionsFailed'])} failed)" if r["connectionsFailed"] else ""),
                 r["rate"], fmt(offered(r), 0), fmt(r["deliveredPerSec"], 0),
                 f"{fmt(r['deliveryMs']['p50'], 1)} / {fmt(r['deliveryMs']['p99'], 1)}",
-                f"{fmt(r['deliveriesExpected'])} / {fmt(r['deliveriesLost'])}", r.get("ackFailed", 0)]
+                f"{fmt(r['deliveriesExpected'])} / {fmt(r['deliveriesLost'])}", r.get("ackFailed", 0),
+                fmt(sum((r.get("rssEndKb") or {}).values()) / 1024, 0) if r.get("rssEndKb") else "-"]
 
     conn_rows, group_rows = [], []
     for system, label in (("ours", "this system, native"), ("peer", "seed peer, Socket.IO")):
@@ -353,7 +354,7 @@ def section_curves(d, meta, reports_all):
         for g, name, r in rows_for(f"{system}-group-", lambda s: int(s.rsplit("-", 1)[1])):
             group_rows.append(row(label, g, r))
     hdr = ["system", "", "connections ok", "msg/s per client", "offered deliveries/s", "delivered/s", "delivery p50 / p99 (ms)",
-           "deliveries expected / lost", "acks failed"]
+           "deliveries expected / lost", "acks failed", "server RSS at end (MB, all processes)"]
     if conn_rows:
         sample = next(r for n, r in reports_all.items() if "-conn-" in n)
         out += [f"### Connections (chats of 10, {sample['rate']} msg/s per client: offered deliveries/s grow with "
@@ -375,6 +376,10 @@ def cmd_report(results):
            "Written by `bench/report.py` from the JSON reports in `bench/results/<mode>/`, which "
            "`bench/run.sh` replaces for each mode it runs (the other modes keep their last run). "
            "Each section names its own command, date and machine. Latencies in ms.", ""]
+    # The hand-written reading of the latest full run (targets, gaps, causes) comes first.
+    summary = os.path.join(os.path.dirname(os.path.abspath(results)), "summary.md")
+    if os.path.exists(summary):
+        out += [open(summary, encoding="utf-8").read().rstrip(), ""]
     order = [("load", section_load), ("ramp", section_ramp), ("idle", section_idle),
              ("big", lambda d, m, r: section_idle(d, m, r, big=True)), ("curves", section_curves)]
     for mode, fn in order:
