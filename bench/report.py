@@ -74,6 +74,20 @@ def table(header, rows):
     return out
 
 
+def system_table(rows, keys, reports):
+    """One row per (name, value-of-report) and one column per system; '-' where a value is missing."""
+    body = []
+    for name, value in rows:
+        cells = []
+        for k in keys:
+            try:
+                cells.append(str(value(reports[k])))
+            except (KeyError, TypeError, ZeroDivisionError):
+                cells.append("-")
+        body.append([name] + cells)
+    return table([""] + [SYSTEMS[k] for k in keys], body)
+
+
 def verdict(met, gap):
     return f"**met** ({gap})" if met else f"**not met** ({gap})"
 
@@ -126,16 +140,7 @@ def section_load(d, meta, reports):
     out += [f"Workload: {w['connections']} connections, chats of {w['group']}, {w['rate']} msg/s per client, "
             f"{w['warmup']} s warm-up, {w['duration']} s measured. Each system first gets one unmeasured run "
             "of the same workload (JIT warm-up).", ""]
-    body = []
-    for name, value in rows:
-        cells = []
-        for k in keys:
-            try:
-                cells.append(str(value(reports[k])))
-            except (KeyError, TypeError):
-                cells.append("-")
-        body.append([name] + cells)
-    out += table([""] + [SYSTEMS[k] for k in keys], body)
+    out += system_table(rows, keys, reports)
     out += ["", "What differs: this system stores every message in a durable Redis stream and makes a "
                 "gRPC hop per event, and checks membership; the peer checks a Redis rate limit per "
                 "message and writes presence on connect, and delivers to a room without any check.", ""]
@@ -241,16 +246,7 @@ def idle_rows(reports, keys):
          lambda r: f"{fmt(r.get('generatorHeapPerConnectionKb'), 1)} / {fmt((r.get('generatorRssKb') or 0) / 1024, 0)} / "
                    f"{r.get('generatorProcesses', 1)}"),
     ]
-    body = []
-    for name, value in rows:
-        cells = []
-        for k in keys:
-            try:
-                cells.append(str(value(reports[k])))
-            except (KeyError, TypeError, ZeroDivisionError):
-                cells.append("-")
-        body.append([name] + cells)
-    return table([""] + [SYSTEMS[k] for k in keys], body)
+    return system_table(rows, keys, reports)
 
 
 def histogram_lines(r, lines=12):
