@@ -188,8 +188,9 @@ def section_ramp(d, meta, reports):
         ratio = f"{v / peer:.2f}" if peer else "-"
         target = "-"
         if k != "peer-socketio" and peer:
-            target = verdict(v >= RAMP_RATIO * peer,
-                             f"{fmt(v, 0)} vs {fmt(peer, 0)}: {'+' if v >= peer else ''}{fmt(v - peer, 0)} deliveries/s")
+            goal = RAMP_RATIO * peer
+            target = verdict(v >= goal, f"{fmt(v, 0)} vs the target {fmt(goal, 0)}: "
+                                        f"{'+' if v >= goal else ''}{fmt(v - goal, 0)} deliveries/s")
         rows.append([SYSTEMS[k], fmt(v, 0), best["ratePerClient"] if best else "-", ratio, target])
     out += [f"### Sustained deliveries/s at p99 <= {fmt(bound, 0)} ms", ""]
     out += table(["system", "deliveries/s", "at msg/s per client", "ratio to the peer",
@@ -277,12 +278,15 @@ def section_idle(d, meta, reports, big=False):
         if r:
             held = r.get("heldWithoutErrors") and r["connectionsOk"] >= BIG_CONNECTIONS
             pinged = r.get("connectionsPinged", 0)
-            out += [f"Target: {fmt(BIG_CONNECTIONS)} connections held on one gateway with heartbeats and no errors: "
-                    + verdict(held and pinged == r["connectionsOk"],
-                              f"{fmt(r['connectionsOk'])} connected, {fmt(r['connectionsFailed'])} failed, "
-                              f"{fmt(pinged)} pinged, {fmt(r.get('stillOpen'))} still open at the end"), ""]
             fd = (meta.get("settings") or {}).get("fd_limit")
-            if fd and int(fd) < BIG_CONNECTIONS:
+            blocked = bool(fd) and int(fd) < BIG_CONNECTIONS
+            out += [f"Target: {fmt(BIG_CONNECTIONS)} connections held on one gateway with heartbeats and no errors: "
+                    + ("**blocked here** (the open-file limit is below the target; "
+                       f"{fmt(r['connectionsOk'])} connected, {fmt(pinged)} pinged, {fmt(r.get('stillOpen'))} still open "
+                       "at the end, errors and closes as in the table)" if blocked else verdict(held and pinged == r["connectionsOk"],
+                              f"{fmt(r['connectionsOk'])} connected, {fmt(r['connectionsFailed'])} failed, "
+                              f"{fmt(pinged)} pinged, {fmt(r.get('stillOpen'))} still open at the end")), ""]
+            if blocked:
                 out += [f"Every connection is a file descriptor in the gateway, whose `ulimit -n` was {fmt(int(fd))} "
                         "(the hard limit of this machine, which cannot be raised here): a single gateway process could "
                         f"not hold {fmt(BIG_CONNECTIONS)} connections on it in any case. The generator spread its "
@@ -371,7 +375,8 @@ def cmd_report(results):
     out = ["# Benchmarks", "",
            "Written by `bench/report.py` from the JSON reports in `bench/results/<mode>/`, which "
            "`bench/run.sh` replaces for each mode it runs (the other modes keep their last run). "
-           "Each section names its own command, date and machine. Latencies in ms.", ""]
+           "Each section names its own command, date and machine. Latencies in ms. The summary that opens "
+           "it is written by hand (`bench/summary.md`) and dated: a later run rewrites the sections, not the summary.", ""]
     # The hand-written reading of the latest full run (targets, gaps, causes) comes first.
     summary = os.path.join(os.path.dirname(os.path.abspath(results)), "summary.md")
     if os.path.exists(summary):
