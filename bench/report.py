@@ -424,9 +424,14 @@ def cmd_summary(path):
         print(f"{head}; {len(r['steps'])} steps; best {b['deliveredPerSec'] if b else 0} delivered/s "
               f"at {b['ratePerClient'] if b else '-'} msg/s per client; stop: {r['stopReason']}")
     else:
+        names = r.get("serverNames") or {}
+
+        def named(values):  # {pid: v} -> {process name: v}
+            return {names.get(k, k): v for k, v in (values or {}).items()} if isinstance(values, dict) else values
         print(f"{head}; pinged {r.get('connectionsPinged')}, still open {r.get('stillOpen')}, "
-              f"closes {r.get('unexpectedCloses')}, RSS/conn {r.get('rssPerConnectionKb')} KB, "
-              f"after GC {r.get('rssPerConnectionAfterGcKb', '-')}, heap/conn {r.get('heapPerConnectionKb', '-')}")
+              f"closes {r.get('unexpectedCloses')}, RSS/conn {named(r.get('rssPerConnectionKb'))} KB, "
+              f"after GC {named(r.get('rssPerConnectionAfterGcKb')) or '-'}, "
+              f"heap/conn {named(r.get('heapPerConnectionKb')) or '-'}")
 
 
 if __name__ == "__main__":
