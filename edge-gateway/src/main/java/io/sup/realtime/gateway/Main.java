@@ -10,7 +10,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.ManagedChannel;
-import io.helidon.common.socket.SocketOptions;
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
@@ -98,10 +97,10 @@ public final class Main implements AutoCloseable {
         try {
             server = WebServer.builder()
                     .port(config.port())
-                    // Helidon leaves Nagle's algorithm on: small frames would wait for the
-                    // peer's (delayed) ACK of the previous one. A messenger sends small frames
-                    // and wants them out now, as ws/Socket.IO do with setNoDelay.
-                    .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
+                    // Not TCP_NODELAY, although small frames want it (ws and Socket.IO set it):
+                    // with it on, Helidon 4.2's frame reader spends ~1 s of CPU on each 1 MiB
+                    // client frame (against ~0.2 s without), which any client, even before
+                    // authenticating, could use against everyone else. See docs/BENCHMARKS.md.
                     .maxTcpConnections(maxConnections)
                     .addProtocol(WsConfig.builder().maxFrameLength(config.maxMessageBytes()).build())
                     .routing(http -> http

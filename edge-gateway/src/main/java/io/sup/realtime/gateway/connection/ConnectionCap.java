@@ -9,7 +9,8 @@ import com.sun.management.UnixOperatingSystemMXBean;
  * descriptor, and a process that runs out of them cannot accept any more: Helidon 4.2's
  * accept loop then stops for good. So the gateway stops accepting (new connections wait in
  * the kernel's backlog, then time out) before the open-file limit is reached, keeping
- * {@link #RESERVED_FILES} for Redis, gRPC, health probes and the JVM's own files.
+ * {@link #RESERVED_FILES} (a quarter of a smaller limit) for Redis, gRPC, health probes and the
+ * JVM's own files.
  */
 public final class ConnectionCap {
     /** Descriptors kept back from clients. */
@@ -26,7 +27,9 @@ public final class ConnectionCap {
      * @return the configured cap, lowered to what the open-file limit allows; at least 1
      */
     public static int effective(int configured, long openFileLimit) {
-        long allowed = Math.max(1, Math.min(Integer.MAX_VALUE, openFileLimit - RESERVED_FILES));
+        // A small limit keeps a quarter back rather than all of it: 1,024 files gives 768 connections.
+        long reserve = Math.min(RESERVED_FILES, openFileLimit / 4);
+        long allowed = Math.max(1, Math.min(Integer.MAX_VALUE, openFileLimit - reserve));
         return (int) (configured > 0 ? Math.min(configured, allowed) : allowed);
     }
 

@@ -63,7 +63,8 @@ public final class InboundQueue {
             while ((task = queue.poll()) != null) {
                 try {
                     task.run();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
+                    // Even an Error: one event's failure must not leave the queue wedged forever.
                     LOG.log(Level.ERROR, "event handling failed", e);
                 } finally {
                     room.release();

@@ -48,7 +48,11 @@ public final class LocalConnections {
         byId.put(connection.id(), connection);
     }
 
-    /** Marks {@code connection} authenticated as {@code who} and makes it reachable by user. */
+    /**
+     * Marks {@code connection} authenticated as {@code who} and makes it reachable by user. A
+     * connection that started closing meanwhile is released again at once: its cleanup may
+     * have run before it had an identity, and must not leave a route behind.
+     */
     public void authenticated(ClientConnection connection, Identity who) {
         connection.authenticated(who);
         byUser.compute(who.userId(), (user, set) -> {
@@ -59,6 +63,9 @@ public final class LocalConnections {
             conns.add(connection);
             return conns;
         });
+        if (connection.out().isClosing()) {
+            release(connection);
+        }
     }
 
     /** Adds {@code connection} to {@code room}. */
@@ -78,6 +85,9 @@ public final class LocalConnections {
             conns.add(connection);
             return conns;
         });
+        if (connection.out().isClosing()) {
+            leave(connection, room); // closed while joining: its cleanup may have missed this room
+        }
     }
 
     private static boolean hasUser(Set<ClientConnection> conns, String userId) {
@@ -116,18 +126,23 @@ public final class LocalConnections {
         }
     }
 
-    /** Forgets a closed connection: its rooms, its user entry, its id. */
+    /** Forgets a closed connection: its rooms, its user entry, its id. Idempotent. */
     public void closed(ClientConnection connection) {
-        if (byId.remove(connection.id()) == null) {
-            return;
-        }
+        byId.remove(connection.id());
+        release(connection);
+    }
+
+    /** Drops {@code connection} from its rooms and its user's entry; harmless when already done. */
+    private void release(ClientConnection connection) {
         for (String room : List.copyOf(connection.rooms())) {
             leave(connection, room);
         }
         Identity who = connection.identity();
         if (who != null) {
             byUser.computeIfPresent(who.userId(), (user, conns) -> {
-                conns.remove(connection);
+                if (!conns.remove(connection)) {
+                    return conns; // released before
+                }
                 if (conns.isEmpty()) {
                     unregister(() -> registry.removeUser(instance, user));
                     return null;

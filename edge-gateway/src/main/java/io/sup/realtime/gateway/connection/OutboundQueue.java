@@ -53,6 +53,7 @@ public final class OutboundQueue {
     private volatile Close pendingClose;
     private volatile boolean closed;
     private volatile boolean gone;
+    private volatile boolean closedByServer;
     private volatile Runnable onClosing = () -> { };
     private volatile String label = "connection";
 
@@ -127,6 +128,7 @@ public final class OutboundQueue {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
+        closedByServer = true;
         pendingClose = new Close(code.code(), reason);
         runOnClosing();
         schedule();
@@ -143,9 +145,18 @@ public final class OutboundQueue {
         }
     }
 
-    /** Whether the connection is closing or closed: its input should be ignored. */
+    /** Whether the connection is closing or closed, by either side. */
     public boolean isClosing() {
         return closing.get();
+    }
+
+    /**
+     * Whether the gateway closed the connection (refused, timed out, slow consumer, shutting
+     * down): what the client sent is void. A connection the peer closed is not: the events it
+     * sent before its close are still handled, in order, though no ack can reach it.
+     */
+    public boolean isClosedByServer() {
+        return closedByServer;
     }
 
     private void runOnClosing() {

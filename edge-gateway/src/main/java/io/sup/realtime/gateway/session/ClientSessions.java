@@ -114,7 +114,11 @@ public final class ClientSessions {
         });
         connections.opened(connection);
         if (token != null) {
-            connection.inbound().submit(() -> authenticate(connection, token, deviceId, -1));
+            connection.inbound().submit(() -> {
+                if (!connection.out().isClosedByServer()) {
+                    authenticate(connection, token, deviceId, -1);
+                }
+            });
         } else {
             timers.schedule(() -> {
                 if (!connection.isAuthenticated() && !connection.out().isClosing()) {
@@ -150,7 +154,7 @@ public final class ClientSessions {
      */
     public void connect(ClientConnection connection, String token, String deviceId) {
         connection.inbound().submit(() -> {
-            if (connection.out().isClosing()) {
+            if (connection.out().isClosedByServer()) {
                 return;
             }
             if (connection.isAuthenticated()) {
@@ -188,7 +192,7 @@ public final class ClientSessions {
     }
 
     private void handle(ClientConnection connection, ClientEvent event) {
-        if (connection.out().isClosing()) {
+        if (connection.out().isClosedByServer()) {
             return; // refused, timed out or overflowing: nothing it sends counts any more
         }
         if (ClientEvents.AUTH.equals(event.name())) {

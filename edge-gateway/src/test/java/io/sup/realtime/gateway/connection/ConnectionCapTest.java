@@ -22,8 +22,14 @@ class ConnectionCapTest {
     }
 
     @Test
+    void aSmallFileLimitKeepsAQuarterBack() {
+        assertEquals(768, ConnectionCap.effective(0, 1_024));
+        assertEquals(450, ConnectionCap.effective(0, 600));
+    }
+
+    @Test
     void aTinyFileLimitStillAllowsOneConnection() {
-        assertEquals(1, ConnectionCap.effective(0, 100));
+        assertEquals(1, ConnectionCap.effective(0, 1));
     }
 
     @Test

@@ -1,0 +1,64 @@
+package io.sup.realtime.gateway.e2e;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sup.realtime.gateway.Main;
+import io.sup.realtime.gateway.auth.TestTokens;
+import io.sup.realtime.platform.service.ServiceHost;
+import io.sup.realtime.platform.testing.RedisServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A client that closes right after sending: its events were sent before its close, so they
+ * are handled (in order) even though no ack can reach it, and a connection that closes while
+ * it is being authenticated or is joining a chat leaves nothing behind.
+ */
+class ClosingClientTest {
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void messagesSentJustBeforeAClientClosesAreStillDelivered() throws Exception {
+        int messagingPort = RedisServerExtension.freePort();
+        try (ServiceHost messaging = TestSystem.messaging(REDIS, messagingPort);
+             Main gateway = TestSystem.gateway(REDIS, messagingPort, "gw-close")) {
+            TestSystem.createChat(messagingPort, "cc1", "alice", "bob");
+            try (var bob = WsTestClient.connectAs(gateway.port(), TestTokens.access("bob"))) {
+                WsTestClient alice = WsTestClient.connectAs(gateway.port(), TestTokens.access("alice"));
+                for (int i = 0; i < 10; i++) {
+                    alice.sendText(JSON.writeValueAsString(Map.of("event", "message:new", "id", i + 1,
+                            "data", Map.of("chatId", "cc1", "content", "last words " + i))));
+                }
+                alice.close(); // the close frame follows the ten messages at once
+                for (int i = 0; i < 10; i++) {
+                    assertEquals("last words " + i, bob.awaitEvent("message:new").get("content").asText());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aConnectionClosedWhileJoiningLeavesNoActiveMember() throws Exception {
+        int messagingPort = RedisServerExtension.freePort();
+        try (ServiceHost messaging = TestSystem.messaging(REDIS, messagingPort);
+             Main gateway = TestSystem.gateway(REDIS, messagingPort, "gw-close2")) {
+            TestSystem.createChat(messagingPort, "cc2", "alice", "bob", "carol");
+            for (int i = 0; i < 20; i++) {
+                WsTestClient carol = WsTestClient.connect(gateway.port(), "/ws?token=" + TestTokens.access("carol"), Map.of());
+                carol.sendText(JSON.writeValueAsString(Map.of("event", "chat:join", "id", 1, "data", Map.of("chatId", "cc2"))));
+                carol.close();
+            }
+            try (var bob = WsTestClient.connectAs(gateway.port(), TestTokens.access("bob"))) {
+                bob.request("chat:join", Map.of("chatId", "cc2"));
+                Thread.sleep(500); // every closed connection's cleanup has run by now
+                assertEquals("[\"bob\"]", bob.request("chat:get-active-members", Map.of("chatId", "cc2"))
+                        .get("userIds").toString());
+            }
+        }
+    }
+}
