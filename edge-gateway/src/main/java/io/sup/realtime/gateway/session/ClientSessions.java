@@ -132,20 +132,17 @@ public final class ClientSessions {
     /** A frame the codec could not decode: the client is told why; the connection stays. */
     public void frameError(ClientConnection connection, String reason) {
         // In line with the events before it: its error must not overtake their acks.
-        connection.inbound().submit(() -> {
-            if (!connection.out().isClosing()) {
-                connection.sendEvent(ServerEvent.ERROR.wireName(), Replies.errorEvent(ErrorCode.INVALID_ARGUMENT, reason, null));
-            }
-        });
+        connection.inbound().submit(() -> sendFrameError(connection, reason));
+    }
+
+    /** The {@code error} event for a frame the gateway could not take (dropped if the connection is closing). */
+    private static void sendFrameError(ClientConnection connection, String reason) {
+        connection.sendEvent(ServerEvent.ERROR.wireName(), Replies.errorEvent(ErrorCode.INVALID_ARGUMENT, reason, null));
     }
 
     /** An event that asked for an ack but cannot be taken: the failed ack says why. */
     public void refuseEvent(ClientConnection connection, long ackId, ErrorCode code, String reason) {
-        connection.inbound().submit(() -> {
-            if (!connection.out().isClosing()) {
-                connection.sendAck(ackId, Replies.failure(code, reason));
-            }
-        });
+        connection.inbound().submit(() -> connection.sendAck(ackId, Replies.failure(code, reason)));
     }
 
     /**
@@ -180,13 +177,13 @@ public final class ClientSessions {
      */
     public void onEventAfterConnect(ClientConnection connection, ClientEvent event) {
         connection.inbound().submit(() -> {
+            // Sends to a closing connection are dropped by its writer: no check needed here.
             if (connection.isAuthenticated()) {
                 handle(connection, event);
-            } else if (!connection.out().isClosing() && event.wantsAck()) {
+            } else if (event.wantsAck()) {
                 connection.sendAck(event.ackId(), Replies.failure(ErrorCode.UNAUTHENTICATED, "send CONNECT before events"));
-            } else if (!connection.out().isClosing()) {
-                connection.sendEvent(ServerEvent.ERROR.wireName(),
-                        Replies.errorEvent(ErrorCode.INVALID_ARGUMENT, "send CONNECT before events", null));
+            } else {
+                sendFrameError(connection, "send CONNECT before events");
             }
         });
     }
