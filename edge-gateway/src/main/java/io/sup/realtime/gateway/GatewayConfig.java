@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.UUID;
 
 import io.sup.realtime.gateway.auth.JwtSettings;
+import io.sup.realtime.gateway.connection.OutboundPolicy;
 import io.sup.realtime.platform.config.Settings;
 import io.sup.realtime.platform.ids.Ids;
 
@@ -16,8 +17,10 @@ import io.sup.realtime.platform.ids.Ids;
  * @param metricsEnabled   whether {@code /metrics} is served ({@code METRICS_ENABLED}, default true)
  * @param instanceId       this instance's id on the delivery bus ({@code GATEWAY_INSTANCE_ID}, default random)
  * @param authTimeout      how long a connection may stay unauthenticated ({@code GATEWAY_AUTH_TIMEOUT_MS}, default 10 s)
- * @param outboundLimit    frames a connection may have queued before it is closed as a slow consumer
- *                         ({@code GATEWAY_OUTBOUND_LIMIT}, default 1024)
+ * @param outbound         frames a connection may have queued before it is closed as a slow consumer
+ *                         ({@code GATEWAY_OUTBOUND_LIMIT}, default 1024), and how long a connection the
+ *                         gateway closes may take to let the close frame through ({@code GATEWAY_CLOSE_GRACE_MS},
+ *                         default 2 s)
  * @param maxConnections   client connections held at once ({@code GATEWAY_MAX_CONNECTIONS}, default 0: as
  *                         many as the open-file limit allows, see {@link io.sup.realtime.gateway.connection.ConnectionCap})
  * @param maxMessageBytes  largest client message ({@code SOCKETIO_MAX_BUFFER_SIZE}, default 1 MiB)
@@ -32,7 +35,7 @@ import io.sup.realtime.platform.ids.Ids;
  * @param jwt              token checks
  */
 public record GatewayConfig(int port, int metricsPort, boolean metricsEnabled, String instanceId, Duration authTimeout,
-                            int outboundLimit, int maxConnections, int maxMessageBytes, Duration grpcDeadline, String messagingTarget,
+                            OutboundPolicy outbound, int maxConnections, int maxMessageBytes, Duration grpcDeadline, String messagingTarget,
                             Duration routeTtl, Duration heartbeatInterval, Duration heartbeatTimeout, Duration maxIdle,
                             Duration socketIoPingInterval, Duration socketIoPingTimeout, JwtSettings jwt) {
     /** Validates the instance id. */
@@ -51,7 +54,7 @@ public record GatewayConfig(int port, int metricsPort, boolean metricsEnabled, S
                 s.bool("metrics.enabled"),
                 s.string("gateway.instance.id", "gw-" + UUID.randomUUID().toString().substring(0, 8)),
                 s.millis("gateway.auth.timeout.ms"),
-                s.intInRange("gateway.outbound.limit", 1, 1_000_000),
+                new OutboundPolicy(s.intInRange("gateway.outbound.limit", 1, 1_000_000), s.millis("gateway.close.grace.ms")),
                 s.intInRange("gateway.max.connections", 0, Integer.MAX_VALUE),
                 s.intInRange("socketio.max.buffer.size", 1024, 64 * 1024 * 1024),
                 s.millis("gateway.grpc.deadline.ms"),

@@ -75,7 +75,7 @@ public final class Main implements AutoCloseable {
         writers = Executors.newVirtualThreadPerTaskExecutor();
         ConnectionReports reports = new ConnectionReports(List.of(messagingChannel), config.grpcDeadline(), clock);
         ClientSessions sessions = new ClientSessions(new JwtVerifier(config.jwt(), clock), connections, router,
-                reports, timers, writers, config.authTimeout(), config.outboundLimit());
+                reports, timers, writers, config.authTimeout(), config.outbound());
         long refreshMs = config.routeTtl().toMillis() / 3;
         timers.scheduleAtFixedRate(() -> guarded("routing refresh", connections::refreshRoutes),
                 refreshMs, refreshMs, TimeUnit.MILLISECONDS);

@@ -31,19 +31,18 @@ import io.helidon.websocket.WsSession;
  * <p>Closing: once {@link #close} is called the connection counts as gone for the rest of
  * the gateway (the {@code onClosing} callback runs at once, input is ignored), the close
  * frame goes out after what is already queued, and if the peer has not let it through
- * within {@link #TERMINATE_AFTER} the socket is cut, so a client that stopped reading cannot
- * hold it open.
+ * within the policy's close grace (2 s by default) the socket is cut, so a client that
+ * stopped reading cannot hold it open. Both are counted in {@link CloseMetrics}.
  */
 public final class OutboundQueue {
-    /** How long a closing connection may take to flush its close frame before it is cut. */
-    static final Duration TERMINATE_AFTER = Duration.ofSeconds(2);
-
     private static final Logger LOG = System.getLogger(OutboundQueue.class.getName());
 
     private final WsSession session;
     private final Executor executor;
     private final ScheduledExecutorService timers;
     private final int limit;
+    private final Duration closeGrace;
+    private final CloseMetrics metrics;
     private final Queue<String> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -61,13 +60,17 @@ public final class OutboundQueue {
      * @param session  the connection
      * @param executor runs drain tasks (virtual threads)
      * @param timers   schedules cutting a connection whose close does not get through
-     * @param limit    most frames waiting before the client counts as a slow consumer
+     * @param policy   the queue's bound and the close grace
+     * @param metrics  counts closes and cuts
      */
-    public OutboundQueue(WsSession session, Executor executor, ScheduledExecutorService timers, int limit) {
+    public OutboundQueue(WsSession session, Executor executor, ScheduledExecutorService timers, OutboundPolicy policy,
+                         CloseMetrics metrics) {
         this.session = session;
         this.executor = executor;
         this.timers = timers;
-        this.limit = limit;
+        this.limit = policy.limit();
+        this.closeGrace = policy.closeGrace();
+        this.metrics = metrics;
     }
 
     /**
@@ -129,10 +132,11 @@ public final class OutboundQueue {
             return;
         }
         closedByServer = true;
+        metrics.closed(code);
         pendingClose = new Close(code.code(), reason);
         runOnClosing();
         schedule();
-        timers.schedule(this::terminate, TERMINATE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+        timers.schedule(this::terminate, closeGrace.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The peer closed, or the socket failed: nothing more is written. */
@@ -172,6 +176,7 @@ public final class OutboundQueue {
         closed = true;
         queue.clear();
         if (!gone) {
+            metrics.cut();
             cut();
         }
     }

@@ -22,9 +22,11 @@ import io.sup.realtime.gateway.auth.AuthenticationException;
 import io.sup.realtime.gateway.auth.Identity;
 import io.sup.realtime.gateway.auth.JwtVerifier;
 import io.sup.realtime.gateway.connection.ClientConnection;
+import io.sup.realtime.gateway.connection.CloseMetrics;
 import io.sup.realtime.gateway.connection.CloseCode;
 import io.sup.realtime.gateway.connection.InboundQueue;
 import io.sup.realtime.gateway.connection.LocalConnections;
+import io.sup.realtime.gateway.connection.OutboundPolicy;
 import io.sup.realtime.gateway.connection.OutboundQueue;
 import io.sup.realtime.gateway.protocol.ClientEvent;
 import io.sup.realtime.gateway.protocol.ClientJson;
@@ -63,9 +65,10 @@ public final class ClientSessions {
     private final ScheduledExecutorService timers;
     private final Executor writers;
     private final Duration authTimeout;
-    private final int outboundLimit;
+    private final OutboundPolicy outbound;
     private final MeterRegistry metrics = Metrics.globalRegistry();
     private final Map<String, Counter> eventCounters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final CloseMetrics closeMetrics = new CloseMetrics(metrics);
     private final Counter authFailures = metrics.getOrCreate(
             Counter.builder("gateway.auth.failures").description("Connections refused for a missing or invalid token"));
 
@@ -77,11 +80,11 @@ public final class ClientSessions {
      * @param timers        schedules authentication deadlines
      * @param writers       runs connections' writers and event handling (virtual threads)
      * @param authTimeout   how long a connection may stay unauthenticated
-     * @param outboundLimit frames a connection may have waiting before it counts as a slow consumer
+     * @param outbound      each connection's outbound bound and close grace
      */
     public ClientSessions(JwtVerifier verifier, LocalConnections connections, EventRouter router,
                           ConnectionReports reports, ScheduledExecutorService timers, Executor writers,
-                          Duration authTimeout, int outboundLimit) {
+                          Duration authTimeout, OutboundPolicy outbound) {
         this.verifier = verifier;
         this.connections = connections;
         this.router = router;
@@ -89,7 +92,7 @@ public final class ClientSessions {
         this.timers = timers;
         this.writers = writers;
         this.authTimeout = authTimeout;
-        this.outboundLimit = outboundLimit;
+        this.outbound = outbound;
         metrics.getOrCreate(Gauge.builder("gateway.connections.active", connections, c -> (double) c.size())
                 .description("Open client connections on this instance"));
     }
@@ -102,7 +105,7 @@ public final class ClientSessions {
      * @param deviceId the handshake's {@code deviceId}, or null
      */
     public ClientConnection open(WsSession session, WireCodec codec, String token, String deviceId) {
-        OutboundQueue out = new OutboundQueue(session, writers, timers, outboundLimit);
+        OutboundQueue out = new OutboundQueue(session, writers, timers, outbound, closeMetrics);
         ClientConnection connection = new ClientConnection(connections.nextId(), connections.instance(), codec, out,
                 new InboundQueue(writers, INBOUND_LIMIT));
         connection.handshakeDeviceId(deviceId);
