@@ -48,14 +48,20 @@ class ClosingClientTest {
         try (ServiceHost messaging = TestSystem.messaging(REDIS, messagingPort);
              Main gateway = TestSystem.gateway(REDIS, messagingPort, "gw-close2")) {
             TestSystem.createChat(messagingPort, "cc2", "alice", "bob", "carol");
-            for (int i = 0; i < 20; i++) {
-                WsTestClient carol = WsTestClient.connect(gateway.port(), "/ws?token=" + TestTokens.access("carol"), Map.of());
-                carol.sendText(JSON.writeValueAsString(Map.of("event", "chat:join", "id", 1, "data", Map.of("chatId", "cc2"))));
-                carol.close();
-            }
             try (var bob = WsTestClient.connectAs(gateway.port(), TestTokens.access("bob"))) {
+                for (int i = 0; i < 20; i++) {
+                    WsTestClient carol = WsTestClient.connect(gateway.port(), "/ws?token=" + TestTokens.access("carol"), Map.of());
+                    carol.sendText(JSON.writeValueAsString(Map.of("event", "chat:join", "id", 1, "data", Map.of("chatId", "cc2"))));
+                    // Handled after the join, in order: its delivery to bob says the join is done.
+                    carol.sendText(JSON.writeValueAsString(Map.of("event", "message:new", "id", 2,
+                            "data", Map.of("chatId", "cc2", "content", "joined " + i))));
+                    carol.close();
+                }
+                for (int i = 0; i < 20; i++) {
+                    String content = "joined " + i;
+                    bob.awaitEvent("message:new", m -> m.path("content").asText().equals(content));
+                }
                 bob.request("chat:join", Map.of("chatId", "cc2"));
-                Thread.sleep(500); // every closed connection's cleanup has run by now
                 assertEquals("[\"bob\"]", bob.request("chat:get-active-members", Map.of("chatId", "cc2"))
                         .get("userIds").toString());
             }

@@ -1,11 +1,15 @@
 package io.sup.realtime.gateway.e2e;
 
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -45,7 +49,9 @@ class GatewayCapacityTest {
                     throw new IllegalStateException(e);
                 }
             });
-            Thread.sleep(1_000);
+            // Carol's TCP handshake is done (the kernel queued her connection) but the gateway
+            // does not accept it while two are open.
+            awaitAcceptQueue(gateway.port(), 1);
             assertFalse(carol.isDone(), "a third connection was served while two were open");
             assertEquals(200, liveness(gateway), "a full gateway is still live");
 
@@ -66,6 +72,34 @@ class GatewayCapacityTest {
         assertEquals(Status.DOWN, new ListenerLiveness(() -> closedPort).call().status());
         try (ServerSocket open = new ServerSocket(0)) {
             assertEquals(Status.UP, new ListenerLiveness(open::getLocalPort).call().status());
+        }
+    }
+
+    /**
+     * Waits until at least {@code n} connections wait in the accept queue of the socket
+     * listening on {@code port}: for a listening socket, Linux reports the accept queue's
+     * length as its rx_queue in /proc/net/tcp and /proc/net/tcp6.
+     */
+    private static void awaitAcceptQueue(int port, int n) throws Exception {
+        String localPort = String.format(":%04X", port);
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (true) {
+            int waiting = 0;
+            for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 4 && f[1].endsWith(localPort) && f[3].equals("0A")) { // 0A: LISTEN
+                        waiting += Integer.parseInt(f[4].substring(f[4].indexOf(':') + 1), 16);
+                    }
+                }
+            }
+            if (waiting >= n) {
+                return;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError(waiting + " connections wait to be accepted on port " + port + ", not " + n);
+            }
+            Thread.sleep(20);
         }
     }
 

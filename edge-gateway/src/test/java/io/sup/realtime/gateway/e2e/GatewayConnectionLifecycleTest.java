@@ -1,6 +1,5 @@
 package io.sup.realtime.gateway.e2e;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -24,13 +23,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Connections that end badly still end: a peer that vanishes without a close frame, one that
- * stops answering pings, one that stops reading, one that keeps talking after being refused.
- * Each is dropped, its routes leave the registry, and nothing it sends afterwards counts.
- * Heartbeats run every 300 ms here (a silent peer is dropped after 1.8 s) so the test takes seconds.
+ * stops answering pings, one that stops reading, one that never finishes the closing
+ * handshake, one that sits idle, one that keeps talking after being refused. Each is dropped
+ * with its close code, its routes leave the registry, and nothing it sends afterwards counts.
+ * Heartbeats run every 300 ms on the shared gateway here (a silent peer is dropped after
+ * 1.8 s); tests whose timers would get in each other's way have a gateway of their own.
  */
 class GatewayConnectionLifecycleTest {
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    private static final String HEARTBEAT_INTERVAL_MS = "300";
+    /** Pings a connection must have answered to outlive a silent one: 8 x 300 ms > 300 + 1500 ms. */
+    private static final int PINGS_PAST_THE_HEARTBEAT_TIMEOUT = 8;
 
     private static ServiceHost messaging;
     private static Main gateway;
@@ -40,7 +45,7 @@ class GatewayConnectionLifecycleTest {
     static void startSystem() {
         messaging = TestSystem.messaging(REDIS, 0);
         gateway = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-life",
-                "gateway.outbound.limit", "16", "heartbeat.interval", "300", "heartbeat.timeout", "1500");
+                "heartbeat.interval", HEARTBEAT_INTERVAL_MS, "heartbeat.timeout", "1500");
     }
 
     @AfterAll
@@ -68,7 +73,7 @@ class GatewayConnectionLifecycleTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(10);
+        Instant deadline = Instant.now().plusSeconds(30);
         while (!condition.getAsBoolean()) {
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError("timed out waiting until " + what);
@@ -104,21 +109,65 @@ class GatewayConnectionLifecycleTest {
     }
 
     @Test
-    void aClientThatStopsReadingIsClosedCutAndUnrouted() throws Exception {
-        chat("busy", "talker", "stalled");
-        try (var talker = WsTestClient.connectAs(gateway.port(), TestTokens.access("talker"));
-             RawWsSocket stalled = RawWsSocket.connect(gateway.port(), "/ws?token=" + TestTokens.access("stalled"), 4096)) {
-            assertTrue(stalled.readFrame().text().contains("\"connected\""), "then it stops reading");
-            assertTrue(routed("stalled"));
-            String big = "x".repeat(60_000);
-            for (int i = 0; i < 300 && routed("stalled"); i++) {
-                talker.emit("message:new", Map.of("chatId", "busy", "content", big));
+    void aClientThatStopsReadingIsClosedAsASlowConsumerWith4008() throws Exception {
+        // Heartbeats at their defaults (30 s + 20 s): only the outbound bound can close it here.
+        // A long close grace lets the close frame through once the client reads again.
+        try (Main slow = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-slow",
+                "gateway.outbound.limit", "16", "gateway.close.grace.ms", "20000")) {
+            chat("busy", "talker", "stalled");
+            try (var talker = WsTestClient.connectAs(slow.port(), TestTokens.access("talker"));
+                 RawWsSocket stalled = stopsReading(slow, "stalled")) {
+                flood(talker, "busy", () -> routed("stalled"));
+                await("stalled's route is gone", () -> !routed("stalled"));
+
+                assertEquals(4008, stalled.awaitCloseCode(), "reading again, the client finds the close frame");
+                // The talker is unaffected.
+                assertTrue(talker.request("message:new", Map.of("chatId", "busy", "content", "still fine"))
+                        .get("success").asBoolean());
             }
-            await("stalled's route is gone", () -> !routed("stalled"));
-            assertTrue(stalled.drainsToEnd(), "the server cut the connection");
-            // The talker is unaffected.
-            assertTrue(talker.request("message:new", Map.of("chatId", "busy", "content", "still fine"))
-                    .get("success").asBoolean());
+        }
+    }
+
+    @Test
+    void aClosingClientThatStopsReadingIsCutAfterTheCloseGrace() throws Exception {
+        try (Main cutting = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-cut", "gateway.outbound.limit", "16")) {
+            chat("busy2", "talker2", "stuck");
+            double cutBefore = GatewayMetrics.value(cutting.observePort(), "gateway_connections_cut_total", "");
+            try (var talker = WsTestClient.connectAs(cutting.port(), TestTokens.access("talker2"));
+                 RawWsSocket stuck = stopsReading(cutting, "stuck")) {
+                flood(talker, "busy2", () -> routed("stuck"));
+                // Closed as a slow consumer; its close frame is stuck behind what it does not read.
+                GatewayMetrics.await(cutting.observePort(), "gateway_connections_cut_total", "", v -> v > cutBefore);
+
+                assertTrue(stuck.endsWithoutACloseFrame(), "the TCP connection was cut, not closed by a close frame");
+            }
+        }
+    }
+
+    @Test
+    void aClientThatNeverAnswersTheCloseFrameIsCutAfterTheCloseGrace() throws Exception {
+        double cutBefore = GatewayMetrics.value(gateway.observePort(), "gateway_connections_cut_total", "");
+        try (RawWsSocket refused = RawWsSocket.connect(gateway.port(), "/ws?token=bad-token", 0)) {
+            assertEquals(4401, refused.awaitCloseCode());
+            // It reads the close frame but never answers it: the gateway ends the TCP connection itself.
+            assertTrue(refused.drainsToEnd(), "the gateway cut the connection");
+        }
+        assertTrue(GatewayMetrics.value(gateway.observePort(), "gateway_connections_cut_total", "") > cutBefore);
+    }
+
+    /** A connection of {@code user} that reads its {@code connected} event and then stops reading, with a tiny receive buffer. */
+    private RawWsSocket stopsReading(Main on, String user) throws Exception {
+        RawWsSocket socket = RawWsSocket.connect(on.port(), "/ws?token=" + TestTokens.access(user), 4096);
+        assertTrue(socket.readFrame().text().contains("\"connected\""), "then it stops reading");
+        assertTrue(routed(user));
+        return socket;
+    }
+
+    /** Sends 60 KB messages to {@code chatId} while {@code still} holds, up to 300 of them. */
+    private static void flood(WsTestClient talker, String chatId, BooleanSupplier still) throws Exception {
+        String big = "x".repeat(60_000);
+        for (int i = 0; i < 300 && still.getAsBoolean(); i++) {
+            talker.emit("message:new", Map.of("chatId", chatId, "content", big));
         }
     }
 
@@ -141,11 +190,34 @@ class GatewayConnectionLifecycleTest {
     }
 
     @Test
-    void anIdleConnectionIsPingedButKept() throws Exception {
+    void aConnectionThatAnswersPingsOutlivesTheHeartbeatTimeout() throws Exception {
         try (var idle = WsTestClient.connectAs(gateway.port(), TestTokens.access("idle"))) {
-            Thread.sleep(Duration.ofMillis(1_500)); // several heartbeat periods; the JDK client answers pings
+            // The JDK client answers each ping; were pongs not counted as life, the connection
+            // would be closed (4001) before this many pings.
+            idle.awaitPings(PINGS_PAST_THE_HEARTBEAT_TIMEOUT);
+            assertTrue(idle.isOpen(), "closed although it answered every ping");
             assertTrue(routed("idle"));
-            assertTrue(idle.request("chat:join", Map.of("chatId", "nope")).has("success"), "still connected");
+            assertEquals("FORBIDDEN", idle.request("chat:join", Map.of("chatId", "nope")).at("/error/code").asText(),
+                    "still served");
+        }
+    }
+
+    @Test
+    void aConnectionWithoutEventsForMaxIdleTimeIsClosedWith4002() throws Exception {
+        long maxIdleMs = 2_000;
+        try (Main strict = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-idle",
+                "heartbeat.interval", HEARTBEAT_INTERVAL_MS, "heartbeat.timeout", "1500", "max.idle.time", String.valueOf(maxIdleMs));
+             var idle = WsTestClient.connectAs(strict.port(), TestTokens.access("sleepy"))) {
+            idle.awaitPings(3); // answering pings all along: it is the idle rule that closes it, not the heartbeat
+            long lastEventSent = System.nanoTime();
+            assertEquals("FORBIDDEN", idle.request("chat:join", Map.of("chatId", "nope")).at("/error/code").asText());
+
+            assertEquals(4002, idle.awaitClose());
+            // Idle counts from the last event, not from the connect. A lower bound only: the
+            // server cannot close sooner than its rule, and a slow machine only adds to it.
+            long quietMs = (System.nanoTime() - lastEventSent) / 1_000_000;
+            assertTrue(quietMs >= maxIdleMs, "closed " + quietMs + " ms after the last event");
+            await("sleepy's route is gone", () -> !routed("sleepy"));
         }
     }
 }

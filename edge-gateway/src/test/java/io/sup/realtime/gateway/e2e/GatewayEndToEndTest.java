@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.sup.realtime.gateway.e2e.WsTestClient.isEvent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,8 +33,6 @@ class GatewayEndToEndTest {
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
 
-    private static final Duration QUIET = Duration.ofMillis(500);
-
     private static ServiceHost messaging;
     private static Main gateway1;
     private static Main gateway2;
@@ -42,8 +40,8 @@ class GatewayEndToEndTest {
     @BeforeAll
     static void startSystem() {
         messaging = TestSystem.messaging(REDIS, 0, "messaging.typing.ttl.ms", "800");
-        gateway1 = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-1", "gateway.auth.timeout.ms", "700");
-        gateway2 = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-2", "gateway.auth.timeout.ms", "700");
+        gateway1 = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-1");
+        gateway2 = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-2");
     }
 
     @AfterAll
@@ -77,9 +75,11 @@ class GatewayEndToEndTest {
             assertEquals("phone", received.get("senderDeviceId").asText());
             assertEquals("text", received.get("type").asText());
             assertEquals(stored.get("createdAt").asText(), received.get("createdAt").asText());
-            // The sender's other device gets it; the sending connection gets only the ack.
+            // The sender's other device gets it; the sending connection gets only the ack: bob's
+            // answer, published after alice's message, reaches alice with nothing before it.
             assertEquals("1", aliceLaptop.awaitEvent("message:new").get("id").asText());
-            alice.assertNoEvent("message:new", QUIET);
+            bob.request("message:new", Map.of("chatId", "c1", "content", "hi alice"));
+            alice.assertNoneBefore(isEvent("message:new", "content", "hi alice"), isEvent("message:new"), "echo to the sender");
         }
     }
 
@@ -127,12 +127,19 @@ class GatewayEndToEndTest {
             assertEquals("bob", receipt.get("userId").asText());
             assertEquals(id, receipt.get("messageIds").get(0).asText());
 
-            // A repeat changes nothing; a non-member is refused.
+            // A repeat changes nothing; a non-member is refused; neither tells alice anything:
+            // the receipt of a later message is the next thing she hears of reads.
             assertEquals(0, bob.request("message:read", Map.of("chatId", "c-rcpt", "messageIds", List.of(id)))
                     .path("messageIds").size());
             assertEquals("FORBIDDEN", carol.request("message:read", Map.of("chatId", "c-rcpt", "messageIds", List.of(id)))
                     .at("/error/code").asText());
-            alice.assertNoEvent("message:read", QUIET);
+            String later = alice.request("message:new", Map.of("chatId", "c-rcpt", "content", "and me"))
+                    .at("/message/id").asText();
+            bob.awaitEvent("message:new", m -> m.path("id").asText().equals(later));
+            bob.request("message:read", Map.of("chatId", "c-rcpt", "messageIds", List.of(later)));
+            List<JsonNode> reads = alice.receivedBefore(f -> isEvent("message:read").test(f)
+                    && f.at("/data/messageIds/0").asText().equals(later)).stream().filter(isEvent("message:read")).toList();
+            assertEquals(1, reads.size(), "one receipt for the first message, none for the repeat: " + reads);
         }
     }
 
@@ -158,12 +165,18 @@ class GatewayEndToEndTest {
 
             // Typing, then gone: the disconnect stops it.
             bob.request("message:typing", Map.of("chatId", "c-type"));
-            alice.awaitEvent("message:typing");
+            assertEquals("bob", alice.awaitEvent("message:typing").get("userId").asText());
             bob.close();
             assertEquals("bob", alice.awaitEvent("message:stop-typing").get("userId").asText());
 
-            alice.assertNoEvent("message:typing", QUIET);   // never its own
-            dave.assertNoEvent("message:typing", QUIET);    // not in the room
+            // Messages reach every member, room or not, after the typing events published before them.
+            alice.request("message:new", Map.of("chatId", "c-type", "content", "to dave"));
+            dave.assertNoneBefore(isEvent("message:new", "content", "to dave"),
+                    f -> f.path("event").asText().contains("typing"), "typing outside the room");
+            dave.request("message:new", Map.of("chatId", "c-type", "content", "to alice"));
+            alice.assertNoneBefore(isEvent("message:new", "content", "to alice"),
+                    f -> f.path("event").asText().contains("typing") && f.at("/data/userId").asText().equals("alice"),
+                    "alice's own typing");
         }
         try (var eve = WsTestClient.connectAs(gateway1.port(), TestTokens.access("eve"))) {
             assertEquals("FORBIDDEN", eve.request("message:typing", Map.of("chatId", "c-type")).at("/error/code").asText());
@@ -289,9 +302,16 @@ class GatewayEndToEndTest {
                 JsonNode retry = again.request("message:new", Map.of("chatId", "c-retry", "content", "once", "tempId", "t-77"));
                 assertEquals(firstId, retry.at("/message/id").asText());
             }
-            bob.assertNoEvent("message:new", QUIET);
+            try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice", "phone"))) {
+                alice.request("message:new", Map.of("chatId", "c-retry", "content", "next", "tempId", "t-78"));
+            }
+            List<JsonNode> delivered = bob.receivedBefore(isEvent("message:new", "content", "next")).stream()
+                    .filter(isEvent("message:new")).toList();
+            assertEquals(1, delivered.size(), "the retry was delivered again: " + delivered);
             JsonNode page = bob.request("message:sync", Map.of("chatId", "c-retry", "afterSeq", 0));
-            assertEquals(1, page.get("messages").size());
+            assertEquals(2, page.get("messages").size());
+            assertEquals(List.of("once", "next"), List.of(page.at("/messages/0/content").asText(),
+                    page.at("/messages/1/content").asText()));
         }
     }
 
@@ -314,6 +334,7 @@ class GatewayEndToEndTest {
     @Test
     void nonMemberIsRefusedJoinAndSendAndReceivesNothing() throws Exception {
         chat("c2", "alice", "bob");
+        chat("c2-with-carol", "alice", "carol");
         try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"));
              var carol = WsTestClient.connectAs(gateway2.port(), TestTokens.access("carol"))) {
             JsonNode join = carol.request("chat:join", Map.of("chatId", "c2"));
@@ -331,18 +352,31 @@ class GatewayEndToEndTest {
 
             assertTrue(alice.request("message:new", Map.of("chatId", "c2", "content", "members only"))
                     .get("success").asBoolean());
-            carol.assertNoEvent("message:new", QUIET);
+            alice.request("message:new", Map.of("chatId", "c2-with-carol", "content", "for carol"));
+            carol.assertNoneBefore(isEvent("message:new", "content", "for carol"), isEvent("message:new"),
+                    "a message of a chat carol is not in");
         }
     }
 
     @Test
-    void memberJoinsAndLeavesTheChatRoom() throws Exception {
-        chat("c3", "alice");
-        try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"))) {
+    void aMemberInTheChatRoomGetsItsTypingAndAfterLeavingNoLonger() throws Exception {
+        chat("c3", "alice", "bob");
+        try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"));
+             var bob = WsTestClient.connectAs(gateway2.port(), TestTokens.access("bob"))) {
             JsonNode join = alice.request("chat:join", Map.of("chatId", "c3"));
-            assertTrue(join.get("success").asBoolean());
+            assertTrue(join.get("success").asBoolean(), join.toString());
             assertEquals("c3", join.get("chatId").asText());
+            bob.request("message:typing", Map.of("chatId", "c3"));
+            assertEquals("bob", alice.awaitEvent("message:typing").get("userId").asText());
+            bob.request("message:stop-typing", Map.of("chatId", "c3"));
+            alice.awaitEvent("message:stop-typing");
+
             assertTrue(alice.request("chat:leave", Map.of("chatId", "c3")).get("success").asBoolean());
+            bob.request("message:typing", Map.of("chatId", "c3"));
+            bob.request("message:new", Map.of("chatId", "c3", "content", "still a member"));
+            List<JsonNode> typing = alice.receivedBefore(isEvent("message:new", "content", "still a member")).stream()
+                    .filter(isEvent("message:typing")).toList();
+            assertEquals(1, typing.size(), "typing reached alice after she left the room: " + typing);
         }
     }
 
@@ -386,8 +420,12 @@ class GatewayEndToEndTest {
 
     @Test
     void connectionThatNeverAuthenticatesIsClosedAfterTheDeadline() throws Exception {
-        try (var client = WsTestClient.connect(gateway1.port(), "/ws", Map.of())) {
-            assertEquals("UNAUTHENTICATED", client.awaitEvent("error").get("code").asText());
+        // Its own gateway: a short deadline on the shared ones would race every slow handshake.
+        try (Main strict = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-strict", "gateway.auth.timeout.ms", "300");
+             var client = WsTestClient.connect(strict.port(), "/ws", Map.of())) {
+            JsonNode error = client.awaitEvent("error");
+            assertEquals("UNAUTHENTICATED", error.get("code").asText());
+            assertEquals("not authenticated within 300 ms", error.get("message").asText());
             assertEquals(4408, client.awaitClose());
         }
     }
@@ -408,6 +446,40 @@ class GatewayEndToEndTest {
             assertEquals("INVALID_ARGUMENT", unknown.at("/error/code").asText());
             assertTrue(alice.request("message:new", Map.of("chatId", "c4", "content", "still here"))
                     .get("success").asBoolean());
+        }
+    }
+
+    @Test
+    void aBinaryFrameIsAnsweredWithAnErrorAndTheConnectionStaysUp() throws Exception {
+        chat("c-bin", "alice");
+        try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"))) {
+            alice.sendBinary(new byte[] {1, 2, 3});
+            JsonNode error = alice.awaitEvent("error");
+            assertEquals("INVALID_ARGUMENT", error.get("code").asText());
+            assertEquals("binary frames are not supported: send JSON text frames", error.get("message").asText());
+            assertTrue(alice.request("message:new", Map.of("chatId", "c-bin", "content", "text is fine"))
+                    .get("success").asBoolean());
+        }
+    }
+
+    @Test
+    void aMessageOverTheSizeLimitInUtf8BytesClosesWith1009InOneFrameOrInFragments() throws Exception {
+        chat("c-big", "alice");
+        try (Main small = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-small", "socketio.max.buffer.size", "4096")) {
+            try (var alice = WsTestClient.connectAs(small.port(), TestTokens.access("alice"))) {
+                JsonNode fits = alice.request("message:new", Map.of("chatId", "c-big", "content", "x".repeat(3_900)));
+                assertTrue(fits.get("success").asBoolean(), "a message under the limit is served");
+                alice.sendText("{\"event\":\"message:new\",\"data\":{\"chatId\":\"c-big\",\"content\":\""
+                        + "x".repeat(4_100) + "\"}}");
+                assertEquals(1009, alice.awaitClose());
+            }
+            try (var alice = WsTestClient.connectAs(small.port(), TestTokens.access("alice"))) {
+                // 2 x 1,050 characters, 4,200 UTF-8 bytes: fragments are joined and counted in bytes.
+                alice.sendFragment("{\"event\":\"message:new\",\"data\":{\"chatId\":\"c-big\",\"content\":\""
+                        + "é".repeat(1_000), false);
+                alice.sendFragment("é".repeat(1_050) + "\"}}", true);
+                assertEquals(1009, alice.awaitClose());
+            }
         }
     }
 

@@ -40,7 +40,7 @@ final class RawWsSocket implements AutoCloseable {
             socket.setReceiveBufferSize(receiveBuffer);
         }
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-        socket.setSoTimeout(10_000);
+        socket.setSoTimeout(20_000);
         RawWsSocket ws = new RawWsSocket(socket);
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
@@ -132,6 +132,23 @@ final class RawWsSocket implements AutoCloseable {
             if (frame.opcode() == 0x8) {
                 return frame.closeCode();
             }
+        }
+    }
+
+    /**
+     * Reads frames until the connection ends; true when it ended without a close frame (the
+     * server cut it), false when a close frame arrived.
+     */
+    boolean endsWithoutACloseFrame() {
+        try {
+            while (readFrame().opcode() != 0x8) {
+                // discard
+            }
+            return false;
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            throw new AssertionError("the connection was neither closed nor cut within the read timeout");
+        } catch (IOException ended) {
+            return true; // EOF (possibly mid-frame) or a reset
         }
     }
 

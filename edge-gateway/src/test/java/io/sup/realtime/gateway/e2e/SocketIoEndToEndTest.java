@@ -115,14 +115,26 @@ class SocketIoEndToEndTest {
     }
 
     @Test
-    void serverPingsAndAPongingClientStaysConnected() throws Exception {
+    void serverPingsAndAPongingClientOutlivesThePingTimeout() throws Exception {
         try (var client = connected("erin")) {
-            for (int i = 0; i < 3; i++) {
+            // Answered pings past interval + timeout (10 x 300 ms > 300 + 2000 ms): had the
+            // pongs not counted as life, the connection would have been closed before the last.
+            for (int i = 0; i < 10; i++) {
                 assertEquals("2", client.awaitRaw("2"));
                 client.sendText("3");
             }
+            assertTrue(client.isOpen(), "closed although it answered every ping");
             client.sendText("424[\"chat:join\",{\"chatId\":\"none\"}]");
             assertEquals("FORBIDDEN", ackData(client.awaitRaw("434[")).at("/error/code").asText());
+        }
+    }
+
+    @Test
+    void aClientThatNeverAnswersPingsIsClosedWith4001AndNoDisconnectPacket() throws Exception {
+        try (var mute = connected("mute")) {
+            assertEquals(4001, mute.awaitClose());
+            // The transport is closed, the session not ended: socket.io-client reconnects by itself.
+            assertTrue(mute.rawFrames().stream().noneMatch(f -> f.startsWith("41")), mute.rawFrames().toString());
         }
     }
 

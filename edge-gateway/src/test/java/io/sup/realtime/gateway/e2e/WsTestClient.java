@@ -5,11 +5,11 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -18,17 +18,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * A real WebSocket client (the JDK's) speaking the native protocol, recording every frame it
- * receives, for end-to-end tests.
+ * A real WebSocket client (the JDK's) speaking the native protocol, for end-to-end tests.
+ * It keeps every frame it receives, in order: waiting for one frame takes it and leaves the
+ * others for later waits, and "nothing arrived" checks look at everything received, so a
+ * frame that came early is never missed. The JDK answers server pings by itself; the
+ * client counts them.
  */
 final class WsTestClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration WAIT = Duration.ofSeconds(5);
+    /** How long any one awaited frame may take: generous, so a loaded machine only makes tests slower. */
+    private static final Duration WAIT = Duration.ofSeconds(15);
 
-    private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+    private final List<Received> received = new ArrayList<>(); // guarded by this
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private final AtomicLong ids = new AtomicLong();
     private final WebSocket socket;
+    private int pings; // guarded by this
 
     private WsTestClient(URI uri, Map<String, String> headers) {
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT);
@@ -53,6 +58,16 @@ final class WsTestClient implements AutoCloseable {
         socket.sendText(text, true).join();
     }
 
+    /** Sends one fragment of a text message; {@code last} ends the message. */
+    void sendFragment(String text, boolean last) {
+        socket.sendText(text, last).join();
+    }
+
+    /** Sends a binary frame. */
+    void sendBinary(byte[] bytes) {
+        socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
+    }
+
     /** Sends {@code event} with an ack id and returns the ack's data. */
     JsonNode request(String event, Object data) throws Exception {
         long id = ids.incrementAndGet();
@@ -65,42 +80,116 @@ final class WsTestClient implements AutoCloseable {
         sendText(JSON.writeValueAsString(Map.of("event", event, "data", data)));
     }
 
-    /** Waits for the next server event named {@code name} and returns its data. */
+    /** Takes the first server event named {@code name} not yet taken, waiting for it; returns its data. */
     JsonNode awaitEvent(String name) throws InterruptedException {
-        return await(f -> name.equals(f.path("event").asText())).get("data");
+        return await(isEvent(name)).get("data");
     }
 
-    /** Waits for a frame matching {@code match}, skipping others. */
-    JsonNode await(Predicate<JsonNode> match) throws InterruptedException {
+    /** Takes the first server event named {@code name} whose data matches, waiting for it; returns its data. */
+    JsonNode awaitEvent(String name, Predicate<JsonNode> data) throws InterruptedException {
+        return await(isEvent(name).and(f -> data.test(f.path("data")))).get("data");
+    }
+
+    /**
+     * Takes the first frame not yet taken that matches {@code match}, waiting for one; frames
+     * that do not match stay for later waits.
+     *
+     * @throws AssertionError when none arrives within the wait
+     */
+    synchronized JsonNode await(Predicate<JsonNode> match) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode frame = frames.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-            if (frame != null && match.test(frame)) {
-                return frame;
+        int from = 0;
+        while (true) {
+            for (int i = from; i < received.size(); i++) {
+                Received r = received.get(i);
+                if (!r.taken && match.test(r.frame)) {
+                    r.taken = true;
+                    return r.frame;
+                }
             }
+            from = received.size();
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("no matching frame within " + WAIT + "; received " + frames());
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
         }
-        throw new AssertionError("no matching frame within " + WAIT);
     }
 
-    /** Waits for a non-JSON text frame (e.g. a Socket.IO packet) starting with {@code prefix}; returns it whole. */
+    /** Takes the first non-JSON text frame (e.g. a Socket.IO packet) starting with {@code prefix}; returns it whole. */
     String awaitRaw(String prefix) throws InterruptedException {
         return await(f -> f.path("unparseable").asText().startsWith(prefix)).get("unparseable").asText();
     }
 
-    /** Asserts that no event named {@code name} arrives within {@code quiet}. */
-    void assertNoEvent(String name, Duration quiet) throws InterruptedException {
-        long deadline = System.nanoTime() + quiet.toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode frame = frames.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-            if (frame != null && name.equals(frame.path("event").asText())) {
-                throw new AssertionError("unexpected " + name + ": " + frame);
+    /**
+     * Waits for the {@code marker} frame and returns every frame received before it, taken or
+     * not, in order. The marker must be something the server sends after the frames in
+     * question would have been sent (for instance a later message through the same delivery
+     * path), so that its arrival proves that a frame missing from the list is not just late.
+     */
+    List<JsonNode> receivedBefore(Predicate<JsonNode> marker) throws InterruptedException {
+        JsonNode end = await(marker);
+        synchronized (this) {
+            List<JsonNode> before = new ArrayList<>();
+            for (Received r : received) {
+                if (r.frame == end) {
+                    return before;
+                }
+                before.add(r.frame);
+            }
+            throw new IllegalStateException("the marker is not among the received frames");
+        }
+    }
+
+    /** Waits for the {@code marker} frame, then asserts that no frame before it matches {@code forbidden}. */
+    void assertNoneBefore(Predicate<JsonNode> marker, Predicate<JsonNode> forbidden, String what)
+            throws InterruptedException {
+        for (JsonNode frame : receivedBefore(marker)) {
+            if (forbidden.test(frame)) {
+                throw new AssertionError("unexpected " + what + ": " + frame);
             }
         }
+    }
+
+    /** Matches a server event named {@code name}. */
+    static Predicate<JsonNode> isEvent(String name) {
+        return f -> name.equals(f.path("event").asText());
+    }
+
+    /** Matches a server event named {@code name} whose data's {@code field} is {@code value}. */
+    static Predicate<JsonNode> isEvent(String name, String field, String value) {
+        return isEvent(name).and(f -> value.equals(f.path("data").path(field).asText()));
+    }
+
+    /** Waits until the server has sent at least {@code n} WebSocket pings (each answered by the JDK). */
+    synchronized void awaitPings(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + 2 * WAIT.toNanos();
+        while (pings < n) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("only " + pings + " of " + n + " pings arrived; closed: " + closeCode);
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+    }
+
+    /** Whether the connection is still open: the server has not closed it. */
+    boolean isOpen() {
+        return !closeCode.isDone() && !socket.isInputClosed();
     }
 
     /** Waits for the server to close the connection and returns the close code. */
     int awaitClose() throws Exception {
         return closeCode.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Every non-JSON text frame (Socket.IO packets) received so far, taken or not, in order. */
+    synchronized List<String> rawFrames() {
+        return received.stream().filter(r -> r.frame.has("unparseable")).map(r -> r.frame.get("unparseable").asText()).toList();
+    }
+
+    private synchronized List<JsonNode> frames() {
+        return received.stream().map(r -> r.frame).toList();
     }
 
     @Override
@@ -109,6 +198,26 @@ final class WsTestClient implements AutoCloseable {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
         }
         socket.abort();
+    }
+
+    private synchronized void add(JsonNode frame) {
+        received.add(new Received(frame));
+        notifyAll();
+    }
+
+    private synchronized void pinged() {
+        pings++;
+        notifyAll();
+    }
+
+    /** One received frame, and whether a wait has taken it. */
+    private static final class Received {
+        private final JsonNode frame;
+        private boolean taken;
+
+        private Received(JsonNode frame) {
+            this.frame = frame;
+        }
     }
 
     private final class Listener implements WebSocket.Listener {
@@ -125,7 +234,7 @@ final class WsTestClient implements AutoCloseable {
                     frame = null;
                 }
                 // Native frames are JSON objects; anything else (Socket.IO packets) is kept raw.
-                frames.add(frame != null && frame.isObject() ? frame
+                add(frame != null && frame.isObject() ? frame
                         : JSON.createObjectNode().put("unparseable", text.toString()));
                 text.setLength(0);
             }
@@ -140,8 +249,19 @@ final class WsTestClient implements AutoCloseable {
         }
 
         @Override
+        public CompletionStage<?> onPing(WebSocket ws, ByteBuffer message) {
+            // The JDK queues the pong itself (RFC 6455 section 5.5.2); this only counts.
+            pinged();
+            ws.request(1);
+            return null;
+        }
+
+        @Override
         public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
             closeCode.complete(statusCode);
+            synchronized (WsTestClient.this) {
+                WsTestClient.this.notifyAll();
+            }
             return null;
         }
 
