@@ -108,6 +108,9 @@ final class WsTestClient implements AutoCloseable {
                 }
             }
             from = received.size();
+            if (closeCode.isDone()) { // every frame arrives before the close: none will match now
+                throw new AssertionError("the connection closed (" + closeState() + ") before a matching frame; received " + frames());
+            }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 throw new AssertionError("no matching frame within " + WAIT + "; received " + frames());
@@ -165,9 +168,12 @@ final class WsTestClient implements AutoCloseable {
     synchronized void awaitPings(int n) throws InterruptedException {
         long deadline = System.nanoTime() + 2 * WAIT.toNanos();
         while (pings < n) {
+            if (closeCode.isDone()) {
+                throw new AssertionError("the connection closed (" + closeState() + ") after " + pings + " of " + n + " pings");
+            }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new AssertionError("only " + pings + " of " + n + " pings arrived; closed: " + closeCode);
+                throw new AssertionError("only " + pings + " of " + n + " pings arrived within " + 2 * WAIT.toSeconds() + " s");
             }
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }
@@ -186,6 +192,11 @@ final class WsTestClient implements AutoCloseable {
     /** Every non-JSON text frame (Socket.IO packets) received so far, taken or not, in order. */
     synchronized List<String> rawFrames() {
         return received.stream().filter(r -> r.frame.has("unparseable")).map(r -> r.frame.get("unparseable").asText()).toList();
+    }
+
+    /** The close code, or what ended the connection, once it ended. */
+    private String closeState() {
+        return closeCode.handle((code, error) -> error == null ? "close code " + code : error.toString()).getNow("open");
     }
 
     private synchronized List<JsonNode> frames() {
@@ -268,6 +279,9 @@ final class WsTestClient implements AutoCloseable {
         @Override
         public void onError(WebSocket ws, Throwable error) {
             closeCode.completeExceptionally(error);
+            synchronized (WsTestClient.this) {
+                WsTestClient.this.notifyAll();
+            }
         }
     }
 }
