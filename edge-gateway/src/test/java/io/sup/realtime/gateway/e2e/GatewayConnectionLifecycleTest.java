@@ -97,10 +97,14 @@ class GatewayConnectionLifecycleTest {
     void aPeerThatNeverAnswersPingsIsClosedWithHeartbeatTimeout() throws Exception {
         try (RawWsSocket mute = RawWsSocket.connect(gateway.port(), "/ws?token=" + TestTokens.access("mute"), 0)) {
             int pings = 0;
+            Instant deadline = Instant.now().plusSeconds(30);
             RawWsSocket.Frame frame;
             do {
                 frame = mute.readFrame();
                 pings += frame.opcode() == 0x9 ? 1 : 0;
+                if (Instant.now().isAfter(deadline)) {
+                    throw new AssertionError("still pinged and never closed after " + pings + " unanswered pings");
+                }
             } while (frame.opcode() != 0x8);
             assertTrue(pings >= 1, "the server pinged before giving up");
             assertEquals(4001, frame.closeCode());
