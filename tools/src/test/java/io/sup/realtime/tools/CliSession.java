@@ -51,8 +51,18 @@ final class CliSession implements AutoCloseable {
         stdin.add(line + "\n");
     }
 
-    /** Waits for a line of standard output matching {@code match} and returns it. */
-    String awaitOut(Predicate<String> match) throws InterruptedException {
+    /** Waits for the line {@code line} on standard output. */
+    void awaitOutLine(String line) throws InterruptedException {
+        awaitOut("the line " + line, line::equals);
+    }
+
+    /** Waits for the line of standard output starting with {@code prefix} and returns it. */
+    String awaitOutStartingWith(String prefix) throws InterruptedException {
+        return awaitOut("a line starting with " + prefix, line -> line.startsWith(prefix));
+    }
+
+    /** Waits for a line of standard output matching {@code match} (described by {@code what}) and returns it. */
+    String awaitOut(String what, Predicate<String> match) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             String line = out.toString().lines().filter(match).findFirst().orElse(null);
@@ -60,16 +70,11 @@ final class CliSession implements AutoCloseable {
                 return line;
             }
             if (exit.isDone() || System.nanoTime() - deadline > 0) {
-                throw new AssertionError("no such output line" + (exit.isDone() ? " before exit" : " within " + WAIT)
+                throw new AssertionError("no output of " + what + (exit.isDone() ? " before exit" : " within " + WAIT)
                         + "\n--- out\n" + out + "--- err\n" + err);
             }
             Thread.sleep(10); // polling pace; what is waited on is the output
         }
-    }
-
-    /** Waits for the line of standard output starting with {@code prefix} and returns it. */
-    String awaitOutStartingWith(String prefix) throws InterruptedException {
-        return awaitOut(line -> line.startsWith(prefix));
     }
 
     /** Ends standard input and waits for {@code sup} to exit. */

@@ -96,7 +96,7 @@ class ClientCommandTest {
             assertEquals("alice", connected.path("userId").asText());
             assertEquals("d1", connected.path("deviceId").asText());
             assertTrue(connected.path("connectionId").asText().matches("gw-tools\\..+"), connected.toString());
-            alice.awaitOut(">> {\"event\":\"chat:join\",\"id\":1,\"data\":{\"chatId\":\"c1\"}}"::equals);
+            alice.awaitOutLine(">> {\"event\":\"chat:join\",\"id\":1,\"data\":{\"chatId\":\"c1\"}}");
             assertEquals(JSON.readTree("{\"success\":true,\"chatId\":\"c1\"}"), ack(alice, 1));
 
             alice.type("hello");
@@ -112,7 +112,7 @@ class ClientCommandTest {
             assertEquals(stored, bob.awaitEvent("message:new"), "bob gets the message as stored");
 
             assertTrue(bob.request("message:new", Map.of("chatId", "c1", "content", "hi alice")).path("success").asBoolean());
-            alice.awaitOut("[c1] bob: hi alice"::equals);
+            alice.awaitOutLine("[c1] bob: hi alice");
 
             alice.type("/send message:typing {\"chatId\":\"c1\"}");
             assertEquals(JSON.readTree("{\"success\":true}"), ack(alice, 3));
@@ -135,10 +135,10 @@ class ClientCommandTest {
                 "client", "--url", url, "--user", "bob", "--wait-ms", AN_HOUR_MS, "--connect-timeout-ms", AN_HOUR_MS);
 
         assertEquals(0, run.exitCode(), run.toString());
-        assertTrue(run.err().contains("no current chat"), run.err());
-        assertTrue(run.err().contains("not joined c-secret (FORBIDDEN): still in c2"), run.err());
-        assertTrue(run.err().contains("unknown command /bogus"), run.err());
-        assertTrue(run.err().contains("not sent: data must be a JSON object"), run.err());
+        assertTrue(run.err().contains("no current chat"), run.toString());
+        assertTrue(run.err().contains("not joined c-secret (FORBIDDEN): still in c2"), run.toString());
+        assertTrue(run.err().contains("unknown command /bogus"), run.toString());
+        assertTrue(run.err().contains("not sent: data must be a JSON object"), run.toString());
         JsonNode refused = ack(run, 3);
         assertFalse(refused.path("success").asBoolean(), refused.toString());
         assertEquals("FORBIDDEN", refused.at("/error/code").asText(), refused.toString());
