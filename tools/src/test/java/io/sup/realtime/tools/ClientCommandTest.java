@@ -1,133 +1,176 @@
 package io.sup.realtime.tools;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Headers;
-import io.helidon.http.HttpPrologue;
-import io.helidon.security.jwt.SignedJwt;
-import io.helidon.security.jwt.jwk.Jwk;
-import io.helidon.security.jwt.jwk.JwkKeys;
-import io.helidon.webserver.WebServer;
-import io.helidon.webserver.websocket.WsRouting;
-import io.helidon.websocket.WsListener;
-import io.helidon.websocket.WsSession;
+import io.grpc.ManagedChannel;
+import io.sup.realtime.platform.config.Settings;
+import io.sup.realtime.platform.grpc.GrpcChannels;
+import io.sup.realtime.platform.service.ServiceHost;
 import io.sup.realtime.platform.testing.RedisServerExtension;
-import jakarta.json.Json;
+import io.sup.realtime.proto.messaging.v1.ChatAdminServiceGrpc;
+import io.sup.realtime.proto.messaging.v1.CreateChatRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.resps.StreamEntry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code sup client}: argument checks, and whole sessions over a real WebSocket against a
- * small stand-in for the gateway's native endpoint (Helidon's WebSocket server, as the
- * gateway uses): it checks the bearer token with the shared secret, answers every event with
- * an ack, and delivers {@code message:new} back, or closes with 4401 for a bad token.
+ * {@code sup client}: argument checks, and whole sessions over a real WebSocket against the
+ * real edge-gateway in front of the real messaging-service (both started in this JVM on a
+ * test Redis): what it prints are the gateway's own frames (the connection id in
+ * {@code connected}, acks carrying the stored messages or the real refusals), messages from
+ * other users arrive, and a bad token ends in the gateway's 4401 close.
+ *
+ * <p>Sessions that end with {@code /quit} or wait for the server give {@code --wait-ms} an
+ * hour and run under a {@link Timeout} far shorter: a client that waits the full
+ * {@code --wait-ms} instead of returning once its acks are in (or the server closed) fails
+ * for sure, and a correct one passes however slow the machine.
  */
 class ClientCommandTest {
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
     private static final String SECRET = "test-secret-that-is-long-enough-for-hs256";
     private static final Map<String, String> ENV = Map.of("JWT_SECRET", SECRET);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Queue<JsonNode> RECEIVED = new ConcurrentLinkedQueue<>();
+    /** Far longer than any test may take: waiting it out is a hang. */
+    private static final String AN_HOUR_MS = "3600000";
 
-    private static WebServer server;
+    private static ServiceHost messaging;
+    private static io.sup.realtime.gateway.Main gateway;
     private static String url;
 
     @BeforeAll
-    static void startServer() {
-        server = WebServer.builder()
-                .host("127.0.0.1")
-                .port(0)
-                .addRouting(WsRouting.builder().endpoint("/ws", FakeGateway::new))
-                .build()
-                .start();
-        url = "ws://127.0.0.1:" + server.port() + "/ws";
+    static void startSystem() {
+        messaging = io.sup.realtime.messaging.Main.start(Settings.of("messaging-service", Map.of(
+                "grpc.port", "0", "observe.port", "0", "redis.url", REDIS.url().toString())));
+        gateway = io.sup.realtime.gateway.Main.start(Settings.of("edge-gateway", Map.of(
+                "port", "0", "metrics.port", "0", "redis.url", REDIS.url().toString(), "jwt.secret", SECRET,
+                "messaging.grpc.target", "localhost:" + messaging.grpcPort(), "gateway.instance.id", "gw-tools")));
+        url = "ws://localhost:" + gateway.port() + "/ws";
     }
 
     @AfterAll
-    static void stopServer() {
-        server.stop();
+    static void stopSystem() {
+        gateway.close();
+        messaging.close();
     }
 
     @BeforeEach
-    void clear() {
-        RECEIVED.clear();
+    void createChats() {
+        ManagedChannel channel = GrpcChannels.forTarget("localhost:" + messaging.grpcPort());
+        try {
+            var admin = ChatAdminServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+            admin.createChat(CreateChatRequest.newBuilder().setId("c1").addAllMemberIds(List.of("alice", "bob")).build());
+            admin.createChat(CreateChatRequest.newBuilder().setId("c2").addMemberIds("bob").build());
+            admin.createChat(CreateChatRequest.newBuilder().setId("c3").addMemberIds("carol").build());
+            admin.createChat(CreateChatRequest.newBuilder().setId("c-secret").addMemberIds("alice").build());
+        } finally {
+            GrpcChannels.close(channel);
+        }
     }
 
     @Test
-    void pipedInputJoinsSendsAndPrintsAcksAndDeliveredMessages() {
-        CliRun run = CliRun.runWithInput(ENV, "hello\n/send message:typing {\"chatId\":\"c1\"}\n",
-                "client", "--url", url, "--user", "alice", "--device", "d1", "--join", "c1", "--wait-ms", "300");
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aSessionPrintsTheGatewaysFramesItsStoredMessagesAndMessagesFromOthers() throws Exception {
+        try (WsPeer bob = WsPeer.connect(url, token("bob"));
+             CliSession alice = CliSession.start(ENV, "client", "--url", url, "--user", "alice", "--device", "d1",
+                     "--join", "c1", "--wait-ms", "0")) {
+            bob.request("chat:join", Map.of("chatId", "c1")); // in the room: typing reaches it
+
+            JsonNode connected = frame(alice.awaitOutStartingWith("<< {\"event\":\"connected\"")).get("data");
+            assertEquals("alice", connected.path("userId").asText());
+            assertEquals("d1", connected.path("deviceId").asText());
+            assertTrue(connected.path("connectionId").asText().matches("gw-tools\\..+"), connected.toString());
+            alice.awaitOutLine(">> {\"event\":\"chat:join\",\"id\":1,\"data\":{\"chatId\":\"c1\"}}");
+            assertEquals(JSON.readTree("{\"success\":true,\"chatId\":\"c1\"}"), ack(alice, 1));
+
+            alice.type("hello");
+            JsonNode sent = ack(alice, 2);
+            assertTrue(sent.path("success").asBoolean(), sent.toString());
+            JsonNode stored = sent.get("message");
+            assertEquals("1", stored.path("id").asText());
+            assertEquals("c1", stored.path("chatId").asText());
+            assertEquals("alice", stored.path("senderId").asText());
+            assertEquals("d1", stored.path("senderDeviceId").asText());
+            assertEquals("hello", stored.path("content").asText());
+            assertTrue(stored.path("tempId").asText().startsWith("t-"), stored.toString());
+            assertEquals(stored, bob.awaitEvent("message:new"), "bob gets the message as stored");
+
+            assertTrue(bob.request("message:new", Map.of("chatId", "c1", "content", "hi alice")).path("success").asBoolean());
+            alice.awaitOutLine("[c1] bob: hi alice");
+
+            alice.type("/send message:typing {\"chatId\":\"c1\"}");
+            assertEquals(JSON.readTree("{\"success\":true}"), ack(alice, 3));
+            JsonNode typing = bob.awaitEvent("message:typing");
+            assertEquals("alice", typing.path("userId").asText());
+
+            CliRun run = alice.endInputAndAwaitExit();
+            assertEquals(0, run.exitCode(), run.toString());
+            assertTrue(run.out().lines().anyMatch(l -> l.startsWith(">> {\"event\":\"message:new\",\"id\":2,\"data\":"
+                    + "{\"chatId\":\"c1\",\"content\":\"hello\",\"type\":\"text\",\"tempId\":\"t-")), run.toString());
+            assertEquals("-- connection closed (1000)", run.out().lines().toList().getLast());
+        }
+        assertEquals(List.of("alice: hello", "bob: hi alice"), log("c1"));
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void joinSwitchesTheCurrentChatOnlyWhenTheGatewayAcceptsAndTextWithoutAChatIsNotSent() {
+        CliRun run = CliRun.runWithInput(ENV, "too early\n/join c2\nnow\n/join c-secret\nstill c2\n/bogus\n/send x [1]\n/quit\n",
+                "client", "--url", url, "--user", "bob", "--wait-ms", AN_HOUR_MS, "--connect-timeout-ms", AN_HOUR_MS);
 
         assertEquals(0, run.exitCode(), run.toString());
-        List<String> out = run.out().lines().toList();
-        assertTrue(out.contains("<< {\"event\":\"connected\",\"data\":{\"userId\":\"alice\",\"deviceId\":\"d1\"}}"), run.toString());
-        assertTrue(out.contains(">> {\"event\":\"chat:join\",\"id\":1,\"data\":{\"chatId\":\"c1\"}}"), run.toString());
-        assertTrue(out.contains("<< ack 1: {\"success\":true,\"event\":\"chat:join\"}"), run.toString());
-        assertTrue(out.stream().anyMatch(l -> l.startsWith(">> {\"event\":\"message:new\",\"id\":2,\"data\":{\"chatId\":\"c1\","
-                + "\"content\":\"hello\",\"type\":\"text\",\"tempId\":\"t-")), run.toString());
-        assertTrue(out.contains("<< ack 2: {\"success\":true,\"event\":\"message:new\"}"), run.toString());
-        assertTrue(out.contains("[c1] alice: hello"), run.toString());
-        assertTrue(out.contains("<< ack 3: {\"success\":true,\"event\":\"message:typing\"}"), run.toString());
-        assertEquals("-- connection closed (1000)", out.getLast());
-
-        List<String> events = RECEIVED.stream().map(f -> f.path("event").asText()).toList();
-        assertEquals(List.of("chat:join", "message:new", "message:typing"), events);
-        JsonNode message = RECEIVED.stream().filter(f -> f.path("event").asText().equals("message:new")).findFirst().orElseThrow();
-        assertEquals("c1", message.path("data").path("chatId").asText());
-        assertEquals("text", message.path("data").path("type").asText());
-        assertTrue(message.path("data").path("tempId").asText().startsWith("t-"));
+        assertTrue(run.err().contains("no current chat"), run.toString());
+        assertTrue(run.err().contains("not joined c-secret (FORBIDDEN): still in c2"), run.toString());
+        assertTrue(run.err().contains("unknown command /bogus"), run.toString());
+        assertTrue(run.err().contains("not sent: data must be a JSON object"), run.toString());
+        JsonNode refused = ack(run, 3);
+        assertFalse(refused.path("success").asBoolean(), refused.toString());
+        assertEquals("FORBIDDEN", refused.at("/error/code").asText(), refused.toString());
+        assertEquals("now", ack(run, 2).at("/message/content").asText());
+        assertEquals("c2", ack(run, 4).at("/message/chatId").asText());
+        assertEquals(List.of("bob: now", "bob: still c2"), log("c2"));
+        assertEquals(List.of(), log("c-secret"));
     }
 
     @Test
-    void joinSwitchesTheCurrentChatAndTextWithoutAChatIsNotSent() {
-        CliRun run = CliRun.runWithInput(ENV, "too early\n/join c2\nnow\n/bogus\n/send x [1]\n",
-                "client", "--url", url, "--user", "bob", "--wait-ms", "300");
-
-        assertEquals(0, run.exitCode(), run.toString());
-        assertTrue(run.err().contains("no current chat"), run.err());
-        assertTrue(run.err().contains("unknown command /bogus"), run.err());
-        assertTrue(run.err().contains("not sent: data must be a JSON object"), run.err());
-        assertTrue(run.out().contains("[c2] bob: now"), run.toString());
-        assertEquals(List.of("chat:join", "message:new"), RECEIVED.stream().map(f -> f.path("event").asText()).toList());
-    }
-
-    @Test
-    void quitWaitsForOutstandingAcksOnlyAsLongAsNeeded() {
-        long start = System.nanoTime();
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void quitWaitsForOutstandingAcksNotForTheWholeWait() {
         CliRun run = CliRun.runWithInput(ENV, "/join c3\n/quit\nnot read\n",
-                "client", "--url", url, "--token", token("carol"), "--wait-ms", "10000");
-        long tookMs = (System.nanoTime() - start) / 1_000_000;
+                "client", "--url", url, "--token", token("carol"), "--wait-ms", AN_HOUR_MS);
 
         assertEquals(0, run.exitCode(), run.toString());
-        assertTrue(run.out().contains("<< ack 1: "), run.toString());
-        assertTrue(tookMs < 5_000, "quit does not wait the full --wait-ms once acks are in: " + tookMs + " ms");
-        assertEquals(1, RECEIVED.size());
+        assertEquals("{\"success\":true,\"chatId\":\"c3\"}", ack(run, 1).toString());
+        assertFalse(run.out().contains("not read"), run.toString());
+        assertEquals("-- connection closed (1000)", run.out().lines().toList().getLast());
+        assertEquals(List.of(), log("c3"));
     }
 
     @Test
-    void serverClosingWithAnErrorCodeExitsOneWithCodeAndReason() {
-        CliRun run = CliRun.runWithInput(ENV, "", "client", "--url", url, "--token", "not-a-valid-token", "--wait-ms", "2000");
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void theGatewayClosingWithAnErrorCodeExitsOneWithCodeAndReason() {
+        CliRun run = CliRun.runWithInput(ENV, "", "client", "--url", url, "--token", "not-a-valid-token",
+                "--wait-ms", AN_HOUR_MS);
 
         assertEquals(1, run.exitCode(), run.toString());
-        assertTrue(run.out().contains("<< {\"event\":\"error\",\"data\":{\"code\":\"UNAUTHENTICATED\""), run.toString());
-        assertTrue(run.err().contains("error: connection closed by the server: 4401 invalid signature"), run.err());
+        assertTrue(run.out().contains("<< {\"event\":\"error\",\"data\":{\"code\":\"UNAUTHENTICATED\",\"message\":\"malformed token\"}}"),
+                run.toString());
+        assertTrue(run.err().contains("error: connection closed by the server: 4401 malformed token"), run.err());
     }
 
     @Test
@@ -193,61 +236,33 @@ class ClientCommandTest {
         return CliRun.run(ENV, "token", "--user", user).out().strip();
     }
 
-    /** Just enough of the gateway's native endpoint: bearer token check, acks, message delivery back. */
-    private static final class FakeGateway implements WsListener {
-        private String bearer;
-        private String user;
-        private String device;
+    private static JsonNode frame(String printedLine) throws Exception {
+        return JSON.readTree(printedLine.substring("<< ".length()));
+    }
 
-        @Override
-        public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
-            bearer = headers.first(HeaderNames.AUTHORIZATION).map(h -> h.substring("Bearer ".length())).orElse(null);
-            device = prologue.query().first("deviceId").orElse(null);
-            return Optional.empty();
+    /** The data of ack {@code id} as the session printed it ({@code << ack <id>: {...}}). */
+    private static JsonNode ack(CliSession session, long id) throws Exception {
+        String prefix = "<< ack " + id + ": ";
+        return JSON.readTree(session.awaitOutStartingWith(prefix).substring(prefix.length()));
+    }
+
+    /** The data of ack {@code id} in a finished run's output. */
+    private static JsonNode ack(CliRun run, long id) {
+        String prefix = "<< ack " + id + ": ";
+        String line = run.out().lines().filter(l -> l.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no ack " + id + "\n" + run));
+        try {
+            return JSON.readTree(line.substring(prefix.length()));
+        } catch (Exception e) {
+            throw new AssertionError("ack " + id + " is not JSON: " + line, e);
         }
+    }
 
-        @Override
-        public void onOpen(WsSession session) {
-            try {
-                SignedJwt jwt = SignedJwt.parseToken(bearer);
-                if (!jwt.verifySignature(JwkKeys.builder().build(), key()).isValid()) {
-                    throw new IllegalArgumentException("invalid signature");
-                }
-                user = jwt.getJwt().subject().orElseThrow();
-                device = jwt.getJwt().payloadClaim("deviceId").map(v -> ((jakarta.json.JsonString) v).getString()).orElse(device);
-            } catch (RuntimeException e) {
-                session.send("{\"event\":\"error\",\"data\":{\"code\":\"UNAUTHENTICATED\",\"message\":\"invalid signature\"}}", true);
-                session.close(4401, "invalid signature");
-                return;
-            }
-            ObjectNode data = JSON.createObjectNode().put("userId", user);
-            if (device != null) {
-                data.put("deviceId", device);
-            }
-            session.send("{\"event\":\"connected\",\"data\":" + data + "}", true);
-        }
-
-        @Override
-        public void onMessage(WsSession session, String text, boolean last) {
-            JsonNode frame;
-            try {
-                frame = JSON.readTree(text);
-            } catch (Exception e) {
-                return;
-            }
-            RECEIVED.add(frame);
-            String event = frame.path("event").asText();
-            session.send("{\"ack\":" + frame.path("id").asLong() + ",\"data\":{\"success\":true,\"event\":\"" + event + "\"}}", true);
-            if (event.equals("message:new")) {
-                ObjectNode message = ((ObjectNode) frame.path("data").deepCopy()).put("senderId", user).put("id", "1");
-                session.send("{\"event\":\"message:new\",\"data\":" + message + "}", true);
-            }
-        }
-
-        private static Jwk key() {
-            return Jwk.create(Json.createObjectBuilder().add("kty", "oct").add("kid", "default").add("alg", "HS256")
-                    .add("k", Base64.getUrlEncoder().withoutPadding().encodeToString(SECRET.getBytes(StandardCharsets.UTF_8)))
-                    .build());
+    /** The chat's stored messages as "sender: content", oldest first, read from Redis. */
+    private static List<String> log(String chatId) {
+        try (RedisClient redis = REDIS.settings().newClient()) {
+            return redis.xrange("msg:{" + chatId + "}:log", "-", "+").stream()
+                    .map(StreamEntry::getFields).map(f -> f.get("sender") + ": " + f.get("content")).toList();
         }
     }
 }

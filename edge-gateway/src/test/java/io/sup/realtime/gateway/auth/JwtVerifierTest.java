@@ -12,7 +12,10 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -21,12 +24,14 @@ import io.helidon.security.jwt.SignedJwt;
 import io.helidon.security.jwt.jwk.Jwk;
 import io.helidon.security.jwt.jwk.JwkEC;
 import io.helidon.security.jwt.jwk.JwkRSA;
+import io.sup.realtime.platform.config.Settings;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,6 +97,66 @@ class JwtVerifierTest {
         Jwt jwt = TestTokens.base("alice").issueTime(Instant.now().minusSeconds(7200))
                 .expirationTime(Instant.now().minusSeconds(60)).build();
         assertEquals("token expired", refusal(TestTokens.sign(jwt, TestTokens.SECRET)));
+    }
+
+    /*
+     * The clock leeway (docs/API.md: 5 s, JWT_LEEWAY_MS), measured on the verifier's own clock:
+     * a fixed moment years away from the machine's, so a check against any other clock fails.
+     * Half a second past a whole second, as JWT times are whole seconds: "T - 4" expired 4.5 s
+     * ago, "T - 5" 5.5 s ago.
+     */
+    private static final long T = 1_000_000_000;
+    private static final Clock HALF_PAST_T = Clock.fixed(Instant.ofEpochSecond(T, 500_000_000), ZoneOffset.UTC);
+
+    /** A verifier with the gateway's default settings (but the test secret) on {@code clock}. */
+    private static JwtVerifier defaultVerifier(Clock clock, String... overrides) {
+        Map<String, String> values = new HashMap<>(Map.of("jwt.secret", TestTokens.SECRET));
+        for (int i = 0; i + 1 < overrides.length; i += 2) {
+            values.put(overrides[i], overrides[i + 1]);
+        }
+        return new JwtVerifier(JwtSettings.from(Settings.of("edge-gateway", values)), clock);
+    }
+
+    private static String accepted(JwtVerifier verifier, String token, String what) {
+        return assertDoesNotThrow(() -> verifier.verify(token, null), what).userId();
+    }
+
+    private static String expiringAt(long exp) {
+        return TestTokens.raw("{\"sub\":\"alice\",\"type\":\"access\",\"exp\":" + exp + "}");
+    }
+
+    private static String validFrom(long nbf) {
+        return TestTokens.raw("{\"sub\":\"alice\",\"type\":\"access\",\"nbf\":" + nbf + ",\"exp\":" + (T + 3600) + "}");
+    }
+
+    @Test
+    void byDefaultATokenExpiredUnderFiveSecondsAgoIsAcceptedAndOneExpiredLongerIsRefused() {
+        JwtVerifier verifier = defaultVerifier(HALF_PAST_T);
+
+        assertEquals("alice", accepted(verifier, expiringAt(T - 4), "expired 4.5 s ago"));
+        assertEquals("token expired", assertThrows(AuthenticationException.class,
+                () -> verifier.verify(expiringAt(T - 5), null), "expired 5.5 s ago").getMessage());
+    }
+
+    @Test
+    void byDefaultATokenValidInUnderFiveSecondsIsAcceptedAndOneValidLaterIsRefused() {
+        JwtVerifier verifier = defaultVerifier(HALF_PAST_T);
+
+        assertEquals("alice", accepted(verifier, validFrom(T + 5), "valid in 4.5 s"));
+        assertEquals("token not yet valid", assertThrows(AuthenticationException.class,
+                () -> verifier.verify(validFrom(T + 6), null), "valid in 5.5 s").getMessage());
+    }
+
+    @Test
+    void theConfiguredLeewayReplacesTheDefault() {
+        JwtVerifier verifier = defaultVerifier(HALF_PAST_T, "jwt.leeway.ms", "60000");
+
+        assertEquals("alice", accepted(verifier, expiringAt(T - 59), "expired 59.5 s ago"));
+        assertEquals("alice", accepted(verifier, validFrom(T + 60), "valid in 59.5 s"));
+        assertEquals("token expired", assertThrows(AuthenticationException.class,
+                () -> verifier.verify(expiringAt(T - 60), null), "expired 60.5 s ago").getMessage());
+        assertEquals("token not yet valid", assertThrows(AuthenticationException.class,
+                () -> verifier.verify(validFrom(T + 61), null), "valid in 60.5 s").getMessage());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.sup.realtime.gateway.connection;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -60,9 +61,11 @@ class InboundQueueTest {
             queue.submit(() -> { });
             thirdSubmitted.countDown();
         });
-        assertFalse(thirdSubmitted.await(300, TimeUnit.MILLISECONDS), "submit did not wait for room");
+
+        assertEquals(Thread.State.WAITING, awaitParkedInSubmitOrEnded(reader), "submit did not wait for room");
+        assertEquals(1, thirdSubmitted.getCount(), "submit returned while the queue was full");
         release.countDown();
-        assertTrue(thirdSubmitted.await(5, TimeUnit.SECONDS));
+        assertTrue(thirdSubmitted.await(5, TimeUnit.SECONDS), "submit still waits after a task was done");
         reader.join();
     }
 
@@ -88,15 +91,39 @@ class InboundQueueTest {
             queue.submit(() -> dropped.set(false));
             stillInterrupted.set(Thread.currentThread().isInterrupted());
         });
-        Thread.sleep(100);
+        assertEquals(Thread.State.WAITING, awaitParkedInSubmitOrEnded(reader), "submit did not wait for room");
         reader.interrupt();
         reader.join(5_000);
+        assertFalse(reader.isAlive(), "the interrupted submitter still waits");
         release.countDown();
         CountDownLatch later = new CountDownLatch(1);
         queue.submit(later::countDown);
         assertTrue(later.await(5, TimeUnit.SECONDS));
         assertTrue(dropped.get(), "the interrupted submitter's task ran");
         assertTrue(stillInterrupted.get());
+    }
+
+    /**
+     * Waits until {@code submitter} is parked inside {@link InboundQueue#submit} (WAITING with
+     * submit on its stack) or has ended (TERMINATED), and returns which.
+     */
+    private static Thread.State awaitParkedInSubmitOrEnded(Thread submitter) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            Thread.State state = submitter.getState();
+            if (state == Thread.State.TERMINATED || state == Thread.State.WAITING && inSubmit(submitter)) {
+                return state;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("the submitter neither parked in submit nor ended: " + state);
+            }
+            Thread.sleep(1); // polling pace; what is waited on is the thread's state
+        }
+    }
+
+    private static boolean inSubmit(Thread thread) {
+        return Arrays.stream(thread.getStackTrace()).anyMatch(frame ->
+                frame.getClassName().equals(InboundQueue.class.getName()) && frame.getMethodName().equals("submit"));
     }
 
     private static void await(CountDownLatch latch) {

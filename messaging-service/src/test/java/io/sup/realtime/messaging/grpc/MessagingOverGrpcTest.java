@@ -34,8 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * {@code sup.messaging.v1.MessagingService} through real stubs against the running service:
  * SendMessage answers with the message as stored in Redis, and every refusal reaches the
  * caller as the documented status (PERMISSION_DENIED for non-members and unknown chats
- * alike, INVALID_ARGUMENT for bad input or a missing caller, UNIMPLEMENTED for RPCs not
- * built yet).
+ * alike, INVALID_ARGUMENT for bad input or a missing caller).
  */
 class MessagingOverGrpcTest {
     @RegisterExtension

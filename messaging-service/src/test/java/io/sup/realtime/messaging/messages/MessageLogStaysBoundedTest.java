@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.sup.realtime.messaging.Actor;
+import io.sup.realtime.messaging.RedisExpiry;
 import io.sup.realtime.messaging.chats.ChatService;
 import io.sup.realtime.messaging.chats.RecordingChatEvents;
 import io.sup.realtime.messaging.chats.ChatStore;
@@ -24,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * What the messaging keyspace keeps is bounded: a chat's log is trimmed to about the
  * configured history length (MAXLEN ~ trims whole stream nodes, so "about" means at most one
  * node, 100 entries by default, over the bound) while sequence numbers keep counting, and
- * tempId records expire after their TTL, including a TTL under one second.
+ * tempId records expire exactly their TTL (to the millisecond, also under one second) after
+ * the send, after which a repeat of the tempId is a new message.
  */
 class MessageLogStaysBoundedTest {
     @RegisterExtension
@@ -32,6 +34,8 @@ class MessageLogStaysBoundedTest {
 
     private static final int HISTORY = 100;
     private static final Actor ALICE = new Actor("alice", "phone", "gw1.1");
+    /** The tempId record of alice's "t-1" in c1. */
+    private static final String TEMP_T1 = "msg:{c1}:temp:5:alice:t-1";
 
     private RedisClient redis;
     private ChatStore chatStore;
@@ -82,35 +86,50 @@ class MessageLogStaysBoundedTest {
     }
 
     @Test
-    void tempIdRecordsExpireAfterTheirTtl() {
-        service(HISTORY, Duration.ofMinutes(10)).send(ALICE, "c1", "text", "hi", "t-1");
+    void aTempIdRepeatedAfterItsRecordExpiredIsStoredAndDeliveredAsANewMessage() throws InterruptedException {
+        RecordingMessageEvents events = new RecordingMessageEvents();
+        MessageService messages = service(HISTORY, Duration.ofMillis(200), events);
+        StoredMessage first = messages.send(ALICE, "c1", "text", "hi", "t-1");
 
-        long ttlMs = redis.pttl("msg:{c1}:temp:5:alice:t-1");
-        assertTrue(ttlMs > Duration.ofMinutes(9).toMillis() && ttlMs <= Duration.ofMinutes(10).toMillis(),
-                "tempId record expires in " + ttlMs + " ms");
+        RedisExpiry.awaitGone(redis, TEMP_T1, Duration.ofSeconds(10));
+        StoredMessage again = messages.send(ALICE, "c1", "text", "hi", "t-1");
+
+        assertEquals(1, first.seq());
+        assertEquals(2, again.seq(), "stored again, under the next seq");
+        assertEquals("2", again.id());
+        assertEquals("t-1", again.tempId());
+        assertEquals(2, redis.xlen("msg:{c1}:log"));
+        assertEquals("2", redis.get(TEMP_T1), "the new message's own tempId record");
+        assertEquals(List.of(1L, 2L), events.announcements().stream().map(a -> a.message().seq()).toList(),
+                "both delivered");
     }
 
     @Test
     void aTempIdTtlUnderOneSecondIsHonouredInMilliseconds() {
         // MESSAGING_TEMP_ID_TTL_MS accepts any positive number of milliseconds.
+        long t0 = RedisExpiry.nowMs(redis);
         StoredMessage sent = service(HISTORY, Duration.ofMillis(800)).send(ALICE, "c1", "text", "hi", "t-1");
+        long t1 = RedisExpiry.nowMs(redis);
 
         assertEquals(1, sent.seq());
         assertEquals(1, redis.xlen("msg:{c1}:log"));
-        long ttlMs = redis.pttl("msg:{c1}:temp:5:alice:t-1");
-        assertTrue(ttlMs > 0 && ttlMs <= 800, "tempId record expires in " + ttlMs + " ms");
+        RedisExpiry.assertExpiresTtlAfter(redis, TEMP_T1, Duration.ofMillis(800), t0, t1);
     }
 
     @Test
     void aTempIdTtlIsNotTruncatedToWholeSeconds() {
+        long t0 = RedisExpiry.nowMs(redis);
         service(HISTORY, Duration.ofMillis(2_900)).send(ALICE, "c1", "text", "hi", "t-1");
+        long t1 = RedisExpiry.nowMs(redis);
 
-        long ttlMs = redis.pttl("msg:{c1}:temp:5:alice:t-1");
-        assertTrue(ttlMs > 2_000 && ttlMs <= 2_900, "tempId record expires in " + ttlMs + " ms");
+        RedisExpiry.assertExpiresTtlAfter(redis, TEMP_T1, Duration.ofMillis(2_900), t0, t1);
     }
 
     private MessageService service(int history, Duration tempIdTtl) {
-        return new MessageService(chatStore, new MessageStore(redis, history, tempIdTtl), new RecordingMessageEvents(),
-                1_000, Clock.systemUTC());
+        return service(history, tempIdTtl, new RecordingMessageEvents());
+    }
+
+    private MessageService service(int history, Duration tempIdTtl, RecordingMessageEvents events) {
+        return new MessageService(chatStore, new MessageStore(redis, history, tempIdTtl), events, 1_000, Clock.systemUTC());
     }
 }
