@@ -3,6 +3,8 @@
 # two real gateways, one messaging-service and one Redis, all started here on free loopback
 # ports and stopped on exit. The tests live in edge-gateway/src/test/socketio (node --test).
 #
+# Usage: socketio-suite.sh [FILE.test.mjs...]   (default: every *.test.mjs there)
+#
 # Needs the jars: build first with `mvn -q package -DskipTests` (add -o when offline).
 # Needs Node 20+ and npm (the test dependencies come from the lockfile with `npm ci`).
 # Exits with node's exit code. Logs of every process are printed (their last lines) when
@@ -112,7 +114,9 @@ echo "==> node --test ($suite_dir)"
   cd "$suite_dir"
   export GATEWAY_A_URL="http://127.0.0.1:$gw_a_port" GATEWAY_B_URL="http://127.0.0.1:$gw_b_port" JWT_SECRET="$jwt_secret"
   shopt -s nullglob
-  files=(*.test.mjs)
+  files=()
+  for file in "$@"; do files+=("$(basename "$file")"); done
+  [[ ${#files[@]} -gt 0 ]] || files=(*.test.mjs)
   exec node --test --test-concurrency=4 --test-timeout=30000 "${files[@]}"
 ) &
 node_pid=$!
