@@ -3,7 +3,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  GATEWAY_A_URL, GATEWAY_C_URL, GW_C, STEP_MS, closeAll, firstOf, jsonAfter, rawEngineIo, token,
+  GATEWAY_A_URL, GATEWAY_B_URL, GATEWAY_C_URL, GW_B, GW_C, STEP_MS, closeAll, firstOf, jsonAfter, rawEngineIo, token,
 } from './helpers.mjs';
 
 after(closeAll); // not afterEach: the tests run concurrently
@@ -58,14 +58,41 @@ describe('raw frames', { concurrency: true }, () => {
     ws.close();
   });
 
-  test('Engine.IO v3 (EIO=3) is refused at the upgrade', async () => {
+  test('Engine.IO v3 (EIO=3) is refused at the upgrade with HTTP 400, where EIO=4 opens', async () => {
     const { ws } = rawEngineIo(GATEWAY_A_URL, { eio: '3' });
-    const status = await firstOf(ws, {
-      'unexpected-response': (req, res) => res.statusCode,
-      open: () => 'opened',
-      error: (err) => err.message,
+    const res = await firstOf(ws, {
+      'unexpected-response': (req, response) => response,
+      open: () => {
+        throw new Error('the EIO=3 upgrade was accepted');
+      },
+      error: (err) => {
+        throw err; // e.g. ECONNREFUSED: no answer is not a refusal
+      },
     });
-    assert.notEqual(status, 'opened');
+    assert.equal(res.statusCode, 400);
+    res.resume();
+    ws.terminate();
+    // The same gateway at the same path upgrades an EIO=4 request: it was the version.
+    const v4 = rawEngineIo(GATEWAY_A_URL);
+    assert.ok(jsonAfter('0', await v4.next()).sid);
+  });
+
+  test('a client that never answers pings is closed with 4001 "heartbeat timeout", without a DISCONNECT 41 first', async () => {
+    const raw = rawEngineIo(GATEWAY_B_URL, { answerPings: false });
+    const { ws, next } = raw;
+    const open = jsonAfter('0', await next());
+    assert.equal(open.pingInterval, GW_B.pingInterval);
+    assert.equal(open.pingTimeout, GW_B.pingTimeout);
+    ws.send(`40{"token":"${token({ sub: 'sio-raw-5' })}"}`);
+    jsonAfter('40', await next());
+    assert.equal(jsonAfter('42', await next())[0], 'connected');
+
+    const [code, reason] = await closeOf(ws, GW_B.pingInterval + GW_B.pingTimeout + STEP_MS);
+    assert.equal(code, 4001);
+    assert.equal(reason, 'heartbeat timeout');
+    // Only the transport is closed, so socket.io-client reconnects by itself.
+    assert.deepEqual(raw.frames, [], 'nothing but pings between the connected event and the close');
+    assert.ok(raw.pings >= 1, 'the server pinged before it gave up');
   });
 
   test('gw-c ends an idle connection that answers its pings with 41, then close 4002 "idle timeout"', async () => {
