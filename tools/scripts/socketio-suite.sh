@@ -67,8 +67,10 @@ if ! redis_answers 127.0.0.1 "$redis_port"; then
   exit 1
 fi
 
+# Typing never expires during the suite, so a message:stop-typing a test sees was caused by
+# an explicit stop or a closed connection.
 start_process messaging-service GRPC_PORT="$grpc_port" OBSERVE_PORT="$msg_observe" REDIS_URL="$redis_url" \
-  java "${JAVA_OPTS_DEFAULT[@]}" -jar messaging-service/target/messaging-service.jar
+  MESSAGING_TYPING_TTL_MS=600000 java "${JAVA_OPTS_DEFAULT[@]}" -jar messaging-service/target/messaging-service.jar
 gateway_env=(REDIS_URL="$redis_url" JWT_SECRET="$jwt_secret" MESSAGING_GRPC_TARGET="localhost:$grpc_port")
 start_process gw-a "${gateway_env[@]}" PORT="$gw_a_port" METRICS_PORT="$gw_a_metrics" GATEWAY_INSTANCE_ID=gw-a \
   java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" -jar edge-gateway/target/edge-gateway.jar
@@ -98,16 +100,23 @@ create_chat() { # id members...
   tools/sup chat create --target "localhost:$grpc_port" --id "$id" "${args[@]}" >"$work/logs/chat-$id.log" 2>&1
 }
 chat_pids=()
+await_chats() { # the creations started so far; three at a time at most, each is a JVM
+  local pid
+  for pid in "${chat_pids[@]}"; do
+    if ! wait "$pid"; then
+      echo "error: creating a chat failed:" >&2
+      cat "$work"/logs/chat-*.log >&2
+      exit 1
+    fi
+  done
+  chat_pids=()
+}
 create_chat sio-room sio-alice sio-bob & chat_pids+=($!)
 create_chat sio-interop sio-dave sio-erin & chat_pids+=($!)
 create_chat sio-domain sio-fay sio-gus & chat_pids+=($!)
-for i in "${!chat_pids[@]}"; do
-  if ! wait "${chat_pids[$i]}"; then
-    echo "error: creating a chat failed:" >&2
-    cat "$work"/logs/chat-*.log >&2
-    exit 1
-  fi
-done
+await_chats
+create_chat sio-connect sio-conn-typist sio-conn-watcher & chat_pids+=($!)
+await_chats
 
 echo "==> npm ci"
 (cd "$suite_dir" && npm ci --no-audit --no-fund --loglevel=error >"$work/logs/npm-ci.log" 2>&1) || {

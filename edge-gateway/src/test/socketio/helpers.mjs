@@ -38,6 +38,7 @@ export const CHATS = {
   room: { id: 'sio-room', members: ['sio-alice', 'sio-bob'] },
   interop: { id: 'sio-interop', members: ['sio-dave', 'sio-erin'] },
   domain: { id: 'sio-domain', members: ['sio-fay', 'sio-gus'] },
+  connect: { id: 'sio-connect', members: ['sio-conn-typist', 'sio-conn-watcher'] },
 };
 
 /** How long any single awaited event may take. */
