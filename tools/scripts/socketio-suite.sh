@@ -115,6 +115,7 @@ create_chat sio-room sio-alice sio-bob & chat_pids+=($!)
 create_chat sio-interop sio-dave sio-erin & chat_pids+=($!)
 create_chat sio-domain sio-fay sio-gus & chat_pids+=($!)
 await_chats
+create_chat sio-side sio-alice sio-carol & chat_pids+=($!)
 create_chat sio-connect sio-conn-typist sio-conn-watcher & chat_pids+=($!)
 await_chats
 

@@ -38,6 +38,8 @@ export const CHATS = {
   room: { id: 'sio-room', members: ['sio-alice', 'sio-bob'] },
   interop: { id: 'sio-interop', members: ['sio-dave', 'sio-erin'] },
   domain: { id: 'sio-domain', members: ['sio-fay', 'sio-gus'] },
+  /** messaging.test.mjs: a chat sio-carol is in, for markers that must reach her. */
+  side: { id: 'sio-side', members: ['sio-alice', 'sio-carol'] },
   connect: { id: 'sio-connect', members: ['sio-conn-typist', 'sio-conn-watcher'] },
 };
 
@@ -133,8 +135,10 @@ export function nextEvent(emitter, event, { ms = STEP_MS, filter = () => true } 
 }
 
 /**
- * Records every `event` an emitter receives from now on (for "receives nothing" checks);
- * `stop()` removes the listener and returns what was seen.
+ * Records every `event` an emitter receives from now on, for "receives nothing" checks: stop
+ * once a marker arrived (an event that would necessarily come after the forbidden one, e.g.
+ * a later delivery to the same client through the same path); `stop()` removes the
+ * listener and returns what was seen.
  */
 export function record(emitter, event) {
   const seen = [];
@@ -206,9 +210,6 @@ export function refusal(socket) {
 export function ask(socket, event, data, ms = STEP_MS) {
   return socket.timeout(ms).emitWithAck(event, data);
 }
-
-/** Waits for `ms`: only where the passing of time is what is tested, or to see that nothing arrives. */
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * A raw Engine.IO connection at /socket.io/ (a `ws` client, without socket.io-client's
