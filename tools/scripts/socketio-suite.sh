@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Socket.IO compatibility suite: the real socket.io-client (and a native `ws` client) against
-# three real gateways (one per set of timers and limits the tests need), one messaging-service
+# four real gateways (one per set of timers and limits the tests need), one messaging-service
 # and one Redis, all started here on free loopback ports and stopped on exit. The tests live
 # in edge-gateway/src/test/socketio (node --test).
 #
@@ -49,16 +49,16 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-ports=$(free_ports 9)
+ports=$(free_ports 11)
 read -r redis_port grpc_port msg_observe gw_a_port gw_a_metrics gw_b_port gw_b_metrics \
-  gw_c_port gw_c_metrics <<<"$ports"
-[[ -n "$gw_c_metrics" ]] || { echo "error: could not find 9 free loopback ports (got: $ports)" >&2; exit 1; }
+  gw_c_port gw_c_metrics gw_d_port gw_d_metrics <<<"$ports"
+[[ -n "$gw_d_metrics" ]] || { echo "error: could not find 11 free loopback ports (got: $ports)" >&2; exit 1; }
 
 redis_url="redis://127.0.0.1:$redis_port"
 jwt_secret=$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')
 
 t0=$SECONDS
-echo "==> Starting Redis :$redis_port, messaging-service :$grpc_port, gateways gw-a :$gw_a_port, gw-b :$gw_b_port and gw-c :$gw_c_port"
+echo "==> Starting Redis :$redis_port, messaging-service :$grpc_port, gateways gw-a :$gw_a_port, gw-b :$gw_b_port, gw-c :$gw_c_port and gw-d :$gw_d_port"
 start_process redis redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no --dir "$work/redis"
 for _ in $(seq 50); do redis_answers 127.0.0.1 "$redis_port" && break; sleep 0.1; done
 if ! redis_answers 127.0.0.1 "$redis_port"; then
@@ -84,11 +84,17 @@ start_process gw-b "${gateway_env[@]}" PORT="$gw_b_port" METRICS_PORT="$gw_b_met
 start_process gw-c "${gateway_env[@]}" PORT="$gw_c_port" METRICS_PORT="$gw_c_metrics" GATEWAY_INSTANCE_ID=gw-c \
   SOCKETIO_PING_INTERVAL=300 SOCKETIO_PING_TIMEOUT=1500 MAX_IDLE_TIME=4000 \
   java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" -jar edge-gateway/target/edge-gateway.jar
+# gw-d is only for the slow-consumer tests: a small outbound queue, and a close grace long
+# enough for the close frame to get through once the stalled client reads again.
+start_process gw-d "${gateway_env[@]}" PORT="$gw_d_port" METRICS_PORT="$gw_d_metrics" GATEWAY_INSTANCE_ID=gw-d \
+  GATEWAY_OUTBOUND_LIMIT=16 GATEWAY_CLOSE_GRACE_MS=15000 \
+  java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" -jar edge-gateway/target/edge-gateway.jar
 
 await_ready messaging-service "http://127.0.0.1:$msg_observe/health/ready"
 await_ready gw-a "http://127.0.0.1:$gw_a_metrics/health/ready"
 await_ready gw-b "http://127.0.0.1:$gw_b_metrics/health/ready"
 await_ready gw-c "http://127.0.0.1:$gw_c_metrics/health/ready"
+await_ready gw-d "http://127.0.0.1:$gw_d_metrics/health/ready"
 echo "==> Ready after $((SECONDS - t0)) s"
 
 # The chats the tests use (their ids and members are in $suite_dir/helpers.mjs).
@@ -117,6 +123,7 @@ create_chat sio-domain sio-fay sio-gus & chat_pids+=($!)
 await_chats
 create_chat sio-side sio-alice sio-carol & chat_pids+=($!)
 create_chat sio-connect sio-conn-typist sio-conn-watcher & chat_pids+=($!)
+create_chat sio-flood sio-hal sio-ivy sio-jo & chat_pids+=($!)
 await_chats
 
 echo "==> npm ci"
@@ -132,7 +139,8 @@ echo "==> node --test ($suite_dir)"
 (
   cd "$suite_dir"
   export GATEWAY_A_URL="http://127.0.0.1:$gw_a_port" GATEWAY_B_URL="http://127.0.0.1:$gw_b_port" \
-    GATEWAY_C_URL="http://127.0.0.1:$gw_c_port" JWT_SECRET="$jwt_secret"
+    GATEWAY_C_URL="http://127.0.0.1:$gw_c_port" GATEWAY_D_URL="http://127.0.0.1:$gw_d_port" \
+    GATEWAY_D_METRICS_URL="http://127.0.0.1:$gw_d_metrics/metrics" JWT_SECRET="$jwt_secret"
   shopt -s nullglob
   files=()
   for file in "$@"; do files+=("$(basename "$file")"); done
@@ -144,7 +152,7 @@ pids+=("$node_pid")
 rc=0
 wait "$node_pid" || rc=$?
 
-for name in messaging-service gw-a gw-b gw-c redis; do
+for name in messaging-service gw-a gw-b gw-c gw-d redis; do
   if ! kill -0 "${pid_of[$name]}" 2>/dev/null; then
     echo "error: $name exited while the tests ran" >&2
     [[ $rc -ne 0 ]] || rc=1

@@ -1,8 +1,8 @@
-// Shared by the *.test.mjs files: settings from the environment, HS256 tokens, and clients
+// Shared by the *.test.mjs files: settings from the environment, HS256 tokens, clients
 // (socket.io-client, a raw Engine.IO `ws` client and a native-protocol `ws` client) that the
-// tests close after each test.
-// tools/scripts/socketio-suite.sh starts the system and sets GATEWAY_A_URL, GATEWAY_B_URL,
-// GATEWAY_C_URL and JWT_SECRET.
+// tests close after each test, and a gateway's counters.
+// tools/scripts/socketio-suite.sh starts the system and sets GATEWAY_A_URL .. GATEWAY_D_URL,
+// GATEWAY_D_METRICS_URL and JWT_SECRET.
 import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
@@ -22,6 +22,14 @@ export const GATEWAY_A_URL = required('GATEWAY_A_URL');
 export const GATEWAY_B_URL = required('GATEWAY_B_URL');
 /** gw-c, for the idle-timeout tests only: gw-b's ping timers and MAX_IDLE_TIME=4000. */
 export const GATEWAY_C_URL = required('GATEWAY_C_URL');
+/**
+ * gw-d, for the slow-consumer tests only: GATEWAY_OUTBOUND_LIMIT=16 and
+ * GATEWAY_CLOSE_GRACE_MS=15000 (a client that reads again in time still gets the close
+ * frame); default timers, which do not fire during a test.
+ */
+export const GATEWAY_D_URL = required('GATEWAY_D_URL');
+/** gw-d's Prometheus endpoint (/metrics on its metrics port). */
+export const GATEWAY_D_METRICS_URL = required('GATEWAY_D_METRICS_URL');
 export const JWT_SECRET = required('JWT_SECRET');
 
 /** Timers of gw-b, as the suite script starts it. */
@@ -41,6 +49,8 @@ export const CHATS = {
   /** messaging.test.mjs: a chat sio-carol is in, for markers that must reach her. */
   side: { id: 'sio-side', members: ['sio-alice', 'sio-carol'] },
   connect: { id: 'sio-connect', members: ['sio-conn-typist', 'sio-conn-watcher'] },
+  /** slow-consumer.test.mjs, on gw-d. */
+  flood: { id: 'sio-flood', members: ['sio-hal', 'sio-ivy', 'sio-jo'] },
 };
 
 /** How long any single awaited event may take. */
@@ -255,6 +265,26 @@ export function rawEngineIo(httpUrl, { eio = '4', answerPings = true } = {}) {
 export function jsonAfter(prefix, frame) {
   assert.ok(frame.startsWith(prefix), `expected ${prefix}..., got ${frame.slice(0, 200)}`);
   return JSON.parse(frame.slice(prefix.length));
+}
+
+/**
+ * A counter's value on a gateway's Prometheus endpoint: the sample named `name` whose labels
+ * include `labels`, as in `gateway_connections_closed_total{code="4008",scope="application",} 3.0`.
+ */
+export async function counter(metricsUrl, name, labels = {}) {
+  const res = await fetch(metricsUrl, { signal: AbortSignal.timeout(STEP_MS) });
+  assert.equal(res.status, 200, `GET ${metricsUrl}`);
+  for (const line of (await res.text()).split('\n')) {
+    const sample = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
+    if (sample?.[1] !== name) {
+      continue;
+    }
+    const found = Object.fromEntries([...(sample[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
+    if (Object.entries(labels).every(([label, value]) => found[label] === value)) {
+      return Number(sample[3]);
+    }
+  }
+  throw new Error(`no sample ${name} ${JSON.stringify(labels)} at ${metricsUrl}`);
 }
 
 /** The ws:// URL of a gateway's native endpoint. */
