@@ -3,7 +3,9 @@
 // run concurrently: each waits for the gateway's timers.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GATEWAY_B_URL, GATEWAY_C_URL, GW_B, GW_C, STEP_MS, closeAll, connectUser, firstOf } from './helpers.mjs';
+import {
+  GATEWAY_B_URL, GATEWAY_C_URL, GW_B, GW_C, STEP_MS, closeAll, connectUser, firstOf, nextEvent, sioClient, token,
+} from './helpers.mjs';
 
 after(closeAll); // not afterEach: the tests run concurrently
 
@@ -56,10 +58,12 @@ describe('gw-b and gw-c timers', { concurrency: true }, () => {
   });
 
   test('an idle client that answers pings is disconnected with "io server disconnect" and stays disconnected', async () => {
-    const { socket } = await connectUser(GATEWAY_C_URL, 'sio-idle');
+    const socket = sioClient(GATEWAY_C_URL, { token: token({ sub: 'sio-idle' }) });
     let pings = 0;
-    socket.io.engine.on('ping', () => pings++);
-    const reason = await firstOf(socket, { disconnect: (r) => r }, GW_C.maxIdle + STEP_MS);
+    socket.io.on('ping', () => pings++); // the Manager's: counted from the handshake on
+    const disconnected = firstOf(socket, { disconnect: (r) => r }, GW_C.maxIdle + STEP_MS);
+    assert.equal((await nextEvent(socket, 'connected')).userId, 'sio-idle');
+    const reason = await disconnected;
     // DISCONNECT 41 first, the gateway's way of ending a session for good (an idle or refused
     // one); a heartbeat timeout would close the transport only ("transport close").
     assert.equal(reason, 'io server disconnect');
