@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Socket.IO compatibility suite: the real socket.io-client (and a native `ws` client) against
-# two real gateways, one messaging-service and one Redis, all started here on free loopback
-# ports and stopped on exit. The tests live in edge-gateway/src/test/socketio (node --test).
+# four real gateways (one per set of timers and limits the tests need), one messaging-service
+# and one Redis, all started here on free loopback ports and stopped on exit. The tests live
+# in edge-gateway/src/test/socketio (node --test).
+#
+# Usage: socketio-suite.sh [FILE.test.mjs...]   (default: every *.test.mjs there)
 #
 # Needs the jars: build first with `mvn -q package -DskipTests` (add -o when offline).
 # Needs Node 20+ and npm (the test dependencies come from the lockfile with `npm ci`).
@@ -46,15 +49,16 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-ports=$(free_ports 7)
-read -r redis_port grpc_port msg_observe gw_a_port gw_a_metrics gw_b_port gw_b_metrics <<<"$ports"
-[[ -n "$gw_b_metrics" ]] || { echo "error: could not find 7 free loopback ports (got: $ports)" >&2; exit 1; }
+ports=$(free_ports 11)
+read -r redis_port grpc_port msg_observe gw_a_port gw_a_metrics gw_b_port gw_b_metrics \
+  gw_c_port gw_c_metrics gw_d_port gw_d_metrics <<<"$ports"
+[[ -n "$gw_d_metrics" ]] || { echo "error: could not find 11 free loopback ports (got: $ports)" >&2; exit 1; }
 
 redis_url="redis://127.0.0.1:$redis_port"
 jwt_secret=$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')
 
 t0=$SECONDS
-echo "==> Starting Redis :$redis_port, messaging-service :$grpc_port, gateways gw-a :$gw_a_port and gw-b :$gw_b_port"
+echo "==> Starting Redis :$redis_port, messaging-service :$grpc_port, gateways gw-a :$gw_a_port, gw-b :$gw_b_port, gw-c :$gw_c_port and gw-d :$gw_d_port"
 start_process redis redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no --dir "$work/redis"
 for _ in $(seq 50); do redis_answers 127.0.0.1 "$redis_port" && break; sleep 0.1; done
 if ! redis_answers 127.0.0.1 "$redis_port"; then
@@ -63,19 +67,34 @@ if ! redis_answers 127.0.0.1 "$redis_port"; then
   exit 1
 fi
 
+# Typing never expires during the suite, so a message:stop-typing a test sees was caused by
+# an explicit stop or a closed connection.
 start_process messaging-service GRPC_PORT="$grpc_port" OBSERVE_PORT="$msg_observe" REDIS_URL="$redis_url" \
-  java "${JAVA_OPTS_DEFAULT[@]}" -jar messaging-service/target/messaging-service.jar
+  MESSAGING_TYPING_TTL_MS=600000 java "${JAVA_OPTS_DEFAULT[@]}" -jar messaging-service/target/messaging-service.jar
 gateway_env=(REDIS_URL="$redis_url" JWT_SECRET="$jwt_secret" MESSAGING_GRPC_TARGET="localhost:$grpc_port")
 start_process gw-a "${gateway_env[@]}" PORT="$gw_a_port" METRICS_PORT="$gw_a_metrics" GATEWAY_INSTANCE_ID=gw-a \
   java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" -jar edge-gateway/target/edge-gateway.jar
-# gw-b runs short timers so heartbeats and the idle timeout can be watched within seconds.
+# gw-b runs short Engine.IO ping timers so heartbeats can be watched within seconds; its idle
+# timeout is the default, so that clients sitting passive in any test are not closed.
 start_process gw-b "${gateway_env[@]}" PORT="$gw_b_port" METRICS_PORT="$gw_b_metrics" GATEWAY_INSTANCE_ID=gw-b \
+  SOCKETIO_PING_INTERVAL=300 SOCKETIO_PING_TIMEOUT=1500 \
+  java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" -jar edge-gateway/target/edge-gateway.jar
+# gw-c is only for the idle-timeout tests: a short MAX_IDLE_TIME, and gw-b's ping timers so
+# that the connections it idles out are alive by their heartbeat.
+start_process gw-c "${gateway_env[@]}" PORT="$gw_c_port" METRICS_PORT="$gw_c_metrics" GATEWAY_INSTANCE_ID=gw-c \
   SOCKETIO_PING_INTERVAL=300 SOCKETIO_PING_TIMEOUT=1500 MAX_IDLE_TIME=4000 \
+  java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" -jar edge-gateway/target/edge-gateway.jar
+# gw-d is only for the slow-consumer tests: a small outbound queue, and a close grace long
+# enough for the close frame to get through once the stalled client reads again.
+start_process gw-d "${gateway_env[@]}" PORT="$gw_d_port" METRICS_PORT="$gw_d_metrics" GATEWAY_INSTANCE_ID=gw-d \
+  GATEWAY_OUTBOUND_LIMIT=16 GATEWAY_CLOSE_GRACE_MS=15000 \
   java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" -jar edge-gateway/target/edge-gateway.jar
 
 await_ready messaging-service "http://127.0.0.1:$msg_observe/health/ready"
 await_ready gw-a "http://127.0.0.1:$gw_a_metrics/health/ready"
 await_ready gw-b "http://127.0.0.1:$gw_b_metrics/health/ready"
+await_ready gw-c "http://127.0.0.1:$gw_c_metrics/health/ready"
+await_ready gw-d "http://127.0.0.1:$gw_d_metrics/health/ready"
 echo "==> Ready after $((SECONDS - t0)) s"
 
 # The chats the tests use (their ids and members are in $suite_dir/helpers.mjs).
@@ -87,16 +106,25 @@ create_chat() { # id members...
   tools/sup chat create --target "localhost:$grpc_port" --id "$id" "${args[@]}" >"$work/logs/chat-$id.log" 2>&1
 }
 chat_pids=()
+await_chats() { # the creations started so far; three at a time at most, each is a JVM
+  local pid
+  for pid in "${chat_pids[@]}"; do
+    if ! wait "$pid"; then
+      echo "error: creating a chat failed:" >&2
+      cat "$work"/logs/chat-*.log >&2
+      exit 1
+    fi
+  done
+  chat_pids=()
+}
 create_chat sio-room sio-alice sio-bob & chat_pids+=($!)
 create_chat sio-interop sio-dave sio-erin & chat_pids+=($!)
 create_chat sio-domain sio-fay sio-gus & chat_pids+=($!)
-for i in "${!chat_pids[@]}"; do
-  if ! wait "${chat_pids[$i]}"; then
-    echo "error: creating a chat failed:" >&2
-    cat "$work"/logs/chat-*.log >&2
-    exit 1
-  fi
-done
+await_chats
+create_chat sio-side sio-alice sio-carol & chat_pids+=($!)
+create_chat sio-connect sio-conn-typist sio-conn-watcher & chat_pids+=($!)
+create_chat sio-flood sio-hal sio-ivy sio-jo & chat_pids+=($!)
+await_chats
 
 echo "==> npm ci"
 (cd "$suite_dir" && npm ci --no-audit --no-fund --loglevel=error >"$work/logs/npm-ci.log" 2>&1) || {
@@ -110,9 +138,13 @@ echo "==> node --test ($suite_dir)"
 # once (bash runs traps only between foreground commands) and stops node with the rest.
 (
   cd "$suite_dir"
-  export GATEWAY_A_URL="http://127.0.0.1:$gw_a_port" GATEWAY_B_URL="http://127.0.0.1:$gw_b_port" JWT_SECRET="$jwt_secret"
+  export GATEWAY_A_URL="http://127.0.0.1:$gw_a_port" GATEWAY_B_URL="http://127.0.0.1:$gw_b_port" \
+    GATEWAY_C_URL="http://127.0.0.1:$gw_c_port" GATEWAY_D_URL="http://127.0.0.1:$gw_d_port" \
+    GATEWAY_D_METRICS_URL="http://127.0.0.1:$gw_d_metrics/metrics" JWT_SECRET="$jwt_secret"
   shopt -s nullglob
-  files=(*.test.mjs)
+  files=()
+  for file in "$@"; do files+=("$(basename "$file")"); done
+  [[ ${#files[@]} -gt 0 ]] || files=(*.test.mjs)
   exec node --test --test-concurrency=4 --test-timeout=30000 "${files[@]}"
 ) &
 node_pid=$!
@@ -120,7 +152,7 @@ pids+=("$node_pid")
 rc=0
 wait "$node_pid" || rc=$?
 
-for name in messaging-service gw-a gw-b redis; do
+for name in messaging-service gw-a gw-b gw-c gw-d redis; do
   if ! kill -0 "${pid_of[$name]}" 2>/dev/null; then
     echo "error: $name exited while the tests ran" >&2
     [[ $rc -ne 0 ]] || rc=1

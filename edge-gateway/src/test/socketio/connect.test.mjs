@@ -3,10 +3,13 @@
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  GATEWAY_A_URL, GATEWAY_B_URL, closeAll, connectUser, nextEvent, refusal, sioClient, token,
+  CHATS, GATEWAY_A_URL, GATEWAY_B_URL, ask, closeAll, connectUser, nextEvent, refusal, sioClient, token,
 } from './helpers.mjs';
 
 afterEach(closeAll);
+
+const chat = CHATS.connect.id;
+const [TYPIST, WATCHER] = CHATS.connect.members;
 
 describe('connect with auth: {token}', () => {
   test('connect fires and the gateway emits connected {userId, deviceId, connectionId}', async () => {
@@ -47,13 +50,24 @@ describe('connect with auth: {token}', () => {
     assert.equal((await nextEvent(socket, 'connected')).deviceId, 'web-1');
   });
 
-  test('a client-side disconnect ends with reason "io client disconnect"', async () => {
-    const { socket } = await connectUser(GATEWAY_A_URL, 'sio-conn-3');
+  test('a client-side disconnect ("io client disconnect") ends the connection on the server: its typing stops', async () => {
+    const typist = (await connectUser(GATEWAY_A_URL, TYPIST)).socket;
+    const watcher = (await connectUser(GATEWAY_B_URL, WATCHER)).socket;
+    assert.equal((await ask(typist, 'chat:join', { chatId: chat })).success, true);
+    assert.equal((await ask(watcher, 'chat:join', { chatId: chat })).success, true);
+    const typing = nextEvent(watcher, 'message:typing', { filter: (t) => t.userId === TYPIST });
+    assert.equal((await ask(typist, 'message:typing', { chatId: chat })).success, true);
+    await typing;
+
     const reasons = [];
-    socket.on('disconnect', (reason) => reasons.push(reason));
-    socket.disconnect();
+    typist.on('disconnect', (reason) => reasons.push(reason));
+    const stopped = nextEvent(watcher, 'message:stop-typing', { filter: (t) => t.userId === TYPIST });
+    typist.disconnect();
     assert.deepEqual(reasons, ['io client disconnect']);
-    assert.equal(socket.connected, false);
+    assert.equal(typist.connected, false);
+    // The typist never sent message:stop-typing and typing does not expire in the suite: only
+    // the gateway's report of the closed connection to messaging-service stops it.
+    assert.deepEqual(await stopped, { chatId: chat, userId: TYPIST });
   });
 });
 

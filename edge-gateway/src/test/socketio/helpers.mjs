@@ -1,7 +1,9 @@
-// Shared by the *.test.mjs files: settings from the environment, HS256 tokens, and clients
-// (socket.io-client and a native-protocol `ws` client) that the tests close after each test.
-// tools/scripts/socketio-suite.sh starts the system and sets GATEWAY_A_URL, GATEWAY_B_URL
-// and JWT_SECRET.
+// Shared by the *.test.mjs files: settings from the environment, HS256 tokens, clients
+// (socket.io-client, a raw Engine.IO `ws` client and a native-protocol `ws` client) that the
+// tests close after each test, and a gateway's counters.
+// tools/scripts/socketio-suite.sh starts the system and sets GATEWAY_A_URL .. GATEWAY_D_URL,
+// GATEWAY_D_METRICS_URL and JWT_SECRET.
+import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
@@ -14,14 +16,26 @@ function required(name) {
   return value;
 }
 
-/** gw-a: default timers (Engine.IO ping every 25 s, idle timeout 30 min). */
+/** gw-a: default timers (Engine.IO ping every 25 s, idle timeout 30 min) and limits. */
 export const GATEWAY_A_URL = required('GATEWAY_A_URL');
-/** gw-b: SOCKETIO_PING_INTERVAL=300, SOCKETIO_PING_TIMEOUT=1500, MAX_IDLE_TIME=4000. */
+/** gw-b: SOCKETIO_PING_INTERVAL=300, SOCKETIO_PING_TIMEOUT=1500; the default idle timeout. */
 export const GATEWAY_B_URL = required('GATEWAY_B_URL');
+/** gw-c, for the idle-timeout tests only: gw-b's ping timers and MAX_IDLE_TIME=4000. */
+export const GATEWAY_C_URL = required('GATEWAY_C_URL');
+/**
+ * gw-d, for the slow-consumer tests only: GATEWAY_OUTBOUND_LIMIT=16 and
+ * GATEWAY_CLOSE_GRACE_MS=15000 (a client that reads again in time still gets the close
+ * frame); default timers, which do not fire during a test.
+ */
+export const GATEWAY_D_URL = required('GATEWAY_D_URL');
+/** gw-d's Prometheus endpoint (/metrics on its metrics port). */
+export const GATEWAY_D_METRICS_URL = required('GATEWAY_D_METRICS_URL');
 export const JWT_SECRET = required('JWT_SECRET');
 
 /** Timers of gw-b, as the suite script starts it. */
-export const GW_B = { pingInterval: 300, pingTimeout: 1500, maxIdle: 4000 };
+export const GW_B = { pingInterval: 300, pingTimeout: 1500 };
+/** Timers of gw-c, as the suite script starts it. */
+export const GW_C = { pingInterval: 300, pingTimeout: 1500, maxIdle: 4000 };
 
 /**
  * Chats the suite script creates (tools/sup chat create) before the tests run. Each test
@@ -32,6 +46,11 @@ export const CHATS = {
   room: { id: 'sio-room', members: ['sio-alice', 'sio-bob'] },
   interop: { id: 'sio-interop', members: ['sio-dave', 'sio-erin'] },
   domain: { id: 'sio-domain', members: ['sio-fay', 'sio-gus'] },
+  /** messaging.test.mjs: a chat sio-carol is in, for markers that must reach her. */
+  side: { id: 'sio-side', members: ['sio-alice', 'sio-carol'] },
+  connect: { id: 'sio-connect', members: ['sio-conn-typist', 'sio-conn-watcher'] },
+  /** slow-consumer.test.mjs, on gw-d. */
+  flood: { id: 'sio-flood', members: ['sio-hal', 'sio-ivy', 'sio-jo'] },
 };
 
 /** How long any single awaited event may take. */
@@ -126,8 +145,10 @@ export function nextEvent(emitter, event, { ms = STEP_MS, filter = () => true } 
 }
 
 /**
- * Records every `event` an emitter receives from now on (for "receives nothing" checks);
- * `stop()` removes the listener and returns what was seen.
+ * Records every `event` an emitter receives from now on, for "receives nothing" checks: stop
+ * once a marker arrived (an event that would necessarily come after the forbidden one, e.g.
+ * a later delivery to the same client through the same path); `stop()` removes the
+ * listener and returns what was seen.
  */
 export function record(emitter, event) {
   const seen = [];
@@ -200,8 +221,71 @@ export function ask(socket, event, data, ms = STEP_MS) {
   return socket.timeout(ms).emitWithAck(event, data);
 }
 
-/** Waits for `ms`: only where the passing of time is what is tested, or to see that nothing arrives. */
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * A raw Engine.IO connection at /socket.io/ (a `ws` client, without socket.io-client's
+ * tolerance in between). It keeps every text frame except the server's pings "2" in
+ * `frames`, counts those pings in `pings` and answers them with "3" unless `answerPings` is
+ * false. `next()` takes the oldest kept frame, waiting for one if need be (and fails if the
+ * connection closes first). A refused upgrade is seen as the `ws` 'unexpected-response' event.
+ *
+ * @returns {{ws: WebSocket, frames: string[], pings: number, next: (ms?: number) => Promise<string>}}
+ */
+export function rawEngineIo(httpUrl, { eio = '4', answerPings = true } = {}) {
+  const ws = new WebSocket(`${httpUrl.replace(/^http/, 'ws')}/socket.io/?EIO=${eio}&transport=websocket`);
+  open.add(ws);
+  const raw = { ws, frames: [], pings: 0, next };
+  ws.on('error', () => {}); // `ws` throws on an unheard error event; tests look at 'close'
+  ws.on('message', (data) => {
+    const frame = data.toString('utf8');
+    if (frame === '2') {
+      raw.pings++;
+      if (answerPings) {
+        ws.send('3');
+      }
+      return;
+    }
+    raw.frames.push(frame);
+    ws.emit('frame');
+  });
+  function next(ms = STEP_MS) {
+    if (raw.frames.length > 0) {
+      return Promise.resolve(raw.frames.shift());
+    }
+    return firstOf(ws, {
+      frame: () => raw.frames.shift(),
+      close: (code, reason) => {
+        throw new Error(`closed with ${code} "${reason}" while a frame was awaited`);
+      },
+    }, ms);
+  }
+  return raw;
+}
+
+/** The JSON after `prefix` ('0', '40', '42', ...) of an Engine.IO / Socket.IO frame, which must start with it. */
+export function jsonAfter(prefix, frame) {
+  assert.ok(frame.startsWith(prefix), `expected ${prefix}..., got ${frame.slice(0, 200)}`);
+  return JSON.parse(frame.slice(prefix.length));
+}
+
+/**
+ * A counter's value on a gateway's Prometheus endpoint: the sample named `name` whose labels
+ * include `labels`, as in `gateway_connections_closed_total{code="4008",scope="application",} 3.0`.
+ */
+export async function counter(metricsUrl, name, labels = {}) {
+  const res = await fetch(metricsUrl, { signal: AbortSignal.timeout(STEP_MS) });
+  assert.equal(res.status, 200, `GET ${metricsUrl}`);
+  for (const line of (await res.text()).split('\n')) {
+    const sample = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
+    if (sample?.[1] !== name) {
+      continue;
+    }
+    const found = Object.fromEntries([...(sample[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
+    if (Object.entries(labels).every(([label, value]) => found[label] === value)) {
+      return Number(sample[3]);
+    }
+  }
+  throw new Error(`no sample ${name} ${JSON.stringify(labels)} at ${metricsUrl}`);
+}
 
 /** The ws:// URL of a gateway's native endpoint. */
 export const nativeUrl = (httpUrl, query) => `${httpUrl.replace(/^http/, 'ws')}/ws?${new URLSearchParams(query)}`;

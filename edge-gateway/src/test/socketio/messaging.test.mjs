@@ -1,19 +1,26 @@
 // Events over Socket.IO: message:new acks and delivery across the two gateways, membership
 // checks, and the answers for events whose domain is not built yet or that do not exist.
+//
+// "Receives nothing" checks end on a marker, a later message to the same client: the
+// messaging service publishes a message's deliveries before it acks it, and a gateway hands
+// its inbox to its connections in order, so a forbidden delivery would come before the marker.
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CHATS, GATEWAY_A_URL, GATEWAY_B_URL, ask, closeAll, connectUser, nextEvent, record, sleep, uniq,
+  CHATS, GATEWAY_A_URL, GATEWAY_B_URL, ask, closeAll, connectUser, nextEvent, record, uniq,
 } from './helpers.mjs';
 
 afterEach(closeAll);
 
 const chat = CHATS.room.id;
 const [ALICE, BOB] = CHATS.room.members;
-const CAROL = 'sio-carol'; // not a member of any chat
+const CAROL = CHATS.side.members[1]; // not a member of the room; in the side chat with alice
 
-/** Checks a Message as the gateway renders it (canonical proto3 JSON). */
-function assertMessage(message, { chatId, senderId, content, tempId }) {
+/**
+ * Checks a Message as the gateway renders it (canonical proto3 JSON). `sentBetween`: the
+ * clock before the send and after its ack or delivery, which createdAt must lie within.
+ */
+function assertMessage(message, { chatId, senderId, content, tempId, sentBetween: [before, after] }) {
   assert.equal(typeof message.id, 'string');
   assert.match(message.id, /^[0-9]+$/);
   assert.equal(message.chatId, chatId);
@@ -26,7 +33,9 @@ function assertMessage(message, { chatId, senderId, content, tempId }) {
   }
   assert.equal(typeof message.createdAt, 'string');
   assert.match(message.createdAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
-  assert.ok(Math.abs(Date.parse(message.createdAt) - Date.now()) < 60_000, 'createdAt is now');
+  // One machine, one clock; createdAt has whole milliseconds, as Date.now() has.
+  const createdAt = Date.parse(message.createdAt);
+  assert.ok(before <= createdAt && createdAt <= after, `createdAt ${message.createdAt} is the time of the send`);
 }
 
 describe('message:new', () => {
@@ -34,9 +43,10 @@ describe('message:new', () => {
     const { socket } = await connectUser(GATEWAY_A_URL, ALICE, { deviceId: 'alice-phone' });
     const tempId = uniq('t');
     const content = uniq('hello');
+    const before = Date.now();
     const ack = await ask(socket, 'message:new', { chatId: chat, content, tempId });
     assert.equal(ack.success, true, JSON.stringify(ack));
-    assertMessage(ack.message, { chatId: chat, senderId: ALICE, content, tempId });
+    assertMessage(ack.message, { chatId: chat, senderId: ALICE, content, tempId, sentBetween: [before, Date.now()] });
     assert.equal(ack.message.senderDeviceId, 'alice-phone');
 
     // Sequence numbers grow; a repeated tempId returns the stored message again.
@@ -51,9 +61,10 @@ describe('message:new', () => {
   test('acks also reach a plain callback (socket.emit(event, data, ack))', async () => {
     const { socket } = await connectUser(GATEWAY_B_URL, BOB);
     const content = uniq('callback');
+    const before = Date.now();
     const ack = await new Promise((resolve) => socket.emit('message:new', { chatId: chat, content }, resolve));
     assert.equal(ack.success, true, JSON.stringify(ack));
-    assertMessage(ack.message, { chatId: chat, senderId: BOB, content });
+    assertMessage(ack.message, { chatId: chat, senderId: BOB, content, sentBetween: [before, Date.now()] });
     assert.equal(ack.message.tempId, undefined, 'no tempId sent, none echoed');
   });
 
@@ -63,20 +74,22 @@ describe('message:new', () => {
 
     const content = uniq('a-to-b');
     const received = nextEvent(bob, 'message:new', { filter: (m) => m.content === content });
+    const before = Date.now();
     const ack = await ask(alice, 'message:new', { chatId: chat, content, tempId: uniq('t') });
     assert.equal(ack.success, true, JSON.stringify(ack));
     const atBob = await received;
-    assertMessage(atBob, { chatId: chat, senderId: ALICE, content });
+    assertMessage(atBob, { chatId: chat, senderId: ALICE, content, sentBetween: [before, Date.now()] });
     assert.equal(atBob.id, ack.message.id);
     assert.equal(atBob.seq, ack.message.seq);
 
     const reply = uniq('b-to-a');
     const receivedBack = nextEvent(alice, 'message:new', { filter: (m) => m.content === reply });
+    const replyBefore = Date.now();
     const replyAck = await ask(bob, 'message:new', { chatId: chat, content: reply });
     assert.equal(replyAck.success, true, JSON.stringify(replyAck));
     const atAlice = await receivedBack;
     assert.equal(atAlice.id, replyAck.message.id);
-    assertMessage(atAlice, { chatId: chat, senderId: BOB, content: reply });
+    assertMessage(atAlice, { chatId: chat, senderId: BOB, content: reply, sentBetween: [replyBefore, Date.now()] });
   });
 
   test('the sending connection gets the ack, not the event; the sender\'s other device gets the event', async () => {
@@ -88,7 +101,11 @@ describe('message:new', () => {
     const ack = await ask(phone, 'message:new', { chatId: chat, content });
     assert.equal(ack.success, true, JSON.stringify(ack));
     assert.equal((await atLaptop).id, ack.message.id);
-    await sleep(300); // the laptop has it: give a wrong echo to the phone a moment to show
+    // Marker: the laptop's answer reaches the phone after any echo of the phone's message would have.
+    const marker = uniq('marker');
+    const markerAtPhone = nextEvent(phone, 'message:new', { filter: (m) => m.content === marker });
+    assert.equal((await ask(laptop, 'message:new', { chatId: chat, content: marker })).success, true);
+    await markerAtPhone;
     assert.deepEqual(atPhone.stop().filter((m) => m.content === content), []);
   });
 
@@ -132,13 +149,17 @@ describe('membership', () => {
     const missing = await ask(carol, 'chat:join', { chatId: 'sio-no-such-chat' });
     assert.equal(missing.error.code, 'FORBIDDEN');
 
-    // A member's message reaches bob on the other gateway, and not carol.
+    // A member's message reaches bob on the other gateway, and not carol. It is bob's marker
+    // for the refused message; alice's message in the side chat is carol's marker for both.
     const content = uniq('members-only');
     const delivered = nextEvent(bob, 'message:new', { filter: (m) => m.content === content });
     assert.equal((await ask(alice, 'message:new', { chatId: chat, content })).success, true);
     await delivered;
-    await sleep(300); // bob has it; carol's copy, if any, would be as fast
-    assert.deepEqual(atCarol.stop(), []);
+    const marker = uniq('side-marker');
+    const markerAtCarol = nextEvent(carol, 'message:new', { filter: (m) => m.content === marker });
+    assert.equal((await ask(alice, 'message:new', { chatId: CHATS.side.id, content: marker })).success, true);
+    await markerAtCarol;
+    assert.deepEqual(atCarol.stop().filter((m) => m.chatId === chat), []);
     assert.deepEqual(atBob.stop().filter((m) => m.content === intruder), [], 'the refused message was not delivered');
   });
 });
