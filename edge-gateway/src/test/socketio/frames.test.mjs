@@ -58,7 +58,7 @@ describe('raw frames', { concurrency: true }, () => {
     ws.close();
   });
 
-  test('Engine.IO v3 (EIO=3) is refused at the upgrade with HTTP 400, where EIO=4 opens', async () => {
+  test('Engine.IO v3 (EIO=3) is refused at the upgrade with HTTP 400 and Engine.IO code 5, where EIO=4 opens', async () => {
     const { ws } = rawEngineIo(GATEWAY_A_URL, { eio: '3' });
     const res = await firstOf(ws, {
       'unexpected-response': (req, response) => response,
@@ -70,7 +70,16 @@ describe('raw frames', { concurrency: true }, () => {
       },
     });
     assert.equal(res.statusCode, 400);
-    res.resume();
+    const body = JSON.parse(await new Promise((resolve, reject) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => { text += chunk; });
+      res.on('end', () => resolve(text));
+      res.on('error', reject);
+    }));
+    // Engine.IO's own answer to a protocol version it does not speak.
+    assert.equal(body.code, 5);
+    assert.match(body.message, /^Unsupported protocol version/);
     ws.terminate();
     // The same gateway at the same path upgrades an EIO=4 request: it was the version.
     const v4 = rawEngineIo(GATEWAY_A_URL);

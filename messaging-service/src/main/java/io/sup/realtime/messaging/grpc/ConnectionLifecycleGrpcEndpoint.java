@@ -8,8 +8,8 @@ import io.sup.realtime.proto.gateway.v1.ConnectionLifecycleServiceGrpc;
 
 /**
  * {@code sup.gateway.v1.ConnectionLifecycleService} as the messaging service needs it: when a
- * connection closes, whatever it was typing stops. (Opened and alive reports carry nothing
- * messaging keeps, and answer UNIMPLEMENTED so a gateway sends them elsewhere.)
+ * connection closes, whatever it was typing stops. Opened and alive reports carry nothing
+ * messaging keeps, so it does not take them (the gateway reports only closes to it).
  */
 public final class ConnectionLifecycleGrpcEndpoint extends ConnectionLifecycleServiceGrpc.ConnectionLifecycleServiceImplBase {
     private final TypingService typing;

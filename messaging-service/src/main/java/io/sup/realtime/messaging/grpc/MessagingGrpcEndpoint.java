@@ -36,9 +36,8 @@ import io.sup.realtime.proto.messaging.v1.TypingRequest;
 import io.sup.realtime.proto.messaging.v1.TypingResponse;
 
 /**
- * {@code sup.messaging.v1.MessagingService}: the client events, proto <-> domain. Methods not
- * overridden here answer {@code UNIMPLEMENTED} (grpc-java's default) until their domain
- * work lands; errors thrown by the domain become statuses in {@code ErrorMappingInterceptor}.
+ * {@code sup.messaging.v1.MessagingService}: the client events, proto <-> domain; errors
+ * thrown by the domain become statuses in {@code ErrorMappingInterceptor}.
  */
 public final class MessagingGrpcEndpoint extends MessagingServiceGrpc.MessagingServiceImplBase {
     private final MessageService messages;
