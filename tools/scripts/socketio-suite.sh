@@ -103,7 +103,8 @@ create_chat() { # id members...
   local id=$1 args=()
   shift
   for member in "$@"; do args+=(--member "$member"); done
-  tools/sup chat create --target "localhost:$grpc_port" --id "$id" "${args[@]}" >"$work/logs/chat-$id.log" 2>&1
+  # A generous deadline: on a loaded machine the first calls to a fresh JVM can take seconds.
+  tools/sup chat create --target "localhost:$grpc_port" --deadline-ms 60000 --id "$id" "${args[@]}" >"$work/logs/chat-$id.log" 2>&1
 }
 chat_pids=()
 await_chats() { # the creations started so far; three at a time at most, each is a JVM

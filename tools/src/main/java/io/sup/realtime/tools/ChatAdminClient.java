@@ -1,5 +1,6 @@
 package io.sup.realtime.tools;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -19,22 +20,22 @@ import io.sup.realtime.proto.messaging.v1.ListUserChatsRequest;
 /**
  * Calls {@code sup.messaging.v1.ChatAdminService} through grpc-java blocking stubs on a
  * plaintext channel (the services sit inside the cluster network), each call with a
- * {@value #DEADLINE_SECONDS} s deadline. A gRPC error becomes a {@link CliFailure} whose
- * message is {@code <STATUS>: <description>}.
+ * deadline ({@code --deadline-ms}, 5 s by default). A gRPC error becomes a {@link CliFailure}
+ * whose message is {@code <STATUS>: <description>}.
  */
 public final class ChatAdminClient implements AutoCloseable {
-    /** Deadline of every call, in seconds. */
-    public static final int DEADLINE_SECONDS = 5;
-
     private final String target;
+    private final Duration deadline;
     private final ManagedChannel channel;
 
     /**
-     * @param target gRPC target such as {@code localhost:7001} or {@code dns:///messaging:7001}
+     * @param target   gRPC target such as {@code localhost:7001} or {@code dns:///messaging:7001}
+     * @param deadline deadline of every call
      * @throws IllegalArgumentException when {@code target} is not a usable gRPC name
      */
-    public ChatAdminClient(String target) {
+    public ChatAdminClient(String target, Duration deadline) {
         this.target = target;
+        this.deadline = deadline;
         this.channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
     }
 
@@ -66,11 +67,11 @@ public final class ChatAdminClient implements AutoCloseable {
 
     private <T> T call(Function<ChatAdminServiceBlockingStub, T> rpc) {
         ChatAdminServiceBlockingStub stub = ChatAdminServiceGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
         try {
             return rpc.apply(stub);
         } catch (StatusRuntimeException e) {
-            throw new CliFailure(describe(e.getStatus(), target), e);
+            throw new CliFailure(describe(e.getStatus(), target, deadline), e);
         }
     }
 
@@ -78,14 +79,14 @@ public final class ChatAdminClient implements AutoCloseable {
      * {@code <STATUS>: <description>} for a failed call, with plain words for the statuses a
      * caller cannot act on from the service's own description.
      */
-    static String describe(Status status, String target) {
+    static String describe(Status status, String target, Duration deadline) {
         String code = status.getCode().name();
         String description = status.getDescription();
         return switch (status.getCode()) {
             case UNAVAILABLE -> code + ": the messaging service at " + target + " is not reachable"
                     + (description == null ? "" : " (" + description + ")");
             case DEADLINE_EXCEEDED -> code + ": no answer from the messaging service at " + target
-                    + " within " + DEADLINE_SECONDS + " s";
+                    + " within " + deadline.toMillis() + " ms (--deadline-ms)";
             case UNIMPLEMENTED -> code + ": the server at " + target + " does not serve sup.messaging.v1.ChatAdminService"
                     + (description == null ? "" : " (" + description + ")");
             default -> description == null || description.isBlank() ? code : code + ": " + description;

@@ -1,5 +1,7 @@
 package io.sup.realtime.tools;
 
+import java.time.Duration;
+
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -7,7 +9,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * Options every {@code sup chat} subcommand shares (a picocli mixin): where the messaging
- * service is, and whether to print JSON.
+ * service is, how long a call may take, and whether to print JSON.
  */
 public final class ChatAdminOptions {
     /** The messaging service's local default gRPC address (DESIGN.md, ports). */
@@ -20,6 +22,10 @@ public final class ChatAdminOptions {
             description = "Messaging service gRPC target (host:port or dns:///name:port); default: $MESSAGING_GRPC_TARGET or "
                     + DEFAULT_TARGET + ".")
     private String target;
+
+    @Option(names = "--deadline-ms", paramLabel = "<ms>", defaultValue = "5000",
+            description = "gRPC deadline of the call, in milliseconds; default: ${DEFAULT-VALUE}.")
+    private long deadlineMs;
 
     @Option(names = "--json", description = "Print the result as one line of JSON instead of text.")
     private boolean json;
@@ -41,12 +47,15 @@ public final class ChatAdminOptions {
     /**
      * A client for the resolved target.
      *
-     * @throws ParameterException when the target is not a usable gRPC name
+     * @throws ParameterException when the target is not a usable gRPC name or the deadline is not positive
      */
     public ChatAdminClient open(CliContext context) {
+        if (deadlineMs <= 0) {
+            throw new ParameterException(mixee.commandLine(), "--deadline-ms must be more than 0");
+        }
         String resolved = target(context);
         try {
-            return new ChatAdminClient(resolved);
+            return new ChatAdminClient(resolved, Duration.ofMillis(deadlineMs));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(mixee.commandLine(), "'" + resolved + "' is not a gRPC target: " + e.getMessage());
         }

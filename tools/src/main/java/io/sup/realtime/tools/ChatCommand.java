@@ -10,8 +10,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code sup chat}: chat administration through the messaging service's
  * {@code sup.messaging.v1.ChatAdminService} (create, add and remove members, show, list a
- * user's chats). Each subcommand makes one gRPC call with a
- * {@value ChatAdminClient#DEADLINE_SECONDS} s deadline and prints the result as text, or as
+ * user's chats). Each subcommand makes one gRPC call with a deadline ({@code --deadline-ms},
+ * 5 s by default) and prints the result as text, or as
  * JSON with {@code --json}. gRPC errors print {@code error: <STATUS>: <description>} and
  * exit {@value SupCli#EXIT_FAILURE}.
  */

@@ -1,6 +1,9 @@
 package io.sup.realtime.tools;
 
 import java.io.ByteArrayInputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -43,6 +46,19 @@ class ChatArgumentsTest {
         assertEquals(2, CliRun.run(Map.of(), "chat", "show").exitCode());
         assertEquals(2, CliRun.run(Map.of(), "chat", "list").exitCode());
         assertEquals(2, CliRun.run(Map.of(), "chat", "create", "--member", "alice").exitCode());
+    }
+
+    @Test
+    void theDeadlineIsTheOneGivenAndMustBePositive() throws Exception {
+        assertEquals(2, CliRun.run(Map.of(), "chat", "show", "--id", "c1", "--deadline-ms", "0").exitCode());
+        // A server that accepts the connection and never answers: the call ends at the deadline asked for.
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            CliRun run = CliRun.run(Map.of(), "chat", "show", "--id", "c1",
+                    "--target", "127.0.0.1:" + silent.getLocalPort(), "--deadline-ms", "300");
+            assertEquals(1, run.exitCode(), run.toString());
+            assertTrue(run.err().contains("DEADLINE_EXCEEDED: no answer from the messaging service at 127.0.0.1:"
+                    + silent.getLocalPort() + " within 300 ms (--deadline-ms)"), run.err());
+        }
     }
 
     @Test
@@ -91,15 +107,17 @@ class ChatArgumentsTest {
         assertEquals("c1\nc2", ChatOutput.text(List.of("c1", "c2")));
     }
 
+    private static final Duration FIVE_SECONDS = Duration.ofSeconds(5);
+
     @Test
     void statusesReadAsStatusColonDescription() {
         assertEquals("NOT_FOUND: chat c9 not found",
-                ChatAdminClient.describe(Status.NOT_FOUND.withDescription("chat c9 not found"), "localhost:7001"));
-        assertEquals("INTERNAL", ChatAdminClient.describe(Status.INTERNAL, "localhost:7001"));
+                ChatAdminClient.describe(Status.NOT_FOUND.withDescription("chat c9 not found"), "localhost:7001", FIVE_SECONDS));
+        assertEquals("INTERNAL", ChatAdminClient.describe(Status.INTERNAL, "localhost:7001", FIVE_SECONDS));
         assertEquals("UNAVAILABLE: the messaging service at m:1 is not reachable (io exception)",
-                ChatAdminClient.describe(Status.UNAVAILABLE.withDescription("io exception"), "m:1"));
-        assertEquals("DEADLINE_EXCEEDED: no answer from the messaging service at m:1 within 5 s",
-                ChatAdminClient.describe(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded after 4.9s"), "m:1"));
+                ChatAdminClient.describe(Status.UNAVAILABLE.withDescription("io exception"), "m:1", FIVE_SECONDS));
+        assertEquals("DEADLINE_EXCEEDED: no answer from the messaging service at m:1 within 5000 ms (--deadline-ms)",
+                ChatAdminClient.describe(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded after 4.9s"), "m:1", FIVE_SECONDS));
     }
 
     private static ParseResult parse(Map<String, String> env, String... args) {
