@@ -49,16 +49,16 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-ports=$(free_ports 11)
+ports=$(free_ports 13)
 read -r redis_port grpc_port msg_observe gw_a_port gw_a_metrics gw_b_port gw_b_metrics \
-  gw_c_port gw_c_metrics gw_d_port gw_d_metrics <<<"$ports"
-[[ -n "$gw_d_metrics" ]] || { echo "error: could not find 11 free loopback ports (got: $ports)" >&2; exit 1; }
+  gw_c_port gw_c_metrics gw_d_port gw_d_metrics gw_e_port gw_e_metrics <<<"$ports"
+[[ -n "$gw_e_metrics" ]] || { echo "error: could not find 13 free loopback ports (got: $ports)" >&2; exit 1; }
 
 redis_url="redis://127.0.0.1:$redis_port"
 jwt_secret=$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')
 
 t0=$SECONDS
-echo "==> Starting Redis :$redis_port, messaging-service :$grpc_port, gateways gw-a :$gw_a_port, gw-b :$gw_b_port, gw-c :$gw_c_port and gw-d :$gw_d_port"
+echo "==> Starting Redis :$redis_port, messaging-service :$grpc_port, gateways gw-a :$gw_a_port, gw-b :$gw_b_port, gw-c :$gw_c_port, gw-d :$gw_d_port and gw-e :$gw_e_port"
 start_process redis redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no --dir "$work/redis"
 for _ in $(seq 50); do redis_answers 127.0.0.1 "$redis_port" && break; sleep 0.1; done
 if ! redis_answers 127.0.0.1 "$redis_port"; then
@@ -71,18 +71,25 @@ fi
 # an explicit stop or a closed connection.
 start_process messaging-service GRPC_PORT="$grpc_port" OBSERVE_PORT="$msg_observe" REDIS_URL="$redis_url" \
   MESSAGING_TYPING_TTL_MS=600000 java "${JAVA_OPTS_DEFAULT[@]}" -jar messaging-service/target/messaging-service.jar
-gateway_env=(REDIS_URL="$redis_url" JWT_SECRET="$jwt_secret" MESSAGING_GRPC_TARGET="localhost:$grpc_port")
+# A generous gRPC deadline (the default is 5 s): on a loaded machine a slow answer must make
+# the suite slower, not answer UNAVAILABLE.
+gateway_env=(REDIS_URL="$redis_url" JWT_SECRET="$jwt_secret" MESSAGING_GRPC_TARGET="localhost:$grpc_port"
+  GATEWAY_GRPC_DEADLINE_MS=30000)
 start_process gw-a "${gateway_env[@]}" PORT="$gw_a_port" METRICS_PORT="$gw_a_metrics" GATEWAY_INSTANCE_ID=gw-a \
   java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" -jar edge-gateway/target/edge-gateway.jar
-# gw-b runs short Engine.IO ping timers so heartbeats can be watched within seconds; its idle
-# timeout is the default, so that clients sitting passive in any test are not closed.
+# gw-b has the default timers too: the second instance of cross-gateway tests. Short timers
+# live on gateways of their own, so that no test's passive client meets them.
 start_process gw-b "${gateway_env[@]}" PORT="$gw_b_port" METRICS_PORT="$gw_b_metrics" GATEWAY_INSTANCE_ID=gw-b \
-  SOCKETIO_PING_INTERVAL=300 SOCKETIO_PING_TIMEOUT=1500 \
   java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" -jar edge-gateway/target/edge-gateway.jar
-# gw-c is only for the idle-timeout tests: a short MAX_IDLE_TIME, and gw-b's ping timers so
+# gw-c is only for the idle-timeout tests: a short MAX_IDLE_TIME, and gw-e's ping timers so
 # that the connections it idles out are alive by their heartbeat.
 start_process gw-c "${gateway_env[@]}" PORT="$gw_c_port" METRICS_PORT="$gw_c_metrics" GATEWAY_INSTANCE_ID=gw-c \
-  SOCKETIO_PING_INTERVAL=300 SOCKETIO_PING_TIMEOUT=1500 MAX_IDLE_TIME=4000 \
+  SOCKETIO_PING_INTERVAL=500 SOCKETIO_PING_TIMEOUT=5000 MAX_IDLE_TIME=4000 \
+  java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" -jar edge-gateway/target/edge-gateway.jar
+# gw-e is only for the heartbeat tests: a ping every 500 ms, and 5 s for the answer (long
+# enough that a loaded machine's stalls do not pass for a dead peer).
+start_process gw-e "${gateway_env[@]}" PORT="$gw_e_port" METRICS_PORT="$gw_e_metrics" GATEWAY_INSTANCE_ID=gw-e \
+  SOCKETIO_PING_INTERVAL=500 SOCKETIO_PING_TIMEOUT=5000 \
   java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" -jar edge-gateway/target/edge-gateway.jar
 # gw-d is only for the slow-consumer tests: a small outbound queue, and a close grace long
 # enough for the close frame to get through once the stalled client reads again.
@@ -95,6 +102,7 @@ await_ready gw-a "http://127.0.0.1:$gw_a_metrics/health/ready"
 await_ready gw-b "http://127.0.0.1:$gw_b_metrics/health/ready"
 await_ready gw-c "http://127.0.0.1:$gw_c_metrics/health/ready"
 await_ready gw-d "http://127.0.0.1:$gw_d_metrics/health/ready"
+await_ready gw-e "http://127.0.0.1:$gw_e_metrics/health/ready"
 echo "==> Ready after $((SECONDS - t0)) s"
 
 # The chats the tests use (their ids and members are in $suite_dir/helpers.mjs).
@@ -141,19 +149,20 @@ echo "==> node --test ($suite_dir)"
   cd "$suite_dir"
   export GATEWAY_A_URL="http://127.0.0.1:$gw_a_port" GATEWAY_B_URL="http://127.0.0.1:$gw_b_port" \
     GATEWAY_C_URL="http://127.0.0.1:$gw_c_port" GATEWAY_D_URL="http://127.0.0.1:$gw_d_port" \
-    GATEWAY_D_METRICS_URL="http://127.0.0.1:$gw_d_metrics/metrics" JWT_SECRET="$jwt_secret"
+    GATEWAY_D_METRICS_URL="http://127.0.0.1:$gw_d_metrics/metrics" GATEWAY_E_URL="http://127.0.0.1:$gw_e_port" \
+    JWT_SECRET="$jwt_secret"
   shopt -s nullglob
   files=()
   for file in "$@"; do files+=("$(basename "$file")"); done
   [[ ${#files[@]} -gt 0 ]] || files=(*.test.mjs)
-  exec node --test --test-concurrency=4 --test-timeout=30000 "${files[@]}"
+  exec node --test --test-concurrency=4 --test-timeout=120000 "${files[@]}"
 ) &
 node_pid=$!
 pids+=("$node_pid")
 rc=0
 wait "$node_pid" || rc=$?
 
-for name in messaging-service gw-a gw-b gw-c gw-d redis; do
+for name in messaging-service gw-a gw-b gw-c gw-d gw-e redis; do
   if ! kill -0 "${pid_of[$name]}" 2>/dev/null; then
     echo "error: $name exited while the tests ran" >&2
     [[ $rc -ne 0 ]] || rc=1

@@ -3,7 +3,7 @@
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CHATS, GATEWAY_A_URL, GATEWAY_B_URL, ask, closeAll, connectUser, nextEvent, refusal, sioClient, token,
+  CHATS, GATEWAY_A_URL, GATEWAY_B_URL, STEP_MS, ask, closeAll, connectUser, nextEvent, refusal, sioClient, token,
 } from './helpers.mjs';
 
 afterEach(closeAll);
@@ -120,7 +120,7 @@ test('an unknown namespace gets connect_error "Invalid namespace"', async () => 
 
 describe('HTTP long-polling is not served', () => {
   test('a polling request gets HTTP 400 with Engine.IO\'s {code: 0, message} naming websocket', async () => {
-    const res = await fetch(`${GATEWAY_A_URL}/socket.io/?EIO=4&transport=polling`, { signal: AbortSignal.timeout(5000) });
+    const res = await fetch(`${GATEWAY_A_URL}/socket.io/?EIO=4&transport=polling`, { signal: AbortSignal.timeout(STEP_MS) });
     assert.equal(res.status, 400);
     assert.match(res.headers.get('content-type'), /^application\/json/);
     const body = await res.json();

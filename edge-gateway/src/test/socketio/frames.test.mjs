@@ -3,7 +3,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  GATEWAY_A_URL, GATEWAY_B_URL, GATEWAY_C_URL, GW_B, GW_C, STEP_MS, closeAll, firstOf, jsonAfter, rawEngineIo, token,
+  GATEWAY_A_URL, GATEWAY_C_URL, GATEWAY_E_URL, GW_C, GW_E, STEP_MS, closeAll, firstOf, jsonAfter, rawEngineIo, token,
 } from './helpers.mjs';
 
 after(closeAll); // not afterEach: the tests run concurrently
@@ -87,16 +87,16 @@ describe('raw frames', { concurrency: true }, () => {
   });
 
   test('a client that never answers pings is closed with 4001 "heartbeat timeout", without a DISCONNECT 41 first', async () => {
-    const raw = rawEngineIo(GATEWAY_B_URL, { answerPings: false });
+    const raw = rawEngineIo(GATEWAY_E_URL, { answerPings: false });
     const { ws, next } = raw;
     const open = jsonAfter('0', await next());
-    assert.equal(open.pingInterval, GW_B.pingInterval);
-    assert.equal(open.pingTimeout, GW_B.pingTimeout);
+    assert.equal(open.pingInterval, GW_E.pingInterval);
+    assert.equal(open.pingTimeout, GW_E.pingTimeout);
     ws.send(`40{"token":"${token({ sub: 'sio-raw-5' })}"}`);
     jsonAfter('40', await next());
     assert.equal(jsonAfter('42', await next())[0], 'connected');
 
-    const [code, reason] = await closeOf(ws, GW_B.pingInterval + GW_B.pingTimeout + STEP_MS);
+    const [code, reason] = await closeOf(ws, GW_E.pingInterval + GW_E.pingTimeout + STEP_MS);
     assert.equal(code, 4001);
     assert.equal(reason, 'heartbeat timeout');
     // Only the transport is closed, so socket.io-client reconnects by itself.

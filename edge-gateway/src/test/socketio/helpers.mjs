@@ -18,9 +18,9 @@ function required(name) {
 
 /** gw-a: default timers (Engine.IO ping every 25 s, idle timeout 30 min) and limits. */
 export const GATEWAY_A_URL = required('GATEWAY_A_URL');
-/** gw-b: SOCKETIO_PING_INTERVAL=300, SOCKETIO_PING_TIMEOUT=1500; the default idle timeout. */
+/** gw-b: default timers and limits too, the second instance of cross-gateway tests. */
 export const GATEWAY_B_URL = required('GATEWAY_B_URL');
-/** gw-c, for the idle-timeout tests only: gw-b's ping timers and MAX_IDLE_TIME=4000. */
+/** gw-c, for the idle-timeout tests only: gw-e's ping timers and MAX_IDLE_TIME=4000. */
 export const GATEWAY_C_URL = required('GATEWAY_C_URL');
 /**
  * gw-d, for the slow-consumer tests only: GATEWAY_OUTBOUND_LIMIT=16 and
@@ -30,12 +30,17 @@ export const GATEWAY_C_URL = required('GATEWAY_C_URL');
 export const GATEWAY_D_URL = required('GATEWAY_D_URL');
 /** gw-d's Prometheus endpoint (/metrics on its metrics port). */
 export const GATEWAY_D_METRICS_URL = required('GATEWAY_D_METRICS_URL');
+/**
+ * gw-e, for the heartbeat tests only: SOCKETIO_PING_INTERVAL=500, SOCKETIO_PING_TIMEOUT=5000
+ * (long enough that a loaded machine's stalls do not pass for a dead peer).
+ */
+export const GATEWAY_E_URL = required('GATEWAY_E_URL');
 export const JWT_SECRET = required('JWT_SECRET');
 
-/** Timers of gw-b, as the suite script starts it. */
-export const GW_B = { pingInterval: 300, pingTimeout: 1500 };
 /** Timers of gw-c, as the suite script starts it. */
-export const GW_C = { pingInterval: 300, pingTimeout: 1500, maxIdle: 4000 };
+export const GW_C = { pingInterval: 500, pingTimeout: 5000, maxIdle: 4000 };
+/** Timers of gw-e, as the suite script starts it. */
+export const GW_E = { pingInterval: 500, pingTimeout: 5000 };
 
 /**
  * Chats the suite script creates (tools/sup chat create) before the tests run. Each test
@@ -53,8 +58,11 @@ export const CHATS = {
   flood: { id: 'sio-flood', members: ['sio-hal', 'sio-ivy', 'sio-jo'] },
 };
 
-/** How long any single awaited event may take. */
-export const STEP_MS = 5000;
+/**
+ * How long any single awaited event may take: generous, so that a loaded machine only makes
+ * the suite slower; no test's outcome depends on how fast anything is.
+ */
+export const STEP_MS = 15000;
 
 const b64url = (value) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 

@@ -1,10 +1,10 @@
-// Engine.IO heartbeats with socket.io-client on gw-b (ping interval 300 ms, ping timeout
-// 1500 ms) and the idle timeout on gw-c (the same pings, MAX_IDLE_TIME 4000 ms). The tests
+// Engine.IO heartbeats with socket.io-client on gw-e (ping interval 500 ms, ping timeout
+// 5000 ms) and the idle timeout on gw-c (the same pings, MAX_IDLE_TIME 4000 ms). The tests
 // run concurrently: each waits for the gateway's timers.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  GATEWAY_B_URL, GATEWAY_C_URL, GW_B, GW_C, STEP_MS, closeAll, connectUser, firstOf, nextEvent, sioClient, token,
+  GATEWAY_C_URL, GATEWAY_E_URL, GW_C, GW_E, STEP_MS, closeAll, connectUser, firstOf, nextEvent, sioClient, token,
 } from './helpers.mjs';
 
 after(closeAll); // not afterEach: the tests run concurrently
@@ -39,21 +39,21 @@ function pingsReceived(socket, count, ms) {
   });
 }
 
-describe('gw-b and gw-c timers', { concurrency: true }, () => {
+describe('gw-e and gw-c timers', { concurrency: true }, () => {
   test('a client that sends nothing but pongs outlives the heartbeat timeout', async () => {
-    const { socket } = await connectUser(GATEWAY_B_URL, 'sio-quiet');
+    const { socket } = await connectUser(GATEWAY_E_URL, 'sio-quiet');
     const engine = socket.io.engine;
-    // The handshake announced gw-b's timers; the client keeps its own ping timeout from them.
-    assert.equal(engine._pingInterval, GW_B.pingInterval);
-    assert.equal(engine._pingTimeout, GW_B.pingTimeout);
+    // The handshake announced gw-e's timers; the client keeps its own ping timeout from them.
+    assert.equal(engine._pingInterval, GW_E.pingInterval);
+    assert.equal(engine._pingTimeout, GW_E.pingTimeout);
 
     // The gateway pings at most once per interval, so the Nth ping comes N intervals or more
     // after the connection opened. Were pongs not taken as life, the last sign of it would
     // be the CONNECT, and the gateway would drop the connection interval + timeout after
     // that, before ping (interval + timeout) / interval + 1; one more ping leaves an
     // interval for the CONNECT to have come late.
-    const count = Math.floor((GW_B.pingInterval + GW_B.pingTimeout) / GW_B.pingInterval) + 2;
-    await pingsReceived(socket, count, count * GW_B.pingInterval + STEP_MS);
+    const count = Math.floor((GW_E.pingInterval + GW_E.pingTimeout) / GW_E.pingInterval) + 2;
+    await pingsReceived(socket, count, count * GW_E.pingInterval + STEP_MS);
     assert.equal(socket.connected, true);
   });
 

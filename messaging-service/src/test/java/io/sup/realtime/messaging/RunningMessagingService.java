@@ -51,12 +51,12 @@ public final class RunningMessagingService implements AutoCloseable {
 
     /** A MessagingService stub with a deadline. */
     public MessagingServiceGrpc.MessagingServiceBlockingStub messaging() {
-        return MessagingServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+        return MessagingServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     /** A ChatAdminService stub with a deadline. */
     public ChatAdminServiceGrpc.ChatAdminServiceBlockingStub admin() {
-        return ChatAdminServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+        return ChatAdminServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     /** A gateway-set caller: {@code user} on device {@code <user>-dev}, connection {@code <instance>.1}. */

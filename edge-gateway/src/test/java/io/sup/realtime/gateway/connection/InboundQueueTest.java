@@ -65,7 +65,7 @@ class InboundQueueTest {
         assertEquals(Thread.State.WAITING, awaitParkedInSubmitOrEnded(reader), "submit did not wait for room");
         assertEquals(1, thirdSubmitted.getCount(), "submit returned while the queue was full");
         release.countDown();
-        assertTrue(thirdSubmitted.await(5, TimeUnit.SECONDS), "submit still waits after a task was done");
+        assertTrue(thirdSubmitted.await(30, TimeUnit.SECONDS), "submit still waits after a task was done");
         reader.join();
     }
 
@@ -77,7 +77,7 @@ class InboundQueueTest {
             throw new IllegalStateException("boom");
         });
         queue.submit(after::countDown);
-        assertTrue(after.await(5, TimeUnit.SECONDS));
+        assertTrue(after.await(30, TimeUnit.SECONDS));
     }
 
     @Test
@@ -98,7 +98,7 @@ class InboundQueueTest {
         release.countDown();
         CountDownLatch later = new CountDownLatch(1);
         queue.submit(later::countDown);
-        assertTrue(later.await(5, TimeUnit.SECONDS));
+        assertTrue(later.await(30, TimeUnit.SECONDS));
         assertTrue(dropped.get(), "the interrupted submitter's task ran");
         assertTrue(stillInterrupted.get());
     }

@@ -105,7 +105,7 @@ class GatewayCapacityTest {
 
     private static int liveness(Main gateway) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + gateway.observePort() + "/health/live")).timeout(Duration.ofSeconds(5)).build(),
+                        URI.create("http://127.0.0.1:" + gateway.observePort() + "/health/live")).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertTrue(response.body().contains("websocket-listener"), response.body());
         return response.statusCode();

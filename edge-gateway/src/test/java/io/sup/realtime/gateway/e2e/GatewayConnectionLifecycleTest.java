@@ -27,15 +27,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * handshake, one that sits idle, one that keeps talking after being refused. Each is dropped
  * with its close code, its routes leave the registry, and nothing it sends afterwards counts.
  * Heartbeats run every 300 ms on the shared gateway here (a silent peer is dropped after
- * 1.8 s); tests whose timers would get in each other's way have a gateway of their own.
+ * 5.3 s, long enough that a loaded machine's stalls do not pass for a dead peer); tests whose
+ * timers would get in each other's way have a gateway of their own.
  */
 class GatewayConnectionLifecycleTest {
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
 
     private static final String HEARTBEAT_INTERVAL_MS = "300";
-    /** Pings a connection must have answered to outlive a silent one: 8 x 300 ms > 300 + 1500 ms. */
-    private static final int PINGS_PAST_THE_HEARTBEAT_TIMEOUT = 8;
+    /** Pings a connection must have answered to outlive a silent one: 19 x 300 ms > 300 + 5000 ms. */
+    private static final int PINGS_PAST_THE_HEARTBEAT_TIMEOUT = 19;
 
     private static ServiceHost messaging;
     private static Main gateway;
@@ -45,7 +46,7 @@ class GatewayConnectionLifecycleTest {
     static void startSystem() {
         messaging = TestSystem.messaging(REDIS, 0);
         gateway = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-life",
-                "heartbeat.interval", HEARTBEAT_INTERVAL_MS, "heartbeat.timeout", "1500");
+                "heartbeat.interval", HEARTBEAT_INTERVAL_MS, "heartbeat.timeout", "5000");
     }
 
     @AfterAll
@@ -211,7 +212,7 @@ class GatewayConnectionLifecycleTest {
         // Long enough that a loaded machine gets the event below in well before the limit.
         long maxIdleMs = 5_000;
         try (Main strict = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-idle",
-                "heartbeat.interval", HEARTBEAT_INTERVAL_MS, "heartbeat.timeout", "1500", "max.idle.time", String.valueOf(maxIdleMs));
+                "heartbeat.interval", HEARTBEAT_INTERVAL_MS, "heartbeat.timeout", "10000", "max.idle.time", String.valueOf(maxIdleMs));
              var idle = WsTestClient.connectAs(strict.port(), TestTokens.access("sleepy"))) {
             idle.awaitPings(3); // answering pings all along: it is the idle rule that closes it, not the heartbeat
             long lastEventSent = System.nanoTime();

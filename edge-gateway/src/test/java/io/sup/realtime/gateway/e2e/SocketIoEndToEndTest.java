@@ -33,17 +33,21 @@ class SocketIoEndToEndTest {
 
     private static ServiceHost messaging;
     private static Main gateway;
+    /** Short Engine.IO timers for the heartbeat tests only: a ping every 300 ms, 5 s for the answer. */
+    private static Main pinging;
 
     @BeforeAll
     static void startSystem() {
         messaging = TestSystem.messaging(REDIS, 0);
-        gateway = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-sio",
-                "socketio.ping.interval", "300", "socketio.ping.timeout", "2000");
+        gateway = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-sio");
+        pinging = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-sio-ping",
+                "socketio.ping.interval", "300", "socketio.ping.timeout", "5000");
     }
 
     @AfterAll
     static void stopSystem() {
         gateway.close();
+        pinging.close();
         messaging.close();
     }
 
@@ -52,16 +56,24 @@ class SocketIoEndToEndTest {
     }
 
     private static WsTestClient engine() throws InterruptedException {
-        WsTestClient client = WsTestClient.connect(gateway.port(), "/socket.io/?EIO=4&transport=websocket", Map.of());
+        return engine(gateway);
+    }
+
+    private static WsTestClient engine(Main on) throws InterruptedException {
+        WsTestClient client = WsTestClient.connect(on.port(), "/socket.io/?EIO=4&transport=websocket", Map.of());
         String open = client.awaitRaw("0{");
-        assertTrue(open.contains("\"upgrades\":[]") && open.contains("\"pingInterval\":300"), open);
+        assertTrue(open.contains("\"upgrades\":[]") && open.contains("\"pingInterval\":" + (on == pinging ? 300 : 25000)), open);
         return client;
     }
 
     private static WsTestClient connected(String user) throws Exception {
-        WsTestClient client = engine();
+        return connected(gateway, user);
+    }
+
+    private static WsTestClient connected(Main on, String user) throws Exception {
+        WsTestClient client = engine(on);
         client.sendText("40{\"token\":\"" + TestTokens.access(user) + "\"}");
-        assertTrue(client.awaitRaw("40").startsWith("40{\"sid\":\"gw-sio."));
+        assertTrue(client.awaitRaw("40").startsWith("40{\"sid\":\"" + on.instanceId() + "."));
         client.awaitRaw("42[\"connected\"");
         return client;
     }
@@ -116,10 +128,10 @@ class SocketIoEndToEndTest {
 
     @Test
     void serverPingsAndAPongingClientOutlivesThePingTimeout() throws Exception {
-        try (var client = connected("erin")) {
-            // Answered pings past interval + timeout (10 x 300 ms > 300 + 2000 ms): had the
+        try (var client = connected(pinging, "erin")) {
+            // Answered pings past interval + timeout (19 x 300 ms > 300 + 5000 ms): had the
             // pongs not counted as life, the connection would have been closed before the last.
-            for (int i = 0; i < 10; i++) {
+            for (int i = 0; i < 19; i++) {
                 assertEquals("2", client.awaitRaw("2"));
                 client.sendText("3");
             }
@@ -131,7 +143,7 @@ class SocketIoEndToEndTest {
 
     @Test
     void aClientThatNeverAnswersPingsIsClosedWith4001AndNoDisconnectPacket() throws Exception {
-        try (var mute = connected("mute")) {
+        try (var mute = connected(pinging, "mute")) {
             assertEquals(4001, mute.awaitClose());
             // The transport is closed, the session not ended: socket.io-client reconnects by itself.
             assertTrue(mute.rawFrames().stream().noneMatch(f -> f.startsWith("41")), mute.rawFrames().toString());

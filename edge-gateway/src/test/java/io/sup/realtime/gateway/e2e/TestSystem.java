@@ -39,13 +39,16 @@ final class TestSystem {
 
     /**
      * A gateway named {@code instance} in front of the messaging-service at {@code messagingPort},
-     * with the test JWT secret and any {@code overrides} (key, value, key, value, ...).
+     * with the test JWT secret and any {@code overrides} (key, value, key, value, ...). Its gRPC
+     * deadline is 30 s rather than 5: on a loaded machine a slow answer must make a test
+     * slower, not turn into UNAVAILABLE.
      */
     static Main gateway(RedisServerExtension redis, int messagingPort, String instance, String... overrides) {
         return Main.start(Settings.of("edge-gateway", with(Map.of(
                 "port", "0", "metrics.port", "0", "redis.url", redis.url().toString(),
                 "jwt.secret", TestTokens.SECRET,
                 "messaging.grpc.target", "localhost:" + messagingPort,
+                "gateway.grpc.deadline.ms", "30000",
                 "gateway.instance.id", instance), overrides)));
     }
 

@@ -26,8 +26,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 final class WsTestClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** How long any one awaited frame may take: generous, so a loaded machine only makes tests slower. */
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    /**
+     * How long any one awaited frame may take: generous, so a loaded machine only makes tests
+     * slower; longer than the test gateways' gRPC deadline, so a slow call ends as an answer.
+     */
+    private static final Duration WAIT = Duration.ofSeconds(40);
 
     private final List<Received> received = new ArrayList<>(); // guarded by this
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();

@@ -46,7 +46,7 @@ class SendMessageReachesGatewayInboxTest {
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
 
-    private static final long WAIT_SECONDS = 5;
+    private static final long WAIT_SECONDS = 30;
 
     private static RunningMessagingService service;
 

@@ -39,7 +39,7 @@ class ServiceHealthAndMetricsTest {
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private static RunningMessagingService service;
 
@@ -56,7 +56,7 @@ class ServiceHealthAndMetricsTest {
     @Test
     void grpcHealthReportsServingForTheServerAndEachDomainService() {
         HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(service.channel())
-                .withDeadlineAfter(5, TimeUnit.SECONDS);
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
         for (String name : List.of("", "sup.messaging.v1.MessagingService", "sup.messaging.v1.ChatAdminService")) {
             HealthCheckResponse response = health.check(HealthCheckRequest.newBuilder().setService(name).build());
             assertEquals(HealthCheckResponse.ServingStatus.SERVING, response.getStatus(), "service '" + name + "'");
@@ -98,7 +98,7 @@ class ServiceHealthAndMetricsTest {
         } finally {
             REDIS.startAgain();
         }
-        assertEquals(200, awaitStatus("/health/ready", 200, Duration.ofSeconds(5)));
+        assertEquals(200, awaitStatus("/health/ready", 200, Duration.ofSeconds(30)));
         assertEquals(1, service.messaging().sendMessage(send).getMessage().getSeq());
     }
 
@@ -114,7 +114,7 @@ class ServiceHealthAndMetricsTest {
 
     private static HttpResponse<String> get(String path) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + service.observePort() + path))
-                .timeout(Duration.ofSeconds(5)).GET().build();
+                .timeout(Duration.ofSeconds(30)).GET().build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -23,7 +23,7 @@ import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
  * one subscriber connection: Redis delivers in publication order).
  */
 final class CollectingInbox implements AutoCloseable {
-    static final Duration WAIT = Duration.ofSeconds(5);
+    static final Duration WAIT = Duration.ofSeconds(30);
     /** The marker is addressed to this made-up connection of the instance. */
     static final String MARKER_CONNECTION = "marker";
 
