@@ -3,11 +3,15 @@ package io.sup.realtime.gateway;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.grpc.ManagedChannel;
 import io.helidon.health.HealthCheck;
@@ -17,6 +21,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 import io.sup.realtime.gateway.auth.JwtVerifier;
+import io.sup.realtime.gateway.connection.ClientConnection;
 import io.sup.realtime.gateway.connection.CloseCode;
 import io.sup.realtime.gateway.connection.ConnectionCap;
 import io.sup.realtime.gateway.connection.Heartbeats;
@@ -179,10 +184,26 @@ public final class Main implements AutoCloseable {
         };
     }
 
-    /** Drains: tells every client to reconnect elsewhere (1001), then stops everything. */
+    /**
+     * Drains: tells every client to reconnect elsewhere (1001), waits until those close frames
+     * are written (each connection's writer finishes what it queued first; one that cannot
+     * is cut after the close grace), then stops everything.
+     */
     @Override
     public void close() {
-        connections.all().forEach(c -> c.out().close(CloseCode.GOING_AWAY, "server going away"));
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (ClientConnection connection : connections.all()) {
+            connection.out().close(CloseCode.GOING_AWAY, CloseCode.GOING_AWAY.reason());
+            closing.add(connection.out().finished());
+        }
+        try {
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+                    .get(config.outbound().closeGrace().toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(Level.WARNING, "drain: not every close frame was written (" + e.getClass().getSimpleName() + ")");
+        }
         if (server != null) {
             server.stop();
         }

@@ -4,6 +4,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,6 +51,8 @@ public final class OutboundQueue {
     private final AtomicBoolean pendingPing = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile Close pendingClose;
+    /** Completes once nothing more will be written: the close frame went out, or the socket is gone or cut. */
+    private final CompletableFuture<Void> finished = new CompletableFuture<>();
     private volatile boolean closed;
     private volatile boolean gone;
     private volatile boolean closedByServer;
@@ -139,10 +142,20 @@ public final class OutboundQueue {
         timers.schedule(this::terminate, closeGrace.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Completes once nothing more will be written to the connection: its close frame went out
+     * (after everything queued before it), or the peer or the socket is gone, or the grace
+     * period cut it. A drain waits on this before the server stops.
+     */
+    public CompletableFuture<Void> finished() {
+        return finished;
+    }
+
     /** The peer closed, or the socket failed: nothing more is written. */
     public void abandon() {
         gone = true;
         closed = true;
+        finished.complete(null);
         queue.clear();
         if (closing.compareAndSet(false, true)) {
             runOnClosing();
@@ -174,6 +187,7 @@ public final class OutboundQueue {
     /** After the grace period: if the peer has not finished the closing handshake, cut it. */
     private void terminate() {
         closed = true;
+        finished.complete(null);
         queue.clear();
         if (!gone) {
             metrics.cut();
@@ -219,6 +233,7 @@ public final class OutboundQueue {
                 } catch (RuntimeException e) {
                     // Socket already gone.
                 }
+                finished.complete(null);
             }
             draining.set(false);
             // Re-check: something may have been queued after the last poll but before the flag cleared.

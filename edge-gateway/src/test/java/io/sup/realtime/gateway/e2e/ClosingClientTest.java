@@ -1,5 +1,6 @@
 package io.sup.realtime.gateway.e2e;
 
+import java.time.Instant;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +10,7 @@ import io.sup.realtime.platform.service.ServiceHost;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.RedisClient;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -24,10 +26,9 @@ class ClosingClientTest {
 
     @Test
     void messagesSentJustBeforeAClientClosesAreStillDelivered() throws Exception {
-        int messagingPort = RedisServerExtension.freePort();
-        try (ServiceHost messaging = TestSystem.messaging(REDIS, messagingPort);
-             Main gateway = TestSystem.gateway(REDIS, messagingPort, "gw-close")) {
-            TestSystem.createChat(messagingPort, "cc1", "alice", "bob");
+        try (ServiceHost messaging = TestSystem.messaging(REDIS, 0);
+             Main gateway = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-close")) {
+            TestSystem.createChat(messaging.grpcPort(), "cc1", "alice", "bob");
             try (var bob = WsTestClient.connectAs(gateway.port(), TestTokens.access("bob"))) {
                 WsTestClient alice = WsTestClient.connectAs(gateway.port(), TestTokens.access("alice"));
                 for (int i = 0; i < 10; i++) {
@@ -42,12 +43,24 @@ class ClosingClientTest {
         }
     }
 
+    /** Waits until {@code user} has no route in the registry: all its connections on the gateway were released. */
+    private static void awaitNoRoute(String user) throws InterruptedException {
+        try (RedisClient redis = REDIS.settings().newClient()) {
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (!redis.zrange("gw:user:{" + user + "}", 0, -1).isEmpty()) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new AssertionError(user + " still has a route");
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
     @Test
     void aConnectionClosedWhileJoiningLeavesNoActiveMember() throws Exception {
-        int messagingPort = RedisServerExtension.freePort();
-        try (ServiceHost messaging = TestSystem.messaging(REDIS, messagingPort);
-             Main gateway = TestSystem.gateway(REDIS, messagingPort, "gw-close2")) {
-            TestSystem.createChat(messagingPort, "cc2", "alice", "bob", "carol");
+        try (ServiceHost messaging = TestSystem.messaging(REDIS, 0);
+             Main gateway = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-close2")) {
+            TestSystem.createChat(messaging.grpcPort(), "cc2", "alice", "bob", "carol");
             try (var bob = WsTestClient.connectAs(gateway.port(), TestTokens.access("bob"))) {
                 for (int i = 0; i < 20; i++) {
                     WsTestClient carol = WsTestClient.connect(gateway.port(), "/ws?token=" + TestTokens.access("carol"), Map.of());
@@ -61,6 +74,7 @@ class ClosingClientTest {
                     String content = "joined " + i;
                     bob.awaitEvent("message:new", m -> m.path("content").asText().equals(content));
                 }
+                awaitNoRoute("carol"); // and every carol connection's close has been cleaned up
                 bob.request("chat:join", Map.of("chatId", "cc2"));
                 assertEquals("[\"bob\"]", bob.request("chat:get-active-members", Map.of("chatId", "cc2"))
                         .get("userIds").toString());

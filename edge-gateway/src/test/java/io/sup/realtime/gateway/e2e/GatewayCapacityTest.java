@@ -37,9 +37,8 @@ class GatewayCapacityTest {
 
     @Test
     void aGatewayAtItsCapMakesNewcomersWaitUntilAConnectionLeaves() throws Exception {
-        int messagingPort = RedisServerExtension.freePort();
-        try (ServiceHost messaging = TestSystem.messaging(REDIS, messagingPort);
-             Main gateway = TestSystem.gateway(REDIS, messagingPort, "gw-cap", "gateway.max.connections", "2");
+        try (ServiceHost messaging = TestSystem.messaging(REDIS, 0);
+             Main gateway = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-cap", "gateway.max.connections", "2");
              var alice = WsTestClient.connectAs(gateway.port(), TestTokens.access("alice"));
              var bob = WsTestClient.connectAs(gateway.port(), TestTokens.access("bob"))) {
             CompletableFuture<WsTestClient> carol = CompletableFuture.supplyAsync(() -> {

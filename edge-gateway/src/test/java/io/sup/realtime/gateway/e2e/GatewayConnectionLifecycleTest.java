@@ -152,11 +152,16 @@ class GatewayConnectionLifecycleTest {
     @Test
     void aClientThatNeverAnswersTheCloseFrameIsCutAfterTheCloseGrace() throws Exception {
         double cutBefore = GatewayMetrics.value(gateway.observePort(), "gateway_connections_cut_total", "");
+        long connecting = System.nanoTime();
         try (RawWsSocket refused = RawWsSocket.connect(gateway.port(), "/ws?token=bad-token", 0)) {
             assertEquals(4401, refused.awaitCloseCode());
             // It reads the close frame but never answers it: the gateway ends the TCP connection itself.
             assertTrue(refused.drainsToEnd(), "the gateway cut the connection");
         }
+        // Not before the grace (2 s by default): counted from before the connect, a lower bound
+        // that a slow machine can only lengthen.
+        long endedAfterMs = (System.nanoTime() - connecting) / 1_000_000;
+        assertTrue(endedAfterMs >= 2_000, "cut " + endedAfterMs + " ms after connecting");
         assertTrue(GatewayMetrics.value(gateway.observePort(), "gateway_connections_cut_total", "") > cutBefore);
     }
 
