@@ -68,8 +68,18 @@ public final class LocalConnections {
         }
     }
 
-    /** Adds {@code connection} to {@code room}. */
+    /**
+     * Adds {@code connection} to {@code room}. Joins, leaves and the release of a closed
+     * connection hold the connection's lock: a release that ran between a join's first step
+     * and its registry entry would otherwise remove nothing and leave the entry behind.
+     */
     public void join(ClientConnection connection, String room) {
+        synchronized (connection) {
+            joinLocked(connection, room);
+        }
+    }
+
+    private void joinLocked(ClientConnection connection, String room) {
         if (!connection.rooms().add(room)) {
             return;
         }
@@ -86,7 +96,7 @@ public final class LocalConnections {
             return conns;
         });
         if (connection.out().isClosing()) {
-            leave(connection, room); // closed while joining: its cleanup may have missed this room
+            leaveLocked(connection, room); // closed while joining: its cleanup may have missed this room
         }
     }
 
@@ -96,6 +106,12 @@ public final class LocalConnections {
 
     /** Removes {@code connection} from {@code room}. */
     public void leave(ClientConnection connection, String room) {
+        synchronized (connection) {
+            leaveLocked(connection, room);
+        }
+    }
+
+    private void leaveLocked(ClientConnection connection, String room) {
         if (!connection.rooms().remove(room)) {
             return;
         }
@@ -134,8 +150,10 @@ public final class LocalConnections {
 
     /** Drops {@code connection} from its rooms and its user's entry; harmless when already done. */
     private void release(ClientConnection connection) {
-        for (String room : List.copyOf(connection.rooms())) {
-            leave(connection, room);
+        synchronized (connection) {
+            for (String room : List.copyOf(connection.rooms())) {
+                leaveLocked(connection, room);
+            }
         }
         Identity who = connection.identity();
         if (who != null) {
