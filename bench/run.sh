@@ -133,8 +133,10 @@ start_ours() {
   read -r grpc_port msg_observe gw_port gw_metrics <<<"$(free_ports 4)"
   start_process messaging-service GRPC_PORT="$grpc_port" OBSERVE_PORT="$msg_observe" REDIS_URL="$redis_url" \
     java "${JAVA_OPTS_DEFAULT[@]}" -jar messaging-service/target/messaging-service.jar
+  # The load generator connects thousands of users from loopback within seconds: exempt it
+  # from the connection-attempt limits, as a deployment would its load balancer.
   start_process gateway PORT="$gw_port" METRICS_PORT="$gw_metrics" REDIS_URL="$redis_url" JWT_SECRET="$secret" \
-    MESSAGING_GRPC_TARGET="localhost:$grpc_port" "$@" java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" \
+    MESSAGING_GRPC_TARGET="localhost:$grpc_port" RATE_LIMIT_EXEMPT_ADDRESSES=loopback GATEWAY_ADMIN_GRPC_PORT=0 "$@" java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" \
     -jar edge-gateway/target/edge-gateway.jar
   await_ready messaging-service "http://127.0.0.1:$msg_observe/health/ready"
   await_ready gateway "http://127.0.0.1:$gw_metrics/health/ready"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Socket.IO compatibility suite: the real socket.io-client (and a native `ws` client) against
-# four real gateways (one per set of timers and limits the tests need), one messaging-service
+# six real gateways (one per set of timers and limits the tests need), one messaging-service
 # and one Redis, all started here on free loopback ports and stopped on exit. The tests live
 # in edge-gateway/src/test/socketio (node --test).
 #
@@ -49,16 +49,16 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-ports=$(free_ports 13)
+ports=$(free_ports 15)
 read -r redis_port grpc_port msg_observe gw_a_port gw_a_metrics gw_b_port gw_b_metrics \
-  gw_c_port gw_c_metrics gw_d_port gw_d_metrics gw_e_port gw_e_metrics <<<"$ports"
-[[ -n "$gw_e_metrics" ]] || { echo "error: could not find 13 free loopback ports (got: $ports)" >&2; exit 1; }
+  gw_c_port gw_c_metrics gw_d_port gw_d_metrics gw_e_port gw_e_metrics gw_f_port gw_f_metrics <<<"$ports"
+[[ -n "$gw_f_metrics" ]] || { echo "error: could not find 15 free loopback ports (got: $ports)" >&2; exit 1; }
 
 redis_url="redis://127.0.0.1:$redis_port"
 jwt_secret=$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')
 
 t0=$SECONDS
-echo "==> Starting Redis :$redis_port, messaging-service :$grpc_port, gateways gw-a :$gw_a_port, gw-b :$gw_b_port, gw-c :$gw_c_port, gw-d :$gw_d_port and gw-e :$gw_e_port"
+echo "==> Starting Redis :$redis_port, messaging-service :$grpc_port, gateways gw-a :$gw_a_port, gw-b :$gw_b_port, gw-c :$gw_c_port, gw-d :$gw_d_port, gw-e :$gw_e_port and gw-f :$gw_f_port"
 start_process redis redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no --dir "$work/redis"
 for _ in $(seq 50); do redis_answers 127.0.0.1 "$redis_port" && break; sleep 0.1; done
 if ! redis_answers 127.0.0.1 "$redis_port"; then
@@ -72,9 +72,11 @@ fi
 start_process messaging-service GRPC_PORT="$grpc_port" OBSERVE_PORT="$msg_observe" REDIS_URL="$redis_url" \
   MESSAGING_TYPING_TTL_MS=600000 java "${JAVA_OPTS_DEFAULT[@]}" -jar messaging-service/target/messaging-service.jar
 # A generous gRPC deadline (the default is 5 s): on a loaded machine a slow answer must make
-# the suite slower, not answer UNAVAILABLE.
+# the suite slower, not answer UNAVAILABLE. Loopback is exempt from the connection-attempt
+# limits (the tests connect far more often than a user), except on gw-f, which tests them.
+# Each gateway's admin gRPC API on a free port of its own (port 0).
 gateway_env=(REDIS_URL="$redis_url" JWT_SECRET="$jwt_secret" MESSAGING_GRPC_TARGET="localhost:$grpc_port"
-  GATEWAY_GRPC_DEADLINE_MS=30000)
+  GATEWAY_GRPC_DEADLINE_MS=30000 RATE_LIMIT_EXEMPT_ADDRESSES=loopback GATEWAY_ADMIN_GRPC_PORT=0)
 start_process gw-a "${gateway_env[@]}" PORT="$gw_a_port" METRICS_PORT="$gw_a_metrics" GATEWAY_INSTANCE_ID=gw-a \
   java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" -jar edge-gateway/target/edge-gateway.jar
 # gw-b has the default timers too: the second instance of cross-gateway tests. Short timers
@@ -97,12 +99,20 @@ start_process gw-d "${gateway_env[@]}" PORT="$gw_d_port" METRICS_PORT="$gw_d_met
   GATEWAY_OUTBOUND_LIMIT=16 GATEWAY_CLOSE_GRACE_MS=15000 \
   java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" -jar edge-gateway/target/edge-gateway.jar
 
+# gw-f is only for the limits and token-lifetime tests: no exemption, two connection attempts
+# per user a minute, a short leeway and warning, one allowed Origin.
+start_process gw-f "${gateway_env[@]}" PORT="$gw_f_port" METRICS_PORT="$gw_f_metrics" GATEWAY_INSTANCE_ID=gw-f \
+  RATE_LIMIT_EXEMPT_ADDRESSES= RATE_LIMIT_MAX_CONNECTIONS=2 JWT_LEEWAY_MS=500 JWT_EXPIRY_WARNING_MS=2000 \
+  CORS_ORIGIN=https://app.example.com \
+  java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" -jar edge-gateway/target/edge-gateway.jar
+
 await_ready messaging-service "http://127.0.0.1:$msg_observe/health/ready"
 await_ready gw-a "http://127.0.0.1:$gw_a_metrics/health/ready"
 await_ready gw-b "http://127.0.0.1:$gw_b_metrics/health/ready"
 await_ready gw-c "http://127.0.0.1:$gw_c_metrics/health/ready"
 await_ready gw-d "http://127.0.0.1:$gw_d_metrics/health/ready"
 await_ready gw-e "http://127.0.0.1:$gw_e_metrics/health/ready"
+await_ready gw-f "http://127.0.0.1:$gw_f_metrics/health/ready"
 echo "==> Ready after $((SECONDS - t0)) s"
 
 # The chats the tests use (their ids and members are in $suite_dir/helpers.mjs).
@@ -150,6 +160,7 @@ echo "==> node --test ($suite_dir)"
   export GATEWAY_A_URL="http://127.0.0.1:$gw_a_port" GATEWAY_B_URL="http://127.0.0.1:$gw_b_port" \
     GATEWAY_C_URL="http://127.0.0.1:$gw_c_port" GATEWAY_D_URL="http://127.0.0.1:$gw_d_port" \
     GATEWAY_D_METRICS_URL="http://127.0.0.1:$gw_d_metrics/metrics" GATEWAY_E_URL="http://127.0.0.1:$gw_e_port" \
+    GATEWAY_F_URL="http://127.0.0.1:$gw_f_port" \
     JWT_SECRET="$jwt_secret"
   shopt -s nullglob
   files=()
@@ -162,7 +173,7 @@ pids+=("$node_pid")
 rc=0
 wait "$node_pid" || rc=$?
 
-for name in messaging-service gw-a gw-b gw-c gw-d gw-e redis; do
+for name in messaging-service gw-a gw-b gw-c gw-d gw-e gw-f redis; do
   if ! kill -0 "${pid_of[$name]}" 2>/dev/null; then
     echo "error: $name exited while the tests ran" >&2
     [[ $rc -ne 0 ]] || rc=1

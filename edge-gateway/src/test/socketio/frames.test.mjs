@@ -39,11 +39,11 @@ describe('raw frames', { concurrency: true }, () => {
     assert.equal(code, 1000);
   });
 
-  test('a refused CONNECT is 44{"message"} and the connection stays for another try', async () => {
+  test('a refused CONNECT is 44{"message","data":{"code"}} and the connection stays for another try', async () => {
     const { ws, next } = rawEngineIo(GATEWAY_A_URL);
     jsonAfter('0', await next());
     ws.send('40{"token":"not.a.jwt"}');
-    assert.deepEqual(jsonAfter('44', await next()), { message: 'malformed token' });
+    assert.deepEqual(jsonAfter('44', await next()), { message: 'malformed token', data: { code: 'UNAUTHENTICATED' } });
     ws.send(`40{"token":"${token({ sub: 'sio-raw-2' })}"}`);
     assert.ok(jsonAfter('40', await next()).sid);
     assert.equal(jsonAfter('42', await next())[0], 'connected');

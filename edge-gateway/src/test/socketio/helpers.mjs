@@ -1,7 +1,7 @@
 // Shared by the *.test.mjs files: settings from the environment, HS256 tokens, clients
 // (socket.io-client, a raw Engine.IO `ws` client and a native-protocol `ws` client) that the
 // tests close after each test, and a gateway's counters.
-// tools/scripts/socketio-suite.sh starts the system and sets GATEWAY_A_URL .. GATEWAY_D_URL,
+// tools/scripts/socketio-suite.sh starts the system and sets GATEWAY_A_URL .. GATEWAY_F_URL,
 // GATEWAY_D_METRICS_URL and JWT_SECRET.
 import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
@@ -35,7 +35,17 @@ export const GATEWAY_D_METRICS_URL = required('GATEWAY_D_METRICS_URL');
  * (long enough that a loaded machine's stalls do not pass for a dead peer).
  */
 export const GATEWAY_E_URL = required('GATEWAY_E_URL');
+/**
+ * gw-f, for the limits and token-lifetime tests only: no exemption for loopback (the other
+ * gateways exempt it, as a test suite or benchmark is configured to),
+ * RATE_LIMIT_MAX_CONNECTIONS=2, JWT_LEEWAY_MS=500, JWT_EXPIRY_WARNING_MS=2000,
+ * CORS_ORIGIN=https://app.example.com.
+ */
+export const GATEWAY_F_URL = required('GATEWAY_F_URL');
 export const JWT_SECRET = required('JWT_SECRET');
+
+/** Settings of gw-f, as the suite script starts it. */
+export const GW_F = { maxConnections: 2, leewayMs: 500, warningMs: 2000, origin: 'https://app.example.com' };
 
 /** Timers of gw-c, as the suite script starts it. */
 export const GW_C = { pingInterval: 500, pingTimeout: 5000, maxIdle: 4000 };

@@ -5,6 +5,9 @@ import java.util.UUID;
 
 import io.sup.realtime.gateway.auth.JwtSettings;
 import io.sup.realtime.gateway.connection.OutboundPolicy;
+import io.sup.realtime.gateway.limits.ConnectionLimits;
+import io.sup.realtime.gateway.session.TokenPolicy;
+import io.sup.realtime.gateway.ws.OriginPolicy;
 import io.sup.realtime.platform.config.Settings;
 import io.sup.realtime.platform.ids.Ids;
 
@@ -33,11 +36,18 @@ import io.sup.realtime.platform.ids.Ids;
  * @param socketIoPingInterval Engine.IO ping interval ({@code SOCKETIO_PING_INTERVAL}, default 25 s)
  * @param socketIoPingTimeout  Engine.IO ping timeout ({@code SOCKETIO_PING_TIMEOUT}, default 60 s)
  * @param jwt              token checks
+ * @param tokens           how long a connection may use its token, and the warning before its expiry
+ * @param revocationRetention how long a token revocation is remembered ({@code JWT_REVOCATION_RETENTION_MS},
+ *                         default 7 days; make it at least the longest token lifetime)
+ * @param limits           connection attempts per user and address, open connections per user, exemptions
+ * @param origins          the upgrade's Origin allow-list ({@code CORS_ORIGIN}) and missing-Origin rule
+ * @param adminGrpcPort    the admin gRPC API (token revocation; {@code GATEWAY_ADMIN_GRPC_PORT}, default 7000)
  */
 public record GatewayConfig(int port, int metricsPort, boolean metricsEnabled, String instanceId, Duration authTimeout,
                             OutboundPolicy outbound, int maxConnections, int maxMessageBytes, Duration grpcDeadline, String messagingTarget,
                             Duration routeTtl, Duration heartbeatInterval, Duration heartbeatTimeout, Duration maxIdle,
-                            Duration socketIoPingInterval, Duration socketIoPingTimeout, JwtSettings jwt) {
+                            Duration socketIoPingInterval, Duration socketIoPingTimeout, JwtSettings jwt, TokenPolicy tokens,
+                            Duration revocationRetention, ConnectionLimits limits, OriginPolicy origins, int adminGrpcPort) {
     /** Validates the instance id. */
     public GatewayConfig {
         if (!Ids.isValid(instanceId) || instanceId.contains(".") || instanceId.length() > 64) {
@@ -48,6 +58,7 @@ public record GatewayConfig(int port, int metricsPort, boolean metricsEnabled, S
 
     /** Reads and validates the settings. */
     public static GatewayConfig from(Settings s) {
+        JwtSettings jwt = JwtSettings.from(s);
         return new GatewayConfig(
                 s.port("port"),
                 s.port("metrics.port"),
@@ -65,6 +76,11 @@ public record GatewayConfig(int port, int metricsPort, boolean metricsEnabled, S
                 s.millis("max.idle.time"),
                 s.millis("socketio.ping.interval"),
                 s.millis("socketio.ping.timeout"),
-                JwtSettings.from(s));
+                jwt,
+                new TokenPolicy(jwt.leeway(), s.millis("jwt.expiry.warning.ms")),
+                s.millis("jwt.revocation.retention.ms"),
+                ConnectionLimits.from(s),
+                OriginPolicy.from(s),
+                s.port("gateway.admin.grpc.port"));
     }
 }

@@ -4,7 +4,10 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -20,6 +23,8 @@ import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
+import io.sup.realtime.gateway.admin.GatewayAdminGrpcEndpoint;
+import io.sup.realtime.gateway.admin.TokenRevocations;
 import io.sup.realtime.gateway.auth.JwtVerifier;
 import io.sup.realtime.gateway.connection.ClientConnection;
 import io.sup.realtime.gateway.connection.CloseCode;
@@ -28,6 +33,8 @@ import io.sup.realtime.gateway.connection.Heartbeats;
 import io.sup.realtime.gateway.connection.LocalConnections;
 import io.sup.realtime.gateway.delivery.InboxDispatcher;
 import io.sup.realtime.gateway.health.ListenerLiveness;
+import io.sup.realtime.gateway.limits.ConnectionAdmission;
+import io.sup.realtime.gateway.limits.ConnectionStore;
 import io.sup.realtime.gateway.routing.ConnectionReports;
 import io.sup.realtime.gateway.routing.EventRouter;
 import io.sup.realtime.gateway.session.ClientSessions;
@@ -37,10 +44,12 @@ import io.sup.realtime.gateway.protocol.WireCodec;
 import io.sup.realtime.gateway.ws.EngineIoPolling;
 import io.sup.realtime.gateway.ws.NativeWsListener;
 import io.sup.realtime.gateway.ws.SocketIoWsListener;
+import io.sup.realtime.platform.bus.DeliveryBus;
 import io.sup.realtime.platform.bus.InboxSubscriber;
 import io.sup.realtime.platform.bus.RoutingRegistry;
 import io.sup.realtime.platform.config.Settings;
 import io.sup.realtime.platform.grpc.GrpcChannels;
+import io.sup.realtime.platform.grpc.GrpcServerHost;
 import io.sup.realtime.platform.observe.ObserveServer;
 import io.sup.realtime.platform.redis.RedisReadiness;
 import io.sup.realtime.platform.redis.RedisSettings;
@@ -61,6 +70,7 @@ public final class Main implements AutoCloseable {
     private final InboxSubscriber inbox;
     private final ScheduledExecutorService timers;
     private final ExecutorService writers;
+    private GrpcServerHost admin;
     private WebServer server;
     private ObserveServer observe;
 
@@ -71,8 +81,8 @@ public final class Main implements AutoCloseable {
         redis = redisSettings.newClient();
         RoutingRegistry registry = new RoutingRegistry(redis, config.routeTtl(), clock);
         connections = new LocalConnections(config.instanceId(), registry);
-        inbox = new InboxSubscriber(redisSettings, config.instanceId(), new InboxDispatcher(connections));
-        inbox.start();
+        ConnectionStore connectionStore = new ConnectionStore(redis);
+        ConnectionAdmission admission = new ConnectionAdmission(connectionStore, config.limits(), config.routeTtl(), clock);
 
         messagingChannel = GrpcChannels.forTarget(config.messagingTarget());
         EventRouter router = new EventRouter(messagingChannel, connections, config.grpcDeadline());
@@ -80,10 +90,14 @@ public final class Main implements AutoCloseable {
         writers = Executors.newVirtualThreadPerTaskExecutor();
         ConnectionReports reports = new ConnectionReports(List.of(messagingChannel), config.grpcDeadline(), clock);
         ClientSessions sessions = new ClientSessions(new JwtVerifier(config.jwt(), clock), connections, router,
-                reports, timers, writers, config.authTimeout(), config.outbound());
+                reports, timers, writers, config.authTimeout(), config.outbound(), admission, config.tokens(), clock);
+        inbox = new InboxSubscriber(redisSettings, config.instanceId(), new InboxDispatcher(connections, sessions::revoke));
+        inbox.start();
         long refreshMs = config.routeTtl().toMillis() / 3;
-        timers.scheduleAtFixedRate(() -> guarded("routing refresh", connections::refreshRoutes),
-                refreshMs, refreshMs, TimeUnit.MILLISECONDS);
+        timers.scheduleAtFixedRate(() -> guarded("routing refresh", () -> {
+                    connections.refreshRoutes();
+                    admission.refresh(openByUser(connections.all()));
+                }), refreshMs, refreshMs, TimeUnit.MILLISECONDS);
         NativeCodec nativeCodec = new NativeCodec(new WireCodec.Heartbeat(config.heartbeatInterval(), config.heartbeatTimeout()));
         SocketIoCodec socketIoCodec = new SocketIoCodec(
                 new WireCodec.Heartbeat(config.socketIoPingInterval(), config.socketIoPingTimeout()), config.maxMessageBytes());
@@ -107,18 +121,24 @@ public final class Main implements AutoCloseable {
                     // client frame (against ~0.2 s without), which any client, even before
                     // authenticating, could use against everyone else. See docs/BENCHMARKS.md.
                     .maxTcpConnections(maxConnections)
-                    .addProtocol(WsConfig.builder().maxFrameLength(config.maxMessageBytes()).build())
+                    .addProtocol(WsConfig.builder().maxFrameLength(config.maxMessageBytes())
+                            .origins(config.origins().allowed()).build())
                     .routing(http -> http
                             .get("/", (req, res) -> res.send("SUP realtime gateway: WebSocket at /ws, Socket.IO at /socket.io/\n"))
                             .any("/socket.io/", EngineIoPolling::refuse))
                     .addRouting(WsRouting.builder()
-                            .endpoint("/ws", () -> new NativeWsListener(sessions, nativeCodec, config.maxMessageBytes()))
-                            .endpoint("/socket.io/", () -> new SocketIoWsListener(sessions, socketIoCodec, config.maxMessageBytes())))
+                            .endpoint("/ws", () -> new NativeWsListener(sessions, nativeCodec, config.maxMessageBytes(),
+                                    config.origins()))
+                            .endpoint("/socket.io/", () -> new SocketIoWsListener(sessions, socketIoCodec,
+                                    config.maxMessageBytes(), config.origins())))
                     .build()
                     .start();
             if (!server.isRunning()) {
                 throw new IllegalStateException("cannot listen for WebSockets on port " + config.port() + " (in use?)");
             }
+            TokenRevocations revocations = new TokenRevocations(connectionStore, new DeliveryBus(redis, registry, clock),
+                    config.revocationRetention(), clock);
+            admin = GrpcServerHost.start(config.adminGrpcPort(), List.of(new GatewayAdminGrpcEndpoint(revocations)));
             observe = ObserveServer.start(config.metricsPort(),
                     List.of(new RedisReadiness(redis), inboxReadiness(), new ListenerLiveness(server::port)),
                     config.metricsEnabled());
@@ -128,7 +148,7 @@ public final class Main implements AutoCloseable {
         }
         LOG.log(Level.INFO, "edge-gateway " + config.instanceId() + " up: WebSocket ws://localhost:" + server.port()
                 + "/ws, Socket.IO ws://localhost:" + server.port() + "/socket.io/, health and metrics on port " + observe.port()
-                + "; at most " + maxConnections + " connections");
+                + ", admin gRPC on port " + admin.port() + "; at most " + maxConnections + " connections");
     }
 
     /** Starts the gateway and keeps it up until the process is stopped. */
@@ -146,6 +166,11 @@ public final class Main implements AutoCloseable {
         return server.port();
     }
 
+    /** The admin gRPC port. */
+    public int adminPort() {
+        return admin.port();
+    }
+
     /** The health and metrics port. */
     public int observePort() {
         return observe.port();
@@ -154,6 +179,17 @@ public final class Main implements AutoCloseable {
     /** This instance's id on the delivery bus. */
     public String instanceId() {
         return config.instanceId();
+    }
+
+    /** The authenticated connections' ids by user, for the open-connection refresh. */
+    private static Map<String, List<String>> openByUser(Collection<ClientConnection> all) {
+        Map<String, List<String>> byUser = new HashMap<>();
+        for (ClientConnection connection : all) {
+            if (connection.isAuthenticated() && !connection.out().isClosing()) {
+                byUser.computeIfAbsent(connection.identity().userId(), u -> new ArrayList<>()).add(connection.id());
+            }
+        }
+        return byUser;
     }
 
     /** Runs a periodic task so that a failure is logged and the next period still runs. */
@@ -209,6 +245,9 @@ public final class Main implements AutoCloseable {
         }
         if (observe != null) {
             observe.close();
+        }
+        if (admin != null) {
+            admin.close();
         }
         inbox.close();
         timers.shutdownNow();

@@ -143,7 +143,11 @@ public final class JwtVerifier {
         if (!Ids.isValid(deviceId)) {
             throw new AuthenticationException("device id is not valid");
         }
-        return new Identity(userId, deviceId);
+        Optional<String> tokenId = jwt.payloadClaim("jti").isPresent()
+                ? Optional.of(stringClaim(jwt, "jti").filter(Identity.TokenClaims::isValidTokenId)
+                        .orElseThrow(() -> new AuthenticationException("token id (jti) is not valid")))
+                : Optional.empty();
+        return new Identity(userId, deviceId, new Identity.TokenClaims(jwt.issueTime(), jwt.expirationTime(), tokenId));
     }
 
     private static void check(Jwt jwt, JwtValidator.Builder validator, String reason) throws AuthenticationException {

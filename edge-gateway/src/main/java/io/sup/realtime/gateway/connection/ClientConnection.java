@@ -1,5 +1,7 @@
 package io.sup.realtime.gateway.connection;
 
+import java.net.InetAddress;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,7 +20,9 @@ public final class ClientConnection {
     private final OutboundQueue out;
     private final InboundQueue inbound;
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
+    private final TokenTimers tokenTimers = new TokenTimers();
     private volatile Identity identity;
+    private volatile Optional<InetAddress> clientAddress = Optional.empty();
     private volatile Caller caller;
     private volatile String handshakeDeviceId;
     private volatile long lastInboundAt = now();
@@ -79,6 +83,30 @@ public final class ClientConnection {
                 .setGatewayInstance(instance)
                 .build();
         this.identity = who;
+    }
+
+    /**
+     * Records a refreshed token of the same user (the caller checked that): later revocations
+     * are checked against it.
+     */
+    public void tokenRefreshed(Identity.TokenClaims token) {
+        Identity current = identity;
+        this.identity = new Identity(current.userId(), current.deviceId(), token);
+    }
+
+    /** The timers of the connection's token lifetime. */
+    public TokenTimers tokenTimers() {
+        return tokenTimers;
+    }
+
+    /** The client's address (see {@link io.sup.realtime.gateway.limits.ClientAddress}), when known. */
+    public Optional<InetAddress> clientAddress() {
+        return clientAddress;
+    }
+
+    /** Records the client's address, resolved at the WebSocket upgrade. */
+    public void clientAddress(Optional<InetAddress> address) {
+        this.clientAddress = address;
     }
 
     /** The caller every gRPC request made for this connection carries. */

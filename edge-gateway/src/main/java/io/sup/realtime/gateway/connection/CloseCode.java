@@ -23,14 +23,22 @@ public enum CloseCode {
     IDLE_TIMEOUT(4002, "idle timeout"),
     /** The client did not read fast enough and its outbound queue overflowed. Reconnect and resume. */
     SLOW_CONSUMER(4008, "slow consumer"),
-    /** Token missing, invalid or expired. Get a new token before reconnecting. */
+    /** Token missing, invalid, expired at the handshake, or revoked. Get a new token before reconnecting. */
     UNAUTHENTICATED(4401, "unauthenticated"),
     /** Authenticated but not allowed to connect. Do not reconnect. */
     FORBIDDEN(4403, "forbidden"),
     /** No {@code auth} frame within the authentication deadline. Reconnect and authenticate at once. */
     AUTH_TIMEOUT(4408, "authentication timeout"),
-    /** Too many connections for this user. Reconnect later. */
-    TOO_MANY_CONNECTIONS(4429, "too many connections");
+    /**
+     * Too many connection attempts (from this user or address; the refusal says when to retry
+     * in {@code retryAfterMs}) or too many open connections for this user. Reconnect later.
+     */
+    TOO_MANY_CONNECTIONS(4429, "too many connections"),
+    /**
+     * The token expired while the connection was open, and no {@code auth:refresh} came in
+     * time. Get a new token and reconnect (the {@code auth:expiring} event came before).
+     */
+    TOKEN_EXPIRED(4440, "token expired: refresh and reconnect");
 
     private final int code;
     private final String reason;

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import io.helidon.metrics.api.Counter;
@@ -12,25 +13,38 @@ import io.sup.realtime.gateway.connection.ClientConnection;
 import io.sup.realtime.gateway.connection.LocalConnections;
 import io.sup.realtime.gateway.protocol.WireCodec;
 import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
+import io.sup.realtime.proto.gateway.v1.Disconnect;
 
 /**
  * Hands each frame from this instance's inbox to its local recipients: every connection of
  * the listed users, every connection in the room, or the one connection, minus the excluded
  * ones. Each wire protocol's text is encoded once per frame, not once per recipient, and
- * only enqueued: this runs on the bus's subscriber thread and never waits on a client.
+ * only enqueued: this runs on the bus's subscriber thread and never waits on a client. A
+ * frame carrying a {@link Disconnect} (a token revocation) is handed on instead.
  */
 public final class InboxDispatcher implements Consumer<DeliveryFrame> {
     private final LocalConnections connections;
+    private final BiConsumer<String, Disconnect> revocations;
     private final Counter delivered = Metrics.globalRegistry().getOrCreate(
             Counter.builder("gateway.deliveries").description("Frames enqueued to client connections from the delivery bus"));
 
-    /** @param connections this instance's connections */
-    public InboxDispatcher(LocalConnections connections) {
+    /**
+     * @param connections this instance's connections
+     * @param revocations takes a revocation frame's connection id and criteria (it must not block)
+     */
+    public InboxDispatcher(LocalConnections connections, BiConsumer<String, Disconnect> revocations) {
         this.connections = connections;
+        this.revocations = revocations;
     }
 
     @Override
     public void accept(DeliveryFrame frame) {
+        if (frame.hasDisconnect()) {
+            if (frame.getTargetCase() == DeliveryFrame.TargetCase.CONNECTION_ID) {
+                revocations.accept(frame.getConnectionId(), frame.getDisconnect());
+            }
+            return;
+        }
         String data = frame.getDataJson().toString(StandardCharsets.UTF_8);
         Set<String> excluded = Set.copyOf(frame.getExcludeConnectionIdsList());
         Map<WireCodec, String> encoded = new IdentityHashMap<>(2);

@@ -95,9 +95,10 @@ public final class NativeCodec implements WireCodec {
         return null;
     }
 
+    /** The {@code error} event with the code, reason and retry hint. */
     @Override
-    public String connectRefused(String reason) {
-        return event(ServerEvent.ERROR.wireName(), Replies.errorEvent(ErrorCode.UNAUTHENTICATED, reason, null));
+    public String connectRefused(ErrorCode code, String reason, long retryAfterMs) {
+        return event(ServerEvent.ERROR.wireName(), Replies.errorEvent(code, reason, null, retryAfterMs));
     }
 
     @Override

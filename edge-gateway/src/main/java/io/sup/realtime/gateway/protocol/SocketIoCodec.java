@@ -276,10 +276,22 @@ public final class SocketIoCodec implements WireCodec {
         return "40" + NativeCodec.object(Map.of("sid", connectionId));
     }
 
-    /** CONNECT_ERROR: {@code socket.io-client} raises {@code connect_error} with this message. */
+    /**
+     * CONNECT_ERROR: {@code socket.io-client} raises {@code connect_error} with an {@code Error}
+     * whose {@code message} is the reason and whose {@code data} is {@code {code, retryAfterMs?}}
+     * (as a server middleware's {@code err.data} reaches the client).
+     */
     @Override
-    public String connectRefused(String reason) {
-        return "44" + NativeCodec.object(Map.of("message", reason));
+    public String connectRefused(ErrorCode code, String reason, long retryAfterMs) {
+        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("code", code.name());
+        if (retryAfterMs > 0) {
+            data.put("retryAfterMs", retryAfterMs);
+        }
+        Map<String, Object> packet = new java.util.LinkedHashMap<>();
+        packet.put("message", reason);
+        packet.put("data", data);
+        return "44" + NativeCodec.object(packet);
     }
 
     /** As Socket.IO servers do: the client may send CONNECT again until the deadline. */

@@ -27,8 +27,15 @@ public interface WireCodec {
     /** The frame confirming authentication, sent before the {@code connected} event; null when none. */
     String connectAccepted(String connectionId);
 
-    /** The frame telling the client why authentication failed. */
-    String connectRefused(String reason);
+    /**
+     * The frame telling the client why it may not connect.
+     *
+     * @param code         {@code UNAUTHENTICATED} (token refused) or {@code RATE_LIMITED} (too many
+     *                     connections), {@code UNAVAILABLE} (a backend is down)
+     * @param reason       client-safe text
+     * @param retryAfterMs when to try again, for {@code RATE_LIMITED}; 0 when unsaid
+     */
+    String connectRefused(ErrorCode code, String reason, long retryAfterMs);
 
     /**
      * Whether a refused client keeps its connection (to try again with another token) until

@@ -5,8 +5,8 @@ import java.util.Map;
 /**
  * The client -> server event catalogue: the original service's 24 events, plus
  * {@code message:sync} (catching up after a reconnect), and the domain service that owns
- * each. Only {@code auth} (the native protocol's in-band authentication) is handled by the
- * gateway itself.
+ * each. Only {@code auth} (the native protocol's in-band authentication) and
+ * {@code auth:refresh} are handled by the gateway itself.
  */
 public final class ClientEvents {
     /** The domains that own client events. */
@@ -42,6 +42,17 @@ public final class ClientEvents {
 
     /** The in-band authentication event of the native protocol: {@code {"token": "..."}}. */
     public static final String AUTH = "auth";
+
+    /**
+     * Replaces an authenticated connection's token before it expires, both protocols:
+     * {@code {"token": "..."}} of the same user; acked {@code {expiresAt}} (ms).
+     */
+    public static final String AUTH_REFRESH = "auth:refresh";
+
+    /** Whether {@code name} is a client event (a domain's, or one the gateway handles itself). */
+    public static boolean isKnown(String name) {
+        return OWNERS.containsKey(name) || AUTH.equals(name) || AUTH_REFRESH.equals(name);
+    }
 
     private ClientEvents() {
     }

@@ -2,10 +2,12 @@ package io.sup.realtime.gateway.session;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +24,9 @@ import io.sup.realtime.gateway.auth.AuthenticationException;
 import io.sup.realtime.gateway.auth.Identity;
 import io.sup.realtime.gateway.auth.JwtVerifier;
 import io.sup.realtime.gateway.connection.ClientConnection;
+import io.sup.realtime.gateway.limits.Admission;
+import io.sup.realtime.gateway.limits.ClientAddress;
+import io.sup.realtime.gateway.limits.ConnectionAdmission;
 import io.sup.realtime.gateway.connection.CloseMetrics;
 import io.sup.realtime.gateway.connection.CloseCode;
 import io.sup.realtime.gateway.connection.InboundQueue;
@@ -39,6 +44,7 @@ import io.sup.realtime.gateway.routing.ConnectionReports;
 import io.sup.realtime.gateway.routing.EventRouter;
 import io.sup.realtime.gateway.routing.Outcome;
 import io.sup.realtime.platform.bus.ServerEvent;
+import io.sup.realtime.proto.gateway.v1.Disconnect;
 
 /**
  * A connection's life, whatever its wire protocol: open, authenticate (at the handshake, by
@@ -71,6 +77,13 @@ public final class ClientSessions {
     private final CloseMetrics closeMetrics = new CloseMetrics(metrics);
     private final Counter authFailures = metrics.getOrCreate(
             Counter.builder("gateway.auth.failures").description("Connections refused for a missing or invalid token"));
+    private final Map<String, Counter> rateLimited = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Counter refreshed = metrics.getOrCreate(Counter.builder("gateway.tokens.refreshed")
+            .description("Tokens replaced by auth:refresh"));
+    private final Counter revokedClosed = metrics.getOrCreate(Counter.builder("gateway.tokens.revoked")
+            .description("Connections closed because their token was revoked"));
+    private final ConnectionAdmission admission;
+    private final TokenLifetimes lifetimes;
 
     /**
      * @param verifier      checks tokens
@@ -81,10 +94,17 @@ public final class ClientSessions {
      * @param writers       runs connections' writers and event handling (virtual threads)
      * @param authTimeout   how long a connection may stay unauthenticated
      * @param outbound      each connection's outbound bound and close grace
+     * @param admission     connection limits and revoked tokens
+     * @param tokens        how long a connection may outlive its token's {@code exp} (the verifier's leeway),
+     *                      and how long before it the client is warned
+     * @param clock         the verifier's time source
      */
     public ClientSessions(JwtVerifier verifier, LocalConnections connections, EventRouter router,
                           ConnectionReports reports, ScheduledExecutorService timers, Executor writers,
-                          Duration authTimeout, OutboundPolicy outbound) {
+                          Duration authTimeout, OutboundPolicy outbound, ConnectionAdmission admission,
+                          TokenPolicy tokens, java.time.Clock clock) {
+        this.admission = admission;
+        this.lifetimes = new TokenLifetimes(timers, writers, tokens.leeway(), tokens.warningLead(), clock);
         this.verifier = verifier;
         this.connections = connections;
         this.router = router;
@@ -103,19 +123,28 @@ public final class ClientSessions {
      *
      * @param token    token from {@code ?token=} or {@code Authorization: Bearer}, or null
      * @param deviceId the handshake's {@code deviceId}, or null
+     * @param address  the client's address (connection attempts per address are limited), when known
      */
-    public ClientConnection open(WsSession session, WireCodec codec, String token, String deviceId) {
+    public ClientConnection open(WsSession session, WireCodec codec, String token, String deviceId,
+                                 Optional<InetAddress> address) {
         OutboundQueue out = new OutboundQueue(session, writers, timers, outbound, closeMetrics);
         ClientConnection connection = new ClientConnection(connections.nextId(), connections.instance(), codec, out,
                 new InboundQueue(writers, INBOUND_LIMIT));
         connection.handshakeDeviceId(deviceId);
+        connection.clientAddress(address);
         // However the connection ends (our close, the peer's, a failed write), it leaves the
-        // indexes and the routing registry at once.
+        // indexes, the routing registry and the open-connection count at once.
         out.onClosing("connection " + connection.id(), () -> {
+            lifetimes.stop(connection);
             connections.closed(connection);
             reports.closed(connection);
+            if (connection.isAuthenticated()) {
+                admission.released(connection.identity().userId(), connection.id());
+            }
         });
         connections.opened(connection);
+        // First in line: nothing the client sent is handled before its address was admitted.
+        connection.inbound().submit(() -> admitAddress(connection));
         if (token != null) {
             connection.inbound().submit(() -> {
                 if (!connection.out().isClosedByServer()) {
@@ -130,6 +159,14 @@ public final class ClientSessions {
             }, authTimeout.toMillis(), TimeUnit.MILLISECONDS);
         }
         return connection;
+    }
+
+    /**
+     * The client's address for a connection from {@code peer} whose upgrade carried these
+     * {@code X-Forwarded-For} values (see {@link ClientAddress}).
+     */
+    public Optional<InetAddress> clientAddress(java.net.SocketAddress peer, List<String> forwardedFor) {
+        return ClientAddress.resolve(peer, forwardedFor, admission.limits().trustedProxies());
     }
 
     /** A frame the codec could not decode: the client is told why; the connection stays. */
@@ -203,6 +240,12 @@ public final class ClientSessions {
             reply(connection, event, new Outcome.Failed(ErrorCode.UNAUTHENTICATED, "authenticate first: send an auth event"));
             return;
         }
+        if (ClientEvents.AUTH_REFRESH.equals(event.name())) {
+            connection.eventReceived();
+            count(event.name());
+            reply(connection, event, refresh(connection, event));
+            return;
+        }
         connection.eventReceived();
         count(event.name());
         reply(connection, event, router.handle(connection, event));
@@ -241,13 +284,20 @@ public final class ClientSessions {
             if (connection.codec().keepsConnectionAfterRefusal()) {
                 authFailures.increment();
                 LOG.log(Level.INFO, "connection " + connection.id() + " refused, may retry: " + e.getMessage());
-                connection.out().send(connection.codec().connectRefused(e.getMessage()));
+                connection.out().send(connection.codec().connectRefused(ErrorCode.UNAUTHENTICATED, e.getMessage(), 0));
             } else {
                 refuse(connection, CloseCode.UNAUTHENTICATED, e.getMessage());
             }
             return;
         }
         try {
+            if (admission.admitUser(who, connection.id(), connection.clientAddress()) instanceof Admission.Refused refused) {
+                if (ackId >= 0) {
+                    connection.sendAck(ackId, Replies.failure(refused.code(), refused.reason(), refused.retryAfterMs()));
+                }
+                refuse(connection, refused);
+                return;
+            }
             connections.authenticated(connection, who);
         } catch (RuntimeException e) {
             // The routing registry (Redis) is unreachable: without it no delivery can find
@@ -271,16 +321,115 @@ public final class ClientSessions {
             connection.sendAck(ackId, Replies.success(connected));
         }
         connection.sendEvent(ServerEvent.CONNECTED.wireName(), connected);
+        lifetimes.track(connection);
+        if (connection.out().isClosing()) {
+            // Closed while it was being admitted: its close ran before it counted as open.
+            admission.released(who.userId(), connection.id());
+        }
     }
 
     private void refuse(ClientConnection connection, CloseCode code, String reason) {
         authFailures.increment();
         LOG.log(Level.INFO, "connection " + connection.id() + " refused: " + reason);
-        connection.out().send(connection.codec().connectRefused(reason));
+        connection.out().send(connection.codec().connectRefused(ErrorCode.UNAUTHENTICATED, reason, 0));
         connection.close(code, reason);
     }
 
-    private static void reply(ClientConnection connection, ClientEvent event, Outcome outcome) {
+    /** A connection limit or a revoked token: the client is told why (and when to retry), then closed. */
+    private static void refuse(ClientConnection connection, Admission.Refused refused) {
+        LOG.log(Level.INFO, "connection " + connection.id() + " refused: " + refused.refusal());
+        connection.out().send(connection.codec().connectRefused(refused.code(), refused.reason(), refused.retryAfterMs()));
+        connection.close(refused.close(), refused.retryAfterMs() > 0
+                ? refused.close().reason() + "; retryAfterMs=" + refused.retryAfterMs() : refused.close().reason());
+    }
+
+    /** The connection's first step: whether its client address may connect now. */
+    private void admitAddress(ClientConnection connection) {
+        Admission verdict;
+        try {
+            verdict = admission.admitAddress(connection.clientAddress());
+        } catch (RuntimeException e) {
+            // Redis is down: the limit cannot be checked, and authentication will say 1013.
+            LOG.log(Level.WARNING, "connection " + connection.id() + ": address limit not checked ("
+                    + e.getClass().getSimpleName() + ")");
+            return;
+        }
+        if (verdict instanceof Admission.Refused refused) {
+            refuse(connection, refused);
+        }
+    }
+
+    /**
+     * {@code auth:refresh} {@code {token}}: a valid token of the same user, not revoked,
+     * replaces the connection's token and restarts its clock; anything else is refused and the
+     * connection keeps its current token and expiry.
+     */
+    private Outcome refresh(ClientConnection connection, ClientEvent event) {
+        String token = null;
+        try {
+            JsonNode data = JSON.readTree(event.dataJson());
+            token = data.path("token").isTextual() ? data.get("token").asText() : null;
+        } catch (java.io.IOException e) {
+            // Decoded by the codec already: treated as a missing token below.
+        }
+        Identity fresh;
+        try {
+            fresh = verifier.verify(token, connection.identity().deviceId());
+        } catch (AuthenticationException e) {
+            return new Outcome.Failed(ErrorCode.UNAUTHENTICATED, e.getMessage());
+        }
+        if (!fresh.userId().equals(connection.identity().userId())) {
+            LOG.log(Level.INFO, "connection " + connection.id() + ": auth:refresh with another user's token refused");
+            return new Outcome.Failed(ErrorCode.FORBIDDEN, "the token is for another user");
+        }
+        try {
+            if (admission.isRevoked(fresh)) {
+                return new Outcome.Failed(ErrorCode.UNAUTHENTICATED, "token revoked");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "auth:refresh failed: gateway Redis unavailable (" + e.getClass().getSimpleName() + ")");
+            return new Outcome.Failed(ErrorCode.UNAVAILABLE, "service unavailable, retry later");
+        }
+        connection.tokenRefreshed(fresh.token());
+        lifetimes.track(connection);
+        refreshed.increment();
+        Map<String, Object> data = new LinkedHashMap<>();
+        fresh.token().expiresAt().ifPresent(exp -> data.put("expiresAt", exp.toEpochMilli()));
+        return new Outcome.Ok(NativeCodec.object(data));
+    }
+
+    /**
+     * A revocation reached this instance for {@code connectionId}: the connection closes with
+     * 4401 "token revoked" if its current token is covered. Runs in the connection's turn, so
+     * an authentication or refresh in progress finishes first.
+     */
+    public void revoke(String connectionId, Disconnect revocation) {
+        ClientConnection connection = connections.byId(connectionId);
+        if (connection == null) {
+            return;
+        }
+        writers.execute(() -> connection.inbound().submit(() -> {
+            Identity who = connection.identity();
+            if (who == null || connection.out().isClosing() || !covers(revocation, who.token())) {
+                return;
+            }
+            revokedClosed.increment();
+            LOG.log(Level.INFO, "connection " + connection.id() + " closed: token revoked");
+            connection.sendEvent(ServerEvent.ERROR.wireName(), Replies.errorEvent(ErrorCode.UNAUTHENTICATED, "token revoked", null));
+            connection.close(CloseCode.UNAUTHENTICATED, "token revoked");
+        }));
+    }
+
+    /** Whether {@code revocation} covers a token with these claims (no {@code iat}: issued before any time). */
+    static boolean covers(Disconnect revocation, Identity.TokenClaims token) {
+        if (revocation.hasIssuedBeforeMs()
+                && token.issuedAt().map(java.time.Instant::toEpochMilli).orElse(-1L) < revocation.getIssuedBeforeMs()) {
+            return true;
+        }
+        return !revocation.getTokenId().isEmpty() && token.tokenId().filter(revocation.getTokenId()::equals).isPresent();
+    }
+
+    private void reply(ClientConnection connection, ClientEvent event, Outcome outcome) {
         switch (outcome) {
             case Outcome.Ok ok -> {
                 if (event.wantsAck()) {
@@ -288,6 +437,9 @@ public final class ClientSessions {
                 }
             }
             case Outcome.Failed failed -> {
+                if (failed.code() == ErrorCode.RATE_LIMITED) {
+                    countRateLimited(event.name());
+                }
                 if (event.wantsAck()) {
                     connection.sendAck(event.ackId(), Replies.failure(failed.code(), failed.message(), failed.retryAfterMs()));
                 } else {
@@ -298,8 +450,15 @@ public final class ClientSessions {
         }
     }
 
+    private void countRateLimited(String event) {
+        String tag = ClientEvents.isKnown(event) ? event : "unknown";
+        rateLimited.computeIfAbsent(tag, t -> metrics.getOrCreate(Counter.builder("gateway.rate.limited")
+                .description("Client events refused by a rate limit (acked or answered RATE_LIMITED), by event name")
+                .tags(List.of(Tag.create("event", t))))).increment();
+    }
+
     private void count(String event) {
-        String tag = ClientEvents.OWNERS.containsKey(event) ? event : "unknown";
+        String tag = ClientEvents.isKnown(event) ? event : "unknown";
         // Building a meter per event is costly on the hot path: look each counter up once.
         eventCounters.computeIfAbsent(tag, t -> metrics.getOrCreate(Counter.builder("gateway.events")
                 .description("Client events received from authenticated connections, by event name")

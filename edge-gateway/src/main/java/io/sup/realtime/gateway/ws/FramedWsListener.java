@@ -1,6 +1,13 @@
 package io.sup.realtime.gateway.ws;
 
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+
 import io.helidon.common.buffers.BufferData;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.sup.realtime.gateway.connection.ClientConnection;
@@ -15,9 +22,12 @@ import io.sup.realtime.gateway.session.ClientSessions;
  * text messages.
  */
 abstract class FramedWsListener implements WsListener {
+    private static final HeaderName X_FORWARDED_FOR = HeaderNames.create("X-Forwarded-For");
     /** Connection lifecycle shared by the protocols. */
     protected final ClientSessions sessions;
     private final int maxMessageBytes;
+    private final OriginPolicy origins;
+    private List<String> forwardedFor = List.of();
     /** Set in {@code onOpen}. */
     protected ClientConnection connection;
     private StringBuilder fragments;
@@ -27,10 +37,26 @@ abstract class FramedWsListener implements WsListener {
     /**
      * @param sessions        connection lifecycle
      * @param maxMessageBytes largest text message, in UTF-8 bytes, after joining fragments
+     * @param origins         whether an upgrade without {@code Origin} is refused
      */
-    FramedWsListener(ClientSessions sessions, int maxMessageBytes) {
+    FramedWsListener(ClientSessions sessions, int maxMessageBytes, OriginPolicy origins) {
         this.sessions = sessions;
         this.maxMessageBytes = maxMessageBytes;
+        this.origins = origins;
+    }
+
+    /**
+     * The upgrade's checks and facts every protocol shares: the {@code Origin} rule (403), and
+     * the {@code X-Forwarded-For} hops, for the client address.
+     */
+    protected final void handshake(Headers headers) {
+        origins.checkPresent(headers);
+        forwardedFor = headers.all(X_FORWARDED_FOR, List::of);
+    }
+
+    /** The client's address: the TCP peer, or a trusted proxy's {@code X-Forwarded-For} entry. */
+    protected final Optional<InetAddress> clientAddress(WsSession session) {
+        return sessions.clientAddress(session.socketContext().remotePeer().address(), forwardedFor);
     }
 
     /** One whole text message from the client. */

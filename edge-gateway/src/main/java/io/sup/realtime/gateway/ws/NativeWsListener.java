@@ -24,14 +24,16 @@ public final class NativeWsListener extends FramedWsListener {
      * @param sessions        connection lifecycle
      * @param codec           the native protocol
      * @param maxMessageBytes largest text message, in UTF-8 bytes, after joining fragments
+     * @param origins         the upgrade's Origin rule
      */
-    public NativeWsListener(ClientSessions sessions, NativeCodec codec, int maxMessageBytes) {
-        super(sessions, maxMessageBytes);
+    public NativeWsListener(ClientSessions sessions, NativeCodec codec, int maxMessageBytes, OriginPolicy origins) {
+        super(sessions, maxMessageBytes, origins);
         this.codec = codec;
     }
 
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
+        handshake(headers);
         token = handshakeToken(prologue, headers);
         deviceId = prologue.query().first("deviceId").filter(d -> !d.isBlank()).orElse(null);
         return Optional.empty();
@@ -49,7 +51,7 @@ public final class NativeWsListener extends FramedWsListener {
 
     @Override
     public void onOpen(WsSession session) {
-        connection = sessions.open(session, codec, token, deviceId);
+        connection = sessions.open(session, codec, token, deviceId, clientAddress(session));
         token = null; // not kept beyond authentication
     }
 

@@ -31,9 +31,10 @@ public final class SocketIoWsListener extends FramedWsListener {
      * @param sessions        connection lifecycle
      * @param codec           the Socket.IO protocol
      * @param maxMessageBytes largest text message, in UTF-8 bytes
+     * @param origins         the upgrade's Origin rule
      */
-    public SocketIoWsListener(ClientSessions sessions, SocketIoCodec codec, int maxMessageBytes) {
-        super(sessions, maxMessageBytes);
+    public SocketIoWsListener(ClientSessions sessions, SocketIoCodec codec, int maxMessageBytes, OriginPolicy origins) {
+        super(sessions, maxMessageBytes, origins);
         this.codec = codec;
     }
 
@@ -43,6 +44,7 @@ public final class SocketIoWsListener extends FramedWsListener {
         if (!"4".equals(version)) {
             throw new WsUpgradeException("Engine.IO protocol 4 is required (socket.io-client 3.x or 4.x)");
         }
+        handshake(headers);
         handshakeToken = NativeWsListener.handshakeToken(prologue, headers);
         deviceId = prologue.query().first("deviceId").filter(d -> !d.isBlank()).orElse(null);
         return Optional.empty();
@@ -51,7 +53,7 @@ public final class SocketIoWsListener extends FramedWsListener {
     @Override
     public void onOpen(WsSession session) {
         // No token yet: Socket.IO authenticates on CONNECT, within the authentication deadline.
-        connection = sessions.open(session, codec, null, deviceId);
+        connection = sessions.open(session, codec, null, deviceId, clientAddress(session));
         connection.out().send(codec.open(UUID.randomUUID().toString()));
     }
 

@@ -82,7 +82,8 @@ class JwtVerifierTest {
     @Test
     void validHs256TokenWithoutKidUsesTheSharedSecret() throws Exception {
         Identity who = verifier().verify(TestTokens.access("alice", "phone"), null);
-        assertEquals(new Identity("alice", "phone"), who);
+        assertEquals("alice", who.userId());
+        assertEquals("phone", who.deviceId());
     }
 
     @Test
@@ -189,7 +190,18 @@ class JwtVerifierTest {
     @Test
     void handTokenWithPlainClaimsIsAccepted() throws Exception {
         Identity who = verifier().verify(TestTokens.raw("{\"sub\":\"alice\",\"exp\":9999999999,\"deviceId\":\"d1\"}"), null);
-        assertEquals(new Identity("alice", "d1"), who);
+        assertEquals(new Identity("alice", "d1", new Identity.TokenClaims(java.util.Optional.empty(),
+                java.util.Optional.of(java.time.Instant.ofEpochSecond(9999999999L)), java.util.Optional.empty())), who);
+    }
+
+    @Test
+    void theTokenLifetimeAndIdAreKeptForExpiryAndRevocation() throws Exception {
+        Identity who = verifier().verify(TestTokens.raw("{\"sub\":\"alice\",\"iat\":1700000000,\"exp\":9999999999,"
+                + "\"jti\":\"t-1\"}"), null);
+        assertEquals(new Identity.TokenClaims(java.util.Optional.of(java.time.Instant.ofEpochSecond(1700000000L)),
+                java.util.Optional.of(java.time.Instant.ofEpochSecond(9999999999L)), java.util.Optional.of("t-1")), who.token());
+        assertEquals("token id (jti) is not valid", refusal(TestTokens.raw("{\"sub\":\"alice\",\"exp\":9999999999,\"jti\":7}")));
+        assertEquals("token id (jti) is not valid", refusal(TestTokens.raw("{\"sub\":\"alice\",\"exp\":9999999999,\"jti\":\"a b\"}")));
     }
 
     @Test

@@ -30,6 +30,16 @@ public final class TestTokens {
         return sign(base(user).addPayloadClaim("deviceId", device).build(), SECRET);
     }
 
+    /** An HS256 access token for {@code user} that expires {@code in} from now (whole seconds, as JWT times are). */
+    public static String expiringIn(String user, Duration in) {
+        return sign(base(user).expirationTime(Instant.now().plus(in)).build(), SECRET);
+    }
+
+    /** An HS256 access token for {@code user} with the {@code jti} {@code tokenId}. */
+    public static String withId(String user, String tokenId) {
+        return sign(base(user).addPayloadClaim("jti", tokenId).build(), SECRET);
+    }
+
     /**
      * An HS256 token over exactly these header and payload JSON texts, signed by hand
      * (RFC 7515 compact serialization), for claims no JWT library would write.

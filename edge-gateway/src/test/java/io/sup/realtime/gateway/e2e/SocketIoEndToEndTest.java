@@ -102,7 +102,7 @@ class SocketIoEndToEndTest {
     void badTokenGetsConnectErrorAndMayTryAgain() throws Exception {
         try (var client = engine()) {
             client.sendText("40{\"token\":\"nope\"}");
-            assertEquals("44{\"message\":\"malformed token\"}", client.awaitRaw("44"));
+            assertEquals("44{\"message\":\"malformed token\",\"data\":{\"code\":\"UNAUTHENTICATED\"}}", client.awaitRaw("44"));
             client.sendText("40{\"token\":\"" + TestTokens.access("carol") + "\"}");
             client.awaitRaw("40{\"sid\"");
         }

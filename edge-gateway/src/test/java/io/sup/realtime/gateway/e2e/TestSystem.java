@@ -41,7 +41,8 @@ final class TestSystem {
      * A gateway named {@code instance} in front of the messaging-service at {@code messagingPort},
      * with the test JWT secret and any {@code overrides} (key, value, key, value, ...). Its gRPC
      * deadline is 30 s rather than 5: on a loaded machine a slow answer must make a test
-     * slower, not turn into UNAVAILABLE.
+     * slower, not turn into UNAVAILABLE. Loopback is exempt from the connection-attempt limits
+     * (tests connect far more often than users): the limits' own tests override that.
      */
     static Main gateway(RedisServerExtension redis, int messagingPort, String instance, String... overrides) {
         return Main.start(Settings.of("edge-gateway", with(Map.of(
@@ -49,6 +50,8 @@ final class TestSystem {
                 "jwt.secret", TestTokens.SECRET,
                 "messaging.grpc.target", "localhost:" + messagingPort,
                 "gateway.grpc.deadline.ms", "30000",
+                "gateway.admin.grpc.port", "0",
+                "rate.limit.exempt.addresses", "loopback",
                 "gateway.instance.id", instance), overrides)));
     }
 

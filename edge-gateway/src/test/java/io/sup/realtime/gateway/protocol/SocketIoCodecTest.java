@@ -72,7 +72,10 @@ class SocketIoCodecTest {
         assertEquals("42[\"message:new\",{\"id\":\"1\"}]", codec.event("message:new", "{\"id\":\"1\"}"));
         assertEquals("4312[{\"success\":true}]", codec.ack(12, "{\"success\":true}"));
         assertEquals("40{\"sid\":\"gw-1.5\"}", codec.connectAccepted("gw-1.5"));
-        assertEquals("44{\"message\":\"token expired\"}", codec.connectRefused("token expired"));
+        assertEquals("44{\"message\":\"token expired\",\"data\":{\"code\":\"UNAUTHENTICATED\"}}",
+                codec.connectRefused(ErrorCode.UNAUTHENTICATED, "token expired", 0));
+        assertEquals("44{\"message\":\"too many connections\",\"data\":{\"code\":\"RATE_LIMITED\",\"retryAfterMs\":1500}}",
+                codec.connectRefused(ErrorCode.RATE_LIMITED, "too many connections", 1500));
         assertEquals("41", codec.finalDisconnectFrame());
     }
 

@@ -15,6 +15,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import io.sup.realtime.platform.json.ProtoJson;
 import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
+import io.sup.realtime.proto.gateway.v1.Disconnect;
 import io.sup.realtime.proto.gateway.v1.UserList;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Protocol;
@@ -99,6 +100,24 @@ public final class DeliveryBus {
         }
         DeliveryFrame frame = frame(event, data, List.of()).setConnectionId(connectionId).build();
         return publish(List.of(new Publication(connectionId.substring(0, dot), frame)));
+    }
+
+    /**
+     * Asks the gateway instances holding these connections (ids {@code <instance>.<n>}) to
+     * close each one whose token {@code disconnect} covers, one pipelined round trip.
+     *
+     * @return the number of frames published
+     */
+    public int disconnect(Collection<String> connectionIds, Disconnect disconnect) {
+        List<Publication> publications = new ArrayList<>(connectionIds.size());
+        for (String connectionId : connectionIds) {
+            int dot = connectionId.lastIndexOf('.');
+            if (dot > 0) {
+                publications.add(new Publication(connectionId.substring(0, dot), DeliveryFrame.newBuilder()
+                        .setConnectionId(connectionId).setDisconnect(disconnect).setPublishedAtMs(clock.millis()).build()));
+            }
+        }
+        return publish(publications);
     }
 
     private DeliveryFrame.Builder frame(ServerEvent event, Message data, Collection<String> excludeConnectionIds) {

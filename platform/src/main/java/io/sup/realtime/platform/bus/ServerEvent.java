@@ -42,6 +42,11 @@ public enum ServerEvent {
     CHAT_MEMBER_LEFT("chat:member-left"),
     /** A new notification for the user. */
     NOTIFICATION_NEW("notification:new"),
+    /**
+     * The connection's token expires soon ({@code {expiresAt, expiresInMs}}, ms): send
+     * {@code auth:refresh} with a new token before then, or the connection closes with 4440.
+     */
+    AUTH_EXPIRING("auth:expiring"),
     /** A failure the client asked no ack for: {@code {code, message, event?, retryAfterMs?}}. */
     ERROR("error");
 

@@ -142,6 +142,14 @@ public final class Settings {
         return List.of(string(key).split(",")).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
+    /**
+     * A value of a type of its own, read by {@code parser}; an {@link IllegalArgumentException}
+     * it throws becomes this setting's error (naming the key, its variable and the value).
+     */
+    public <T> T parsed(String key, Function<String, T> parser) {
+        return parse(key, parser);
+    }
+
     private <T> T parse(String key, Function<String, T> parser) {
         String raw = string(key);
         try {

@@ -27,14 +27,31 @@ public final class LuaScript {
      * @throws UncheckedIOException when the resource is missing
      */
     public static LuaScript fromResource(Class<?> owner, String resource) {
-        try (InputStream in = owner.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new UncheckedIOException(new IOException("missing script resource " + resource));
+        return fromResources(owner, resource);
+    }
+
+    /**
+     * One script made of several resources, in order: shared functions first (e.g. a limiter
+     * the script calls), then the script's body.
+     *
+     * @throws UncheckedIOException when a resource is missing
+     */
+    public static LuaScript fromResources(Class<?> owner, String... resources) {
+        StringBuilder source = new StringBuilder();
+        for (String resource : resources) {
+            try (InputStream in = owner.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new UncheckedIOException(new IOException("missing script resource " + resource));
+                }
+                if (!source.isEmpty()) {
+                    source.append('\n');
+                }
+                source.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            return new LuaScript(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        return new LuaScript(source.toString());
     }
 
     /** Runs the script with these keys and arguments and returns Redis's reply. */

@@ -1,0 +1,81 @@
+// Connection limits, the Origin check and token lifetime with the real socket.io-client,
+// on gw-f (no loopback exemption, RATE_LIMIT_MAX_CONNECTIONS=2, JWT_LEEWAY_MS=500,
+// JWT_EXPIRY_WARNING_MS=2000, CORS_ORIGIN=https://app.example.com). Each test has users of
+// its own, so the per-user attempt budgets do not mix.
+import { afterEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import WebSocket from 'ws';
+import {
+  GATEWAY_F_URL, GW_F, ask, closeAll, connectUser, nextEvent, refusal, sioClient, token, uniq,
+} from './helpers.mjs';
+
+afterEach(closeAll);
+
+describe('connection attempts per user', () => {
+  test('past RATE_LIMIT_MAX_CONNECTIONS, connect_error carries RATE_LIMITED and retryAfterMs', async () => {
+    const user = uniq('sio-lim');
+    for (let i = 0; i < GW_F.maxConnections; i++) {
+      const { socket } = await connectUser(GATEWAY_F_URL, user);
+      socket.disconnect();
+    }
+    const refused = sioClient(GATEWAY_F_URL, { token: token({ sub: user }) });
+    const err = await refusal(refused);
+    assert.equal(err.data?.code, 'RATE_LIMITED', JSON.stringify(err.data));
+    assert.ok(err.data.retryAfterMs > 0 && err.data.retryAfterMs <= 60000, JSON.stringify(err.data));
+    assert.match(err.message, /too many connections/);
+    // Another user is not affected.
+    await connectUser(GATEWAY_F_URL, uniq('sio-lim-other'));
+  });
+});
+
+describe('Origin', () => {
+  /** The HTTP status of a WebSocket upgrade to gw-f's Socket.IO endpoint with `origin` (101 when it upgrades). */
+  function upgradeStatus(origin) {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(`${GATEWAY_F_URL.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`,
+        origin ? { origin } : {});
+      ws.on('upgrade', (res) => { resolve(res.statusCode); ws.terminate(); });
+      ws.on('unexpected-response', (req, res) => { resolve(res.statusCode); req.destroy(); });
+      ws.on('error', reject);
+    });
+  }
+
+  test('the listed origin upgrades, another gets 403, none (a non-browser client) upgrades', async () => {
+    assert.equal(await upgradeStatus(GW_F.origin), 101);
+    assert.equal(await upgradeStatus('https://evil.example.com'), 403);
+    assert.equal(await upgradeStatus(undefined), 101);
+  });
+});
+
+describe('token lifetime', () => {
+  test('auth:expiring comes before exp, then the server disconnects (4440 underneath)', async () => {
+    const socket = sioClient(GATEWAY_F_URL, { token: token({ sub: uniq('sio-exp'), expiresIn: 3 }) });
+    await nextEvent(socket, 'connected');
+    const expiring = await nextEvent(socket, 'auth:expiring');
+    assert.ok(expiring.expiresInMs <= GW_F.warningMs, JSON.stringify(expiring));
+    assert.ok(expiring.expiresAt > Date.now() - 1000, JSON.stringify(expiring));
+    const error = nextEvent(socket, 'error');
+    const reason = await nextEvent(socket, 'disconnect');
+    assert.equal(reason, 'io server disconnect');
+    assert.equal((await error).message, 'token expired: refresh and reconnect');
+    assert.ok(Date.now() >= expiring.expiresAt + GW_F.leewayMs - 50, 'disconnected before exp + leeway');
+  });
+
+  test('auth:refresh with a new token of the same user keeps the connection past the old exp', async () => {
+    const user = uniq('sio-refresh');
+    const socket = sioClient(GATEWAY_F_URL, { token: token({ sub: user, expiresIn: 3 }) });
+    await nextEvent(socket, 'connected');
+    const expiring = await nextEvent(socket, 'auth:expiring');
+
+    const other = await ask(socket, 'auth:refresh', { token: token({ sub: uniq('sio-mallory') }) });
+    assert.equal(other.error?.code, 'FORBIDDEN', JSON.stringify(other));
+    const ack = await ask(socket, 'auth:refresh', { token: token({ sub: user, expiresIn: 600 }) });
+    assert.equal(ack.success, true, JSON.stringify(ack));
+    assert.ok(ack.expiresAt > expiring.expiresAt, JSON.stringify(ack));
+
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiring.expiresAt + GW_F.leewayMs + 1000 - Date.now())));
+    const again = await ask(socket, 'auth:refresh', { token: token({ sub: user, expiresIn: 600 }) });
+    assert.equal(again.success, true, JSON.stringify(again));
+    assert.ok(socket.connected);
+  });
+});
