@@ -171,8 +171,9 @@ class ConnectionLimitsTest {
         assertEquals(4429, third.awaitClose());
 
         first.close();
-        // The close frees a place as soon as the gateway has seen it.
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
+        // The close frees a place as soon as the gateway has seen it (well before the 30 s an
+        // unreleased entry would take to expire).
+        await().atMost(Duration.ofSeconds(15)).until(() -> {
             WsTestClient again = open(b, "?token=" + TestTokens.access("alice"), Map.of());
             JsonNode answer = again.await(f -> WsTestClient.isEvent("connected").or(WsTestClient.isEvent("error")).test(f));
             return "connected".equals(answer.path("event").asText());
