@@ -142,6 +142,20 @@ public final class Settings {
         return List.of(string(key).split(",")).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
+    /**
+     * A value in a format of the caller's: {@code parser} reads the trimmed text (blank when
+     * the key is absent or blank, for the parser to default) and throws
+     * {@link IllegalArgumentException} saying what is wrong, which becomes one naming the key.
+     */
+    public <T> T parsed(String key, Function<String, T> parser) {
+        String raw = string(key, "");
+        try {
+            return parser.apply(raw.trim());
+        } catch (RuntimeException e) {
+            throw bad(key, raw, e.getMessage());
+        }
+    }
+
     private <T> T parse(String key, Function<String, T> parser) {
         String raw = string(key);
         try {
