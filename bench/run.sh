@@ -131,7 +131,10 @@ start_ours() {
   local grpc_port msg_observe gw_metrics
   start_redis
   read -r grpc_port msg_observe gw_port gw_metrics <<<"$(free_ports 4)"
+  # Limits raised as the peer raises its own (server.js: 30000/60 s, 10000/10 s), checks kept:
+  # the default 30 messages per user and minute would refuse most of a 2 msg/s load.
   start_process messaging-service GRPC_PORT="$grpc_port" OBSERVE_PORT="$msg_observe" REDIS_URL="$redis_url" \
+    RATE_LIMITS="message:new=30000/60s,message:typing=10000/10s" \
     java "${JAVA_OPTS_DEFAULT[@]}" -jar messaging-service/target/messaging-service.jar
   # The load generator connects thousands of users from loopback within seconds: exempt it
   # from the connection-attempt limits, as a deployment would its load balancer.

@@ -25,6 +25,7 @@ import io.sup.realtime.messaging.messages.MessageStore;
 import io.sup.realtime.platform.bus.DeliveryBus;
 import io.sup.realtime.platform.bus.RoutingRegistry;
 import io.sup.realtime.platform.config.Settings;
+import io.sup.realtime.platform.limits.RateLimits;
 import io.sup.realtime.platform.redis.RedisSettings;
 import io.sup.realtime.platform.service.ServiceHost;
 import redis.clients.jedis.RedisClient;
@@ -42,20 +43,21 @@ public final class Main {
     /** Starts the service with {@code settings}; tests call this with their own ports. */
     public static ServiceHost start(Settings settings) {
         MessagingConfig config = MessagingConfig.from(settings);
+        UserLimits limits = new UserLimits(RateLimits.from(settings));
         Clock clock = Clock.systemUTC();
         RedisClient redis = RedisSettings.from(settings).newClient();
 
         ChatStore chatStore = new ChatStore(redis);
         RoutingRegistry registry = new RoutingRegistry(redis, config.routeTtl(), clock);
         DeliveryBus bus = new DeliveryBus(redis, registry, clock);
-        ChatService chats = new ChatService(chatStore, config.maxMembers(), clock, new BusChatEvents(bus));
+        ChatService chats = new ChatService(chatStore, config.maxMembers(), clock, new BusChatEvents(bus), limits);
         MessageService messages = new MessageService(chatStore,
                 new MessageStore(redis, config.historyLength(), config.tempIdTtl()),
-                new BusMessageEvents(bus), config.maxContentBytes(), clock);
+                new BusMessageEvents(bus), config.maxContentBytes(), clock, limits);
 
-        ReceiptService receipts = new ReceiptService(new ReceiptStore(redis), new BusReceiptEvents(bus), clock);
+        ReceiptService receipts = new ReceiptService(new ReceiptStore(redis), new BusReceiptEvents(bus), clock, limits);
         ReactionService reactions = new ReactionService(chatStore, new ReactionStore(redis, config.reactionsTtl()),
-                new BusReactionEvents(bus));
+                new BusReactionEvents(bus), limits);
         TypingService typing = new TypingService(chats, new TypingStore(redis), new BusTypingEvents(bus),
                 config.typingTtl(), clock);
 

@@ -64,6 +64,18 @@ public final class MessagingKeys {
         return "msg:typing";
     }
 
+    /**
+     * Sorted set: the sliding-window log of {@code userId}'s accepted {@code bucket} events
+     * (a client event name such as {@code message:new}, or {@code *} for the events that share
+     * the ceiling), see platform's {@code RateLimiter}. Bounded: at most the limit's number of
+     * entries, and it expires a window after its last one. On the user's slot, not the chat's:
+     * on Redis Cluster a script that also touches a chat's keys could not take it (not wired
+     * yet, see {@code RateLimiter}).
+     */
+    public static String rateLimit(String userId, String bucket) {
+        return "msg:rl:{" + userId + "}:" + bucket;
+    }
+
     /** Set: the chats a user belongs to (on the user's slot). */
     public static String userChats(String userId) {
         return "msg:user:{" + userId + "}:chats";

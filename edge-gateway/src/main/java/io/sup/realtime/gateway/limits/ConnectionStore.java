@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
+import io.sup.realtime.platform.limits.RateLimiter;
 import io.sup.realtime.platform.redis.LuaScript;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.UnifiedJedis;
@@ -32,8 +33,9 @@ public final class ConnectionStore {
         this.redis = redis;
     }
 
+    /** A script whose body calls platform's sliding-window limiter ({@link RateLimiter#PRELUDE}). */
     private static LuaScript script(String body) {
-        return LuaScript.fromResources(ConnectionStore.class, "/lua/rate_limit.lua", body);
+        return LuaScript.fromResources(ConnectionStore.class, RateLimiter.PRELUDE, body);
     }
 
     static String addressAttempts(InetAddress address) {

@@ -23,10 +23,15 @@ final class TestSystem {
     private TestSystem() {
     }
 
-    /** messaging-service on {@code grpcPort} (0 for any free one), with any {@code overrides} (key, value, ...). */
+    /**
+     * messaging-service on {@code grpcPort} (0 for any free one), with any {@code overrides}
+     * (key, value, ...). Tests send far more messages a minute than a user may: message:new
+     * gets a generous limit (still checked); the limits' own tests give {@code rate.limits} "".
+     */
     static ServiceHost messaging(RedisServerExtension redis, int grpcPort, String... overrides) {
         return io.sup.realtime.messaging.Main.start(Settings.of("messaging-service", with(Map.of(
-                "grpc.port", String.valueOf(grpcPort), "observe.port", "0", "redis.url", redis.url().toString()), overrides)));
+                "grpc.port", String.valueOf(grpcPort), "observe.port", "0", "redis.url", redis.url().toString(),
+                "rate.limits", "message:new=100000/60s"), overrides)));
     }
 
     private static Map<String, String> with(Map<String, String> defaults, String... overrides) {

@@ -8,13 +8,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.sup.realtime.messaging.ClientEvent;
+import io.sup.realtime.messaging.UserLimits;
 import io.sup.realtime.platform.grpc.ServiceException;
 import io.sup.realtime.platform.ids.Ids;
 
 /**
  * Chats and membership: creating chats, changing members, and the one membership rule every
  * user-facing operation goes through ({@link #requireMember}). A non-member is told the same
- * thing whether or not the chat exists, so membership checks leak nothing.
+ * thing whether or not the chat exists, so membership checks leak nothing. The user-facing
+ * checks run the user's rate limit for their event in the same round trip; the admin
+ * operations (internal backends) are not limited.
  */
 public final class ChatService {
     /** Chat ids: 1-64 characters of {@code [A-Za-z0-9_.:-]}. */
@@ -25,18 +29,21 @@ public final class ChatService {
     private final int maxMembers;
     private final Clock clock;
     private final ChatEvents events;
+    private final UserLimits limits;
 
     /**
      * @param store      chat storage
      * @param maxMembers most members a chat may have
      * @param clock      time source for creation times
      * @param events     where changes are announced to members
+     * @param limits     per-user rate limits of the user-facing checks
      */
-    public ChatService(ChatStore store, int maxMembers, Clock clock, ChatEvents events) {
+    public ChatService(ChatStore store, int maxMembers, Clock clock, ChatEvents events, UserLimits limits) {
         this.store = store;
         this.maxMembers = maxMembers;
         this.clock = clock;
         this.events = events;
+        this.limits = limits;
     }
 
     /**
@@ -138,16 +145,36 @@ public final class ChatService {
     }
 
     /**
-     * Passes when {@code userId} is a member of {@code chatId}.
+     * Passes when {@code userId} is a member of {@code chatId} and within its rate limit for
+     * {@code event}, the client event this check is the first step of (one round trip for both).
      *
-     * @throws ServiceException INVALID_ARGUMENT for a malformed chat id; PERMISSION_DENIED
-     *     when not a member, including when the chat does not exist
+     * @throws ServiceException INVALID_ARGUMENT for a malformed chat id; RESOURCE_EXHAUSTED
+     *     when the rate limit refuses; PERMISSION_DENIED when not a member, including when
+     *     the chat does not exist
      */
-    public void requireMember(String chatId, String userId) {
+    public void requireMember(String chatId, String userId, ClientEvent event) {
         requireWellFormedChatId(chatId);
-        if (!store.isMember(chatId, userId)) {
+        if (!store.isMember(chatId, userId, limits.check(userId, event))) {
             throw notAMember(chatId);
         }
+    }
+
+    /**
+     * {@code chat:join}: passes when {@code userId} may join the chat's room.
+     *
+     * @throws ServiceException as {@link #requireMember}
+     */
+    public void join(String chatId, String userId) {
+        requireMember(chatId, userId, ClientEvent.CHAT_JOIN);
+    }
+
+    /**
+     * {@code chat:leave}: passes when {@code userId} may leave the chat's room (a member).
+     *
+     * @throws ServiceException as {@link #requireMember}
+     */
+    public void leave(String chatId, String userId) {
+        requireMember(chatId, userId, ClientEvent.CHAT_LEAVE);
     }
 
     /** Most chats in one {@code chat:join-multiple}. */
@@ -164,16 +191,17 @@ public final class ChatService {
 
     /**
      * Membership checks for {@code chat:join-multiple}: one result per chat, in order, so one
-     * refused chat does not fail the rest.
+     * refused chat does not fail the rest. The whole request is one event for the rate limit.
      *
-     * @throws ServiceException INVALID_ARGUMENT for no chats or more than {@value #MAX_JOIN_MANY}
+     * @throws ServiceException INVALID_ARGUMENT for no chats or more than {@value #MAX_JOIN_MANY};
+     *     RESOURCE_EXHAUSTED when the rate limit refuses
      */
     public List<JoinResult> requireMemberOfEach(List<String> chatIds, String userId) {
         if (chatIds.isEmpty() || chatIds.size() > MAX_JOIN_MANY) {
             throw ServiceException.invalidArgument("chatIds must hold 1-" + MAX_JOIN_MANY + " chats");
         }
         List<String> wellFormed = chatIds.stream().filter(id -> id != null && CHAT_ID.matcher(id).matches()).toList();
-        List<Boolean> member = store.isMemberOfEach(wellFormed, userId);
+        List<Boolean> member = store.isMemberOfEach(wellFormed, userId, limits.check(userId, ClientEvent.CHAT_JOIN_MULTIPLE));
         Map<String, Boolean> isMember = new HashMap<>();
         for (int i = 0; i < wellFormed.size(); i++) {
             isMember.put(wellFormed.get(i), member.get(i));
@@ -184,12 +212,13 @@ public final class ChatService {
     }
 
     /**
-     * The members viewing the chat now (a connection in its room, on any gateway), sorted.
+     * The members viewing the chat now (a connection in its room, on any gateway), sorted
+     * ({@code chat:get-active-members}).
      *
      * @throws ServiceException as {@link #requireMember}
      */
     public List<String> activeMembers(String chatId, String userId, RoomPresence presence) {
-        requireMember(chatId, userId);
+        requireMember(chatId, userId, ClientEvent.CHAT_GET_ACTIVE_MEMBERS);
         return presence.usersViewing(chatId).stream().filter(user -> store.isMember(chatId, user)).toList();
     }
 

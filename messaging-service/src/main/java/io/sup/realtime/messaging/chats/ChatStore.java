@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import io.sup.realtime.messaging.MessagingKeys;
+import io.sup.realtime.platform.limits.RateCheck;
 import io.sup.realtime.platform.redis.LuaScript;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
@@ -97,14 +98,28 @@ public final class ChatStore {
         return redis.sismember(MessagingKeys.members(chatId), userId);
     }
 
-    /** For each chat, whether {@code userId} is a member (one pipelined round trip). */
-    List<Boolean> isMemberOfEach(List<String> chatIds, String userId) {
-        try (AbstractPipeline pipeline = redis.pipelined()) {
+    /**
+     * Whether {@code userId} is a member, read in the round trip that runs {@code check}
+     * (pipelined; the answer is discarded when the check refuses).
+     *
+     * @throws io.sup.realtime.platform.grpc.ServiceException RESOURCE_EXHAUSTED when {@code check} refuses
+     */
+    public boolean isMember(String chatId, String userId, RateCheck check) {
+        return check.alongside(redis, pipeline -> pipeline.sismember(MessagingKeys.members(chatId), userId));
+    }
+
+    /**
+     * For each chat, whether {@code userId} is a member: one pipelined round trip, which also
+     * runs {@code check}.
+     *
+     * @throws io.sup.realtime.platform.grpc.ServiceException RESOURCE_EXHAUSTED when {@code check} refuses
+     */
+    List<Boolean> isMemberOfEach(List<String> chatIds, String userId, RateCheck check) {
+        return check.alongside(redis, pipeline -> {
             List<Response<Boolean>> replies = chatIds.stream()
                     .map(chatId -> pipeline.sismember(MessagingKeys.members(chatId), userId)).toList();
-            pipeline.sync();
-            return replies.stream().map(Response::get).toList();
-        }
+            return () -> replies.stream().map(Response::get).toList();
+        });
     }
 
     /** The members, possibly empty. */

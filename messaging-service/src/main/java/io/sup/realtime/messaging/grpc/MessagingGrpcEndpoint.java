@@ -37,7 +37,10 @@ import io.sup.realtime.proto.messaging.v1.TypingResponse;
 
 /**
  * {@code sup.messaging.v1.MessagingService}: the client events, proto <-> domain; errors
- * thrown by the domain become statuses in {@code ErrorMappingInterceptor}.
+ * thrown by the domain become statuses in {@code ErrorMappingInterceptor} (a rate-limit
+ * refusal: RESOURCE_EXHAUSTED with the {@code retry-after-ms} trailer). Each RPC carries one
+ * client event ({@link io.sup.realtime.messaging.ClientEvent}), whose rate limit the service
+ * method checks.
  */
 public final class MessagingGrpcEndpoint extends MessagingServiceGrpc.MessagingServiceImplBase {
     private final MessageService messages;
@@ -172,14 +175,14 @@ public final class MessagingGrpcEndpoint extends MessagingServiceGrpc.MessagingS
 
     @Override
     public void joinChat(JoinChatRequest request, StreamObserver<JoinChatResponse> response) {
-        chats.requireMember(request.getChatId(), ProtoMapping.actor(request.getCaller()).userId());
+        chats.join(request.getChatId(), ProtoMapping.actor(request.getCaller()).userId());
         response.onNext(JoinChatResponse.newBuilder().setChatId(request.getChatId()).build());
         response.onCompleted();
     }
 
     @Override
     public void leaveChat(LeaveChatRequest request, StreamObserver<LeaveChatResponse> response) {
-        chats.requireMember(request.getChatId(), ProtoMapping.actor(request.getCaller()).userId());
+        chats.leave(request.getChatId(), ProtoMapping.actor(request.getCaller()).userId());
         response.onNext(LeaveChatResponse.newBuilder().setChatId(request.getChatId()).build());
         response.onCompleted();
     }

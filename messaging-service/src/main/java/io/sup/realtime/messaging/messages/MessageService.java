@@ -12,9 +12,12 @@ import java.util.regex.Pattern;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.Metrics;
 import io.sup.realtime.messaging.Actor;
+import io.sup.realtime.messaging.ClientEvent;
+import io.sup.realtime.messaging.UserLimits;
 import io.sup.realtime.messaging.chats.ChatService;
 import io.sup.realtime.messaging.chats.ChatStore;
 import io.sup.realtime.platform.grpc.ServiceException;
+import io.sup.realtime.platform.limits.RateCheck;
 
 /**
  * Sending messages: validate, store durably in the chat's log (membership checked in the
@@ -36,6 +39,7 @@ public final class MessageService {
     private final MessageEvents events;
     private final int maxContentBytes;
     private final Clock clock;
+    private final UserLimits limits;
     private final Counter storedCount = Metrics.globalRegistry().getOrCreate(Counter.builder("messaging.messages.stored")
             .description("Messages stored in a chat log"));
     private final Counter duplicateCount = Metrics.globalRegistry().getOrCreate(Counter.builder("messaging.messages.duplicates")
@@ -47,14 +51,16 @@ public final class MessageService {
      * @param events          where stored messages are announced for delivery
      * @param maxContentBytes largest content accepted, in UTF-8 bytes
      * @param clock           time source for creation times
+     * @param limits          per-user rate limits ({@code message:new}, {@code message:sync})
      */
     public MessageService(ChatStore chats, MessageStore messages, MessageEvents events, int maxContentBytes,
-                          Clock clock) {
+                          Clock clock, UserLimits limits) {
         this.chats = chats;
         this.messages = messages;
         this.events = events;
         this.maxContentBytes = maxContentBytes;
         this.clock = clock;
+        this.limits = limits;
     }
 
     /** Stores and delivers a plain message; see {@link #send(Actor, String, Draft)}. */
@@ -67,13 +73,18 @@ public final class MessageService {
      * payload passed through untouched, a reply to a message of the same chat, or a forward
      * of a message from a chat the sender is in (whose type and content are copied).
      *
+     * <p>The sender's {@code message:new} rate limit is checked in the append script, after
+     * the membership and the tempId: a repeat of a stored message is answered even at the
+     * limit, and only stored messages count.
+     *
      * @return the stored message; a repeat of (sender, tempId) returns the stored one and
      *     stores and delivers nothing
      * @throws ServiceException INVALID_ARGUMENT for a bad chat id, type, tempId, empty or
      *     oversized content, content and encrypted together, a bad encrypted payload, a
      *     replyTo that is not a message of this chat, or a forward of a message that does not
      *     exist; PERMISSION_DENIED when the sender is not a member of the chat (or of the
-     *     forwarded message's chat)
+     *     forwarded message's chat); RESOURCE_EXHAUSTED (with a retry time) when the rate
+     *     limit refuses
      */
     public StoredMessage send(Actor sender, String chatId, Draft draft) {
         ChatService.requireWellFormedChatId(chatId);
@@ -120,8 +131,10 @@ public final class MessageService {
         }
         StoredMessage draftMessage = new StoredMessage(chatId, 0, sender.userId(), sender.deviceId(), type, content,
                 draft.tempId(), now, encrypted, draft.replyTo(), forwardedFrom);
-        return switch (messages.append(draftMessage)) {
+        RateCheck check = limits.check(sender.userId(), ClientEvent.MESSAGE_NEW);
+        return switch (messages.append(draftMessage, check)) {
             case MessageStore.Appended.NotMember n -> throw ChatService.notAMember(chatId);
+            case MessageStore.Appended.RateLimited r -> throw check.refused(r.retryAfterMs());
             case MessageStore.Appended.Duplicate d -> {
                 duplicateCount.increment();
                 StoredMessage prior = messages.read(chatId, d.seq());
@@ -204,14 +217,16 @@ public final class MessageService {
      *
      * @param limit page size, 0 for the default (100)
      * @throws ServiceException INVALID_ARGUMENT for a bad chat id, a negative position or a
-     *     page size outside 1-500; PERMISSION_DENIED for a non-member (also for an unknown chat)
+     *     page size outside 1-500; PERMISSION_DENIED for a non-member (also for an unknown
+     *     chat); RESOURCE_EXHAUSTED when the rate limit ({@code message:sync}, by default the
+     *     shared ceiling) refuses, checked in the membership read's round trip
      */
     public SyncPage sync(String userId, String chatId, long afterSeq, int limit) {
         ChatService.requireWellFormedChatId(chatId);
         if (afterSeq < 0) {
             throw ServiceException.invalidArgument("afterSeq must not be negative");
         }
-        if (!chats.isMember(chatId, userId)) {
+        if (!chats.isMember(chatId, userId, limits.check(userId, ClientEvent.MESSAGE_SYNC))) {
             throw ChatService.notAMember(chatId);
         }
         int pageSize = limit == 0 ? DEFAULT_SYNC_PAGE : limit;

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.sup.realtime.messaging.MessagingKeys;
+import io.sup.realtime.platform.limits.RateCheck;
+import io.sup.realtime.platform.limits.RateLimiter;
 import io.sup.realtime.platform.redis.LuaScript;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
@@ -18,6 +20,8 @@ import redis.clients.jedis.resps.StreamEntry;
  * Each chat's message log in Redis (keyspace {@code msg:}).
  *
  * <ul>
+ *   <li>{@code msg:rl:{<sender>}:message:new}: the sender's rate log, checked in the append
+ *       script (see {@link MessagingKeys#rateLimit}).</li>
  *   <li>{@code msg:{<chat>}:seq}: the last sequence number given out.</li>
  *   <li>{@code msg:{<chat>}:log}: Redis stream, entry id {@code <seq>-0}, fields
  *       {@code sender device type content tempId ts}, and when present {@code replyTo},
@@ -31,7 +35,8 @@ import redis.clients.jedis.resps.StreamEntry;
  * </ul>
  */
 public final class MessageStore {
-    private static final LuaScript APPEND = LuaScript.fromResource(MessageStore.class, "/lua/append_message.lua");
+    private static final LuaScript APPEND = LuaScript.fromResources(MessageStore.class, RateLimiter.PRELUDE,
+            "/lua/append_message.lua");
 
     /** Stream-field prefix of encrypted-content metadata entries. */
     private static final String META_PREFIX = "m:";
@@ -64,16 +69,21 @@ public final class MessageStore {
         /** The sender is not a member of the chat (or the chat does not exist). */
         record NotMember() implements Appended {
         }
+
+        /** The sender's rate limit refused the message; nothing was stored. */
+        record RateLimited(long retryAfterMs) implements Appended {
+        }
     }
 
     /**
      * Appends {@code m} (its seq is ignored: the next one is assigned) if its sender is a
-     * member, at most once per (sender, tempId).
+     * member and {@code check} allows it, at most once per (sender, tempId), in one script
+     * (see {@code lua/append_message.lua} for the order of the checks).
      */
-    Appended append(StoredMessage m) {
+    Appended append(StoredMessage m, RateCheck check) {
         String chatId = m.chatId();
-        List<String> keys = List.of(MessagingKeys.members(chatId), MessagingKeys.seq(chatId),
-                MessagingKeys.log(chatId), MessagingKeys.tempId(chatId, m.senderId(), m.tempId()));
+        List<String> keys = check.keys(List.of(MessagingKeys.members(chatId), MessagingKeys.seq(chatId),
+                MessagingKeys.log(chatId), MessagingKeys.tempId(chatId, m.senderId(), m.tempId())));
         List<String> args = new ArrayList<>(List.of(m.senderId(), Integer.toString(historyLength),
                 Long.toString(Math.max(1, tempIdTtl.toMillis())), m.tempId(),
                 "sender", m.senderId(), "device", m.senderDeviceId(), "type", m.type(), "content", m.content(),
@@ -90,10 +100,13 @@ public final class MessageStore {
             // Metadata entries as fields of their own, prefixed: no second encoding needed.
             m.encrypted().metadata().forEach((key, value) -> args.addAll(List.of(META_PREFIX + key, value)));
         }
-        List<?> reply = (List<?>) APPEND.run(redis, keys, args);
+        List<?> reply = (List<?>) APPEND.run(redis, keys, check.args(args));
         long seq = (Long) reply.get(0);
-        if (seq < 0) {
+        if (seq == -1) {
             return new Appended.NotMember();
+        }
+        if (seq == -2) {
+            return new Appended.RateLimited((Long) reply.get(1));
         }
         if ((Long) reply.get(1) == 1L) {
             return new Appended.Duplicate(seq);

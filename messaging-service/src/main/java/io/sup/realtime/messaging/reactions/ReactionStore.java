@@ -9,13 +9,19 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import io.sup.realtime.messaging.MessagingKeys;
+import io.sup.realtime.platform.limits.RateCheck;
+import io.sup.realtime.platform.limits.RateLimiter;
 import io.sup.realtime.platform.redis.LuaScript;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 
-/** Reactions in Redis: one hash per message (see {@link MessagingKeys#reactions}), changed by {@code lua/react.lua}. */
+/**
+ * Reactions in Redis: one hash per message (see {@link MessagingKeys#reactions}), changed by
+ * {@code lua/react.lua} with the membership and rate checks.
+ */
 public final class ReactionStore {
-    private static final LuaScript REACT = LuaScript.fromResource(ReactionStore.class, "/lua/react.lua");
+    private static final LuaScript REACT = LuaScript.fromResources(ReactionStore.class, RateLimiter.PRELUDE,
+            "/lua/react.lua");
 
     private final UnifiedJedis redis;
     private final Duration retention;
@@ -30,17 +36,36 @@ public final class ReactionStore {
     }
 
     /** What a change did. */
-    enum Outcome { NOT_MEMBER, NO_SUCH_MESSAGE, CHANGED, UNCHANGED }
+    sealed interface Outcome {
+        /** The user is not a member (or the chat does not exist). */
+        record NotMember() implements Outcome {
+        }
 
-    /** Adds ({@code add}) or removes a reaction. */
-    Outcome change(String chatId, long seq, String userId, String emoji, boolean add) {
-        Object reply = REACT.run(redis, List.of(MessagingKeys.members(chatId), MessagingKeys.log(chatId),
-                        MessagingKeys.reactions(chatId, seq)),
-                List.of(userId, Long.toString(seq), emoji + "\t" + userId, add ? "add" : "remove",
-                        Long.toString(retention.toMillis())));
+        /** The message is not (or no longer) in the chat's log. */
+        record NoSuchMessage() implements Outcome {
+        }
+
+        /** The user's rate limit refused the change; nothing changed. */
+        record RateLimited(long retryAfterMs) implements Outcome {
+        }
+
+        /** Changed ({@code true}), or already so ({@code false}). */
+        record Done(boolean changed) implements Outcome {
+        }
+    }
+
+    /** Adds ({@code add}) or removes a reaction, if {@code check} allows it (one script). */
+    Outcome change(String chatId, long seq, String userId, String emoji, boolean add, RateCheck check) {
+        Object reply = REACT.run(redis, check.keys(List.of(MessagingKeys.members(chatId), MessagingKeys.log(chatId),
+                        MessagingKeys.reactions(chatId, seq))),
+                check.args(List.of(userId, Long.toString(seq), emoji + "\t" + userId, add ? "add" : "remove",
+                        Long.toString(retention.toMillis()))));
+        if (reply instanceof List<?> refused) {
+            return new Outcome.RateLimited((Long) refused.get(1));
+        }
         long code = (Long) reply;
-        return code == -1 ? Outcome.NOT_MEMBER : code == -2 ? Outcome.NO_SUCH_MESSAGE
-                : code == 1 ? Outcome.CHANGED : Outcome.UNCHANGED;
+        return code == -1 ? new Outcome.NotMember() : code == -2 ? new Outcome.NoSuchMessage()
+                : new Outcome.Done(code == 1);
     }
 
     /** Whether message {@code seq} is still in the chat's log. */

@@ -7,9 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.sup.realtime.messaging.ClientEvent;
+import io.sup.realtime.messaging.UserLimits;
 import io.sup.realtime.messaging.chats.ChatService;
 import io.sup.realtime.messaging.messages.MessageIds;
 import io.sup.realtime.platform.grpc.ServiceException;
+import io.sup.realtime.platform.limits.RateCheck;
 
 /**
  * Delivery and read receipts ({@code message:delivered}, {@code message:read}). A member's
@@ -24,25 +27,29 @@ public final class ReceiptService {
     private final ReceiptStore store;
     private final ReceiptEvents events;
     private final Clock clock;
+    private final UserLimits limits;
 
     /**
      * @param store  positions
      * @param events where receipts are announced
      * @param clock  receipt times
+     * @param limits per-user rate limits ({@code message:delivered}, {@code message:read})
      */
-    public ReceiptService(ReceiptStore store, ReceiptEvents events, Clock clock) {
+    public ReceiptService(ReceiptStore store, ReceiptEvents events, Clock clock, UserLimits limits) {
         this.store = store;
         this.events = events;
         this.clock = clock;
+        this.limits = limits;
     }
 
     /**
-     * Records a receipt.
+     * Records a receipt. The user's rate limit for the receipt's event is checked in the
+     * same script, after the membership and the ids (see {@code lua/advance_receipt.lua}).
      *
      * @return the message ids the receipt newly covered (others' messages above the old position)
      * @throws ServiceException INVALID_ARGUMENT for a malformed chat id, no ids, too many, a
      *     malformed id, or an id that was never a message of this chat; PERMISSION_DENIED for
-     *     a non-member (the same for an unknown chat)
+     *     a non-member (the same for an unknown chat); RESOURCE_EXHAUSTED when the rate limit refuses
      */
     public List<String> mark(ReceiptKind kind, String chatId, String userId, List<String> messageIds) {
         ChatService.requireWellFormedChatId(chatId);
@@ -53,8 +60,11 @@ public final class ReceiptService {
         for (String id : messageIds) {
             seqs.add(MessageIds.seq(id, "messageIds"));
         }
-        return switch (store.advance(kind, chatId, userId, seqs)) {
+        RateCheck check = limits.check(userId, kind == ReceiptKind.READ ? ClientEvent.MESSAGE_READ
+                : ClientEvent.MESSAGE_DELIVERED);
+        return switch (store.advance(kind, chatId, userId, seqs, check)) {
             case ReceiptStore.Advanced.NotMember n -> throw ChatService.notAMember(chatId);
+            case ReceiptStore.Advanced.RateLimited r -> throw check.refused(r.retryAfterMs());
             case ReceiptStore.Advanced.UnknownMessage u ->
                     throw ServiceException.invalidArgument("message " + u.seq() + " is not a message of chat " + chatId);
             case ReceiptStore.Advanced.Covered covered -> announce(kind, chatId, userId, covered.senderBySeq());

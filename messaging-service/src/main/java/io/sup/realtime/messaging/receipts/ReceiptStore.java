@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.sup.realtime.messaging.MessagingKeys;
+import io.sup.realtime.platform.limits.RateCheck;
+import io.sup.realtime.platform.limits.RateLimiter;
 import io.sup.realtime.platform.redis.LuaScript;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -14,10 +16,11 @@ import redis.clients.jedis.UnifiedJedis;
  * Members' delivered and read positions (keyspace {@code msg:}):
  * {@code msg:{<chat>}:delivered} and {@code msg:{<chat>}:read}, hashes user id -> the highest
  * sequence number covered. Bounded by the chat's member count. Positions only move forward,
- * in one script with the membership check (see {@code lua/advance_receipt.lua}).
+ * in one script with the membership and rate checks (see {@code lua/advance_receipt.lua}).
  */
 public final class ReceiptStore {
-    private static final LuaScript ADVANCE = LuaScript.fromResource(ReceiptStore.class, "/lua/advance_receipt.lua");
+    private static final LuaScript ADVANCE = LuaScript.fromResources(ReceiptStore.class, RateLimiter.PRELUDE,
+            "/lua/advance_receipt.lua");
 
     private final UnifiedJedis redis;
 
@@ -39,21 +42,31 @@ public final class ReceiptStore {
         /** The messages newly covered, sender by sequence number, in the order given. */
         record Covered(Map<Long, String> senderBySeq) implements Advanced {
         }
+
+        /** The user's rate limit refused the receipt; nothing changed. */
+        record RateLimited(long retryAfterMs) implements Advanced {
+        }
     }
 
-    /** Moves {@code userId}'s {@code kind} position in {@code chatId} to cover {@code seqs}. */
-    Advanced advance(ReceiptKind kind, String chatId, String userId, List<Long> seqs) {
+    /**
+     * Moves {@code userId}'s {@code kind} position in {@code chatId} to cover {@code seqs}, if
+     * {@code check} allows it (one script).
+     */
+    Advanced advance(ReceiptKind kind, String chatId, String userId, List<Long> seqs, RateCheck check) {
         List<String> args = new ArrayList<>(1 + seqs.size());
         args.add(userId);
         seqs.forEach(seq -> args.add(Long.toString(seq)));
-        Object reply = ADVANCE.run(redis, List.of(MessagingKeys.members(chatId), MessagingKeys.seq(chatId),
-                MessagingKeys.log(chatId), positions(kind, chatId)), args);
+        Object reply = ADVANCE.run(redis, check.keys(List.of(MessagingKeys.members(chatId), MessagingKeys.seq(chatId),
+                MessagingKeys.log(chatId), positions(kind, chatId))), check.args(args));
         if (reply instanceof Long code && code == -1) {
             return new Advanced.NotMember();
         }
         List<?> list = (List<?>) reply;
         if (list.size() == 2 && list.get(0) instanceof Long first && first == -2) {
             return new Advanced.UnknownMessage((Long) list.get(1));
+        }
+        if (list.size() == 2 && list.get(0) instanceof Long first && first == -3) {
+            return new Advanced.RateLimited((Long) list.get(1));
         }
         Map<Long, String> covered = new LinkedHashMap<>();
         for (int i = 0; i + 1 < list.size(); i += 2) {

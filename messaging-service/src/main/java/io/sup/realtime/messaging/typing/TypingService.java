@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import io.sup.realtime.messaging.Actor;
+import io.sup.realtime.messaging.ClientEvent;
 import io.sup.realtime.messaging.chats.ChatService;
 
 /**
@@ -41,13 +42,16 @@ public final class TypingService {
     }
 
     /**
-     * The actor is typing in {@code chatId}.
+     * The actor is typing in {@code chatId}. The {@code message:typing} rate limit is checked
+     * with the membership, before anything is stored or announced: a refused start is not
+     * fanned out.
      *
      * @throws io.sup.realtime.platform.grpc.ServiceException PERMISSION_DENIED for a non-member
-     *     (also for an unknown chat); INVALID_ARGUMENT for a malformed chat id
+     *     (also for an unknown chat); INVALID_ARGUMENT for a malformed chat id;
+     *     RESOURCE_EXHAUSTED when the rate limit refuses
      */
     public void start(Actor actor, String chatId) {
-        chats.requireMember(chatId, actor.userId());
+        chats.requireMember(chatId, actor.userId(), ClientEvent.MESSAGE_TYPING);
         Typist typist = new Typist(chatId, actor.userId(), actor.connectionId());
         if (store.start(typist, clock.millis() + ttl.toMillis())) {
             events.started(typist);
@@ -56,11 +60,12 @@ public final class TypingService {
 
     /**
      * The actor stopped typing in {@code chatId}; a stop for someone not typing does nothing.
+     * Checked against the {@code message:stop-typing} limit (by default the shared ceiling).
      *
      * @throws io.sup.realtime.platform.grpc.ServiceException as {@link #start}
      */
     public void stop(Actor actor, String chatId) {
-        chats.requireMember(chatId, actor.userId());
+        chats.requireMember(chatId, actor.userId(), ClientEvent.MESSAGE_STOP_TYPING);
         Typist typist = new Typist(chatId, actor.userId(), actor.connectionId());
         if (store.stop(typist)) {
             events.stopped(typist);

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.stream.IntStream;
 
 import io.sup.realtime.messaging.MessagingKeys;
+import io.sup.realtime.messaging.TestLimits;
 import io.sup.realtime.platform.grpc.ServiceException;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -42,7 +43,7 @@ class ChatMembershipRulesTest {
     void setUp() {
         redis = REDIS.settings().newClient();
         events = new RecordingChatEvents();
-        chats = new ChatService(new ChatStore(redis), MAX_MEMBERS, Clock.fixed(NOW, ZoneOffset.UTC), events);
+        chats = new ChatService(new ChatStore(redis), MAX_MEMBERS, Clock.fixed(NOW, ZoneOffset.UTC), events, TestLimits.defaults());
     }
 
     @Test
@@ -143,7 +144,7 @@ class ChatMembershipRulesTest {
     void aChatCanBeCreatedWithAsManyMembersAsAHighLimitAllows() {
         // MESSAGING_MAX_MEMBERS goes up to 1,000,000; a Lua unpack of every member id at once
         // stops at about 8,000.
-        ChatService large = new ChatService(new ChatStore(redis), 20_000, Clock.fixed(NOW, ZoneOffset.UTC), new RecordingChatEvents());
+        ChatService large = new ChatService(new ChatStore(redis), 20_000, Clock.fixed(NOW, ZoneOffset.UTC), new RecordingChatEvents(), TestLimits.defaults());
         List<String> members = IntStream.range(0, 20_000).mapToObj(i -> "user" + i).toList();
 
         Chat chat = large.create("big", "", members);
@@ -217,24 +218,24 @@ class ChatMembershipRulesTest {
     }
 
     @Test
-    void requireMemberPassesForMembersOnly() {
+    void joinPassesForMembersOnly() {
         chats.create("c1", "", List.of("alice"));
 
-        chats.requireMember("c1", "alice");
-        assertThrows(ServiceException.class, () -> chats.requireMember("c1", "bob"));
+        chats.join("c1", "alice");
+        assertThrows(ServiceException.class, () -> chats.join("c1", "bob"));
 
         chats.addMembers("c1", List.of("bob"));
-        chats.requireMember("c1", "bob");
+        chats.join("c1", "bob");
         chats.removeMembers("c1", List.of("alice"));
-        assertThrows(ServiceException.class, () -> chats.requireMember("c1", "alice"));
+        assertThrows(ServiceException.class, () -> chats.join("c1", "alice"));
     }
 
     @Test
     void nonMembersAndUnknownChatsAreRefusedWithTheSameMessage() {
         chats.create("c1", "", List.of("alice"));
         // Same id length for both, so even the message length says nothing.
-        ServiceException existing = assertThrows(ServiceException.class, () -> chats.requireMember("c1", "bob"));
-        ServiceException unknown = assertThrows(ServiceException.class, () -> chats.requireMember("c2", "bob"));
+        ServiceException existing = assertThrows(ServiceException.class, () -> chats.join("c1", "bob"));
+        ServiceException unknown = assertThrows(ServiceException.class, () -> chats.join("c2", "bob"));
 
         assertEquals(ServiceException.Kind.PERMISSION_DENIED, existing.kind());
         assertEquals(ServiceException.Kind.PERMISSION_DENIED, unknown.kind());
@@ -242,8 +243,8 @@ class ChatMembershipRulesTest {
     }
 
     @Test
-    void requireMemberRefusesAMalformedChatIdAsInvalid() {
-        assertInvalid(() -> chats.requireMember("bad id", "alice"), "malformed chat id");
+    void joinRefusesAMalformedChatIdAsInvalid() {
+        assertInvalid(() -> chats.join("bad id", "alice"), "malformed chat id");
     }
 
     private static void assertInvalid(Executable call, String what) {

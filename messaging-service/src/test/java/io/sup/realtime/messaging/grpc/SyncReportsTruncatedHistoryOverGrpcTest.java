@@ -1,10 +1,12 @@
 package io.sup.realtime.messaging.grpc;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
 
 import io.sup.realtime.messaging.RunningMessagingService;
+import io.sup.realtime.messaging.TestLimits;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import io.sup.realtime.proto.messaging.v1.CreateChatRequest;
 import io.sup.realtime.proto.messaging.v1.Message;
@@ -40,7 +42,9 @@ class SyncReportsTruncatedHistoryOverGrpcTest {
 
     @BeforeAll
     static void start() {
-        service = RunningMessagingService.start(REDIS, Map.of("messaging.history.length", "10"));
+        Map<String, String> settings = new HashMap<>(TestLimits.generousSettings());
+        settings.put("messaging.history.length", "10");
+        service = RunningMessagingService.start(REDIS, settings);
     }
 
     @AfterAll

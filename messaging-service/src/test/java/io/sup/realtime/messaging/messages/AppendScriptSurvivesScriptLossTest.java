@@ -1,16 +1,16 @@
 package io.sup.realtime.messaging.messages;
 
-import java.io.InputStream;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 
 import io.sup.realtime.messaging.Actor;
+import io.sup.realtime.messaging.TestLimits;
 import io.sup.realtime.messaging.chats.ChatService;
 import io.sup.realtime.messaging.chats.RecordingChatEvents;
 import io.sup.realtime.messaging.chats.ChatStore;
+import io.sup.realtime.platform.limits.RateLimiter;
+import io.sup.realtime.platform.redis.LuaScript;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,12 +32,14 @@ class AppendScriptSurvivesScriptLossTest {
     @Test
     void sendAndCreateStillWorkAfterScriptFlush() throws Exception {
         try (RedisClient redis = REDIS.settings().newClient()) {
-            ChatService chats = new ChatService(new ChatStore(redis), 10, Clock.systemUTC(), new RecordingChatEvents());
+            ChatService chats = new ChatService(new ChatStore(redis), 10, Clock.systemUTC(), new RecordingChatEvents(), TestLimits.defaults());
             MessageService messages = service(redis);
             chats.create("c1", "", List.of("alice"));
             assertEquals(1, messages.send(ALICE, "c1", "text", "before", "").seq());
 
-            String appendSha = sha1OfResource("/lua/append_message.lua");
+            // The script Redis runs is platform's rate-limit prelude followed by the append.
+            String appendSha = LuaScript.fromResources(MessageStore.class, RateLimiter.PRELUDE, "/lua/append_message.lua")
+                    .sha1();
             assertEquals(List.of(true), redis.scriptExists(List.of(appendSha)), "the script in use is cached");
             redis.scriptFlush();
             assertEquals(List.of(false), redis.scriptExists(List.of(appendSha)), "and now it is gone");
@@ -54,7 +56,7 @@ class AppendScriptSurvivesScriptLossTest {
     @Test
     void numberingContinuesAfterARedisRestart() throws Exception {
         try (RedisClient redis = REDIS.settings().newClient()) {
-            new ChatService(new ChatStore(redis), 10, Clock.systemUTC(), new RecordingChatEvents()).create("c1", "", List.of("alice"));
+            new ChatService(new ChatStore(redis), 10, Clock.systemUTC(), new RecordingChatEvents(), TestLimits.defaults()).create("c1", "", List.of("alice"));
             MessageService messages = service(redis);
             messages.send(ALICE, "c1", "text", "one", "t-1");
             messages.send(ALICE, "c1", "text", "two", "t-2");
@@ -71,14 +73,8 @@ class AppendScriptSurvivesScriptLossTest {
         }
     }
 
-    private static String sha1OfResource(String resource) throws Exception {
-        try (InputStream in = MessageStore.class.getResourceAsStream(resource)) {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(in.readAllBytes()));
-        }
-    }
-
     private static MessageService service(RedisClient redis) {
         return new MessageService(new ChatStore(redis), new MessageStore(redis, 1_000, Duration.ofHours(1)),
-                new RecordingMessageEvents(), 1_000, Clock.systemUTC());
+                new RecordingMessageEvents(), 1_000, Clock.systemUTC(), TestLimits.defaults());
     }
 }

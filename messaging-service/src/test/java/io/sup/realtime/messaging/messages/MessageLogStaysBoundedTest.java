@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.sup.realtime.messaging.Actor;
 import io.sup.realtime.messaging.RedisExpiry;
+import io.sup.realtime.messaging.TestLimits;
 import io.sup.realtime.messaging.chats.ChatService;
 import io.sup.realtime.messaging.chats.RecordingChatEvents;
 import io.sup.realtime.messaging.chats.ChatStore;
@@ -44,7 +45,7 @@ class MessageLogStaysBoundedTest {
     void setUp() {
         redis = REDIS.settings().newClient();
         chatStore = new ChatStore(redis);
-        new ChatService(chatStore, 10, Clock.systemUTC(), new RecordingChatEvents()).create("c1", "", List.of("alice"));
+        new ChatService(chatStore, 10, Clock.systemUTC(), new RecordingChatEvents(), TestLimits.defaults()).create("c1", "", List.of("alice"));
     }
 
     @AfterEach
@@ -130,6 +131,7 @@ class MessageLogStaysBoundedTest {
     }
 
     private MessageService service(int history, Duration tempIdTtl, RecordingMessageEvents events) {
-        return new MessageService(chatStore, new MessageStore(redis, history, tempIdTtl), events, 1_000, Clock.systemUTC());
+        return new MessageService(chatStore, new MessageStore(redis, history, tempIdTtl), events, 1_000, Clock.systemUTC(),
+                TestLimits.generous());
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.sup.realtime.messaging.Actor;
+import io.sup.realtime.messaging.TestLimits;
 import io.sup.realtime.messaging.chats.ChatService;
 import io.sup.realtime.messaging.chats.ChatStore;
 import io.sup.realtime.messaging.chats.RecordingChatEvents;
@@ -41,11 +42,11 @@ class RepliesForwardsAndEncryptedContentTest {
         redis = REDIS.settings().newClient();
         Clock clock = Clock.systemUTC();
         ChatStore chatStore = new ChatStore(redis);
-        ChatService chats = new ChatService(chatStore, 10, clock, new RecordingChatEvents());
+        ChatService chats = new ChatService(chatStore, 10, clock, new RecordingChatEvents(), TestLimits.defaults());
         chats.create("c1", "", List.of("alice", "bob"));
         chats.create("c2", "", List.of("alice"));
         store = new MessageStore(redis, 1_000, Duration.ofHours(1));
-        messages = new MessageService(chatStore, store, (m, r, c) -> { }, 65_536, clock);
+        messages = new MessageService(chatStore, store, (m, r, c) -> { }, 65_536, clock, TestLimits.defaults());
     }
 
     @AfterEach

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.stream.LongStream;
 
 import io.sup.realtime.messaging.Actor;
+import io.sup.realtime.messaging.TestLimits;
 import io.sup.realtime.messaging.chats.ChatService;
 import io.sup.realtime.messaging.chats.ChatStore;
 import io.sup.realtime.messaging.chats.RecordingChatEvents;
@@ -37,9 +38,9 @@ class SyncCatchesUpInPagesTest {
     private MessageService service(int historyLength) {
         Clock clock = Clock.systemUTC();
         ChatStore chatStore = new ChatStore(redis);
-        new ChatService(chatStore, 10, clock, new RecordingChatEvents()).create("c1", "", List.of("alice", "bob"));
+        new ChatService(chatStore, 10, clock, new RecordingChatEvents(), TestLimits.defaults()).create("c1", "", List.of("alice", "bob"));
         return new MessageService(chatStore, new MessageStore(redis, historyLength, Duration.ofHours(1)),
-                (m, r, c) -> { }, 65_536, clock);
+                (m, r, c) -> { }, 65_536, clock, TestLimits.generous());
     }
 
     @BeforeEach

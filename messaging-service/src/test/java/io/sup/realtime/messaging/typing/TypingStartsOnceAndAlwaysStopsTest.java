@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.sup.realtime.messaging.Actor;
 import io.sup.realtime.messaging.MessagingKeys;
+import io.sup.realtime.messaging.TestLimits;
 import io.sup.realtime.messaging.chats.ChatService;
 import io.sup.realtime.messaging.chats.ChatStore;
 import io.sup.realtime.messaging.chats.RecordingChatEvents;
@@ -68,7 +69,7 @@ class TypingStartsOnceAndAlwaysStopsTest {
     @BeforeEach
     void setUp() {
         redis = REDIS.settings().newClient();
-        ChatService chats = new ChatService(new ChatStore(redis), 10, clock, new RecordingChatEvents());
+        ChatService chats = new ChatService(new ChatStore(redis), 10, clock, new RecordingChatEvents(), TestLimits.defaults());
         chats.create("c1", "", List.of("alice", "bob"));
         typing = new TypingService(chats, new TypingStore(redis), new TypingEvents() {
             @Override

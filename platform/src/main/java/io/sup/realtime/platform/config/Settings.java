@@ -143,11 +143,17 @@ public final class Settings {
     }
 
     /**
-     * A value of a type of its own, read by {@code parser}; an {@link IllegalArgumentException}
-     * it throws becomes this setting's error (naming the key, its variable and the value).
+     * A value in a format of the caller's: {@code parser} reads the trimmed text (blank when
+     * the key is absent or blank, for the parser to default) and throws
+     * {@link IllegalArgumentException} saying what is wrong, which becomes one naming the key.
      */
     public <T> T parsed(String key, Function<String, T> parser) {
-        return parse(key, parser);
+        String raw = string(key, "");
+        try {
+            return parser.apply(raw.trim());
+        } catch (RuntimeException e) {
+            throw bad(key, raw, e.getMessage());
+        }
     }
 
     private <T> T parse(String key, Function<String, T> parser) {

@@ -4,21 +4,39 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Supplier;
 
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
  * A Lua script kept as a class-path resource and run by its SHA-1 (EVALSHA), loading it
  * again when Redis has forgotten it (after a restart or SCRIPT FLUSH).
+ *
+ * <p>A script may be built from several resources run as one (see {@link #fromResources}):
+ * a shared prelude that defines {@code local} functions, such as platform's rate limiter
+ * ({@code /lua/rate_limit.lua}), followed by the script that calls them.
  */
 public final class LuaScript {
     private final String source;
+    /** The SHA-1 Redis knows the script by, computed here so a pipeline can name it. */
+    private final String digest;
     private volatile String sha;
 
     private LuaScript(String source) {
         this.source = source;
+        try {
+            this.digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                    .digest(source.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-1", e);
+        }
     }
 
     /**
@@ -27,31 +45,46 @@ public final class LuaScript {
      * @throws UncheckedIOException when the resource is missing
      */
     public static LuaScript fromResource(Class<?> owner, String resource) {
-        return fromResources(owner, resource);
+        return new LuaScript(read(owner, resource));
     }
 
     /**
-     * One script made of several resources, in order: shared functions first (e.g. a limiter
-     * the script calls), then the script's body.
+     * One script made of {@code resources} in order, joined by newlines: the first ones
+     * define functions (a prelude), the last one is the body that uses them. Each resource is
+     * looked up on the class path of {@code owner}, so a service's script can start with a
+     * prelude from {@code platform}.
      *
      * @throws UncheckedIOException when a resource is missing
+     * @throws IllegalArgumentException when no resource is given
      */
     public static LuaScript fromResources(Class<?> owner, String... resources) {
+        if (resources.length == 0) {
+            throw new IllegalArgumentException("a script needs at least one resource");
+        }
         StringBuilder source = new StringBuilder();
         for (String resource : resources) {
-            try (InputStream in = owner.getResourceAsStream(resource)) {
-                if (in == null) {
-                    throw new UncheckedIOException(new IOException("missing script resource " + resource));
-                }
-                if (!source.isEmpty()) {
-                    source.append('\n');
-                }
-                source.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            source.append(read(owner, resource));
+            if (source.charAt(source.length() - 1) != '\n') {
+                source.append('\n');
             }
         }
         return new LuaScript(source.toString());
+    }
+
+    private static String read(Class<?> owner, String resource) {
+        try (InputStream in = owner.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new UncheckedIOException(new IOException("missing script resource " + resource));
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The SHA-1 of the script's source (lower-case hex), the name Redis caches it under. */
+    public String sha1() {
+        return digest;
     }
 
     /** Runs the script with these keys and arguments and returns Redis's reply. */
@@ -64,8 +97,33 @@ public final class LuaScript {
                 // Redis restarted or flushed its script cache: load it again below.
             }
         }
+        return redis.evalsha(load(redis, keys), keys, args);
+    }
+
+    /**
+     * Queues a run of the script in {@code pipeline} (EVALSHA) and returns its reply, to read
+     * after the pipeline's {@code sync()}. When Redis does not know the script (its first
+     * use, or after a restart or SCRIPT FLUSH), reading the reply loads it and runs it on its
+     * own: one extra round trip, only then (the refused EVALSHA ran nothing).
+     *
+     * @param redis    the client the pipeline belongs to, for loading the script
+     * @param pipeline where the run is queued
+     */
+    public Supplier<Object> queue(UnifiedJedis redis, AbstractPipeline pipeline, List<String> keys, List<String> args) {
+        Response<Object> reply = pipeline.evalsha(digest, keys, args);
+        return () -> {
+            try {
+                return reply.get();
+            } catch (JedisNoScriptException e) {
+                return run(redis, keys, args);
+            }
+        };
+    }
+
+    private String load(UnifiedJedis redis, List<String> keys) {
         // The key names the shard on Redis Cluster; standalone ignores it.
-        sha = keys.isEmpty() ? redis.scriptLoad(source) : redis.scriptLoad(source, keys.get(0));
-        return redis.evalsha(sha, keys, args);
+        String loaded = keys.isEmpty() ? redis.scriptLoad(source) : redis.scriptLoad(source, keys.get(0));
+        sha = loaded;
+        return loaded;
     }
 }
