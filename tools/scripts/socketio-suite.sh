@@ -145,6 +145,8 @@ create_chat sio-side sio-alice sio-carol & chat_pids+=($!)
 create_chat sio-connect sio-conn-typist sio-conn-watcher & chat_pids+=($!)
 create_chat sio-flood sio-hal sio-ivy sio-jo & chat_pids+=($!)
 await_chats
+create_chat sio-limits sio-lim-typist sio-lim-watcher & chat_pids+=($!)
+await_chats
 
 echo "==> npm ci"
 (cd "$suite_dir" && npm ci --no-audit --no-fund --loglevel=error >"$work/logs/npm-ci.log" 2>&1) || {

@@ -66,6 +66,8 @@ export const CHATS = {
   connect: { id: 'sio-connect', members: ['sio-conn-typist', 'sio-conn-watcher'] },
   /** slow-consumer.test.mjs, on gw-d. */
   flood: { id: 'sio-flood', members: ['sio-hal', 'sio-ivy', 'sio-jo'] },
+  /** limits.test.mjs: event rate limits at the suite's defaults (message:typing 10 per 10 s). */
+  limits: { id: 'sio-limits', members: ['sio-lim-typist', 'sio-lim-watcher'] },
 };
 
 /**

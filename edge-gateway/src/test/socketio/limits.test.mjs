@@ -6,10 +6,43 @@ import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import {
-  GATEWAY_F_URL, GW_F, ask, closeAll, connectUser, nextEvent, refusal, sioClient, token, uniq,
+  CHATS, GATEWAY_A_URL, GATEWAY_B_URL, GATEWAY_F_URL, GW_F, ask, closeAll, connectUser, nextEvent, record, refusal,
+  sioClient, token, uniq,
 } from './helpers.mjs';
 
 afterEach(closeAll);
+
+describe('event rate limits', () => {
+  test('message:typing past 10 per 10 s is acked RATE_LIMITED with retryAfterMs and not fanned out', async () => {
+    const { id: chatId, members: [typistId, watcherId] } = CHATS.limits;
+    const { socket: typist } = await connectUser(GATEWAY_A_URL, typistId);
+    const { socket: watcher } = await connectUser(GATEWAY_B_URL, watcherId);
+    assert.equal((await ask(watcher, 'chat:join', { chatId })).success, true);
+    const typing = record(watcher, 'message:typing');
+
+    const acks = [];
+    for (let i = 0; i < 12; i++) {
+      acks.push(await ask(typist, 'message:typing', { chatId }));
+    }
+    assert.equal(acks.filter((a) => a.success).length, 10, JSON.stringify(acks));
+    for (const refused of acks.slice(10)) {
+      assert.equal(refused.error?.code, 'RATE_LIMITED', JSON.stringify(refused));
+      assert.ok(refused.error.retryAfterMs > 0 && refused.error.retryAfterMs <= 10000, JSON.stringify(refused));
+    }
+    // Without an ack, the refusal comes as the error event.
+    const error = nextEvent(typist, 'error');
+    typist.emit('message:typing', { chatId });
+    const e = await error;
+    assert.equal(e.code, 'RATE_LIMITED');
+    assert.equal(e.event, 'message:typing');
+    // The marker: a message after the flood reaches the watcher after any typing it caused.
+    const delivered = nextEvent(watcher, 'message:new');
+    assert.equal((await ask(typist, 'message:new', { chatId, content: uniq('after-flood') })).success, true);
+    await delivered;
+    const seen = typing.stop();
+    assert.ok(seen.length >= 1 && seen.length <= 10, `${seen.length} typing events`);
+  });
+});
 
 describe('connection attempts per user', () => {
   test('past RATE_LIMIT_MAX_CONNECTIONS, connect_error carries RATE_LIMITED and retryAfterMs', async () => {
