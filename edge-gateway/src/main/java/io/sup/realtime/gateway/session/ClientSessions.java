@@ -78,10 +78,6 @@ public final class ClientSessions {
     private final Counter authFailures = metrics.getOrCreate(
             Counter.builder("gateway.auth.failures").description("Connections refused for a missing or invalid token"));
     private final Map<String, Counter> rateLimited = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Counter refreshed = metrics.getOrCreate(Counter.builder("gateway.tokens.refreshed")
-            .description("Tokens replaced by auth:refresh"));
-    private final Counter revokedClosed = metrics.getOrCreate(Counter.builder("gateway.tokens.revoked")
-            .description("Connections closed because their token was revoked"));
     private final ConnectionAdmission admission;
     private final TokenLifetimes lifetimes;
 
@@ -104,7 +100,7 @@ public final class ClientSessions {
                           Duration authTimeout, OutboundPolicy outbound, ConnectionAdmission admission,
                           TokenPolicy tokens, java.time.Clock clock) {
         this.admission = admission;
-        this.lifetimes = new TokenLifetimes(timers, writers, tokens.leeway(), tokens.warningLead(), clock);
+        this.lifetimes = new TokenLifetimes(verifier, admission, timers, writers, tokens, clock);
         this.verifier = verifier;
         this.connections = connections;
         this.router = router;
@@ -243,7 +239,7 @@ public final class ClientSessions {
         if (ClientEvents.AUTH_REFRESH.equals(event.name())) {
             connection.eventReceived();
             count(event.name());
-            reply(connection, event, refresh(connection, event));
+            reply(connection, event, lifetimes.refresh(connection, event.dataJson()));
             return;
         }
         connection.eventReceived();
@@ -360,73 +356,14 @@ public final class ClientSessions {
     }
 
     /**
-     * {@code auth:refresh} {@code {token}}: a valid token of the same user, not revoked,
-     * replaces the connection's token and restarts its clock; anything else is refused and the
-     * connection keeps its current token and expiry.
-     */
-    private Outcome refresh(ClientConnection connection, ClientEvent event) {
-        String token = null;
-        try {
-            JsonNode data = JSON.readTree(event.dataJson());
-            token = data.path("token").isTextual() ? data.get("token").asText() : null;
-        } catch (java.io.IOException e) {
-            // Decoded by the codec already: treated as a missing token below.
-        }
-        Identity fresh;
-        try {
-            fresh = verifier.verify(token, connection.identity().deviceId());
-        } catch (AuthenticationException e) {
-            return new Outcome.Failed(ErrorCode.UNAUTHENTICATED, e.getMessage());
-        }
-        if (!fresh.userId().equals(connection.identity().userId())) {
-            LOG.log(Level.INFO, "connection " + connection.id() + ": auth:refresh with another user's token refused");
-            return new Outcome.Failed(ErrorCode.FORBIDDEN, "the token is for another user");
-        }
-        try {
-            if (admission.isRevoked(fresh)) {
-                return new Outcome.Failed(ErrorCode.UNAUTHENTICATED, "token revoked");
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "auth:refresh failed: gateway Redis unavailable (" + e.getClass().getSimpleName() + ")");
-            return new Outcome.Failed(ErrorCode.UNAVAILABLE, "service unavailable, retry later");
-        }
-        connection.tokenRefreshed(fresh.token());
-        lifetimes.track(connection);
-        refreshed.increment();
-        Map<String, Object> data = new LinkedHashMap<>();
-        fresh.token().expiresAt().ifPresent(exp -> data.put("expiresAt", exp.toEpochMilli()));
-        return new Outcome.Ok(NativeCodec.object(data));
-    }
-
-    /**
      * A revocation reached this instance for {@code connectionId}: the connection closes with
-     * 4401 "token revoked" if its current token is covered. Runs in the connection's turn, so
-     * an authentication or refresh in progress finishes first.
+     * 4401 "token revoked" if its current token is covered (see {@link TokenLifetimes#revoke}).
      */
     public void revoke(String connectionId, Disconnect revocation) {
         ClientConnection connection = connections.byId(connectionId);
-        if (connection == null) {
-            return;
+        if (connection != null) {
+            lifetimes.revoke(connection, revocation);
         }
-        writers.execute(() -> connection.inbound().submit(() -> {
-            Identity who = connection.identity();
-            if (who == null || connection.out().isClosing() || !covers(revocation, who.token())) {
-                return;
-            }
-            revokedClosed.increment();
-            LOG.log(Level.INFO, "connection " + connection.id() + " closed: token revoked");
-            connection.sendEvent(ServerEvent.ERROR.wireName(), Replies.errorEvent(ErrorCode.UNAUTHENTICATED, "token revoked", null));
-            connection.close(CloseCode.UNAUTHENTICATED, "token revoked");
-        }));
-    }
-
-    /** Whether {@code revocation} covers a token with these claims (no {@code iat}: issued before any time). */
-    static boolean covers(Disconnect revocation, Identity.TokenClaims token) {
-        if (revocation.hasIssuedBeforeMs()
-                && token.issuedAt().map(java.time.Instant::toEpochMilli).orElse(-1L) < revocation.getIssuedBeforeMs()) {
-            return true;
-        }
-        return !revocation.getTokenId().isEmpty() && token.tokenId().filter(revocation.getTokenId()::equals).isPresent();
     }
 
     private void reply(ClientConnection connection, ClientEvent event, Outcome outcome) {
