@@ -10,7 +10,6 @@ import io.sup.realtime.platform.limits.RateLimiter;
 import io.sup.realtime.platform.redis.LuaScript;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.ZAddParams;
 
 /**
  * The gateway's own keys ({@code edge:}): connection attempts, each user's open connections,
@@ -124,7 +123,10 @@ public final class ConnectionStore {
         return ids;
     }
 
-    /** Keeps these open connections (user id -> connection ids) alive until {@code expiresAtMs}, pipelined. */
+    /**
+     * Keeps these open connections (user id -> connection ids) alive until {@code expiresAtMs},
+     * adding back any Redis lost, pipelined.
+     */
     public void refresh(Map<String, ? extends Collection<String>> openByUser, long expiresAtMs, long entryTtlMs) {
         if (openByUser.isEmpty()) {
             return;
@@ -133,8 +135,11 @@ public final class ConnectionStore {
             openByUser.forEach((userId, connectionIds) -> {
                 String key = openConnections(userId);
                 for (String connectionId : connectionIds) {
-                    // XX: an entry removed by its close is not brought back.
-                    pipeline.zadd(key, expiresAtMs, connectionId, ZAddParams.zAddParams().xx());
+                    // Not XX: entries Redis lost (a restart without persistence, a failover to
+                    // an empty replica) come back, so the bound holds again within a period.
+                    // Callers list live connections only; one that closes meanwhile and is
+                    // added back stops counting at its expiry.
+                    pipeline.zadd(key, expiresAtMs, connectionId);
                 }
                 pipeline.pexpire(key, entryTtlMs);
             });

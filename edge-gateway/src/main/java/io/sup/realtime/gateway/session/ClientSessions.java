@@ -300,7 +300,9 @@ public final class ClientSessions {
             // this connection, so ask the client to come back rather than pretend.
             LOG.log(Level.WARNING, "connection " + connection.id() + " not registered ("
                     + e.getClass().getSimpleName() + "): closing with 1013");
-            connection.sendEvent(ServerEvent.ERROR.wireName(), Replies.errorEvent(ErrorCode.UNAVAILABLE, "service unavailable, retry later", null));
+            // The protocol's refusal frame: Socket.IO clients drop events that come before a
+            // CONNECT answer, so they need CONNECT_ERROR to see why.
+            connection.out().send(connection.codec().connectRefused(ErrorCode.UNAVAILABLE, "service unavailable, retry later", 0));
             connection.out().close(CloseCode.TRY_AGAIN_LATER, CloseCode.TRY_AGAIN_LATER.reason());
             return;
         }

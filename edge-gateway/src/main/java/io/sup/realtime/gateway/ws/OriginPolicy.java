@@ -29,22 +29,41 @@ public record OriginPolicy(Set<String> allowed, boolean allowMissing) {
         return new OriginPolicy(origins, s.bool("cors.allow.missing.origin"));
     }
 
-    /** {@code *}: any (the empty set); else each item an origin ({@code scheme://host[:port]}, no path). */
+    /**
+     * {@code *}: any (the empty set); else each item an origin ({@code scheme://host[:port]},
+     * no path), written as browsers send it (RFC 6454 section 6.2): lower case, without the
+     * scheme's default port. Blank is refused: "any" is said with {@code *}.
+     */
     static Set<String> parse(String raw) {
         List<String> items = List.of(raw.split(",")).stream().map(String::trim).filter(i -> !i.isEmpty()).toList();
-        if (items.isEmpty() || items.contains("*")) {
+        if (items.isEmpty()) {
+            throw new IllegalArgumentException("no origin given: list origins, or give '*' to allow any");
+        }
+        if (items.contains("*")) {
             if (items.size() > 1) {
                 throw new IllegalArgumentException("'*' allows any origin: list origins or give '*' alone");
             }
             return Set.of();
         }
-        for (String origin : items) {
-            if (!origin.matches("(?i)https?://[^/\\s]+") && !"null".equals(origin)) {
-                throw new IllegalArgumentException("'" + origin + "' is not an origin (scheme://host[:port], no path)");
-            }
+        return items.stream().map(OriginPolicy::serialized).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** An origin as a browser serializes it, or a refusal naming it. */
+    private static String serialized(String origin) {
+        if ("null".equals(origin)) {
+            return origin;
         }
-        // Browsers send the scheme and host in lower case, without a trailing slash.
-        return items.stream().map(o -> o.toLowerCase(java.util.Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        if (!origin.matches("(?i)https?://[^/\\s?#]+")) {
+            throw new IllegalArgumentException("'" + origin + "' is not an origin (scheme://host[:port], no path)");
+        }
+        String lower = origin.toLowerCase(java.util.Locale.ROOT);
+        if (lower.startsWith("https://") && lower.endsWith(":443")) {
+            return lower.substring(0, lower.length() - 4);
+        }
+        if (lower.startsWith("http://") && lower.endsWith(":80")) {
+            return lower.substring(0, lower.length() - 3);
+        }
+        return lower;
     }
 
     /** Refuses (403) an upgrade without {@code Origin} when those are not allowed. */

@@ -104,6 +104,14 @@ class GatewayFaultTest {
                 assertEquals("UNAVAILABLE", error.get("code").asText());
                 assertEquals("service unavailable, retry later", error.get("message").asText());
                 assertEquals(1013, client.awaitClose());
+                // Socket.IO clients see why in CONNECT_ERROR (socket.io-client drops events before CONNECT).
+                try (var sio = WsTestClient.connect(gateway.port(), "/socket.io/?EIO=4&transport=websocket", Map.of())) {
+                    sio.awaitRaw("0{");
+                    sio.sendText("40{\"token\":\"" + TestTokens.access("alice") + "\"}");
+                    String refusal = sio.awaitRaw("44");
+                    assertTrue(refusal.contains("\"code\":\"UNAVAILABLE\""), refusal);
+                    assertEquals(1013, sio.awaitClose());
+                }
             } finally {
                 REDIS.startAgain();
             }

@@ -37,7 +37,9 @@ class OriginCheckTest {
     @BeforeAll
     static void startSystem() {
         messaging = TestSystem.messaging(REDIS, 0);
-        listed = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-origin", "cors.origin", APP + ", https://other.example.com");
+        // Written as an operator might: browsers send lower case and no default port.
+        listed = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-origin", "cors.origin",
+                "HTTPS://App.Example.com:443, https://other.example.com");
         strict = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-origin-strict", "cors.origin", APP,
                 "cors.allow.missing.origin", "false");
         any = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-origin-any");

@@ -53,12 +53,13 @@ class ConnectionStoreTest {
     }
 
     @Test
-    void aRefreshDoesNotBringBackAReleasedConnection() {
+    void entriesRedisLostComeBackWithTheNextRefreshSoTheBoundHoldsAgain() {
         long now = System.currentTimeMillis();
         admit("gw-a.1", now, 10_000);
-        store.release("alice", "gw-a.1");
-        store.refresh(Map.of("alice", List.of("gw-a.1")), now + 10_000, 10_000);
-        assertEquals(0, redis.zcard(ConnectionStore.openConnections("alice")));
+        admit("gw-a.2", now, 10_000);
+        redis.flushAll(); // Redis restarted without its data
+        store.refresh(Map.of("alice", List.of("gw-a.1", "gw-a.2")), now + 10_000, 10_000);
+        assertEquals(ConnectionStore.UserVerdict.TOO_MANY_OPEN, admit("gw-a.3", now, 10_000));
     }
 
     @Test
