@@ -48,6 +48,7 @@ import io.sup.realtime.platform.bus.DeliveryBus;
 import io.sup.realtime.platform.bus.InboxSubscriber;
 import io.sup.realtime.platform.bus.RoutingRegistry;
 import io.sup.realtime.platform.config.Settings;
+import io.sup.realtime.platform.limits.RateLimits;
 import io.sup.realtime.platform.grpc.GrpcChannels;
 import io.sup.realtime.platform.grpc.GrpcServerHost;
 import io.sup.realtime.platform.observe.ObserveServer;
@@ -82,7 +83,8 @@ public final class Main implements AutoCloseable {
         RoutingRegistry registry = new RoutingRegistry(redis, config.routeTtl(), clock);
         connections = new LocalConnections(config.instanceId(), registry);
         ConnectionStore connectionStore = new ConnectionStore(redis);
-        ConnectionAdmission admission = new ConnectionAdmission(connectionStore, config.limits(), config.routeTtl(), clock);
+        ConnectionAdmission admission = new ConnectionAdmission(connectionStore, config.limits(), config.routeTtl(), clock,
+                RateLimits.from(settings));
 
         messagingChannel = GrpcChannels.forTarget(config.messagingTarget());
         EventRouter router = new EventRouter(messagingChannel, connections, config.grpcDeadline());

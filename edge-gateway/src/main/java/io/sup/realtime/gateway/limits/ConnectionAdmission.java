@@ -15,6 +15,9 @@ import io.helidon.metrics.api.Tag;
 import io.sup.realtime.gateway.auth.Identity;
 import io.sup.realtime.gateway.connection.CloseCode;
 import io.sup.realtime.gateway.protocol.ErrorCode;
+import io.sup.realtime.platform.limits.RateCheck;
+import io.sup.realtime.platform.limits.RateLimiter;
+import io.sup.realtime.platform.limits.RateLimits;
 
 /**
  * The connection rules: attempts per client address (at the WebSocket open) and per user (at
@@ -29,15 +32,19 @@ public final class ConnectionAdmission {
     private final Duration entryTtl;
     private final Clock clock;
     private final Map<String, Counter> refusals = new java.util.concurrent.ConcurrentHashMap<>();
+    private final RateLimiter refreshLimiter;
 
     /**
      * @param store    the Redis keys
      * @param limits   the configured limits
      * @param entryTtl how long an open-connection entry lives without a refresh (the routing TTL)
      * @param clock    time source of the open-connection entries
+     * @param events   the gateway's own events' rate limits ({@code auth:refresh}, from {@code RATE_LIMITS})
      */
-    public ConnectionAdmission(ConnectionStore store, ConnectionLimits limits, Duration entryTtl, Clock clock) {
+    public ConnectionAdmission(ConnectionStore store, ConnectionLimits limits, Duration entryTtl, Clock clock,
+                               RateLimits events) {
         this.store = store;
+        this.refreshLimiter = new RateLimiter(events, ConnectionStore::rateLimit);
         this.limits = limits;
         this.entryTtl = entryTtl;
         this.clock = clock;
@@ -88,10 +95,28 @@ public final class ConnectionAdmission {
         };
     }
 
-    /** Whether {@code who}'s token has been revoked (checked again on a token refresh). */
-    public boolean isRevoked(Identity who) {
-        return store.isRevoked(who.userId(), issuedAtMs(who), who.token().tokenId().orElse(null));
+    /**
+     * Whether {@code who} may refresh to this token now: within the user's {@code auth:refresh}
+     * limit, and the token not revoked.
+     *
+     * @return {@link Admission#ADMITTED}, or the refusal ({@code RATE_LIMITED} with retryAfterMs, or
+     *     {@code UNAUTHENTICATED} "token revoked"); its close code is not used (a refused refresh keeps the connection)
+     */
+    public Admission admitRefresh(Identity who) {
+        RateCheck rate = refreshLimiter.check(who.userId(), REFRESH);
+        ConnectionStore.RefreshCheck check = store.checkRefresh(who.userId(), issuedAtMs(who),
+                who.token().tokenId().orElse(null), rate);
+        return switch (check.verdict()) {
+            case ALLOWED -> Admission.ADMITTED;
+            case REVOKED -> new Admission.Refused(CloseCode.UNAUTHENTICATED, ErrorCode.UNAUTHENTICATED, "token revoked", 0,
+                    "revoked");
+            case TOO_MANY -> new Admission.Refused(CloseCode.TOO_MANY_CONNECTIONS, ErrorCode.RATE_LIMITED,
+                    // The limiter's own wording; it also counts rate_limit_refusals_total{event="auth:refresh"}.
+                    rate.refused(check.retryAfterMs()).getMessage(), check.retryAfterMs(), "refresh");
+        };
     }
+
+    private static final String REFRESH = "auth:refresh";
 
     /** The connection closed: it no longer counts as open. Failures are left to the entry's expiry. */
     public void released(String userId, String connectionId) {

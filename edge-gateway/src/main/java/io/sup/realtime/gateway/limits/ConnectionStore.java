@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
+import io.sup.realtime.platform.limits.RateCheck;
 import io.sup.realtime.platform.limits.RateLimiter;
 import io.sup.realtime.platform.redis.LuaScript;
 import redis.clients.jedis.AbstractPipeline;
@@ -22,7 +23,7 @@ import redis.clients.jedis.UnifiedJedis;
 public final class ConnectionStore {
     private static final LuaScript ADMIT_ADDRESS = script("/lua/admit_address.lua");
     private static final LuaScript ADMIT_USER = script("/lua/admit_user.lua");
-    private static final LuaScript CHECK_TOKEN = LuaScript.fromResource(ConnectionStore.class, "/lua/check_token.lua");
+    private static final LuaScript CHECK_TOKEN = script("/lua/check_token.lua");
     private static final LuaScript REVOKE = LuaScript.fromResource(ConnectionStore.class, "/lua/revoke.lua");
 
     private final UnifiedJedis redis;
@@ -98,12 +99,27 @@ public final class ConnectionStore {
         return new UserAdmission(verdict, (Long) reply.get(1));
     }
 
-    /** Whether the token ({@code iat} in ms or -1, {@code jti} or null) of {@code userId} is revoked. */
-    public boolean isRevoked(String userId, long issuedAtMs, String tokenId) {
-        Object reply = CHECK_TOKEN.run(redis,
-                List.of(revokedBefore(userId), revokedToken(userId, tokenId == null ? "" : tokenId)),
-                List.of(String.valueOf(issuedAtMs), tokenId == null ? "0" : "1"));
-        return (Long) reply == 1;
+    /** What {@link #checkRefresh} decided. */
+    public enum RefreshVerdict { ALLOWED, REVOKED, TOO_MANY }
+
+    /** {@link #checkRefresh}'s answer: the verdict and, for too many refreshes, when to retry (ms). */
+    public record RefreshCheck(RefreshVerdict verdict, long retryAfterMs) {
+    }
+
+    /**
+     * A refresh of {@code userId}'s token: within {@code rate} (checked and counted), then not
+     * revoked ({@code iat} in ms or -1, {@code jti} or null), in one script.
+     */
+    public RefreshCheck checkRefresh(String userId, long issuedAtMs, String tokenId, RateCheck rate) {
+        List<?> reply = (List<?>) CHECK_TOKEN.run(redis,
+                rate.keys(List.of(revokedBefore(userId), revokedToken(userId, tokenId == null ? "" : tokenId))),
+                rate.args(List.of(String.valueOf(issuedAtMs), tokenId == null ? "0" : "1")));
+        return new RefreshCheck(RefreshVerdict.values()[((Long) reply.get(0)).intValue()], (Long) reply.get(1));
+    }
+
+    /** The key of a rate-limit bucket ({@link RateLimiter}'s) of {@code userId}. */
+    static String rateLimit(String userId, String bucket) {
+        return "edge:rl:{" + userId + "}:" + bucket;
     }
 
     /**

@@ -20,6 +20,7 @@ import io.sup.realtime.gateway.auth.Identity;
 import io.sup.realtime.gateway.auth.JwtVerifier;
 import io.sup.realtime.gateway.connection.ClientConnection;
 import io.sup.realtime.gateway.connection.CloseCode;
+import io.sup.realtime.gateway.limits.Admission;
 import io.sup.realtime.gateway.limits.ConnectionAdmission;
 import io.sup.realtime.gateway.protocol.ClientJson;
 import io.sup.realtime.gateway.protocol.ErrorCode;
@@ -116,11 +117,13 @@ final class TokenLifetimes {
 
     /**
      * {@code auth:refresh} {@code {token}}, run in the connection's turn: a valid token of the
-     * same user, not revoked, replaces the connection's token and restarts its clock; anything
-     * else is refused and the connection keeps its current token and expiry.
+     * same user, not revoked, within the user's {@code auth:refresh} rate limit, replaces the
+     * connection's token and restarts its clock; anything else is refused and the connection
+     * keeps its current token and expiry.
      *
      * @return {@code {expiresAt}} (ms; absent for a token without {@code exp}), or the refusal:
-     *     UNAUTHENTICATED (invalid or revoked), FORBIDDEN (another user's), UNAVAILABLE (Redis)
+     *     UNAUTHENTICATED (invalid or revoked), FORBIDDEN (another user's), RATE_LIMITED (with
+     *     retryAfterMs), UNAVAILABLE (Redis)
      */
     Outcome refresh(ClientConnection connection, String dataJson) {
         Identity fresh;
@@ -134,8 +137,8 @@ final class TokenLifetimes {
             return new Outcome.Failed(ErrorCode.FORBIDDEN, "the token is for another user");
         }
         try {
-            if (admission.isRevoked(fresh)) {
-                return new Outcome.Failed(ErrorCode.UNAUTHENTICATED, REVOKED);
+            if (admission.admitRefresh(fresh) instanceof Admission.Refused refused) {
+                return new Outcome.Failed(refused.code(), refused.reason(), refused.retryAfterMs());
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "auth:refresh failed: gateway Redis unavailable (" + e.getClass().getSimpleName() + ")");

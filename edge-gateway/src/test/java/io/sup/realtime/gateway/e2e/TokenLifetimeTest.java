@@ -101,6 +101,21 @@ class TokenLifetimeTest {
     }
 
     @Test
+    void refreshesPastTenAMinuteAreRateLimitedAndTheConnectionKeepsItsToken() throws Exception {
+        long exp = expInThreeSeconds();
+        WsTestClient client = WsTestClient.connectAs(gateway.port(), tokenExpiringAt("erin", exp));
+        for (int i = 0; i < 10; i++) {
+            assertTrue(client.request("auth:refresh", Map.of("token", tokenExpiringAt("erin", exp))).path("success").asBoolean());
+        }
+        JsonNode refused = client.request("auth:refresh", Map.of("token", TestTokens.access("erin")));
+        assertEquals("RATE_LIMITED", refused.path("error").path("code").asText(), refused.toString());
+        long retryAfter = refused.path("error").path("retryAfterMs").asLong();
+        assertTrue(retryAfter > 0 && retryAfter <= 60_000, refused.toString());
+        // The refused token (valid for an hour) did not replace the expiring one.
+        assertEquals(4440, client.awaitClose());
+    }
+
+    @Test
     void socketIoClientsGetTheWarningThenDisconnectThen4440() throws Exception {
         long exp = expInThreeSeconds();
         WsTestClient client = WsTestClient.connect(gateway.port(), "/socket.io/?EIO=4&transport=websocket", Map.of());

@@ -173,6 +173,9 @@ public final class RateLimits {
         limits.put("call:initiate", RateLimit.parse("5/60s"));
         limits.put("reaction:new", RateLimit.parse("50/60s"));
         limits.put("reaction:remove", RateLimit.parse("50/60s"));
+        // Not the original's (it had no refresh): the gateway's own event, one signature check
+        // and one Redis read each; a client refreshes once per token lifetime.
+        limits.put("auth:refresh", RateLimit.parse("10/60s"));
         return limits;
     }
 }

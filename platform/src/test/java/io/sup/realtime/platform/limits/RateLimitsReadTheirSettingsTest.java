@@ -62,7 +62,8 @@ class RateLimitsReadTheirSettingsTest {
                 "presence:update", RateLimit.parse("20/60s"),
                 "call:initiate", RateLimit.parse("5/60s"),
                 "reaction:new", RateLimit.parse("50/60s"),
-                "reaction:remove", RateLimit.parse("50/60s")), RateLimits.DEFAULTS);
+                "reaction:remove", RateLimit.parse("50/60s"),
+                "auth:refresh", RateLimit.parse("10/60s")), RateLimits.DEFAULTS);
         assertEquals(RateLimit.parse("300/60s"), RateLimits.DEFAULT_CEILING);
         assertEquals(RateLimits.DEFAULTS, RateLimits.parse("", "").perEvent(), "blank settings: the defaults");
         assertEquals(RateLimits.DEFAULT_CEILING, RateLimits.parse("", "").ceiling());
