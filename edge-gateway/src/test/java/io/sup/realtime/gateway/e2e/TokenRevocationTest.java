@@ -121,6 +121,8 @@ class TokenRevocationTest {
 
         revoke(RevokeTokensRequest.newBuilder().setUserId("dave").setIssuedBeforeMs(issued.plusSeconds(1).toEpochMilli()).build());
         assertClosedAsRevoked(stale);
+        JsonNode old = client.request("auth:refresh", Map.of("token", tokenIssuedAt("dave", issued)));
+        assertEquals("token revoked", old.path("error").path("message").asText(), "refresh back to a revoked token: " + old);
         JsonNode ack = client.request("auth:refresh", Map.of("token", TestTokens.access("dave")));
         assertTrue(ack.path("success").asBoolean(), ack.toString());
         client.close();
