@@ -98,6 +98,11 @@ describe('token lifetime', () => {
     const user = uniq('sio-refresh');
     const socket = sioClient(GATEWAY_F_URL, { token: token({ sub: user, expiresIn: 3 }) });
     await nextEvent(socket, 'connected');
+    // The marker: a connection whose token expires at least a second later, never refreshed.
+    // Its disconnect by the gateway's own timer shows the old expiry has passed there.
+    const marker = sioClient(GATEWAY_F_URL, { token: token({ sub: uniq('sio-marker'), expiresIn: 4 }) });
+    await nextEvent(marker, 'connected');
+    const markerGone = nextEvent(marker, 'disconnect', { ms: 30000 });
     const expiring = await nextEvent(socket, 'auth:expiring');
 
     const other = await ask(socket, 'auth:refresh', { token: token({ sub: uniq('sio-mallory') }) });
@@ -106,7 +111,7 @@ describe('token lifetime', () => {
     assert.equal(ack.success, true, JSON.stringify(ack));
     assert.ok(ack.expiresAt > expiring.expiresAt, JSON.stringify(ack));
 
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiring.expiresAt + GW_F.leewayMs + 1000 - Date.now())));
+    assert.equal(await markerGone, 'io server disconnect');
     const again = await ask(socket, 'auth:refresh', { token: token({ sub: user, expiresIn: 600 }) });
     assert.equal(again.success, true, JSON.stringify(again));
     assert.ok(socket.connected);

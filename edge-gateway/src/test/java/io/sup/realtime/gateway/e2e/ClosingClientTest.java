@@ -1,6 +1,6 @@
 package io.sup.realtime.gateway.e2e;
 
-import java.time.Instant;
+import java.time.Duration;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -44,15 +45,10 @@ class ClosingClientTest {
     }
 
     /** Waits until {@code user} has no route in the registry: all its connections on the gateway were released. */
-    private static void awaitNoRoute(String user) throws InterruptedException {
+    private static void awaitNoRoute(String user) {
         try (RedisClient redis = REDIS.settings().newClient()) {
-            Instant deadline = Instant.now().plusSeconds(30);
-            while (!redis.zrange("gw:user:{" + user + "}", 0, -1).isEmpty()) {
-                if (Instant.now().isAfter(deadline)) {
-                    throw new AssertionError(user + " still has a route");
-                }
-                Thread.sleep(20);
-            }
+            await(user + "'s routes gone").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> redis.zrange("gw:user:{" + user + "}", 0, -1).isEmpty());
         }
     }
 

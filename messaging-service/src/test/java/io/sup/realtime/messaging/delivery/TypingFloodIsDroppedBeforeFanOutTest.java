@@ -2,26 +2,20 @@ package io.sup.realtime.messaging.delivery;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
-import com.google.protobuf.Empty;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.sup.realtime.messaging.RunningMessagingService;
+import io.sup.realtime.platform.bus.CollectingInbox;
 import io.sup.realtime.platform.bus.DeliveryBus;
-import io.sup.realtime.platform.bus.InboxSubscriber;
 import io.sup.realtime.platform.bus.Rooms;
 import io.sup.realtime.platform.bus.RoutingRegistry;
-import io.sup.realtime.platform.bus.ServerEvent;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import io.sup.realtime.proto.gateway.v1.Caller;
 import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
@@ -36,7 +30,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -49,14 +42,11 @@ class TypingFloodIsDroppedBeforeFanOutTest {
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
 
-    private static final long WAIT_SECONDS = 30;
-
     private static RunningMessagingService service;
 
     private RedisClient redis;
     private DeliveryBus bus;
-    private final BlockingQueue<DeliveryFrame> frames = new LinkedBlockingQueue<>();
-    private InboxSubscriber inbox;
+    private CollectingInbox inbox;
 
     @BeforeAll
     static void start() {
@@ -69,17 +59,11 @@ class TypingFloodIsDroppedBeforeFanOutTest {
     }
 
     @BeforeEach
-    void bobsGatewayViewsTheChat() throws InterruptedException {
+    void bobsGatewayViewsTheChat() {
         redis = REDIS.settings().newClient();
         RoutingRegistry registry = new RoutingRegistry(redis, Duration.ofSeconds(30), Clock.systemUTC());
         bus = new DeliveryBus(redis, registry, Clock.systemUTC());
-        inbox = new InboxSubscriber(REDIS.settings(), "gwbob", frames::add);
-        inbox.start();
-        Instant deadline = Instant.now().plusSeconds(WAIT_SECONDS);
-        while (!inbox.isSubscribed()) {
-            assertTrue(Instant.now().isBefore(deadline), "inbox subscribed");
-            Thread.sleep(10);
-        }
+        inbox = CollectingInbox.start(REDIS.settings(), "gwbob");
         service.admin().createChat(CreateChatRequest.newBuilder().setId("c1").addAllMemberIds(List.of("alice", "bob")).build());
         registry.addRoom("gwbob", Rooms.chat("c1"));
     }
@@ -114,28 +98,9 @@ class TypingFloodIsDroppedBeforeFanOutTest {
 
         assertEquals(10, codes.stream().filter(Status.Code.OK::equals).count(), codes::toString);
         assertEquals(5, codes.stream().filter(Status.Code.RESOURCE_EXHAUSTED::equals).count(), codes::toString);
-        List<DeliveryFrame> received = framesBeforeAMarker();
+        // What reached bob's inbox before a marker published now (Redis delivers in order).
+        List<DeliveryFrame> received = inbox.framesBefore(bus);
         assertEquals(10, received.size(), "one frame per accepted start, none for a refused one: " + received);
         assertTrue(received.stream().allMatch(f -> f.getEvent().equals("message:typing")), received::toString);
-    }
-
-    /**
-     * What reached the inbox before a marker published now: one channel and one subscriber
-     * connection, so Redis delivers in publication order and nothing published earlier can
-     * arrive after it.
-     */
-    private List<DeliveryFrame> framesBeforeAMarker() throws InterruptedException {
-        assertEquals(1, bus.toConnection("gwbob.marker", ServerEvent.ERROR, Empty.getDefaultInstance()));
-        List<DeliveryFrame> before = new ArrayList<>();
-        for (DeliveryFrame frame = next(); !frame.getConnectionId().equals("gwbob.marker"); frame = next()) {
-            before.add(frame);
-        }
-        return before;
-    }
-
-    private DeliveryFrame next() throws InterruptedException {
-        DeliveryFrame frame = frames.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-        assertNotNull(frame, "a frame within " + WAIT_SECONDS + " s");
-        return frame;
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -13,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import com.google.protobuf.Empty;
+import org.awaitility.Awaitility;
 import io.sup.realtime.platform.redis.RedisSettings;
 import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
 
@@ -22,7 +22,7 @@ import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
  * publishes a marker frame to this instance and returns what arrived before it (one channel,
  * one subscriber connection: Redis delivers in publication order).
  */
-final class CollectingInbox implements AutoCloseable {
+public final class CollectingInbox implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(30);
     /** The marker is addressed to this made-up connection of the instance. */
     static final String MARKER_CONNECTION = "marker";
@@ -37,7 +37,7 @@ final class CollectingInbox implements AutoCloseable {
     }
 
     /** Starts a subscriber for {@code instance} and waits until it is subscribed. */
-    static CollectingInbox start(RedisSettings redis, String instance) {
+    public static CollectingInbox start(RedisSettings redis, String instance) {
         CollectingInbox inbox = new CollectingInbox(redis, instance);
         inbox.subscriber.start();
         awaitTrue(inbox.subscriber::isSubscribed, WAIT, instance + " subscribed");
@@ -45,14 +45,14 @@ final class CollectingInbox implements AutoCloseable {
     }
 
     /** The next frame, failing after {@link #WAIT}. */
-    DeliveryFrame next() throws InterruptedException {
+    public DeliveryFrame next() throws InterruptedException {
         DeliveryFrame frame = frames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertNotNull(frame, () -> instance + " received no frame within " + WAIT);
         return frame;
     }
 
     /** Every frame received before a marker published now (the marker is consumed). */
-    List<DeliveryFrame> framesBefore(DeliveryBus bus) throws InterruptedException {
+    public List<DeliveryFrame> framesBefore(DeliveryBus bus) throws InterruptedException {
         if (bus.toConnection(instance + "." + MARKER_CONNECTION, ServerEvent.ERROR, Empty.getDefaultInstance()) != 1) {
             fail("marker not published to " + instance);
         }
@@ -65,18 +65,7 @@ final class CollectingInbox implements AutoCloseable {
 
     /** Polls {@code condition} every 20 ms until it holds, failing after {@code within}. */
     static void awaitTrue(BooleanSupplier condition, Duration within, String what) {
-        Instant deadline = Instant.now().plus(within);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                fail("not true within " + within + ": " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted while waiting for: " + what);
-            }
-        }
+        Awaitility.await(what).atMost(within).pollInterval(Duration.ofMillis(20)).until(condition::getAsBoolean);
     }
 
     @Override

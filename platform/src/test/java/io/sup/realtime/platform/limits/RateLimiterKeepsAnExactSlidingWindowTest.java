@@ -10,6 +10,7 @@ import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.metrics.api.Tag;
 import io.sup.realtime.platform.grpc.ServiceException;
+import io.sup.realtime.platform.testing.RedisClock;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,6 +46,11 @@ class RateLimiterKeepsAnExactSlidingWindowTest {
         return new RateLimiter(RateLimits.parse(limits, ceiling), (user, bucket) -> "t:rl:{" + user + "}:" + bucket);
     }
 
+    /** The time (us, Redis's clock) of the log entry at {@code index}, oldest first. */
+    private long entryMicros(String key, int index) {
+        return (long) redis.zrangeWithScores(key, index, index).getFirst().getScore();
+    }
+
     /** Runs the check alone (with a read beside it); the refusal's retry time, or 0 when allowed. */
     private long attempt(RateLimiter limiter, String user, String event) {
         try {
@@ -73,7 +79,8 @@ class RateLimiterKeepsAnExactSlidingWindowTest {
         long ttl = redis.pttl("t:rl:{alice}:e:x");
         assertTrue(ttl > 0 && ttl <= 500, "the log expires a window after its last entry: " + ttl);
 
-        Thread.sleep(refused.retryAfterMs() + 20);
+        // The hint is enough: once that long has passed on the limiter's clock, one more fits.
+        RedisClock.awaitElapsed(redis, refused.retryAfterMs());
         assertEquals(0, attempt(limiter, "alice", "e:x"), "allowed again once the oldest left");
     }
 
@@ -83,7 +90,7 @@ class RateLimiterKeepsAnExactSlidingWindowTest {
         long first = System.nanoTime();
         attempt(limiter, "alice", "e:x");
         attempt(limiter, "alice", "e:x");
-        Thread.sleep(1000);
+        RedisClock.awaitPast(redis, entryMicros("t:rl:{alice}:e:x", 0) + 1_000_000); // a second after the first
         assertEquals(0, attempt(limiter, "alice", "e:x"), "the third fits");
 
         long wait = attempt(limiter, "alice", "e:x");
@@ -91,9 +98,9 @@ class RateLimiterKeepsAnExactSlidingWindowTest {
         assertTrue(wait > 0 && wait <= 2000 - 1000 + 5 && wait >= 2000 - sinceFirstMs - 5,
                 "the wait ends when the first two leave, " + sinceFirstMs + " ms after them: " + wait);
 
-        // The wait is for the first; 300 ms more lets the second go too (sent right after it)
-        // and leaves the third 700 ms inside the window.
-        Thread.sleep(wait + 300);
+        // The wait is for the first; once the second (sent right after it) has left too, the
+        // third, a second younger, is still inside the window.
+        RedisClock.awaitPast(redis, entryMicros("t:rl:{alice}:e:x", 1) + 2_000_000);
         assertEquals(0, attempt(limiter, "alice", "e:x"));
         assertEquals(0, attempt(limiter, "alice", "e:x"), "the first two have left: two places");
         assertTrue(attempt(limiter, "alice", "e:x") > 0, "the third event is still in the window: no reset");
@@ -111,7 +118,7 @@ class RateLimiterKeepsAnExactSlidingWindowTest {
         }
         assertEquals(2, redis.zcard("t:rl:{alice}:e:x"), "the log holds the accepted events only");
 
-        Thread.sleep(wait + 300); // the second entry, too, has left by then
+        RedisClock.awaitPast(redis, entryMicros("t:rl:{alice}:e:x", 1) + 300_000); // both entries have left
         assertEquals(0, attempt(limiter, "alice", "e:x"), "a flood of refusals does not push the window on");
         assertEquals(0, attempt(limiter, "alice", "e:x"));
     }
