@@ -118,9 +118,8 @@ class ConnectionLimitsTest {
     void socketIoClientsGetConnectErrorWithTheRetryHintThen4429() throws Exception {
         Main a = gateway("gw-lsio", "rate.limit.max.connections", "1", "rate.limit.address.max.connections", "0");
         connectAs(a, "alice").close();
-        WsTestClient client = WsTestClient.connect(a.port(), "/socket.io/?EIO=4&transport=websocket", Map.of());
+        WsTestClient client = WsTestClient.socketIoOpen(a.port());
         clients.add(client);
-        client.awaitRaw("0{");
         client.sendText("40{\"token\":\"" + TestTokens.access("alice") + "\"}");
         String refusal = client.awaitRaw("44");
         assertTrue(refusal.contains("\"code\":\"RATE_LIMITED\"") && refusal.contains("\"retryAfterMs\":"), refusal);

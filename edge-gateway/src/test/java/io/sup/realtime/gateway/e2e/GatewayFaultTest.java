@@ -105,8 +105,7 @@ class GatewayFaultTest {
                 assertEquals("service unavailable, retry later", error.get("message").asText());
                 assertEquals(1013, client.awaitClose());
                 // Socket.IO clients see why in CONNECT_ERROR (socket.io-client drops events before CONNECT).
-                try (var sio = WsTestClient.connect(gateway.port(), "/socket.io/?EIO=4&transport=websocket", Map.of())) {
-                    sio.awaitRaw("0{");
+                try (var sio = WsTestClient.socketIoOpen(gateway.port())) {
                     sio.sendText("40{\"token\":\"" + TestTokens.access("alice") + "\"}");
                     String refusal = sio.awaitRaw("44");
                     assertTrue(refusal.contains("\"code\":\"UNAVAILABLE\""), refusal);

@@ -130,10 +130,7 @@ class TokenLifetimeTest {
     @Test
     void socketIoClientsGetTheWarningThenDisconnectThen4440() throws Exception {
         long exp = expInThreeSeconds();
-        WsTestClient client = WsTestClient.connect(gateway.port(), "/socket.io/?EIO=4&transport=websocket", Map.of());
-        client.awaitRaw("0{");
-        client.sendText("40{\"token\":\"" + tokenExpiringAt("alice", exp) + "\"}");
-        client.awaitRaw("40");
+        WsTestClient client = WsTestClient.socketIoAs(gateway.port(), tokenExpiringAt("alice", exp));
 
         String warning = client.awaitRaw("42[\"auth:expiring\"");
         assertTrue(warning.contains("\"expiresAt\":" + exp), warning);
@@ -145,10 +142,7 @@ class TokenLifetimeTest {
     @Test
     void socketIoClientsRefreshWithAnAckedEvent() throws Exception {
         long exp = expInThreeSeconds();
-        WsTestClient client = WsTestClient.connect(gateway.port(), "/socket.io/?EIO=4&transport=websocket", Map.of());
-        client.awaitRaw("0{");
-        client.sendText("40{\"token\":\"" + tokenExpiringAt("alice", exp) + "\"}");
-        client.awaitRaw("40");
+        WsTestClient client = WsTestClient.socketIoAs(gateway.port(), tokenExpiringAt("alice", exp));
         client.sendText("425[\"auth:refresh\",{\"token\":\"" + TestTokens.access("alice") + "\"}]");
         String ack = client.awaitRaw("435[");
         assertTrue(ack.contains("\"success\":true") && ack.contains("\"expiresAt\":"), ack);

@@ -56,6 +56,21 @@ final class WsTestClient implements AutoCloseable {
         return client;
     }
 
+    /** Opens a Socket.IO connection (Engine.IO v4, websocket) and waits for the Engine.IO open packet. */
+    static WsTestClient socketIoOpen(int port) throws InterruptedException {
+        WsTestClient client = connect(port, "/socket.io/?EIO=4&transport=websocket", Map.of());
+        client.awaitRaw("0{");
+        return client;
+    }
+
+    /** {@link #socketIoOpen}, then CONNECT with {@code token}, waiting for the CONNECT answer {@code 40}. */
+    static WsTestClient socketIoAs(int port, String token) throws InterruptedException {
+        WsTestClient client = socketIoOpen(port);
+        client.sendText("40{\"token\":\"" + token + "\"}");
+        client.awaitRaw("40");
+        return client;
+    }
+
     /** Sends a raw text frame. */
     void sendText(String text) {
         socket.sendText(text, true).join();
