@@ -3,11 +3,14 @@ package io.sup.realtime.gateway.session;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
+import java.net.SocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -73,11 +76,11 @@ public final class ClientSessions {
     private final Duration authTimeout;
     private final OutboundPolicy outbound;
     private final MeterRegistry metrics = Metrics.globalRegistry();
-    private final Map<String, Counter> eventCounters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Counter> eventCounters = new ConcurrentHashMap<>();
     private final CloseMetrics closeMetrics = new CloseMetrics(metrics);
     private final Counter authFailures = metrics.getOrCreate(
             Counter.builder("gateway.auth.failures").description("Connections refused for a missing or invalid token"));
-    private final Map<String, Counter> rateLimited = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Counter> rateLimited = new ConcurrentHashMap<>();
     private final ConnectionAdmission admission;
     private final TokenLifetimes lifetimes;
 
@@ -98,7 +101,7 @@ public final class ClientSessions {
     public ClientSessions(JwtVerifier verifier, LocalConnections connections, EventRouter router,
                           ConnectionReports reports, ScheduledExecutorService timers, Executor writers,
                           Duration authTimeout, OutboundPolicy outbound, ConnectionAdmission admission,
-                          TokenPolicy tokens, java.time.Clock clock) {
+                          TokenPolicy tokens, Clock clock) {
         this.admission = admission;
         this.lifetimes = new TokenLifetimes(verifier, admission, timers, writers, tokens, clock);
         this.verifier = verifier;
@@ -161,7 +164,7 @@ public final class ClientSessions {
      * The client's address for a connection from {@code peer} whose upgrade carried these
      * {@code X-Forwarded-For} values (see {@link ClientAddress}).
      */
-    public Optional<InetAddress> clientAddress(java.net.SocketAddress peer, List<String> forwardedFor) {
+    public Optional<InetAddress> clientAddress(SocketAddress peer, List<String> forwardedFor) {
         return ClientAddress.resolve(peer, forwardedFor, admission.limits().trustedProxies());
     }
 
@@ -389,18 +392,19 @@ public final class ClientSessions {
         }
     }
 
-    private void countRateLimited(String event) {
-        String tag = ClientEvents.isKnown(event) ? event : "unknown";
-        rateLimited.computeIfAbsent(tag, t -> metrics.getOrCreate(Counter.builder("gateway.rate.limited")
-                .description("Client events refused by a rate limit (acked or answered RATE_LIMITED), by event name")
-                .tags(List.of(Tag.create("event", t))))).increment();
+    private void count(String event) {
+        countBy(eventCounters, "gateway.events", "Client events received from authenticated connections, by event name", event);
     }
 
-    private void count(String event) {
+    private void countRateLimited(String event) {
+        countBy(rateLimited, "gateway.rate.limited",
+                "Client events refused by a rate limit (acked or answered RATE_LIMITED), by event name", event);
+    }
+
+    /** Increments {@code meter}{event}, each counter looked up once: building a meter per event is costly on the hot path. */
+    private void countBy(Map<String, Counter> cache, String meter, String description, String event) {
         String tag = ClientEvents.isKnown(event) ? event : "unknown";
-        // Building a meter per event is costly on the hot path: look each counter up once.
-        eventCounters.computeIfAbsent(tag, t -> metrics.getOrCreate(Counter.builder("gateway.events")
-                .description("Client events received from authenticated connections, by event name")
+        cache.computeIfAbsent(tag, t -> metrics.getOrCreate(Counter.builder(meter).description(description)
                 .tags(List.of(Tag.create("event", t))))).increment();
     }
 }
