@@ -4,6 +4,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,7 @@ public final class ServiceHost implements AutoCloseable {
     private final RedisClient redis;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("service-timers").daemon().factory());
+    private final List<Runnable> closers = new CopyOnWriteArrayList<>();
 
     private ServiceHost(String name, GrpcServerHost grpc, ObserveServer observe, RedisClient redis) {
         this.name = name;
@@ -107,6 +109,16 @@ public final class ServiceHost implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Runs {@code closer} when the host closes, after the gRPC server has stopped taking calls
+     * and before Redis closes: for what the service's calls use, e.g. its channels to other
+     * services.
+     */
+    public ServiceHost onClose(Runnable closer) {
+        closers.add(closer);
+        return this;
+    }
+
     /** The gRPC port. */
     public int grpcPort() {
         return grpc.port();
@@ -122,6 +134,7 @@ public final class ServiceHost implements AutoCloseable {
         timers.shutdownNow();
         grpc.close();
         observe.close();
+        closers.forEach(Runnable::run);
         redis.close();
         LOG.log(Level.INFO, name + " stopped");
     }

@@ -1,0 +1,195 @@
+package io.sup.realtime.presence.status;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.Tag;
+import io.sup.realtime.platform.grpc.ServiceException;
+import io.sup.realtime.platform.ids.Ids;
+import io.sup.realtime.platform.limits.RateCheck;
+import io.sup.realtime.platform.limits.RateLimiter;
+import io.sup.realtime.presence.ConnectionRef;
+
+/**
+ * The presence rules: a user is shown online (or away, busy) while any connection lives, on
+ * any gateway, and for a grace period after the last one closed, so a reload or a network
+ * switch does not flap; then offline, last seen when the last connection ended. A connection
+ * lives while its gateway reports it (opened, then alive every few seconds); one whose
+ * gateway stops reporting (a crash) expires by itself, last seen at its last report. What a
+ * user sets ({@code presence:update}) holds for every device and survives devices coming and
+ * going; {@code offline} set by the user shows offline while connected. Every change of what
+ * others see goes to the subscribers allowed to see it ({@link Watchers}), and nobody else.
+ */
+public final class PresenceService {
+    private static final Logger LOG = System.getLogger(PresenceService.class.getName());
+    /** The client event whose rate limit {@link #update} checks. */
+    public static final String UPDATE_EVENT = "presence:update";
+    /** Most users in one {@link #getMany}. */
+    public static final int MAX_BATCH = 500;
+    /** Most users the sweep looks at in one round. */
+    private static final int SWEEP_BATCH = 500;
+
+    private final PresenceStore store;
+    private final Watchers watchers;
+    private final PresenceEvents events;
+    private final RateLimiter limiter;
+    private final Clock clock;
+    private final Map<Status, Counter> changes = new LinkedHashMap<>();
+
+    /**
+     * @param store    presence in Redis
+     * @param watchers who hears of changes
+     * @param events   where changes go
+     * @param limiter  the per-user rate limits ({@value #UPDATE_EVENT})
+     * @param clock    the service's clock
+     */
+    public PresenceService(PresenceStore store, Watchers watchers, PresenceEvents events, RateLimiter limiter, Clock clock) {
+        this.store = store;
+        this.watchers = watchers;
+        this.events = events;
+        this.limiter = limiter;
+        this.clock = clock;
+        for (Status s : Status.values()) {
+            changes.put(s, Metrics.globalRegistry().getOrCreate(Counter.builder("presence.changes")
+                    .description("Changes of what others see of a user, by the status shown after the change")
+                    .tags(List.of(Tag.create("status", s.wireName())))));
+        }
+    }
+
+    /**
+     * {@code presence:update}: sets the caller's status, and the custom status when given
+     * ("" clears it), for every device; the connection counts as alive.
+     *
+     * @throws ServiceException INVALID_ARGUMENT for an unknown status or a custom status that
+     *     breaks {@link CustomStatus}'s rules, or when the connection has closed;
+     *     RESOURCE_EXHAUSTED when the user's {@value #UPDATE_EVENT} limit refuses
+     */
+    public UserStatus update(ConnectionRef caller, String status, Optional<String> customStatus) {
+        Status wanted = Status.fromWire(status).orElseThrow(() ->
+                ServiceException.invalidArgument("status must be online, away, busy or offline"));
+        customStatus.ifPresent(CustomStatus::require);
+        RateCheck check = limiter.check(caller.userId(), UPDATE_EVENT);
+        long now = clock.millis();
+        return switch (store.update(caller.userId(), caller.connectionId(), wanted, customStatus, check, now)) {
+            case PresenceStore.UpdateOutcome.RateLimited r -> throw check.refused(r.retryAfterMs());
+            case PresenceStore.UpdateOutcome.ConnectionClosed c ->
+                    throw ServiceException.invalidArgument("the connection has closed");
+            case PresenceStore.UpdateOutcome.Done d -> {
+                publish(d.settled(), now);
+                yield new UserStatus(wanted, d.settled().custom());
+            }
+        };
+    }
+
+    /** A connection authenticated: the same as its first alive report. */
+    public void opened(ConnectionRef connection) {
+        alive(List.of(connection));
+    }
+
+    /** Connections their gateway reports alive: each counts for another connection lifetime. */
+    public void alive(List<ConnectionRef> connections) {
+        Map<String, List<String>> byUser = new LinkedHashMap<>();
+        for (ConnectionRef c : connections) {
+            if (Ids.isValid(c.userId()) && !c.connectionId().isEmpty()) {
+                byUser.computeIfAbsent(c.userId(), u -> new ArrayList<>()).add(c.connectionId());
+            }
+        }
+        if (byUser.isEmpty()) {
+            return;
+        }
+        long now = clock.millis();
+        store.alive(byUser, now).forEach(s -> publish(s, now));
+    }
+
+    /** A connection closed: its subscriptions end; the last one starts the grace period. */
+    public void closed(ConnectionRef connection) {
+        if (!Ids.isValid(connection.userId()) || connection.connectionId().isEmpty()) {
+            return;
+        }
+        long now = clock.millis();
+        Settled settled = store.closed(connection.userId(), connection.connectionId(), now);
+        watchers.release(connection.userId(), connection.connectionId());
+        publish(settled, now);
+    }
+
+    /**
+     * Looks at the users whose reports stopped: grace periods that ended, connections whose
+     * gateway no longer reports them. Run every second or so.
+     *
+     * @return how many users it looked at
+     */
+    public int sweep() {
+        long now = clock.millis();
+        List<PresenceStore.Due> due = store.due(now, SWEEP_BATCH);
+        if (due.isEmpty()) {
+            return 0;
+        }
+        store.settle(due, now).forEach(s -> publish(s, now));
+        return due.size();
+    }
+
+    /**
+     * One user's presence, for internal callers (no visibility rule).
+     *
+     * @throws ServiceException INVALID_ARGUMENT for a malformed id
+     */
+    public Presence get(String userId) {
+        return getMany(List.of(userId)).getFirst();
+    }
+
+    /**
+     * Users' presence, in the order asked (each once), for internal callers (no visibility
+     * rule) and subscription answers.
+     *
+     * @throws ServiceException INVALID_ARGUMENT for no ids, more than {@value #MAX_BATCH}, or a malformed id
+     */
+    public List<Presence> getMany(List<String> userIds) {
+        List<String> ids = List.copyOf(new LinkedHashSet<>(userIds));
+        if (ids.isEmpty() || ids.size() > MAX_BATCH) {
+            throw ServiceException.invalidArgument("userIds must hold 1-" + MAX_BATCH + " users");
+        }
+        ids.forEach(PresenceService::requireUserId);
+        return store.read(ids, clock.millis());
+    }
+
+    /**
+     * Checks a user id.
+     *
+     * @throws ServiceException INVALID_ARGUMENT when malformed
+     */
+    public static void requireUserId(String userId) {
+        if (!Ids.isValid(userId)) {
+            throw ServiceException.invalidArgument("user ids must be 1-" + Ids.MAX_LENGTH
+                    + " characters of A-Z a-z 0-9 _ . : @ -");
+        }
+    }
+
+    /**
+     * After a script: expired connections' subscriptions end; a change goes to the allowed
+     * subscribers. A failure here never fails the report or update that caused it: the
+     * stored state is right, only this notice is lost (and logged).
+     */
+    private void publish(Settled settled, long now) {
+        try {
+            settled.expired().forEach(id -> watchers.release(settled.userId(), id));
+            if (settled.changed()) {
+                changes.get(settled.shown()).increment();
+                List<String> to = watchers.allowedToSee(settled.userId());
+                if (!to.isEmpty()) {
+                    events.changed(settled.presence(now), to);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "presence change of a user not delivered (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.sup.realtime.presence.visibility;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import io.sup.realtime.platform.limits.RateCheck;
+import io.sup.realtime.presence.PresenceKeys;
+import redis.clients.jedis.AbstractTransaction;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+
+/** Contact lists in Redis ({@link PresenceKeys#contacts}): whom each user lets see their presence. */
+public final class ContactStore {
+    private final UnifiedJedis redis;
+
+    /** @param redis the presence service's Redis */
+    public ContactStore(UnifiedJedis redis) {
+        this.redis = redis;
+    }
+
+    /** Replaces {@code userId}'s list with {@code contacts} (empty clears it), atomically. */
+    void replace(String userId, Collection<String> contacts) {
+        try (AbstractTransaction tx = redis.multi()) {
+            tx.del(PresenceKeys.contacts(userId));
+            if (!contacts.isEmpty()) {
+                tx.sadd(PresenceKeys.contacts(userId), contacts.toArray(String[]::new));
+            }
+            tx.exec();
+        }
+    }
+
+    /** {@code userId}'s list, sorted. */
+    List<String> of(String userId) {
+        return List.copyOf(new TreeSet<>(redis.smembers(PresenceKeys.contacts(userId))));
+    }
+
+    /** Of {@code owners}, those whose lists hold {@code viewer}: one round trip, which also runs {@code check}. */
+    Set<String> listing(Collection<String> owners, String viewer, RateCheck check) {
+        List<String> ids = List.copyOf(owners);
+        return check.alongside(redis, pipeline -> {
+            List<Response<Boolean>> replies = new ArrayList<>(ids.size());
+            ids.forEach(owner -> replies.add(pipeline.sismember(PresenceKeys.contacts(owner), viewer)));
+            return () -> {
+                Set<String> listing = new HashSet<>();
+                for (int i = 0; i < ids.size(); i++) {
+                    if (replies.get(i).get()) {
+                        listing.add(ids.get(i));
+                    }
+                }
+                return listing;
+            };
+        });
+    }
+
+    /** Of {@code viewers}, those on {@code owner}'s list. */
+    Set<String> listedBy(String owner, Collection<String> viewers) {
+        List<String> ids = List.copyOf(viewers);
+        List<Boolean> listed = redis.smismember(PresenceKeys.contacts(owner), ids.toArray(String[]::new));
+        Set<String> result = new HashSet<>();
+        for (int i = 0; i < ids.size(); i++) {
+            if (listed.get(i)) {
+                result.add(ids.get(i));
+            }
+        }
+        return result;
+    }
+}

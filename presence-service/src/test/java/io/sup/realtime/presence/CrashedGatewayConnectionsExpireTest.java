@@ -1,0 +1,65 @@
+package io.sup.realtime.presence;
+
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.sup.realtime.platform.testing.RedisServerExtension;
+import io.sup.realtime.proto.gateway.v1.Caller;
+import io.sup.realtime.proto.presence.v1.GetPresenceRequest;
+import io.sup.realtime.proto.presence.v1.SubscribeRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A gateway that dies without reporting: its connections expire by themselves one lifetime
+ * after their last report, the user goes offline last seen at that report, and a gateway
+ * that starts meanwhile under another id, reporting its own connections, removes nobody
+ * else's. (The end-to-end version, with a SIGKILLed gateway process, is the gateway's
+ * {@code GatewayCrashMakesItsUsersOfflineTest}.)
+ */
+class CrashedGatewayConnectionsExpireTest {
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+    private static final long TTL_MS = 800;
+
+    @Test
+    void aConnectionWhoseGatewayStopsReportingExpiresAndANewInstanceLeavesOthersAlone() throws Exception {
+        ScheduledExecutorService liveGateways = Executors.newSingleThreadScheduledExecutor();
+        try (RunningPresence system = RunningPresence.start(REDIS, "presence.connection.ttl.ms", Long.toString(TTL_MS));
+             GatewayInbox inbox = GatewayInbox.of(REDIS, "gw-w")) {
+            system.chat("c1", "bob", "w", "carol");
+            Caller w = system.opened("w", "gw-w.1");
+            system.events().subscribe(SubscribeRequest.newBuilder().setCaller(w).addUserIds("bob").addUserIds("carol").build());
+            long openedAt = System.currentTimeMillis();
+            system.opened("bob", "gw-dead.1");
+            assertEquals("bob", inbox.next().presence().getUserId());
+            // A gateway that started later, under another id, reports its own connections only.
+            Caller carol = system.opened("carol", "gw-new.1");
+            assertEquals("carol", inbox.next().presence().getUserId());
+            // The live gateways keep reporting; gw-dead never reports again.
+            liveGateways.scheduleAtFixedRate(() -> {
+                system.alive(w);
+                system.alive(carol);
+            }, 0, TTL_MS / 4, TimeUnit.MILLISECONDS);
+            assertEquals("online", system.admin().getPresence(GetPresenceRequest.newBuilder().setUserId("bob").build())
+                    .getStatus());
+
+            GatewayInbox.Update offline = inbox.next();
+            assertEquals("bob", offline.presence().getUserId());
+            assertEquals("offline", offline.presence().getStatus());
+            long lastSeen = Instant.parse(offline.presence().getLastSeen()).toEpochMilli();
+            assertTrue(Math.abs(lastSeen - openedAt) < 500, "last seen " + lastSeen + " is not the last report " + openedAt);
+            assertTrue(offline.receivedAtMs() - openedAt >= TTL_MS, "expired before its lifetime");
+            assertEquals("online", system.admin().getPresence(GetPresenceRequest.newBuilder().setUserId("carol").build())
+                    .getStatus());
+            inbox.assertNothingSinceLast();
+        } finally {
+            liveGateways.shutdownNow();
+        }
+    }
+}
