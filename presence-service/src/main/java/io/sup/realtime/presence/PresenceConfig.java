@@ -38,7 +38,7 @@ public record PresenceConfig(Duration offlineGrace, Duration connectionTtl, Dura
                 s.millis("presence.sweep.interval.ms"),
                 s.millis("presence.state.retention.ms"),
                 s.intInRange("presence.max.subscriptions", 1, 100_000),
-                s.millis("presence.shared.chat.cache.ms"),
+                Duration.ofMillis(s.intInRange("presence.shared.chat.cache.ms", 0, 60_000)),
                 s.string("messaging.grpc.target"),
                 s.millis("presence.messaging.deadline.ms"),
                 s.millis("bus.route.ttl.ms"));

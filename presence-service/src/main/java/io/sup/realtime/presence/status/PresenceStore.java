@@ -163,15 +163,17 @@ public final class PresenceStore {
             pipeline.sync();
         }
         List<Settled> settled = new ArrayList<>(due.size());
+        List<Supplier<Object>> rescheduled = new ArrayList<>(due.size());
         try (AbstractPipeline pipeline = redis.pipelined()) {
             for (int i = 0; i < due.size(); i++) {
                 Settled s = Settled.from(due.get(i).userId(), (List<?>) replies.get(i).get());
                 settled.add(s);
-                RESCHEDULE.queue(redis, pipeline, List.of(PresenceKeys.due()), List.of(s.userId(),
-                        Double.toString(due.get(i).score()), Long.toString(s.nextCheckMs())));
+                rescheduled.add(RESCHEDULE.queue(redis, pipeline, List.of(PresenceKeys.due()), List.of(s.userId(),
+                        Long.toString((long) due.get(i).score()), Long.toString(s.nextCheckMs()))));
             }
             pipeline.sync();
         }
+        rescheduled.forEach(Supplier::get); // a script Redis did not know yet runs here
         return settled;
     }
 
