@@ -10,6 +10,7 @@ import io.sup.realtime.platform.grpc.GrpcChannels;
 import io.sup.realtime.platform.service.ServiceHost;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import io.sup.realtime.proto.gateway.v1.Caller;
+import io.sup.realtime.proto.gateway.v1.ConnectionLifecycleServiceGrpc;
 import io.sup.realtime.proto.messaging.v1.ChatAdminServiceGrpc;
 import io.sup.realtime.proto.messaging.v1.MessagingServiceGrpc;
 
@@ -57,6 +58,11 @@ public final class RunningMessagingService implements AutoCloseable {
     /** A ChatAdminService stub with a deadline. */
     public ChatAdminServiceGrpc.ChatAdminServiceBlockingStub admin() {
         return ChatAdminServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    /** A ConnectionLifecycleService stub with a deadline, as the gateway calls it. */
+    public ConnectionLifecycleServiceGrpc.ConnectionLifecycleServiceBlockingStub lifecycle() {
+        return ConnectionLifecycleServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     /** A gateway-set caller: {@code user} on device {@code <user>-dev}, connection {@code <instance>.1}. */

@@ -144,6 +144,29 @@ public final class ChatService {
         return store.chatsOf(userId);
     }
 
+    /** Most candidates in one {@link #sharedChatUsers} call. */
+    public static final int MAX_SHARED_CHAT_CANDIDATES = 1_000;
+
+    /**
+     * Of {@code candidateIds}, those that share at least one chat with {@code userId}, in the
+     * order given, each once (admin view, for presence and call signalling). {@code userId}
+     * among the candidates is kept only when it is in some chat. Unknown users are simply
+     * absent. Cost: at most two Redis round trips (none for no candidates), O(candidates x
+     * the user's chats) in Redis.
+     *
+     * @throws ServiceException INVALID_ARGUMENT for a malformed user or candidate id, or more
+     *     than {@value #MAX_SHARED_CHAT_CANDIDATES} candidates (counted as given, duplicates
+     *     included)
+     */
+    public List<String> sharedChatUsers(String userId, List<String> candidateIds) {
+        requireWellFormedUser(userId);
+        if (candidateIds.size() > MAX_SHARED_CHAT_CANDIDATES) {
+            throw ServiceException.invalidArgument("at most " + MAX_SHARED_CHAT_CANDIDATES
+                    + " candidates, got " + candidateIds.size());
+        }
+        return store.sharingAChatWith(userId, List.copyOf(wellFormedUsers(candidateIds)));
+    }
+
     /**
      * Passes when {@code userId} is a member of {@code chatId} and within its rate limit for
      * {@code event}, the client event this check is the first step of (one round trip for both).

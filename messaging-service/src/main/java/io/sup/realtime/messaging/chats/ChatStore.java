@@ -148,6 +148,36 @@ public final class ChatStore {
         return new TreeSet<>(redis.smembers(MessagingKeys.userChats(userId))).stream().toList();
     }
 
+    /**
+     * Of {@code candidateIds} (distinct), those in at least one chat with {@code userId}, in
+     * the given order; {@code userId} itself among them counts when it is in any chat. At most
+     * two round trips, each command on one key (Redis Cluster safe): SMEMBERS of the user's
+     * chats, then, only when there are some, one pipeline of
+     * {@code SMISMEMBER msg:user:{<candidate>}:chats <those chats>} per candidate. Cost:
+     * O(candidates x the user's chats) in Redis.
+     */
+    List<String> sharingAChatWith(String userId, List<String> candidateIds) {
+        if (candidateIds.isEmpty()) {
+            return List.of();
+        }
+        String[] chats = redis.smembers(MessagingKeys.userChats(userId)).toArray(String[]::new);
+        if (chats.length == 0) {
+            return List.of();
+        }
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            List<Response<List<Boolean>>> replies = candidateIds.stream()
+                    .map(candidate -> pipeline.smismember(MessagingKeys.userChats(candidate), chats)).toList();
+            pipeline.sync();
+            List<String> sharing = new java.util.ArrayList<>();
+            for (int i = 0; i < candidateIds.size(); i++) {
+                if (replies.get(i).get().contains(Boolean.TRUE)) {
+                    sharing.add(candidateIds.get(i));
+                }
+            }
+            return sharing;
+        }
+    }
+
     private void indexMembers(String chatId, Collection<String> userIds, boolean add) {
         try (AbstractPipeline pipeline = redis.pipelined()) {
             for (String userId : userIds) {

@@ -11,6 +11,8 @@ import io.sup.realtime.proto.messaging.v1.ListUserChatsRequest;
 import io.sup.realtime.proto.messaging.v1.ListMembersRequest;
 import io.sup.realtime.proto.messaging.v1.ListMembersResponse;
 import io.sup.realtime.proto.messaging.v1.ListUserChatsResponse;
+import io.sup.realtime.proto.messaging.v1.SharedChatUsersRequest;
+import io.sup.realtime.proto.messaging.v1.SharedChatUsersResponse;
 import io.sup.realtime.proto.messaging.v1.UpdateChatRequest;
 
 /** {@code sup.messaging.v1.ChatAdminService}: chat administration for internal callers, proto <-> domain. */
@@ -56,6 +58,12 @@ public final class ChatAdminGrpcEndpoint extends ChatAdminServiceGrpc.ChatAdminS
     public void listMembers(ListMembersRequest request, StreamObserver<ListMembersResponse> response) {
         reply(response, ListMembersResponse.newBuilder().setChatId(request.getChatId())
                 .addAllMemberIds(chats.get(request.getChatId()).memberIds()).build());
+    }
+
+    @Override
+    public void sharedChatUsers(SharedChatUsersRequest request, StreamObserver<SharedChatUsersResponse> response) {
+        reply(response, SharedChatUsersResponse.newBuilder().setUserId(request.getUserId())
+                .addAllUserIds(chats.sharedChatUsers(request.getUserId(), request.getCandidateIdsList())).build());
     }
 
     private static <T> void reply(StreamObserver<T> response, T value) {
