@@ -10,12 +10,14 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,7 +31,8 @@ import picocli.CommandLine.Spec;
  * <p>It connects with {@code --token} (or a token it mints for {@code --user} with
  * {@code --secret}/{@code JWT_SECRET}) sent as {@code Authorization: Bearer}, prints every
  * frame it receives ({@code << ...}, acks as {@code << ack N: {...}}, delivered messages also
- * as {@code [chat] sender: content}) and every frame it sends ({@code >> ...}), joins the
+ * as {@code [chat] sender: content}, presence as {@code bob is away — "in a meeting" (last seen
+ * ...)}) and every frame it sends ({@code >> ...}), joins the
  * {@code --join} chat, then reads standard input line by line (see {@link ClientInput}).
  * At end of input it keeps printing for {@code --wait-ms}, then closes normally, so
  * {@code printf 'hello\n' | sup client ...} works in scripts.
@@ -41,11 +44,24 @@ import picocli.CommandLine.Spec;
 @Command(name = "client",
         mixinStandardHelpOptions = true,
         description = {"Interactive native-protocol WebSocket client: prints every frame, sends what you type.",
-                "Lines: <text> sends message:new to the current chat; /join <chat>; /send <event> [json]; /quit; /help."},
-        footer = {"", "Examples:",
+                "Each line typed is a message for the current chat or a command (see Input lines)."},
+        footer = {"", "Input lines (/help lists them too):",
+                "  <text>                  message:new to the current chat (//text sends /text)",
+                "  /join <chat>            join the chat (chat:join) and make it current",
+                "  /send <event> [json]    send any event; data defaults to {}",
+                "  /status <online|away|busy|offline> [text | --clear]",
+                "                          set your presence (presence:update): /status away",
+                "                          keeps the custom status, /status away <text> sets it,",
+                "                          /status away --clear clears it",
+                "  /watch <user>...        print these users' presence (presence:subscribe) now",
+                "                          and whenever it changes, and which are not visible",
+                "  /unwatch <user>...      stop watching them (presence:unsubscribe)",
+                "  /quit                   close the connection and exit (so does end of input)",
+                "", "Examples:",
                 "  sup client --user alice --join c1            # token minted with $JWT_SECRET",
                 "  sup client --token \"$TOKEN\" --join c1 --url ws://localhost:3001/ws",
                 "  printf 'hello\\n/quit\\n' | sup client --user bob --join c1",
+                "  printf '/status busy\\n/watch bob\\n' | sup client -u alice --wait-ms 60000",
                 "", "Exits 1 when the connection is refused or the server closes it with a code",
                 "other than 1000 (code and reason printed); 2 for a usage error."})
 public final class ClientCommand implements Callable<Integer> {
@@ -121,7 +137,7 @@ public final class ClientCommand implements Callable<Integer> {
                 if (line.isEmpty()) {
                     endOfInput = true;
                 } else {
-                    quit = handle(connection, ClientInput.parse(line.get()), err);
+                    quit = handle(connection, ClientInput.parse(line.get()), out, err);
                 }
             }
             if (endOfInput) {
@@ -142,7 +158,7 @@ public final class ClientCommand implements Callable<Integer> {
     }
 
     /** Acts on one input line; true when the user asked to quit. */
-    private boolean handle(NativeConnection connection, ClientInput input, PrintWriter err) {
+    private boolean handle(NativeConnection connection, ClientInput input, PrintWriter out, PrintWriter err) {
         switch (input) {
             case ClientInput.Nothing nothing -> {
             }
@@ -173,6 +189,17 @@ public final class ClientCommand implements Callable<Integer> {
                 }
                 connection.send(id -> NativeFrames.event(send.event(), id, send.dataJson()));
             }
+            case ClientInput.SetStatus status -> connection.send(
+                    id -> NativeFrames.presenceUpdate(id, status.status(), status.customStatus()),
+                    ack -> refused(ack, "status not set", err));
+            case ClientInput.Watch watch -> connection.send(id -> NativeFrames.presenceSubscribe(id, watch.userIds()), ack -> {
+                if (!refused(ack, "not watching " + String.join(", ", watch.userIds()), err)) {
+                    print(out, NativeFrames.readableSubscription(watch.userIds(), ack));
+                }
+            });
+            case ClientInput.Unwatch unwatch -> connection.send(
+                    id -> NativeFrames.presenceUnsubscribe(id, unwatch.userIds()),
+                    ack -> refused(ack, "unwatch refused for " + String.join(", ", unwatch.userIds()), err));
         }
         return false;
     }
@@ -195,6 +222,22 @@ public final class ClientCommand implements Callable<Integer> {
             connection.awaitAcks(Duration.ofMillis(connectTimeoutMs));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Says {@code what} and why on {@code err} when {@code ack} is a failure; true then. */
+    private static boolean refused(JsonNode ack, String what, PrintWriter err) {
+        if (ack.path("success").asBoolean()) {
+            return false;
+        }
+        note(err, NativeFrames.refusal(what, ack));
+        return true;
+    }
+
+    private static void print(PrintWriter out, List<String> lines) {
+        synchronized (out) {
+            lines.forEach(out::println);
+            out.flush();
         }
     }
 

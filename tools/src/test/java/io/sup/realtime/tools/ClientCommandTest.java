@@ -33,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * real edge-gateway in front of the real messaging-service (both started in this JVM on a
  * test Redis): what it prints are the gateway's own frames (the connection id in
  * {@code connected}, acks carrying the stored messages or the real refusals), messages from
- * other users arrive, and a bad token ends in the gateway's 4401 close.
+ * other users arrive, and a bad token ends in the gateway's 4401 close. Presence, which the
+ * gateway does not serve yet, is played against a {@link FakeGateway} instead.
  *
  * <p>Sessions that end with {@code /quit} or wait for the server give {@code --wait-ms} an
  * hour and run under a {@link Timeout} far shorter: a client that waits the full
@@ -174,6 +175,70 @@ class ClientCommandTest {
     }
 
     @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void presenceCommandsSendTheirEventsAndPresencePrintsInWords() throws Exception {
+        String subscribed = "{\"success\":true,\"userIds\":[\"bob\",\"carol\"],\"presences\":["
+                + "{\"userId\":\"bob\",\"status\":\"away\",\"lastSeen\":\"2026-12-01T14:03:12.345Z\",\"customStatus\":\"in a meeting\"},"
+                + "{\"userId\":\"carol\",\"status\":\"offline\"}]}";
+        String bobOnline = "{\"event\":\"presence:update\",\"data\":{\"userId\":\"bob\",\"status\":\"online\","
+                + "\"lastSeen\":\"2026-12-01T14:05:00.000Z\"}}";
+        String carolLeft = "{\"event\":\"presence:update\",\"data\":{\"userId\":\"carol\",\"status\":\"offline\","
+                + "\"lastSeen\":\"2026-12-01T14:06:30.250Z\"}}";
+        try (FakeGateway server = FakeGateway.start();
+             CliSession alice = CliSession.start(ENV, "client", "--url", server.url(), "--user", "alice", "--wait-ms", "0")) {
+            alice.type("/status away in a meeting");
+            assertEquals(JSON.readTree("{\"event\":\"presence:update\",\"id\":1,"
+                    + "\"data\":{\"status\":\"away\",\"customStatus\":\"in a meeting\"}}"), server.nextFrame());
+            server.ack(1, "{\"success\":true,\"status\":\"away\",\"customStatus\":\"in a meeting\"}");
+
+            alice.type("/status sleeping"); // refused before sending: the next frame is the next command's
+            alice.type("/status busy");
+            assertEquals(JSON.readTree("{\"event\":\"presence:update\",\"id\":2,\"data\":{\"status\":\"busy\"}}"),
+                    server.nextFrame(), "no custom status: unchanged");
+            server.ack(2, "{\"success\":false,\"error\":{\"code\":\"RATE_LIMITED\","
+                    + "\"message\":\"presence:update rate limit: 20 per 60 s; retry in 900 ms\",\"retryAfterMs\":900}}");
+
+            alice.type("/status online --clear");
+            assertEquals(JSON.readTree("{\"event\":\"presence:update\",\"id\":3,\"data\":{\"status\":\"online\",\"customStatus\":\"\"}}"),
+                    server.nextFrame());
+            server.ack(3, "{\"success\":true,\"status\":\"online\"}");
+
+            alice.type("/watch bob carol dave");
+            assertEquals(JSON.readTree("{\"event\":\"presence:subscribe\",\"id\":4,\"data\":{\"userIds\":[\"bob\",\"carol\",\"dave\"]}}"),
+                    server.nextFrame());
+            server.ack(4, subscribed);
+            alice.awaitOutLine("not visible: dave");
+            server.send(bobOnline);
+            alice.awaitOutLine("bob is online");
+            server.send(carolLeft);
+            alice.awaitOutLine("carol is offline (last seen 2026-12-01 14:06:30 UTC)");
+
+            alice.type("/unwatch carol");
+            assertEquals(JSON.readTree("{\"event\":\"presence:unsubscribe\",\"id\":5,\"data\":{\"userIds\":[\"carol\"]}}"),
+                    server.nextFrame());
+            server.ack(5, "{\"success\":true,\"userIds\":[\"carol\"]}");
+            alice.awaitOutStartingWith("<< ack 5: ");
+
+            CliRun run = alice.endInputAndAwaitExit();
+            assertEquals(0, run.exitCode(), run.toString());
+            assertEquals(0, server.unread(), "sent nothing else\n" + run);
+            List<String> out = run.out().lines().toList();
+            int ack = out.indexOf("<< ack 4: " + subscribed);
+            assertTrue(ack >= 0, run.toString());
+            assertEquals(List.of("bob is away — \"in a meeting\" (last seen 2026-12-01 14:03:12 UTC)", "carol: never seen",
+                    "not visible: dave"), out.subList(ack + 1, ack + 4), run.toString());
+            int update = out.indexOf("<< " + bobOnline);
+            assertTrue(update >= 0, run.toString());
+            assertEquals("bob is online", out.get(update + 1), run.toString());
+            assertTrue(out.contains("<< ack 1: {\"success\":true,\"status\":\"away\",\"customStatus\":\"in a meeting\"}"), run.toString());
+            assertEquals(List.of("unknown status 'sleeping': one of online, away, busy, offline"
+                            + " (usage: /status <online|away|busy|offline> [custom status text | --clear])",
+                    "status not set (RATE_LIMITED): presence:update rate limit: 20 per 60 s; retry in 900 ms"),
+                    run.err().lines().toList(), run.toString());
+        }
+    }
+
+    @Test
     void refusedConnectionExitsOneSayingSo() {
         int closedPort = RedisServerExtension.freePort();
 
@@ -229,6 +294,8 @@ class ClientCommandTest {
 
         assertEquals(0, run.exitCode());
         assertTrue(run.out().contains("/join") && run.out().contains("--wait-ms"), run.out());
+        assertTrue(run.out().contains("/status <online|away|busy|offline> [text | --clear]") && run.out().contains("/watch <user>")
+                && run.out().contains("/unwatch <user>") && run.out().contains("/status away --clear clears it"), run.out());
         assertFalse(run.out().isBlank());
     }
 

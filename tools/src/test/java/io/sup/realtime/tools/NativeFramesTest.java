@@ -89,4 +89,69 @@ class NativeFramesTest {
         assertEquals(List.of("<< not json\\nat all"), NativeFrames.describe("not json\nat all"));
         assertEquals(List.of("<< [1,2]"), NativeFrames.describe("[1,2]"));
     }
+
+    @Test
+    void presenceUpdateSendsCustomStatusOnlyWhenGiven() {
+        assertEquals("{\"event\":\"presence:update\",\"id\":1,\"data\":{\"status\":\"away\"}}",
+                NativeFrames.presenceUpdate(1, "away", null));
+        assertEquals("{\"event\":\"presence:update\",\"id\":2,\"data\":{\"status\":\"online\",\"customStatus\":\"\"}}",
+                NativeFrames.presenceUpdate(2, "online", ""));
+        assertEquals("{\"event\":\"presence:update\",\"id\":3,\"data\":{\"status\":\"busy\",\"customStatus\":\"on \\\"air\\\"\"}}",
+                NativeFrames.presenceUpdate(3, "busy", "on \"air\""));
+    }
+
+    @Test
+    void subscribeAndUnsubscribeCarryTheUserIds() {
+        assertEquals("{\"event\":\"presence:subscribe\",\"id\":4,\"data\":{\"userIds\":[\"bob\",\"carol\"]}}",
+                NativeFrames.presenceSubscribe(4, List.of("bob", "carol")));
+        assertEquals("{\"event\":\"presence:unsubscribe\",\"id\":5,\"data\":{\"userIds\":[\"bob\"]}}",
+                NativeFrames.presenceUnsubscribe(5, List.of("bob")));
+    }
+
+    @Test
+    void presencePrintsInWordsWithLastSeenInUtcToTheSecond() throws Exception {
+        assertEquals("bob is away — \"in a meeting\" (last seen 2026-12-01 14:03:12 UTC)", NativeFrames.readablePresence(JSON.readTree(
+                "{\"userId\":\"bob\",\"status\":\"away\",\"lastSeen\":\"2026-12-01T14:03:12.987Z\",\"customStatus\":\"in a meeting\"}")));
+        assertEquals("bob is online", NativeFrames.readablePresence(JSON.readTree(
+                "{\"userId\":\"bob\",\"status\":\"online\",\"lastSeen\":\"2026-12-01T14:03:12.000Z\"}")), "online: seen now");
+        assertEquals("bob is busy — \"on air\\nback at 3\"", NativeFrames.readablePresence(JSON.readTree(
+                "{\"userId\":\"bob\",\"status\":\"busy\",\"customStatus\":\"on air\\nback at 3\"}")));
+        assertEquals("carol is offline (last seen 2026-12-01 13:00:00 UTC)", NativeFrames.readablePresence(JSON.readTree(
+                "{\"userId\":\"carol\",\"status\":\"offline\",\"lastSeen\":\"2026-12-01t14:00:00+01:00\",\"customStatus\":\"\"}")));
+        assertEquals("carol is offline (last seen yesterday)", NativeFrames.readablePresence(JSON.readTree(
+                "{\"userId\":\"carol\",\"status\":\"offline\",\"lastSeen\":\"yesterday\"}")), "not RFC 3339: as it came");
+        assertEquals("carol: never seen", NativeFrames.readablePresence(JSON.readTree("{\"userId\":\"carol\",\"status\":\"offline\"}")));
+        assertEquals("dave: never seen", NativeFrames.readablePresence(JSON.readTree(
+                "{\"userId\":\"dave\",\"status\":\"offline\",\"lastSeen\":\"\"}")));
+    }
+
+    @Test
+    void presenceUpdateEventAlsoPrintsReadably() {
+        String frame = "{\"event\":\"presence:update\",\"data\":{\"userId\":\"bob\",\"status\":\"away\","
+                + "\"lastSeen\":\"2026-12-01T14:03:12.345Z\"}}";
+
+        assertEquals(List.of("<< " + frame, "bob is away (last seen 2026-12-01 14:03:12 UTC)"), NativeFrames.describe(frame));
+        assertEquals(1, NativeFrames.describe("{\"ack\":2,\"data\":{\"success\":true,\"status\":\"away\"}}").size(),
+                "the ack of the client's own presence:update prints as any ack");
+    }
+
+    @Test
+    void subscriptionPrintsEachPresenceThenWhoIsNotVisible() throws Exception {
+        JsonNode ack = JSON.readTree("{\"success\":true,\"userIds\":[\"bob\",\"carol\"],\"presences\":["
+                + "{\"userId\":\"bob\",\"status\":\"online\",\"lastSeen\":\"2026-12-01T14:03:12.345Z\"},"
+                + "{\"userId\":\"carol\",\"status\":\"offline\"}]}");
+
+        assertEquals(List.of("bob is online", "carol: never seen", "not visible: dave, erin"),
+                NativeFrames.readableSubscription(List.of("bob", "dave", "carol", "erin"), ack));
+        assertEquals(List.of("bob is online", "carol: never seen"), NativeFrames.readableSubscription(List.of("bob", "carol"), ack));
+        assertEquals(List.of("not visible: zed"), NativeFrames.readableSubscription(List.of("zed"),
+                JSON.readTree("{\"success\":true,\"userIds\":[],\"presences\":[]}")));
+    }
+
+    @Test
+    void refusalNamesTheCodeAndMessage() throws Exception {
+        assertEquals("status not set (RATE_LIMITED): presence:update rate limit: 20 per 60 s; retry in 900 ms",
+                NativeFrames.refusal("status not set", JSON.readTree("{\"success\":false,\"error\":{\"code\":\"RATE_LIMITED\","
+                        + "\"message\":\"presence:update rate limit: 20 per 60 s; retry in 900 ms\",\"retryAfterMs\":900}}")));
+    }
 }
