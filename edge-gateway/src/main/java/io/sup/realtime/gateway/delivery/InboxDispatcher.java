@@ -17,8 +17,8 @@ import io.sup.realtime.proto.gateway.v1.Disconnect;
 
 /**
  * Hands each frame from this instance's inbox to its local recipients: every connection of
- * the listed users, every connection in the room, or the one connection, minus the excluded
- * ones. Each wire protocol's text is encoded once per frame, not once per recipient, and
+ * the listed users, every connection in the room, the one connection, or each listed
+ * connection still here, minus the excluded ones. Each wire protocol's text is encoded once per frame, not once per recipient, and
  * only enqueued: this runs on the bus's subscriber thread and never waits on a client. A
  * frame carrying a {@link Disconnect} (a token revocation) is handed on instead.
  */
@@ -65,6 +65,12 @@ public final class InboxDispatcher implements Consumer<DeliveryFrame> {
                     send.accept(connection);
                 }
             }
+            case CONNECTIONS -> frame.getConnections().getConnectionIdsList().forEach(id -> {
+                ClientConnection connection = connections.byId(id);
+                if (connection != null) {
+                    send.accept(connection);
+                }
+            });
             case TARGET_NOT_SET -> {
                 // Nothing addressed: nothing to do.
             }

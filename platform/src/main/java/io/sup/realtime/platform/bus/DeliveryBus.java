@@ -14,6 +14,7 @@ import java.util.Map;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import io.sup.realtime.platform.json.ProtoJson;
+import io.sup.realtime.proto.gateway.v1.ConnectionList;
 import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
 import io.sup.realtime.proto.gateway.v1.Disconnect;
 import io.sup.realtime.proto.gateway.v1.UserList;
@@ -23,7 +24,7 @@ import redis.clients.jedis.RedisClient;
 
 /**
  * The publishing side of the delivery bus: services hand it a server -> client event and
- * its recipients (users, a room, or one connection); it resolves the recipients to gateway
+ * its recipients (users, a room, one connection or a list of them); it resolves the recipients to gateway
  * instances through the {@link RoutingRegistry}, encodes the event's JSON once, and
  * publishes one {@link DeliveryFrame} per instance that has recipients, on that instance's
  * sharded channel. Cost is O(instances with recipients), never O(all instances).
@@ -94,12 +95,37 @@ public final class DeliveryBus {
      * @return 1 when published, 0 when the id names no instance
      */
     public int toConnection(String connectionId, ServerEvent event, Message data) {
-        int dot = connectionId.lastIndexOf('.');
-        if (dot <= 0) {
+        String instance = instanceOf(connectionId);
+        if (instance == null) {
             return 0;
         }
         DeliveryFrame frame = frame(event, data, List.of()).setConnectionId(connectionId).build();
-        return publish(List.of(new Publication(connectionId.substring(0, dot), frame)));
+        return publish(List.of(new Publication(instance, frame)));
+    }
+
+    /**
+     * Delivers {@code event} to each of these connections, by id ({@code <instance>.<n>}):
+     * one frame per gateway instance, listing that instance's connections, all published in
+     * one pipelined round trip. Ids that name no instance are skipped, repeated ones sent once.
+     *
+     * @return the number of gateway instances published to
+     */
+    public int toConnections(Collection<String> connectionIds, ServerEvent event, Message data) {
+        Map<String, ConnectionList.Builder> byInstance = new LinkedHashMap<>();
+        for (String connectionId : new LinkedHashSet<>(connectionIds)) {
+            String instance = instanceOf(connectionId);
+            if (instance != null) {
+                byInstance.computeIfAbsent(instance, k -> ConnectionList.newBuilder()).addConnectionIds(connectionId);
+            }
+        }
+        if (byInstance.isEmpty()) {
+            return 0;
+        }
+        DeliveryFrame.Builder common = frame(event, data, List.of());
+        List<Publication> publications = new ArrayList<>(byInstance.size());
+        byInstance.forEach((instance, recipients) ->
+                publications.add(new Publication(instance, common.setConnections(recipients).build())));
+        return publish(publications);
     }
 
     /**
@@ -111,13 +137,19 @@ public final class DeliveryBus {
     public int disconnect(Collection<String> connectionIds, Disconnect disconnect) {
         List<Publication> publications = new ArrayList<>(connectionIds.size());
         for (String connectionId : connectionIds) {
-            int dot = connectionId.lastIndexOf('.');
-            if (dot > 0) {
-                publications.add(new Publication(connectionId.substring(0, dot), DeliveryFrame.newBuilder()
+            String instance = instanceOf(connectionId);
+            if (instance != null) {
+                publications.add(new Publication(instance, DeliveryFrame.newBuilder()
                         .setConnectionId(connectionId).setDisconnect(disconnect).setPublishedAtMs(clock.millis()).build()));
             }
         }
         return publish(publications);
+    }
+
+    /** The gateway instance in a connection id ({@code <instance>.<n>}: before the last dot), or null. */
+    private static String instanceOf(String connectionId) {
+        int dot = connectionId.lastIndexOf('.');
+        return dot > 0 ? connectionId.substring(0, dot) : null;
     }
 
     private DeliveryFrame.Builder frame(ServerEvent event, Message data, Collection<String> excludeConnectionIds) {

@@ -232,6 +232,43 @@ class DeliveryBusRoutesOneFramePerInstanceTest {
     }
 
     @Test
+    void aConnectionListGetsOneFramePerInstanceListingThatInstancesConnections() throws Exception {
+        // Ids are <instance>.<n>, the instance being what comes before the last dot; a repeated
+        // id is sent once, an id without an instance is skipped.
+        int instances = bus.toConnections(List.of("gw-a.1", "gw-b.7", "gw-a.2", "gw-a.1", "nodot", "gw-b.9"),
+                ServerEvent.PRESENCE_UPDATE, DATA);
+
+        assertEquals(2, instances);
+        List<DeliveryFrame> atA = gwA.framesBefore(bus);
+        List<DeliveryFrame> atB = gwB.framesBefore(bus);
+        assertEquals(1, atA.size(), () -> "gw-a frames: " + atA);
+        assertEquals(1, atB.size(), () -> "gw-b frames: " + atB);
+        DeliveryFrame a = atA.getFirst();
+        DeliveryFrame b = atB.getFirst();
+        assertAll(
+                () -> assertEquals(DeliveryFrame.TargetCase.CONNECTIONS, a.getTargetCase()),
+                () -> assertEquals(DeliveryFrame.TargetCase.CONNECTIONS, b.getTargetCase()),
+                () -> assertEquals(List.of("gw-a.1", "gw-a.2"), a.getConnections().getConnectionIdsList()),
+                () -> assertEquals(List.of("gw-b.7", "gw-b.9"), b.getConnections().getConnectionIdsList()),
+                () -> assertEquals("presence:update", a.getEvent()),
+                () -> assertEquals("presence:update", b.getEvent()),
+                () -> assertEquals(DATA_JSON, a.getDataJson().toStringUtf8()),
+                () -> assertEquals(a.getDataJson(), b.getDataJson()),
+                () -> assertEquals(List.of(), a.getExcludeConnectionIdsList()),
+                () -> assertEquals(T0, a.getPublishedAtMs()),
+                () -> assertEquals(T0, b.getPublishedAtMs()));
+    }
+
+    @Test
+    void aConnectionListNamingNoInstancePublishesNothing() throws Exception {
+        assertEquals(0, bus.toConnections(List.of(), ServerEvent.PRESENCE_UPDATE, DATA));
+        assertEquals(0, bus.toConnections(List.of("gw-b17", ".17"), ServerEvent.PRESENCE_UPDATE, DATA));
+
+        assertEquals(List.of(), gwA.framesBefore(bus));
+        assertEquals(List.of(), gwB.framesBefore(bus));
+    }
+
+    @Test
     void aConnectionIdWithoutAnInstancePrefixPublishesNothing() throws Exception {
         assertEquals(0, bus.toConnection("gw-b17", ServerEvent.CALL_INCOMING, DATA));
         assertEquals(0, bus.toConnection(".17", ServerEvent.CALL_INCOMING, DATA));
