@@ -69,7 +69,10 @@ start messaging-service messaging-service/target/messaging-service.jar
 start presence-service presence-service/target/presence-service.jar
 start call-signaling-service call-signaling-service/target/call-signaling-service.jar
 start notification-service notification-service/target/notification-service.jar
-start edge-gateway edge-gateway/target/edge-gateway.jar "${GATEWAY_JAVA_OPTS[@]}"
+# The gateway finds messaging and presence at their default ports (7001, 7002), where they
+# were just started; set here so that the presence target is explicit in the run.
+PRESENCE_GRPC_TARGET="${PRESENCE_GRPC_TARGET:-localhost:7002}" \
+  start edge-gateway edge-gateway/target/edge-gateway.jar "${GATEWAY_JAVA_OPTS[@]}"
 await_ready messaging-service 9101
 await_ready presence-service 9102
 await_ready call-signaling-service 9103

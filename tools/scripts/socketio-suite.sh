@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Socket.IO compatibility suite: the real socket.io-client (and a native `ws` client) against
-# six real gateways (one per set of timers and limits the tests need), one messaging-service
-# and one Redis, all started here on free loopback ports and stopped on exit. The tests live
+# six real gateways (one per set of timers and limits the tests need), one messaging-service,
+# one presence-service and one Redis, all started here on free loopback ports and stopped on exit. The tests live
 # in edge-gateway/src/test/socketio (node --test).
 #
 # Usage: socketio-suite.sh [FILE.test.mjs...]   (default: every *.test.mjs there)
@@ -18,7 +18,8 @@ use_jdk
 ensure_redis_server
 
 suite_dir=edge-gateway/src/test/socketio
-jars=(messaging-service/target/messaging-service.jar edge-gateway/target/edge-gateway.jar tools/target/tools.jar)
+jars=(messaging-service/target/messaging-service.jar presence-service/target/presence-service.jar
+  edge-gateway/target/edge-gateway.jar tools/target/tools.jar)
 for jar in "${jars[@]}"; do
   if [[ ! -f "$jar" ]]; then
     echo "error: $jar is missing; build first: mvn -q package -DskipTests" >&2
@@ -49,16 +50,16 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-ports=$(free_ports 15)
-read -r redis_port grpc_port msg_observe gw_a_port gw_a_metrics gw_b_port gw_b_metrics \
+ports=$(free_ports 17)
+read -r redis_port grpc_port msg_observe presence_port presence_observe gw_a_port gw_a_metrics gw_b_port gw_b_metrics \
   gw_c_port gw_c_metrics gw_d_port gw_d_metrics gw_e_port gw_e_metrics gw_f_port gw_f_metrics <<<"$ports"
-[[ -n "$gw_f_metrics" ]] || { echo "error: could not find 15 free loopback ports (got: $ports)" >&2; exit 1; }
+[[ -n "$gw_f_metrics" ]] || { echo "error: could not find 17 free loopback ports (got: $ports)" >&2; exit 1; }
 
 redis_url="redis://127.0.0.1:$redis_port"
 jwt_secret=$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')
 
 t0=$SECONDS
-echo "==> Starting Redis :$redis_port, messaging-service :$grpc_port, gateways gw-a :$gw_a_port, gw-b :$gw_b_port, gw-c :$gw_c_port, gw-d :$gw_d_port, gw-e :$gw_e_port and gw-f :$gw_f_port"
+echo "==> Starting Redis :$redis_port, messaging-service :$grpc_port, presence-service :$presence_port, gateways gw-a :$gw_a_port, gw-b :$gw_b_port, gw-c :$gw_c_port, gw-d :$gw_d_port, gw-e :$gw_e_port and gw-f :$gw_f_port"
 start_process redis redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no --dir "$work/redis"
 for _ in $(seq 50); do redis_answers 127.0.0.1 "$redis_port" && break; sleep 0.1; done
 if ! redis_answers 127.0.0.1 "$redis_port"; then
@@ -72,11 +73,16 @@ fi
 # message:new's limit is raised (default 30 per minute) so its acks test delivery, not limits.
 start_process messaging-service GRPC_PORT="$grpc_port" OBSERVE_PORT="$msg_observe" REDIS_URL="$redis_url" \
   MESSAGING_TYPING_TTL_MS=600000 RATE_LIMITS="message:new=100000/60s" java "${JAVA_OPTS_DEFAULT[@]}" -jar messaging-service/target/messaging-service.jar
+# presence-service: the gateways route the presence events to it and report connection
+# lifecycle (opened, alive, closed) to it.
+start_process presence-service GRPC_PORT="$presence_port" OBSERVE_PORT="$presence_observe" REDIS_URL="$redis_url" \
+  java "${JAVA_OPTS_DEFAULT[@]}" -jar presence-service/target/presence-service.jar
 # A generous gRPC deadline (the default is 5 s): on a loaded machine a slow answer must make
 # the suite slower, not answer UNAVAILABLE. Loopback is exempt from the connection-attempt
 # limits (the tests connect far more often than a user), except on gw-f, which tests them.
 # Each gateway's admin gRPC API on a free port of its own (port 0).
 gateway_env=(REDIS_URL="$redis_url" JWT_SECRET="$jwt_secret" MESSAGING_GRPC_TARGET="localhost:$grpc_port"
+  PRESENCE_GRPC_TARGET="localhost:$presence_port"
   GATEWAY_GRPC_DEADLINE_MS=30000 RATE_LIMIT_EXEMPT_ADDRESSES=loopback GATEWAY_ADMIN_GRPC_PORT=0)
 start_process gw-a "${gateway_env[@]}" PORT="$gw_a_port" METRICS_PORT="$gw_a_metrics" GATEWAY_INSTANCE_ID=gw-a \
   java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" -jar edge-gateway/target/edge-gateway.jar
@@ -108,6 +114,7 @@ start_process gw-f "${gateway_env[@]}" PORT="$gw_f_port" METRICS_PORT="$gw_f_met
   java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" -jar edge-gateway/target/edge-gateway.jar
 
 await_ready messaging-service "http://127.0.0.1:$msg_observe/health/ready"
+await_ready presence-service "http://127.0.0.1:$presence_observe/health/ready"
 await_ready gw-a "http://127.0.0.1:$gw_a_metrics/health/ready"
 await_ready gw-b "http://127.0.0.1:$gw_b_metrics/health/ready"
 await_ready gw-c "http://127.0.0.1:$gw_c_metrics/health/ready"
@@ -176,7 +183,7 @@ pids+=("$node_pid")
 rc=0
 wait "$node_pid" || rc=$?
 
-for name in messaging-service gw-a gw-b gw-c gw-d gw-e gw-f redis; do
+for name in messaging-service presence-service gw-a gw-b gw-c gw-d gw-e gw-f redis; do
   if ! kill -0 "${pid_of[$name]}" 2>/dev/null; then
     echo "error: $name exited while the tests ran" >&2
     [[ $rc -ne 0 ]] || rc=1

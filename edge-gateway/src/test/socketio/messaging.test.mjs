@@ -166,8 +166,8 @@ describe('membership', () => {
 
 describe('events without a built domain, and unknown events', () => {
   for (const [event, data] of [
-    ['presence:update', { status: 'online' }],
     ['call:initiate', { chatId: chat, type: 'audio' }],
+    ['call:end', { callId: 'no-such-call' }],
     ['notification:get-pending', {}],
   ]) {
     test(`${event} is acked UNIMPLEMENTED`, async () => {

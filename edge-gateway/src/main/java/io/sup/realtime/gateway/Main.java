@@ -5,9 +5,11 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -36,7 +38,10 @@ import io.sup.realtime.gateway.health.ListenerLiveness;
 import io.sup.realtime.gateway.limits.ConnectionAdmission;
 import io.sup.realtime.gateway.limits.ConnectionStore;
 import io.sup.realtime.gateway.routing.ConnectionReports;
+import io.sup.realtime.gateway.routing.ConnectionReports.Report;
 import io.sup.realtime.gateway.routing.EventRouter;
+import io.sup.realtime.gateway.routing.MessagingRoutes;
+import io.sup.realtime.gateway.routing.PresenceRoutes;
 import io.sup.realtime.gateway.session.ClientSessions;
 import io.sup.realtime.gateway.protocol.NativeCodec;
 import io.sup.realtime.gateway.protocol.SocketIoCodec;
@@ -55,6 +60,7 @@ import io.sup.realtime.platform.observe.ObserveServer;
 import io.sup.realtime.platform.redis.RedisReadiness;
 import io.sup.realtime.platform.redis.RedisSettings;
 import io.sup.realtime.platform.service.ServiceHost;
+import io.sup.realtime.proto.gateway.v1.Caller;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -67,6 +73,7 @@ public final class Main implements AutoCloseable {
     private final GatewayConfig config;
     private final RedisClient redis;
     private final ManagedChannel messagingChannel;
+    private final ManagedChannel presenceChannel;
     private final LocalConnections connections;
     private final InboxSubscriber inbox;
     private final ScheduledExecutorService timers;
@@ -87,10 +94,17 @@ public final class Main implements AutoCloseable {
                 RateLimits.from(settings));
 
         messagingChannel = GrpcChannels.forTarget(config.messagingTarget());
-        EventRouter router = new EventRouter(messagingChannel, connections, config.grpcDeadline());
+        presenceChannel = GrpcChannels.forTarget(config.presenceTarget());
+        EventRouter router = new EventRouter(List.of(
+                new MessagingRoutes(messagingChannel, connections, config.grpcDeadline()),
+                new PresenceRoutes(presenceChannel, config.grpcDeadline())));
         timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("gateway-timers").daemon().factory());
         writers = Executors.newVirtualThreadPerTaskExecutor();
-        ConnectionReports reports = new ConnectionReports(List.of(messagingChannel), config.grpcDeadline(), clock);
+        // messaging keeps only what a connection's close ends (its typing): it takes no other report.
+        ConnectionReports reports = new ConnectionReports(List.of(
+                new ConnectionReports.Recipient("messaging-service", messagingChannel, Set.of(Report.CLOSED)),
+                new ConnectionReports.Recipient("presence-service", presenceChannel, EnumSet.allOf(Report.class))),
+                config.instanceId(), config.grpcDeadline(), clock);
         ClientSessions sessions = new ClientSessions(new JwtVerifier(config.jwt(), clock), connections, router,
                 reports, timers, writers, config.authTimeout(), config.outbound(), admission, config.tokens(), clock);
         inbox = new InboxSubscriber(redisSettings, config.instanceId(), new InboxDispatcher(connections, sessions::revoke));
@@ -100,6 +114,9 @@ public final class Main implements AutoCloseable {
                     connections.refreshRoutes();
                     admission.refresh(openByUser(connections.all()));
                 }), refreshMs, refreshMs, TimeUnit.MILLISECONDS);
+        long aliveMs = config.connectionAliveInterval().toMillis();
+        timers.scheduleAtFixedRate(() -> guarded("connection alive report", () -> reports.alive(aliveCallers(connections.all()))),
+                aliveMs, aliveMs, TimeUnit.MILLISECONDS);
         NativeCodec nativeCodec = new NativeCodec(new WireCodec.Heartbeat(config.heartbeatInterval(), config.heartbeatTimeout()));
         SocketIoCodec socketIoCodec = new SocketIoCodec(
                 new WireCodec.Heartbeat(config.socketIoPingInterval(), config.socketIoPingTimeout()), config.maxMessageBytes());
@@ -187,11 +204,27 @@ public final class Main implements AutoCloseable {
     private static Map<String, List<String>> openByUser(Collection<ClientConnection> all) {
         Map<String, List<String>> byUser = new HashMap<>();
         for (ClientConnection connection : all) {
-            if (connection.isAuthenticated() && !connection.out().isClosing()) {
+            if (isOpenAndAuthenticated(connection)) {
                 byUser.computeIfAbsent(connection.identity().userId(), u -> new ArrayList<>()).add(connection.id());
             }
         }
         return byUser;
+    }
+
+    /** The callers of the authenticated connections, for the alive report. */
+    private static List<Caller> aliveCallers(Collection<ClientConnection> all) {
+        List<Caller> callers = new ArrayList<>();
+        for (ClientConnection connection : all) {
+            if (isOpenAndAuthenticated(connection)) {
+                callers.add(connection.caller());
+            }
+        }
+        return callers;
+    }
+
+    /** Authenticated and not closing: a connection that counts as open for limits and reports. */
+    private static boolean isOpenAndAuthenticated(ClientConnection connection) {
+        return connection.isAuthenticated() && !connection.out().isClosing();
     }
 
     /** Runs a periodic task so that a failure is logged and the next period still runs. */
@@ -255,6 +288,7 @@ public final class Main implements AutoCloseable {
         timers.shutdownNow();
         writers.shutdown();
         GrpcChannels.close(messagingChannel);
+        GrpcChannels.close(presenceChannel);
         redis.close();
         LOG.log(Level.INFO, "edge-gateway " + config.instanceId() + " stopped");
     }

@@ -88,7 +88,7 @@ public final class ClientSessions {
      * @param verifier      checks tokens
      * @param connections   this instance's connections
      * @param router        client event -> service call
-     * @param reports       tells services when a connection closes
+     * @param reports       tells services when a connection authenticates and when it closes
      * @param timers        schedules authentication deadlines
      * @param writers       runs connections' writers and event handling (virtual threads)
      * @param authTimeout   how long a connection may stay unauthenticated
@@ -308,6 +308,11 @@ public final class ClientSessions {
             connection.out().send(connection.codec().connectRefused(ErrorCode.UNAVAILABLE, "service unavailable, retry later", 0));
             connection.out().close(CloseCode.TRY_AGAIN_LATER, CloseCode.TRY_AGAIN_LATER.reason());
             return;
+        }
+        if (!connection.out().isClosing()) {
+            // Asynchronous: never holds up the connection. One that closed while it was being
+            // registered is not reported opened; its closed report may already have gone.
+            reports.opened(connection);
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("userId", who.userId());

@@ -121,7 +121,7 @@ class SocketIoEndToEndTest {
             assertTrue(client.awaitRaw("42[\"error\"").contains("binary packets are not supported"));
             client.sendText("42{not json");
             assertTrue(client.awaitRaw("42[\"error\"").contains("INVALID_ARGUMENT"));
-            client.sendText("423[\"presence:update\",{\"status\":\"away\"}]");
+            client.sendText("423[\"notification:read\",{\"notificationId\":\"n1\"}]");
             assertEquals("UNIMPLEMENTED", ackData(client.awaitRaw("433[")).at("/error/code").asText());
         }
     }

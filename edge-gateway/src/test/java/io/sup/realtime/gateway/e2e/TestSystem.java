@@ -43,17 +43,26 @@ final class TestSystem {
     }
 
     /**
+     * A presence target nothing listens on (port 1, tcpmux, is not served here): a gateway's
+     * presence events answer UNAVAILABLE at once and its reports to presence fail fast, rather
+     * than reaching whatever presence-service a developer runs on the default port 7002.
+     */
+    static final String NO_PRESENCE = "localhost:1";
+
+    /**
      * A gateway named {@code instance} in front of the messaging-service at {@code messagingPort},
      * with the test JWT secret and any {@code overrides} (key, value, key, value, ...). Its gRPC
      * deadline is 30 s rather than 5: on a loaded machine a slow answer must make a test
      * slower, not turn into UNAVAILABLE. Loopback is exempt from the connection-attempt limits
-     * (tests connect far more often than users): the limits' own tests override that.
+     * (tests connect far more often than users): the limits' own tests override that. Its
+     * presence target is {@link #NO_PRESENCE} unless {@code presence.grpc.target} is overridden.
      */
     static Main gateway(RedisServerExtension redis, int messagingPort, String instance, String... overrides) {
         return Main.start(Settings.of("edge-gateway", with(Map.of(
                 "port", "0", "metrics.port", "0", "redis.url", redis.url().toString(),
                 "jwt.secret", TestTokens.SECRET,
                 "messaging.grpc.target", "localhost:" + messagingPort,
+                "presence.grpc.target", NO_PRESENCE,
                 "gateway.grpc.deadline.ms", "30000",
                 "gateway.admin.grpc.port", "0",
                 "rate.limit.exempt.addresses", "loopback",
