@@ -153,6 +153,7 @@ create_chat sio-connect sio-conn-typist sio-conn-watcher & chat_pids+=($!)
 create_chat sio-flood sio-hal sio-ivy sio-jo & chat_pids+=($!)
 await_chats
 create_chat sio-limits sio-lim-typist sio-lim-watcher & chat_pids+=($!)
+create_chat sio-presence sio-pia sio-quinn & chat_pids+=($!)
 await_chats
 
 echo "==> npm ci"

@@ -68,6 +68,8 @@ export const CHATS = {
   flood: { id: 'sio-flood', members: ['sio-hal', 'sio-ivy', 'sio-jo'] },
   /** limits.test.mjs: event rate limits at the suite's defaults (message:typing 10 per 10 s). */
   limits: { id: 'sio-limits', members: ['sio-lim-typist', 'sio-lim-watcher'] },
+  /** presence.test.mjs: two users who may see each other's presence. */
+  presence: { id: 'sio-presence', members: ['sio-pia', 'sio-quinn'] },
 };
 
 /**

@@ -14,6 +14,8 @@ import io.sup.realtime.platform.service.ServiceHost;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import io.sup.realtime.proto.messaging.v1.ChatAdminServiceGrpc;
 import io.sup.realtime.proto.messaging.v1.CreateChatRequest;
+import io.sup.realtime.proto.presence.v1.PresenceAdminServiceGrpc;
+import io.sup.realtime.proto.presence.v1.SetContactsRequest;
 
 /**
  * The real services for end-to-end tests, each on its own free ports in this JVM against
@@ -32,6 +34,30 @@ final class TestSystem {
         return io.sup.realtime.messaging.Main.start(Settings.of("messaging-service", with(Map.of(
                 "grpc.port", String.valueOf(grpcPort), "observe.port", "0", "redis.url", redis.url().toString(),
                 "rate.limits", "message:new=100000/60s"), overrides)));
+    }
+
+    /**
+     * presence-service on a free port, asking the messaging-service at {@code messagingPort}
+     * who shares a chat, with any {@code overrides} (key, value, ...). Its sweep runs every
+     * 100 ms (the default is 1 s) so grace periods end on time in tests, and presence:update
+     * gets a generous limit (still checked) for tests that change statuses often.
+     */
+    static ServiceHost presence(RedisServerExtension redis, int messagingPort, String... overrides) {
+        return io.sup.realtime.presence.Main.start(Settings.of("presence-service", with(Map.of(
+                "grpc.port", "0", "observe.port", "0", "redis.url", redis.url().toString(),
+                "messaging.grpc.target", "localhost:" + messagingPort,
+                "presence.sweep.interval.ms", "100", "rate.limits", "presence:update=100000/60s"), overrides)));
+    }
+
+    /** Sets {@code user}'s contact list through the admin API of the presence-service at {@code presencePort}. */
+    static void setContacts(int presencePort, String user, String... contacts) {
+        ManagedChannel channel = GrpcChannels.forTarget("localhost:" + presencePort);
+        try {
+            PresenceAdminServiceGrpc.newBlockingStub(channel).setContacts(SetContactsRequest.newBuilder()
+                    .setUserId(user).addAllContactIds(List.of(contacts)).build());
+        } finally {
+            GrpcChannels.close(channel);
+        }
     }
 
     private static Map<String, String> with(Map<String, String> defaults, String... overrides) {
