@@ -125,27 +125,34 @@ start_redis() {
   exit 1
 }
 
-# A fresh Redis, messaging-service and gateway. Arguments: extra VAR=value for the gateway.
+# A fresh Redis, messaging-service, presence-service and gateway. Arguments: extra VAR=value
+# for the gateway.
 start_ours() {
   stop_system
-  local grpc_port msg_observe gw_metrics
+  local grpc_port msg_observe presence_port presence_observe gw_metrics
   start_redis
-  read -r grpc_port msg_observe gw_port gw_metrics <<<"$(free_ports 4)"
+  read -r grpc_port msg_observe presence_port presence_observe gw_port gw_metrics <<<"$(free_ports 6)"
   # Limits raised as the peer raises its own (server.js: 30000/60 s, 10000/10 s), checks kept:
   # the default 30 messages per user and minute would refuse most of a 2 msg/s load.
   start_process messaging-service GRPC_PORT="$grpc_port" OBSERVE_PORT="$msg_observe" REDIS_URL="$redis_url" \
     RATE_LIMITS="message:new=30000/60s,message:typing=10000/10s" \
     java "${JAVA_OPTS_DEFAULT[@]}" -jar messaging-service/target/messaging-service.jar
+  # presence-service: the gateway reports every connection to it (opened, alive, closed).
+  start_process presence-service GRPC_PORT="$presence_port" OBSERVE_PORT="$presence_observe" REDIS_URL="$redis_url" \
+    MESSAGING_GRPC_TARGET="localhost:$grpc_port" java "${JAVA_OPTS_DEFAULT[@]}" -jar presence-service/target/presence-service.jar
   # The load generator connects thousands of users from loopback within seconds: exempt it
   # from the connection-attempt limits, as a deployment would its load balancer.
   start_process gateway PORT="$gw_port" METRICS_PORT="$gw_metrics" REDIS_URL="$redis_url" JWT_SECRET="$secret" \
-    MESSAGING_GRPC_TARGET="localhost:$grpc_port" RATE_LIMIT_EXEMPT_ADDRESSES=loopback GATEWAY_ADMIN_GRPC_PORT=0 "$@" java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" \
+    MESSAGING_GRPC_TARGET="localhost:$grpc_port" PRESENCE_GRPC_TARGET="localhost:$presence_port" \
+    RATE_LIMIT_EXEMPT_ADDRESSES=loopback GATEWAY_ADMIN_GRPC_PORT=0 "$@" java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" \
     -jar edge-gateway/target/edge-gateway.jar
   await_ready messaging-service "http://127.0.0.1:$msg_observe/health/ready"
+  await_ready presence-service "http://127.0.0.1:$presence_observe/health/ready"
   await_ready gateway "http://127.0.0.1:$gw_metrics/health/ready"
-  echo "==> This system: Redis :$redis_port, messaging-service :$grpc_port, gateway :$gw_port ${*:-(production settings)}"
+  echo "==> This system: Redis :$redis_port, messaging-service :$grpc_port, presence-service :$presence_port, gateway :$gw_port ${*:-(production settings)}"
   target=(--url "http://127.0.0.1:$gw_port" --create-chats-grpc "localhost:$grpc_port"
           --server-pid "gateway=${pid_of[gateway]}" --server-pid "messaging-service=${pid_of[messaging-service]}"
+          --server-pid "presence-service=${pid_of[presence-service]}"
           --server-pid "redis=${pid_of[redis]}")
   system=ours
 }

@@ -76,6 +76,7 @@ start_process messaging-service GRPC_PORT="$grpc_port" OBSERVE_PORT="$msg_observ
 # presence-service: the gateways route the presence events to it and report connection
 # lifecycle (opened, alive, closed) to it.
 start_process presence-service GRPC_PORT="$presence_port" OBSERVE_PORT="$presence_observe" REDIS_URL="$redis_url" \
+  MESSAGING_GRPC_TARGET="localhost:$grpc_port" \
   java "${JAVA_OPTS_DEFAULT[@]}" -jar presence-service/target/presence-service.jar
 # A generous gRPC deadline (the default is 5 s): on a loaded machine a slow answer must make
 # the suite slower, not answer UNAVAILABLE. Loopback is exempt from the connection-attempt

@@ -1,15 +1,13 @@
 package io.sup.realtime.messaging.grpc;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 
 import io.sup.realtime.messaging.Actor;
 import io.sup.realtime.messaging.chats.Chat;
 import io.sup.realtime.messaging.messages.StoredMessage;
 import io.sup.realtime.platform.grpc.ServiceException;
 import io.sup.realtime.platform.ids.Ids;
+import io.sup.realtime.platform.time.Timestamps;
 import io.sup.realtime.proto.gateway.v1.Caller;
 import io.sup.realtime.messaging.messages.Draft;
 import io.sup.realtime.proto.messaging.v1.EncryptedContent;
@@ -92,12 +90,8 @@ public final class ProtoMapping {
         };
     }
 
-    /** RFC 3339 in UTC with millisecond precision, the form every API time takes. */
+    /** RFC 3339 in UTC with millisecond precision, the form every API time takes (platform's {@link Timestamps}). */
     public static String timestamp(Instant t) {
-        return RFC_3339.format(t.truncatedTo(ChronoUnit.MILLIS));
+        return Timestamps.rfc3339(t);
     }
-
-    /** Always three fractional digits, so times sort and compare as text. */
-    private static final DateTimeFormatter RFC_3339 =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 }
