@@ -195,14 +195,12 @@ public final class NativeFrames {
                 lines.add(readablePresence(presence));
             }
         }
-        JsonNode visible = ack.get("userIds");
-        if (visible != null && visible.isArray()) {
-            Set<String> shown = new HashSet<>();
-            visible.forEach(id -> shown.add(id.asText()));
-            List<String> hidden = requested.stream().filter(id -> !shown.contains(id)).toList();
-            if (!hidden.isEmpty()) {
-                lines.add("not visible: " + String.join(", ", hidden));
-            }
+        // Canonical proto3 JSON leaves an empty list out: no userIds means none is visible.
+        Set<String> shown = new HashSet<>();
+        ack.path("userIds").forEach(id -> shown.add(id.asText()));
+        List<String> hidden = requested.stream().filter(id -> !shown.contains(id)).toList();
+        if (!hidden.isEmpty()) {
+            lines.add("not visible: " + String.join(", ", hidden));
         }
         return lines;
     }

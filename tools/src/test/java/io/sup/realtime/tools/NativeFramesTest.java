@@ -146,6 +146,8 @@ class NativeFramesTest {
         assertEquals(List.of("bob is online", "carol: never seen"), NativeFrames.readableSubscription(List.of("bob", "carol"), ack));
         assertEquals(List.of("not visible: zed"), NativeFrames.readableSubscription(List.of("zed"),
                 JSON.readTree("{\"success\":true,\"userIds\":[],\"presences\":[]}")));
+        assertEquals(List.of("not visible: zed, yan"), NativeFrames.readableSubscription(List.of("zed", "yan"),
+                JSON.readTree("{\"success\":true}")), "the server leaves an empty list out");
     }
 
     @Test

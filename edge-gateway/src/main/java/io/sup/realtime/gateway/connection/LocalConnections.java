@@ -18,6 +18,7 @@ import io.sup.realtime.platform.bus.RoutingRegistry;
  */
 public final class LocalConnections {
     private final String instance;
+    private final String idPrefix;
     private final RoutingRegistry registry;
     private final AtomicLong sequence = new AtomicLong();
     private final ConcurrentHashMap<String, ClientConnection> byId = new ConcurrentHashMap<>();
@@ -30,6 +31,7 @@ public final class LocalConnections {
      */
     public LocalConnections(String instance, RoutingRegistry registry) {
         this.instance = instance;
+        this.idPrefix = instance + "." + Long.toString(System.currentTimeMillis(), 36) + "-";
         this.registry = registry;
     }
 
@@ -38,9 +40,14 @@ public final class LocalConnections {
         return instance;
     }
 
-    /** A fresh connection id, {@code <instance>.<n>} with n in base 36. */
+    /**
+     * A fresh connection id, {@code <instance>.<start>-<n>}: this process's start time and a
+     * counter, both in base 36. The start time keeps ids unique across restarts of an instance
+     * that keeps its id (GATEWAY_INSTANCE_ID), so a new connection never takes the id of one
+     * the services still remember (presence's closed-connection tombstones, for instance).
+     */
     public String nextId() {
-        return instance + "." + Long.toString(sequence.incrementAndGet(), 36);
+        return idPrefix + Long.toString(sequence.incrementAndGet(), 36);
     }
 
     /** Tracks an open (not yet authenticated) connection. */
