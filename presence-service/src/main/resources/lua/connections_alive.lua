@@ -3,21 +3,22 @@
 --
 -- KEYS[1] conns  KEYS[2] closed  KEYS[3] state  KEYS[4..] presence:{<user>}:subs:<id> of
 -- each listed connection
--- ARGV[1] now (ms)  ARGV[2] ttl (ms)  ARGV[3] state retention (ms)  ARGV[4..] connection ids
+-- ARGV[1] now (ms)  ARGV[2] cutoff (ms)  ARGV[3] ttl (ms)  ARGV[4] retention (ms)
+-- ARGV[5..] connection ids
 --
 -- Returns settle()'s answer.
 local conns, closed, state = KEYS[1], KEYS[2], KEYS[3]
-local now, ttl, retention = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local now, cutoff, ttl, retention = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local ids = {}
-for i = 4, #ARGV do
+for i = 5, #ARGV do
   ids[#ids + 1] = ARGV[i]
 end
 touch(conns, closed, now, ttl, ids)
 for i = 4, #KEYS do
   if redis.call('EXISTS', KEYS[i]) == 1 then
-    redis.call('PEXPIRE', KEYS[i], 2 * ttl)
+    redis.call('PEXPIRE', KEYS[i], retention)
   end
 end
-local result = settle(conns, state, now, ttl, 0)
+local result = settle(conns, state, now, cutoff, ttl, 0)
 keep(conns, closed, state, ttl, retention)
 return result

@@ -3,7 +3,8 @@
 -- tagged {<user>}, so each script stays on one slot of a Redis Cluster.
 --
 --   conns   presence:{<user>}:conns   sorted set: connection id -> expiry (ms). A connection
---           counts while its expiry is in the future; its gateway's alive reports extend it.
+--           counts while its expiry is after the cutoff (below); its gateway's alive
+--           reports extend it.
 --   closed  presence:{<user>}:closed  sorted set: connection id -> tombstone expiry (ms).
 --           A closed connection, so that a late opened or alive report (reports travel
 --           separately and may overtake each other) cannot bring it back.
@@ -15,7 +16,11 @@
 --             shown       the status others were last told: online, away, busy, offline
 --             graceUntil  ms: the last connection ended; the user stays as shown until then
 --
--- Times are the service's clock in ms, passed by the caller (now).
+-- Times are the service's clock in ms, passed by the caller: now, and the cutoff, the time
+-- at or before which an expiry counts as passed. The cutoff is now, except for one connection
+-- lifetime after presence-service comes back from an outage: then it is the time of the last
+-- sweep before the outage, since no report could be taken meanwhile and live connections
+-- must get the chance to be reported again before anything counts as expired.
 
 -- Adds or extends the listed connections (expiry = now + ttl) unless they are tombstoned
 -- (settle() then ends any grace period, since a connection lives). Returns how many were new.
@@ -30,7 +35,7 @@ local function touch(conns, closed, now, ttl, ids)
   return added
 end
 
--- Drops expired connections and decides what others see: online / away / busy while a
+-- Drops expired connections (expiry at or before the cutoff) and decides what others see: online / away / busy while a
 -- connection lives or the grace period runs (offline when the user chose it), else offline.
 -- A connection that expired (its gateway stopped reporting: a crash) was last seen at its
 -- last alive report, expiry - ttl.
@@ -41,8 +46,8 @@ end
 --   custom     the custom status, '' when none
 --   nextCheck  ms of the next moment this may change without a report (the earliest
 --              connection expiry, or the grace period's end); -1 when nothing is pending
-local function settle(conns, state, now, ttl, force)
-  local expired = redis.call('ZRANGEBYSCORE', conns, '-inf', now, 'WITHSCORES')
+local function settle(conns, state, now, cutoff, ttl, force)
+  local expired = redis.call('ZRANGEBYSCORE', conns, '-inf', cutoff, 'WITHSCORES')
   local s = redis.call('HMGET', state, 'status', 'custom', 'lastSeen', 'shown', 'graceUntil')
   local status, custom, last_seen = s[1] or 'online', s[2] or '', tonumber(s[3])
   local was_shown, grace_until = s[4] or 'offline', tonumber(s[5])
@@ -51,7 +56,7 @@ local function settle(conns, state, now, ttl, force)
     result[#result + 1] = expired[i]
   end
   if #expired > 0 then
-    redis.call('ZREMRANGEBYSCORE', conns, '-inf', now)
+    redis.call('ZREMRANGEBYSCORE', conns, '-inf', cutoff)
   end
   local live = redis.call('ZCARD', conns)
   if live > 0 or (grace_until and grace_until <= now) then
@@ -90,10 +95,12 @@ local function settle(conns, state, now, ttl, force)
   return result
 end
 
--- Keeps a user's keys while they are in use: connections and tombstones a few lifetimes,
--- the state (status, custom status, last seen) for the retention period.
+-- Keeps a user's keys while they are in use: tombstones a few lifetimes; connections and the
+-- state (status, custom status, last seen) for the retention period, so that they outlast
+-- an outage of presence-service (settle() removes expired connections, this only bounds an
+-- abandoned key).
 local function keep(conns, closed, state, ttl, retention)
-  redis.call('PEXPIRE', conns, 2 * ttl)
+  redis.call('PEXPIRE', conns, retention)
   if redis.call('EXISTS', closed) == 1 then
     redis.call('PEXPIRE', closed, 2 * ttl)
   end

@@ -6,16 +6,16 @@
 -- KEYS[1] presence:rl:{<user>}:presence:update (the user's rate log)
 -- ARGV[1] its max   ARGV[2] its window (ms)
 -- KEYS[2] conns  KEYS[3] closed  KEYS[4] state
--- ARGV[3] now (ms)  ARGV[4] ttl (ms)  ARGV[5] state retention (ms)  ARGV[6] connection id
--- ARGV[7] status  ARGV[8] '1' when a custom status is given, else '0'  ARGV[9] custom status
--- ('' clears it)
+-- ARGV[3] now (ms)  ARGV[4] cutoff (ms)  ARGV[5] ttl (ms)  ARGV[6] retention (ms)
+-- ARGV[7] connection id  ARGV[8] status  ARGV[9] '1' when a custom status is given, else '0'
+-- ARGV[10] custom status ('' clears it)
 --
 -- Returns {-3, retryAfterMs} when the rate limit refuses (nothing written), {-4} when the
 -- connection has closed already, else settle()'s answer, with changed = 1 when what others
 -- see changed (the status shown or the custom status).
 local conns, closed, state = KEYS[2], KEYS[3], KEYS[4]
-local now, ttl, retention = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local id, status, has_custom, custom = ARGV[6], ARGV[7], ARGV[8], ARGV[9]
+local now, cutoff, ttl, retention = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local id, status, has_custom, custom = ARGV[7], ARGV[8], ARGV[9], ARGV[10]
 local retry_after = rate_limit(KEYS[1], ARGV[1], ARGV[2])
 if retry_after > 0 then
   return {-3, retry_after}
@@ -39,6 +39,6 @@ if status == 'offline' and (before[1] or 'online') ~= 'offline' then
   redis.call('HSET', state, 'lastSeen', now)
 end
 redis.call('HSET', state, 'status', status)
-local result = settle(conns, state, now, ttl, custom_changed)
+local result = settle(conns, state, now, cutoff, ttl, custom_changed)
 keep(conns, closed, state, ttl, retention)
 return result

@@ -135,6 +135,10 @@ public final class Main implements AutoCloseable {
         try {
             server = WebServer.builder()
                     .port(config.port())
+                    // Stopped by close() after the drain (ServiceHost.runMain's hook on SIGTERM):
+                    // Helidon's own shutdown hook would cut every socket first, and clients
+                    // would see 1006 instead of 1001 "reconnect elsewhere".
+                    .shutdownHook(false)
                     // Not TCP_NODELAY, although small frames want it (ws and Socket.IO set it):
                     // with it on, Helidon 4.2's frame reader spends ~1 s of CPU on each 1 MiB
                     // client frame (against ~0.2 s without), which any client, even before

@@ -17,6 +17,7 @@ import io.sup.realtime.presence.grpc.ConnectionLifecycleGrpcEndpoint;
 import io.sup.realtime.presence.grpc.MessagingSharedChats;
 import io.sup.realtime.presence.grpc.PresenceAdminGrpcEndpoint;
 import io.sup.realtime.presence.grpc.PresenceGrpcEndpoint;
+import io.sup.realtime.presence.status.ExpiryCutoff;
 import io.sup.realtime.presence.status.PresenceService;
 import io.sup.realtime.presence.status.PresenceStore;
 import io.sup.realtime.presence.subscriptions.SubscriptionService;
@@ -55,10 +56,11 @@ public final class Main {
                 config.messagingDeadline(), config.sharedChatCache(), SHARED_CHAT_CACHE_SIZE));
         PresenceStore presenceStore = new PresenceStore(redis, config.connectionTtl(), config.offlineGrace(),
                 config.stateRetention());
-        SubscriptionService subscriptions = new SubscriptionService(new SubscriptionStore(redis, config.connectionTtl()),
-                visibility, presenceStore, limiter, config.maxSubscriptions(), clock);
+        ExpiryCutoff cutoff = new ExpiryCutoff(clock, config.connectionTtl());
+        SubscriptionService subscriptions = new SubscriptionService(new SubscriptionStore(redis, config.connectionTtl(),
+                config.stateRetention()), visibility, presenceStore, limiter, config.maxSubscriptions(), clock, cutoff);
         PresenceService presence = new PresenceService(presenceStore, subscriptions, new BusPresenceEvents(bus),
-                limiter, clock);
+                limiter, clock, cutoff);
 
         return ServiceHost.start("presence-service", settings, redis,
                         List.of(new PresenceGrpcEndpoint(presence, subscriptions),

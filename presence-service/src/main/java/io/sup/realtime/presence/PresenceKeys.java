@@ -13,7 +13,8 @@ public final class PresenceKeys {
     /**
      * Sorted set: the user's connections, id ({@code <instance>.<n>}) -> expiry (ms). At most
      * the user's open connections (the gateway bounds them) plus those that expired since the
-     * user's last script; the key expires two connection lifetimes after its last report.
+     * user's last script; the key expires the state retention after its last report (it must
+     * outlast an outage of presence-service, after which its records are looked at again).
      */
     public static String connections(String userId) {
         return "presence:{" + userId + "}:conns";
@@ -44,7 +45,8 @@ public final class PresenceKeys {
     /**
      * Set: who subscribed to this user's presence, members {@code "<connection id> <subscriber
      * user id>"}. An entry leaves when its connection unsubscribes, closes or expires, and is
-     * dropped the next time this user's presence changes if its connection no longer lives.
+     * dropped the next time this user's presence changes if its connection no longer lives;
+     * the key (a safety net) expires the state retention after the last subscription.
      */
     public static String watchers(String userId) {
         return "presence:{" + userId + "}:watchers";
@@ -53,7 +55,7 @@ public final class PresenceKeys {
     /**
      * Set: the users one connection of {@code userId} subscribed to. At most
      * {@code PRESENCE_MAX_SUBSCRIPTIONS}; deleted when the connection closes or expires, and
-     * expires two connection lifetimes after its connection's last report.
+     * (a safety net) expires the state retention after its connection's last report.
      */
     public static String subscriptions(String userId, String connectionId) {
         return "presence:{" + userId + "}:subs:" + connectionId;
@@ -66,6 +68,22 @@ public final class PresenceKeys {
      */
     public static String due() {
         return "presence:due";
+    }
+
+    /**
+     * String: when the last sweep ran (ms), by any replica; one key. A sweep that finds it
+     * old (or missing) knows presence was down and starts a recovery ({@link #recovery}).
+     */
+    public static String swept() {
+        return "presence:swept";
+    }
+
+    /**
+     * Hash: from, until (ms): after an outage, only expiries before {@code from} count until
+     * {@code until}. Expires at {@code until}.
+     */
+    public static String recovery() {
+        return "presence:recovery";
     }
 
     /** Sorted set: a user's rate log for one event, or {@code *} for the ceiling (see platform's RateLimiter). */

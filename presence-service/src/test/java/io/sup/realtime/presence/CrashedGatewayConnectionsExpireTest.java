@@ -1,11 +1,16 @@
 package io.sup.realtime.presence;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.sup.realtime.platform.testing.RedisServerExtension;
+import io.sup.realtime.proto.gateway.v1.ConnectionBatch;
+import org.awaitility.Awaitility;
 import io.sup.realtime.proto.gateway.v1.Caller;
 import io.sup.realtime.proto.presence.v1.GetPresenceRequest;
 import io.sup.realtime.proto.presence.v1.SubscribeRequest;
@@ -60,6 +65,55 @@ class CrashedGatewayConnectionsExpireTest {
             inbox.assertNothingSinceLast();
         } finally {
             liveGateways.shutdownNow();
+        }
+    }
+
+    @Test
+    void aCrashedGatewaysThousandUsersAreAllSettledInOneSweep() {
+        try (RunningPresence system = RunningPresence.start(REDIS, "presence.connection.ttl.ms", "300",
+                "presence.sweep.interval.ms", "3000")) {
+            List<Caller> callers = new ArrayList<>();
+            for (int i = 0; i < 1_200; i++) {
+                callers.add(RunningPresence.caller("u" + i, "gw-dead." + i));
+            }
+            system.lifecycle().connectionsAlive(ConnectionBatch.newBuilder().setGatewayInstance("gw-dead")
+                    .addAllConnections(callers).setAtMs(System.currentTimeMillis()).build());
+            assertEquals(1_200, system.redis().zcard(PresenceKeys.due()));
+
+            // The first sweep after the lifetime takes them 500 at a time until none is left:
+            // all within that run, not one batch per sweep (the next would come 3 s later).
+            Awaitility.await("a sweep").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> system.redis().zcard(PresenceKeys.due()) < 1_200);
+            Awaitility.await("the same sweep to finish").atMost(Duration.ofMillis(2_000)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> system.redis().zcard(PresenceKeys.due()) == 0);
+            assertEquals("offline", system.admin().getPresence(GetPresenceRequest.newBuilder().setUserId("u1199").build())
+                    .getStatus());
+        }
+    }
+
+    @Test
+    void lastSeenIsTheLatestEndOfAnyDeviceWhenOneCrashedAndAnotherClosed() throws Exception {
+        ScheduledExecutorService liveGateway = Executors.newSingleThreadScheduledExecutor();
+        try (RunningPresence system = RunningPresence.start(REDIS, "presence.connection.ttl.ms", Long.toString(TTL_MS));
+             GatewayInbox inbox = GatewayInbox.of(REDIS, "gw-w")) {
+            system.chat("c2", "mia", "w");
+            Caller w = system.opened("w", "gw-w.1");
+            liveGateway.scheduleAtFixedRate(() -> system.alive(w), 0, TTL_MS / 4, TimeUnit.MILLISECONDS);
+            system.events().subscribe(SubscribeRequest.newBuilder().setCaller(w).addUserIds("mia").build());
+            long crashedAt = System.currentTimeMillis();
+            system.opened("mia", "gw-dead.1"); // its gateway never reports again
+            assertEquals("online", inbox.next().presence().getStatus());
+            Caller laptop = system.opened("mia", "gw-w.2");
+            long closedAt = System.currentTimeMillis();
+            system.closed(laptop);
+
+            GatewayInbox.Update offline = inbox.next();
+            assertEquals("offline", offline.presence().getStatus());
+            long lastSeen = Instant.parse(offline.presence().getLastSeen()).toEpochMilli();
+            assertTrue(lastSeen >= closedAt - 5 && lastSeen <= closedAt + 500,
+                    "last seen " + lastSeen + " is not the later end (" + closedAt + "), the crash was at " + crashedAt);
+        } finally {
+            liveGateway.shutdownNow();
         }
     }
 }

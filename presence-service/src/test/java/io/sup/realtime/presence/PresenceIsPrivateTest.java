@@ -142,6 +142,10 @@ class PresenceIsPrivateTest {
                 () -> subscribe(g, many)).getStatus().getCode());
         assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(StatusRuntimeException.class,
                 () -> subscribe(g, "bad id")).getStatus().getCode());
+        String[] repeats = new String[101];
+        java.util.Arrays.fill(repeats, "gus");
+        assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(StatusRuntimeException.class,
+                () -> subscribe(g, repeats)).getStatus().getCode(), "ids are counted as sent, repeats included");
         assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(StatusRuntimeException.class,
                 () -> subscribe(g)).getStatus().getCode());
     }

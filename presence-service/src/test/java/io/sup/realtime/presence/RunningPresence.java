@@ -30,9 +30,10 @@ import redis.clients.jedis.RedisClient;
  */
 public final class RunningPresence implements AutoCloseable {
     private final ServiceHost messaging;
-    private final ServiceHost presence;
+    private final Map<String, String> presenceSettings;
+    private ServiceHost presence;
     private final ManagedChannel messagingChannel;
-    private final ManagedChannel presenceChannel;
+    private ManagedChannel presenceChannel;
     private final RedisClient redis;
 
     private RunningPresence(RedisServerExtension redisServer, Map<String, String> overrides) {
@@ -42,6 +43,7 @@ public final class RunningPresence implements AutoCloseable {
                 "redis.url", redisServer.url().toString(), "messaging.grpc.target", "localhost:" + messaging.grpcPort(),
                 "presence.offline.grace.ms", "1500", "presence.sweep.interval.ms", "100"));
         values.putAll(overrides);
+        presenceSettings = values;
         presence = Main.start(Settings.of("presence-service", values));
         messagingChannel = GrpcChannels.forTarget("localhost:" + messaging.grpcPort());
         presenceChannel = GrpcChannels.forTarget("localhost:" + presence.grpcPort());
@@ -58,6 +60,18 @@ public final class RunningPresence implements AutoCloseable {
             values.put(overrides[i], overrides[i + 1]);
         }
         return new RunningPresence(redis, values);
+    }
+
+    /** Stops presence-service (as a crash would, for what it has not written yet). */
+    public void stopPresence() {
+        GrpcChannels.close(presenceChannel);
+        presence.close();
+    }
+
+    /** Starts presence-service again, with the same settings, after {@link #stopPresence}. */
+    public void startPresence() {
+        presence = Main.start(Settings.of("presence-service", presenceSettings));
+        presenceChannel = GrpcChannels.forTarget("localhost:" + presence.grpcPort());
     }
 
     /** The presence gRPC port. */

@@ -83,7 +83,7 @@ class StatusUpdatesAndAdminOverGrpcTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"abc\u202Edcb", "\u2066isolated\u2069", "\u202Aembedded", "line\nbreak", "tab\there", "nul\u0000",
-            "c1\u0085"})
+            "c1\u0085", "line\u2028separator", "para\u2029graph"})
     void controlAndBidiOverrideCharactersAreRefused(String text) {
         Caller carol = system.opened("carol", "gw-a.3");
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> update(carol, "online", text));

@@ -70,6 +70,39 @@ class GatewayCrashMakesItsUsersOfflineTest {
         }
     }
 
+    @Test
+    void aSigtermedGatewayDrainsItsClientsAndTheirCloseReportsMakeThemOfflineAfterTheGracePeriod() throws Exception {
+        try (ServiceHost messaging = TestSystem.messaging(REDIS, 0);
+             ServiceHost presence = TestSystem.presence(REDIS, messaging.grpcPort(), "presence.offline.grace.ms", "1000")) {
+            Main live = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-live",
+                    "presence.grpc.target", "localhost:" + presence.grpcPort());
+            int drainedPort = RedisServerExtension.freePort();
+            Process drained = startGatewayProcess(drainedPort, messaging.grpcPort(), presence.grpcPort());
+            try (var watcher = WsTestClient.connectAs(live.port(), TestTokens.access("watcher"))) {
+                TestSystem.createChat(messaging.grpcPort(), "drain", "bob", "watcher");
+                watcher.request("presence:subscribe", Map.of("userIds", List.of("bob")));
+                WsTestClient bob = Awaitility.await("the gateway process listening").atMost(Duration.ofSeconds(60))
+                        .ignoreExceptions().until(() -> WsTestClient.connectAs(drainedPort, TestTokens.access("bob")),
+                                client -> client != null);
+                assertEquals("online", watcher.awaitEvent("presence:update").get("status").asText());
+
+                long stoppedAt = System.currentTimeMillis();
+                drained.destroy(); // SIGTERM: the gateway drains
+                assertEquals(1001, bob.awaitClose(), "going away: reconnect elsewhere");
+                JsonNode offline = watcher.awaitEvent("presence:update");
+                long tookMs = System.currentTimeMillis() - stoppedAt;
+                assertEquals("offline", offline.get("status").asText(), offline.toString());
+                // From the close report and the 1 s grace period, not from the 25 s expiry.
+                assertTrue(tookMs < 15_000, "offline only " + tookMs + " ms after the drain");
+                assertTrue(drained.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the gateway process ended");
+                bob.close();
+            } finally {
+                drained.destroyForcibly();
+                live.close();
+            }
+        }
+    }
+
     /** The gateway's {@code main} in its own JVM, with the test's class path and the default timings. */
     private static Process startGatewayProcess(int port, int messagingPort, int presencePort) throws Exception {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));

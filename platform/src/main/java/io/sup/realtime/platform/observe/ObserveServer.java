@@ -40,6 +40,9 @@ public final class ObserveServer implements AutoCloseable {
         }
         WebServer server = WebServer.builder()
                 .port(port)
+                // The service's own shutdown hook stops this last (ServiceHost.runMain), so
+                // health answers while the service drains; Helidon's hook would stop it first.
+                .shutdownHook(false)
                 .addFeature(feature.build())
                 .build()
                 .start();

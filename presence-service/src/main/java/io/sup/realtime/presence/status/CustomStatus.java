@@ -12,7 +12,8 @@ import io.sup.realtime.platform.grpc.ServiceException;
  * points (👨‍👩‍👧‍👦, 🇫🇷, 👍🏽) counts as one; and at most {@value #MAX_BYTES} UTF-8 bytes (a hundred of
  * the longest RGI emoji fit), since
  * one cluster can hold any number of combining marks. Refused anywhere in the text: control
- * characters (C0, DEL, C1: line breaks and tabs included), the bidirectional embedding,
+ * characters (C0, DEL, C1: line breaks and tabs included) and the line and paragraph
+ * separators (U+2028, U+2029), the bidirectional embedding,
  * override and isolate controls (U+202A-U+202E, U+2066-U+2069, which reorder the text around
  * them, the "Trojan Source" trick), and unpaired surrogates (not text at all).
  */
@@ -41,8 +42,8 @@ public final class CustomStatus {
                 i++;
             } else if (Character.isSurrogate(c)) {
                 throw ServiceException.invalidArgument("customStatus holds an unpaired surrogate");
-            } else if (Character.isISOControl(c)) {
-                throw ServiceException.invalidArgument("customStatus may not hold control characters");
+            } else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                throw ServiceException.invalidArgument("customStatus may not hold control characters or line breaks");
             } else if ((c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069')) {
                 throw ServiceException.invalidArgument("customStatus may not hold bidirectional override characters");
             }

@@ -37,12 +37,15 @@ public final class PresenceService {
     public static final int MAX_BATCH = 500;
     /** Most users the sweep looks at in one round. */
     private static final int SWEEP_BATCH = 500;
+    /** Most rounds in one sweep (50,000 users), so one run cannot go on for ever. */
+    private static final int MAX_SWEEP_ROUNDS = 100;
 
     private final PresenceStore store;
     private final Watchers watchers;
     private final PresenceEvents events;
     private final RateLimiter limiter;
     private final Clock clock;
+    private final ExpiryCutoff cutoff;
     private final Map<Status, Counter> changes = new LinkedHashMap<>();
 
     /**
@@ -51,13 +54,16 @@ public final class PresenceService {
      * @param events   where changes go
      * @param limiter  the per-user rate limits ({@value #UPDATE_EVENT})
      * @param clock    the service's clock
+     * @param cutoff   when connection records count as expired (the sweep keeps it up to date)
      */
-    public PresenceService(PresenceStore store, Watchers watchers, PresenceEvents events, RateLimiter limiter, Clock clock) {
+    public PresenceService(PresenceStore store, Watchers watchers, PresenceEvents events, RateLimiter limiter, Clock clock,
+                           ExpiryCutoff cutoff) {
         this.store = store;
         this.watchers = watchers;
         this.events = events;
         this.limiter = limiter;
         this.clock = clock;
+        this.cutoff = cutoff;
         for (Status s : Status.values()) {
             changes.put(s, Metrics.globalRegistry().getOrCreate(Counter.builder("presence.changes")
                     .description("Changes of what others see of a user, by the status shown after the change")
@@ -78,13 +84,13 @@ public final class PresenceService {
                 ServiceException.invalidArgument("status must be online, away, busy or offline"));
         customStatus.ifPresent(CustomStatus::require);
         RateCheck check = limiter.check(caller.userId(), UPDATE_EVENT);
-        long now = clock.millis();
-        return switch (store.update(caller.userId(), caller.connectionId(), wanted, customStatus, check, now)) {
+        Moment at = cutoff.now();
+        return switch (store.update(caller.userId(), caller.connectionId(), wanted, customStatus, check, at)) {
             case PresenceStore.UpdateOutcome.RateLimited r -> throw check.refused(r.retryAfterMs());
             case PresenceStore.UpdateOutcome.ConnectionClosed c ->
                     throw ServiceException.invalidArgument("the connection has closed");
             case PresenceStore.UpdateOutcome.Done d -> {
-                publish(d.settled(), now);
+                publish(d.settled(), at.now());
                 yield new UserStatus(wanted, d.settled().custom());
             }
         };
@@ -106,8 +112,8 @@ public final class PresenceService {
         if (byUser.isEmpty()) {
             return;
         }
-        long now = clock.millis();
-        store.alive(byUser, now).forEach(s -> publish(s, now));
+        Moment at = cutoff.now();
+        store.alive(byUser, at).forEach(s -> publish(s, at.now()));
     }
 
     /** A connection closed: its subscriptions end; the last one starts the grace period. */
@@ -115,27 +121,36 @@ public final class PresenceService {
         if (!Ids.isValid(connection.userId()) || connection.connectionId().isEmpty()) {
             return;
         }
-        long now = clock.millis();
-        Settled settled = store.closed(connection.userId(), connection.connectionId(), now);
+        Moment at = cutoff.now();
+        Settled settled = store.closed(connection.userId(), connection.connectionId(), at);
         watchers.release(connection.userId(), connection.connectionId());
-        publish(settled, now);
+        publish(settled, at.now());
     }
 
     /**
      * Looks at the users whose reports stopped: grace periods that ended, connections whose
-     * gateway no longer reports them. Run every second or so.
+     * gateway no longer reports them. Run every second or so. Takes them {@value #SWEEP_BATCH}
+     * at a time until none is due, so a crashed gateway's thousands of users, all due within
+     * one alive period, are all settled in this run rather than one batch a second.
      *
      * @return how many users it looked at
      */
     public int sweep() {
-        long now = clock.millis();
-        List<PresenceStore.Due> due = store.due(now, SWEEP_BATCH);
-        if (due.isEmpty()) {
-            return 0;
-        }
-        store.settle(due, now).forEach(s -> publish(s, now));
-        return due.size();
+        cutoff.swept(store);
+        int looked = 0;
+        List<PresenceStore.Due> due;
+        int rounds = 0;
+        do {
+            Moment at = cutoff.now();
+            due = store.due(at.now(), SWEEP_BATCH);
+            if (!due.isEmpty()) {
+                store.settle(due, at).forEach(s -> publish(s, at.now()));
+            }
+            looked += due.size();
+        } while (due.size() == SWEEP_BATCH && ++rounds < MAX_SWEEP_ROUNDS);
+        return looked;
     }
+
 
     /**
      * One user's presence, for internal callers (no visibility rule).

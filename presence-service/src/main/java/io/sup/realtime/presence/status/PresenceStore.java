@@ -78,13 +78,15 @@ public final class PresenceStore {
      *
      * @param connectionsByUser user id -> connection ids of that user
      */
-    List<Settled> alive(Map<String, List<String>> connectionsByUser, long now) {
+    List<Settled> alive(Map<String, List<String>> connectionsByUser, Moment at) {
+        long now = at.now();
         List<Supplier<Object>> replies = new ArrayList<>(connectionsByUser.size());
         try (AbstractPipeline pipeline = redis.pipelined()) {
             connectionsByUser.forEach((userId, ids) -> {
                 List<String> keys = new ArrayList<>(userKeys(userId));
                 ids.forEach(id -> keys.add(PresenceKeys.subscriptions(userId, id)));
-                List<String> args = new ArrayList<>(List.of(Long.toString(now), ms(connectionTtl), ms(retention)));
+                List<String> args = new ArrayList<>(List.of(Long.toString(now), Long.toString(at.cutoff()),
+                        ms(connectionTtl), ms(retention)));
                 args.addAll(ids);
                 replies.add(ALIVE.queue(redis, pipeline, keys, args));
                 pipeline.zadd(PresenceKeys.due(), now + connectionTtl.toMillis(), userId);
@@ -101,11 +103,12 @@ public final class PresenceStore {
     }
 
     /** A connection closed: it stops counting, and a last one starts the grace period. */
-    Settled closed(String userId, String connectionId, long now) {
+    Settled closed(String userId, String connectionId, Moment at) {
+        long now = at.now();
         Supplier<Object> reply;
         try (AbstractPipeline pipeline = redis.pipelined()) {
-            reply = CLOSED.queue(redis, pipeline, userKeys(userId),
-                    List.of(Long.toString(now), ms(connectionTtl), ms(grace), ms(retention), connectionId));
+            reply = CLOSED.queue(redis, pipeline, userKeys(userId), List.of(Long.toString(now),
+                    Long.toString(at.cutoff()), ms(connectionTtl), ms(grace), ms(retention), connectionId));
             pipeline.zadd(PresenceKeys.due(), now + grace.toMillis(), userId);
             pipeline.sync();
         }
@@ -119,11 +122,12 @@ public final class PresenceStore {
      * it), if {@code check} allows; the connection counts as alive.
      */
     UpdateOutcome update(String userId, String connectionId, Status status, Optional<String> custom, RateCheck check,
-                         long now) {
+                         Moment at) {
+        long now = at.now();
         Supplier<Object> reply;
         try (AbstractPipeline pipeline = redis.pipelined()) {
             reply = UPDATE.queue(redis, pipeline, check.keys(userKeys(userId)), check.args(List.of(Long.toString(now),
-                    ms(connectionTtl), ms(retention), connectionId, status.wireName(),
+                    Long.toString(at.cutoff()), ms(connectionTtl), ms(retention), connectionId, status.wireName(),
                     custom.isPresent() ? "1" : "0", custom.orElse(""))));
             pipeline.zadd(PresenceKeys.due(), now + connectionTtl.toMillis(), userId);
             pipeline.sync();
@@ -152,13 +156,14 @@ public final class PresenceStore {
     }
 
     /** The sweep's look at each due user: expired connections leave, ended grace periods end; then reschedules. */
-    List<Settled> settle(List<Due> due, long now) {
+    List<Settled> settle(List<Due> due, Moment at) {
+        long now = at.now();
         List<Supplier<Object>> replies = new ArrayList<>(due.size());
         try (AbstractPipeline pipeline = redis.pipelined()) {
             for (Due d : due) {
                 replies.add(SETTLE.queue(redis, pipeline,
                         List.of(PresenceKeys.connections(d.userId()), PresenceKeys.state(d.userId())),
-                        List.of(Long.toString(now), ms(connectionTtl))));
+                        List.of(Long.toString(now), Long.toString(at.cutoff()), ms(connectionTtl))));
             }
             pipeline.sync();
         }
@@ -168,8 +173,11 @@ public final class PresenceStore {
             for (int i = 0; i < due.size(); i++) {
                 Settled s = Settled.from(due.get(i).userId(), (List<?>) replies.get(i).get());
                 settled.add(s);
+                // While recovering, a record past its expiry is looked at again once expiries count.
+                long next = s.nextCheckMs() >= 0 && s.nextCheckMs() <= now ? Math.max(at.notBefore(), now + 1)
+                        : s.nextCheckMs();
                 rescheduled.add(RESCHEDULE.queue(redis, pipeline, List.of(PresenceKeys.due()), List.of(s.userId(),
-                        Long.toString((long) due.get(i).score()), Long.toString(s.nextCheckMs()))));
+                        Long.toString((long) due.get(i).score()), Long.toString(next))));
             }
             pipeline.sync();
         }
@@ -197,6 +205,36 @@ public final class PresenceStore {
                     Optional.ofNullable(fields.get(1)).map(Long::parseLong), Optional.ofNullable(fields.get(2)), now));
         }
         return presences;
+    }
+
+    /** What the sweeps recorded: see {@link ExpiryCutoff}. Times in ms; -1 (or 0) when absent. */
+    record SweepRecord(long previousSweep, long recoveringFrom, long recoveringUntil) {
+    }
+
+    /**
+     * Records a sweep at {@code now} ({@link PresenceKeys#swept}) and reads the one before it
+     * and any recovery under way ({@link PresenceKeys#recovery}), in one round trip.
+     */
+    SweepRecord markSwept(long now) {
+        Response<String> previous;
+        Response<List<String>> recovery;
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            previous = pipeline.setGet(PresenceKeys.swept(), Long.toString(now));
+            recovery = pipeline.hmget(PresenceKeys.recovery(), "from", "until");
+            pipeline.sync();
+        }
+        List<String> r = recovery.get();
+        return new SweepRecord(previous.get() == null ? -1 : Long.parseLong(previous.get()),
+                r.get(0) == null ? 0 : Long.parseLong(r.get(0)), r.get(1) == null ? 0 : Long.parseLong(r.get(1)));
+    }
+
+    /** Records that expiries before {@code from} only count until {@code until}, for every replica. */
+    void startRecovery(long from, long until) {
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            pipeline.hset(PresenceKeys.recovery(), Map.of("from", Long.toString(from), "until", Long.toString(until)));
+            pipeline.pexpireAt(PresenceKeys.recovery(), until);
+            pipeline.sync();
+        }
     }
 
     /** When a script found that a user needs a look before the time just scheduled, schedule that. */

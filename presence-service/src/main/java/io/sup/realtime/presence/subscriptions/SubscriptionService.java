@@ -11,6 +11,7 @@ import io.sup.realtime.platform.grpc.ServiceException;
 import io.sup.realtime.platform.limits.RateCheck;
 import io.sup.realtime.platform.limits.RateLimiter;
 import io.sup.realtime.presence.ConnectionRef;
+import io.sup.realtime.presence.status.ExpiryCutoff;
 import io.sup.realtime.presence.status.Presence;
 import io.sup.realtime.presence.status.PresenceService;
 import io.sup.realtime.presence.status.PresenceStore;
@@ -39,6 +40,7 @@ public final class SubscriptionService implements Watchers {
     private final RateLimiter limiter;
     private final int maxPerConnection;
     private final Clock clock;
+    private final ExpiryCutoff cutoff;
 
     /**
      * @param store            subscriptions in Redis
@@ -47,15 +49,17 @@ public final class SubscriptionService implements Watchers {
      * @param limiter          the per-user rate limits
      * @param maxPerConnection most users one connection may watch
      * @param clock            the service's clock
+     * @param cutoff           when a subscriber's connection record counts as expired
      */
     public SubscriptionService(SubscriptionStore store, Visibility visibility, PresenceStore presences,
-                               RateLimiter limiter, int maxPerConnection, Clock clock) {
+                               RateLimiter limiter, int maxPerConnection, Clock clock, ExpiryCutoff cutoff) {
         this.store = store;
         this.visibility = visibility;
         this.presences = presences;
         this.limiter = limiter;
         this.maxPerConnection = maxPerConnection;
         this.clock = clock;
+        this.cutoff = cutoff;
     }
 
     /**
@@ -109,7 +113,7 @@ public final class SubscriptionService implements Watchers {
 
     @Override
     public List<String> allowedToSee(String userId) {
-        List<Watcher> live = store.liveWatchers(userId, clock.millis());
+        List<Watcher> live = store.liveWatchers(userId, cutoff.cutoff());
         if (live.isEmpty()) {
             return List.of();
         }
@@ -120,7 +124,7 @@ public final class SubscriptionService implements Watchers {
 
     private static List<String> requireUserIds(List<String> userIds) {
         List<String> ids = List.copyOf(new LinkedHashSet<>(userIds));
-        if (ids.isEmpty() || ids.size() > MAX_PER_REQUEST) {
+        if (ids.isEmpty() || userIds.size() > MAX_PER_REQUEST) { // counted as sent, repeats included
             throw ServiceException.invalidArgument("userIds must hold 1-" + MAX_PER_REQUEST + " users");
         }
         ids.forEach(PresenceService::requireUserId);

@@ -26,14 +26,18 @@ public final class SubscriptionStore {
 
     private final UnifiedJedis redis;
     private final Duration connectionTtl;
+    private final Duration retention;
 
     /**
      * @param redis         the presence service's Redis
      * @param connectionTtl how long a connection counts after its last report
+     * @param retention     how long subscription keys outlast their last use (a safety net:
+     *                      they are deleted when their connection closes or expires)
      */
-    public SubscriptionStore(UnifiedJedis redis, Duration connectionTtl) {
+    public SubscriptionStore(UnifiedJedis redis, Duration connectionTtl, Duration retention) {
         this.redis = redis;
         this.connectionTtl = connectionTtl;
+        this.retention = retention;
     }
 
     /** What a subscription did. */
@@ -66,7 +70,7 @@ public final class SubscriptionStore {
     /** Subscribes {@code subscriber}'s connection to {@code userIds} (non-empty), within {@code most}. */
     Outcome subscribe(Watcher subscriber, List<String> userIds, int most, long now) {
         List<String> args = new ArrayList<>(List.of(Long.toString(now), Long.toString(connectionTtl.toMillis()),
-                subscriber.connectionId(), Integer.toString(most)));
+                subscriber.connectionId(), Integer.toString(most), Long.toString(retention.toMillis())));
         args.addAll(userIds);
         Object reply = SUBSCRIBE.run(redis, List.of(PresenceKeys.connections(subscriber.userId()),
                 PresenceKeys.closed(subscriber.userId()),
@@ -75,7 +79,10 @@ public final class SubscriptionStore {
             return (Long) refused.get(0) == -4 ? new Outcome.ConnectionClosed() : new Outcome.TooMany((Long) refused.get(1));
         }
         try (AbstractPipeline pipeline = redis.pipelined()) {
-            userIds.forEach(u -> pipeline.sadd(PresenceKeys.watchers(u), subscriber.member()));
+            userIds.forEach(u -> {
+                pipeline.sadd(PresenceKeys.watchers(u), subscriber.member());
+                pipeline.pexpire(PresenceKeys.watchers(u), retention.toMillis());
+            });
             pipeline.zadd(PresenceKeys.due(), now + connectionTtl.toMillis(), subscriber.userId());
             pipeline.sync();
         }
@@ -105,9 +112,9 @@ public final class SubscriptionStore {
 
     /**
      * The connections watching {@code userId} that still live (their user's connection record
-     * has not expired); entries of connections that no longer live are removed.
+     * expires after {@code cutoff}); entries of connections that no longer live are removed.
      */
-    List<Watcher> liveWatchers(String userId, long now) {
+    List<Watcher> liveWatchers(String userId, long cutoff) {
         List<Watcher> watchers = redis.smembers(PresenceKeys.watchers(userId)).stream().map(Watcher::parse).toList();
         if (watchers.isEmpty()) {
             return watchers;
@@ -121,7 +128,7 @@ public final class SubscriptionStore {
         List<String> gone = new ArrayList<>();
         for (int i = 0; i < watchers.size(); i++) {
             Double expiry = expiries.get(i).get();
-            if (expiry != null && expiry > now) {
+            if (expiry != null && expiry > cutoff) {
                 live.add(watchers.get(i));
             } else {
                 gone.add(watchers.get(i).member());
