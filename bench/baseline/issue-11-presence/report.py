@@ -1,8 +1,8 @@
 import json,glob,os
 rows=[]
-for d in sorted(glob.glob('bench/baseline/issue-11-presence/*-round*')):
+for d in sorted(glob.glob('bench/baseline/issue-11-presence/*-round?')):
     label=d.split('/')[3]
-    for f in sorted(glob.glob(d+'/*.json')):
+    for f in sorted(glob.glob(d+'/**/*.json', recursive=True)):
         name=os.path.basename(f)[:-5]
         if name=='meta' or 'warmup' in name: continue
         j=json.load(open(f)); s=j['steps'][0]
