@@ -103,6 +103,10 @@ class CrashedGatewayConnectionsExpireTest {
             long crashedAt = System.currentTimeMillis();
             system.opened("mia", "gw-dead.1"); // its gateway never reports again
             assertEquals("online", inbox.next().presence().getStatus());
+            // The two ends must be told apart: the laptop closes well after the crashed
+            // device's only report (and before that report's lifetime ends).
+            Awaitility.await("300 ms after the crashed device's report").atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(10)).until(() -> System.currentTimeMillis() > crashedAt + 300);
             Caller laptop = system.opened("mia", "gw-w.2");
             long closedAt = System.currentTimeMillis();
             system.closed(laptop);
