@@ -18,7 +18,7 @@ describe('connect with auth: {token}', () => {
     assert.deepEqual(Object.keys(connected).sort(), ['connectionId', 'deviceId', 'userId']);
     assert.equal(connected.userId, 'sio-conn-1');
     assert.equal(connected.deviceId, 'phone-1');
-    assert.match(connected.connectionId, /^gw-a\.[0-9a-z]+$/);
+    assert.match(connected.connectionId, /^gw-a\.[0-9a-z]+-[0-9a-z]+$/, '<instance>.<start>-<n>');
     // The CONNECT answer's sid is the connection id.
     assert.equal(socket.id, connected.connectionId);
   });
