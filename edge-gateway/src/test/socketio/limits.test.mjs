@@ -83,8 +83,11 @@ describe('Origin', () => {
 describe('token lifetime', () => {
   test('auth:expiring comes before exp, then the server disconnects (4440 underneath)', async () => {
     const socket = sioClient(GATEWAY_F_URL, { token: token({ sub: uniq('sio-exp'), expiresIn: 3 }) });
+    // Listening from the start: with less than the warning left, auth:expiring follows
+    // `connected` at once, possibly in the same read, before a later listener is attached.
+    const expiringSoon = nextEvent(socket, 'auth:expiring');
     await nextEvent(socket, 'connected');
-    const expiring = await nextEvent(socket, 'auth:expiring');
+    const expiring = await expiringSoon;
     assert.ok(expiring.expiresInMs <= GW_F.warningMs, JSON.stringify(expiring));
     assert.ok(expiring.expiresAt > Date.now() - 1000, JSON.stringify(expiring));
     const error = nextEvent(socket, 'error');
@@ -97,13 +100,14 @@ describe('token lifetime', () => {
   test('auth:refresh with a new token of the same user keeps the connection past the old exp', async () => {
     const user = uniq('sio-refresh');
     const socket = sioClient(GATEWAY_F_URL, { token: token({ sub: user, expiresIn: 3 }) });
+    const expiringSoon = nextEvent(socket, 'auth:expiring'); // listening from the start, as above
     await nextEvent(socket, 'connected');
     // The marker: a connection whose token expires at least a second later, never refreshed.
     // Its disconnect by the gateway's own timer shows the old expiry has passed there.
     const marker = sioClient(GATEWAY_F_URL, { token: token({ sub: uniq('sio-marker'), expiresIn: 4 }) });
     await nextEvent(marker, 'connected');
     const markerGone = nextEvent(marker, 'disconnect', { ms: 30000 });
-    const expiring = await nextEvent(socket, 'auth:expiring');
+    const expiring = await expiringSoon;
 
     const other = await ask(socket, 'auth:refresh', { token: token({ sub: uniq('sio-mallory') }) });
     assert.equal(other.error?.code, 'FORBIDDEN', JSON.stringify(other));
