@@ -31,6 +31,8 @@ final class WsTestClient implements AutoCloseable {
      * slower; longer than the test gateways' gRPC deadline, so a slow call ends as an answer.
      */
     private static final Duration WAIT = Duration.ofSeconds(40);
+    /** How long {@link #close} waits for the server's close frame. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final List<Received> received = new ArrayList<>(); // guarded by this
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
@@ -221,12 +223,26 @@ final class WsTestClient implements AutoCloseable {
         return received.stream().map(r -> r.frame).toList();
     }
 
+    /**
+     * Closes as a polite client does: a close frame after everything sent before it, then
+     * waiting (a few seconds at most) for the server's close frame before dropping the TCP
+     * connection. Dropping it at once could reset it while the server still has unread
+     * frames, which the reset discards.
+     */
     @Override
     public void close() {
-        if (!socket.isOutputClosed()) {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        try {
+            if (!socket.isOutputClosed()) {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                closeCode.get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // The server did not answer: drop the connection anyway.
+        } finally {
+            socket.abort();
         }
-        socket.abort();
     }
 
     private synchronized void add(JsonNode frame) {
