@@ -56,21 +56,17 @@ public final class InboxDispatcher implements Consumer<DeliveryFrame> {
                 }
             }
         };
+        Consumer<String> sendById = id -> {
+            ClientConnection connection = connections.byId(id); // null once it has gone
+            if (connection != null) {
+                send.accept(connection);
+            }
+        };
         switch (frame.getTargetCase()) {
             case USERS -> frame.getUsers().getUserIdsList().forEach(user -> connections.ofUser(user).forEach(send));
             case ROOM -> connections.inRoom(frame.getRoom()).forEach(send);
-            case CONNECTION_ID -> {
-                ClientConnection connection = connections.byId(frame.getConnectionId());
-                if (connection != null) {
-                    send.accept(connection);
-                }
-            }
-            case CONNECTIONS -> frame.getConnections().getConnectionIdsList().forEach(id -> {
-                ClientConnection connection = connections.byId(id);
-                if (connection != null) {
-                    send.accept(connection);
-                }
-            });
+            case CONNECTION_ID -> sendById.accept(frame.getConnectionId());
+            case CONNECTIONS -> frame.getConnections().getConnectionIdsList().forEach(sendById);
             case TARGET_NOT_SET -> {
                 // Nothing addressed: nothing to do.
             }

@@ -134,8 +134,8 @@ public final class ProtoJson {
         }
     }
 
-    /** False when {@code s} holds a UTF-16 surrogate without its partner. */
-    static boolean isValidUnicode(String s) {
+    /** False when {@code s} holds a UTF-16 surrogate without its partner (it is then not text at all). */
+    public static boolean isValidUnicode(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (Character.isHighSurrogate(c)) {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 import com.ibm.icu.text.BreakIterator;
 import io.sup.realtime.platform.grpc.ServiceException;
+import io.sup.realtime.platform.json.ProtoJson;
 
 /**
  * The rules of a custom status ("in a meeting", "🏖️ on holiday"): at most
@@ -36,13 +37,12 @@ public final class CustomStatus {
         if (text.isEmpty()) {
             return text;
         }
+        if (!ProtoJson.isValidUnicode(text)) {
+            throw ServiceException.invalidArgument("customStatus holds an unpaired surrogate");
+        }
         for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                throw ServiceException.invalidArgument("customStatus holds an unpaired surrogate");
-            } else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+            char c = text.charAt(i); // a surrogate is neither a control nor a bidi character
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
                 throw ServiceException.invalidArgument("customStatus may not hold control characters or line breaks");
             } else if ((c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069')) {
                 throw ServiceException.invalidArgument("customStatus may not hold bidirectional override characters");

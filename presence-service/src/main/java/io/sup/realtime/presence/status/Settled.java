@@ -1,5 +1,6 @@
 package io.sup.realtime.presence.status;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,6 +34,6 @@ record Settled(String userId, boolean changed, Status shown, Optional<Long> last
     }
 
     private static String text(Object value) {
-        return value instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(value);
+        return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
     }
 }

@@ -3,7 +3,6 @@ package io.sup.realtime.presence.subscriptions;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -117,8 +116,7 @@ public final class SubscriptionService implements Watchers {
         if (live.isEmpty()) {
             return List.of();
         }
-        Map<String, List<Watcher>> byUser = live.stream().collect(Collectors.groupingBy(Watcher::userId));
-        Set<String> allowed = visibility.mayWatch(userId, byUser.keySet());
+        Set<String> allowed = visibility.mayWatch(userId, live.stream().map(Watcher::userId).collect(Collectors.toSet()));
         return live.stream().filter(w -> allowed.contains(w.userId())).map(Watcher::connectionId).toList();
     }
 
