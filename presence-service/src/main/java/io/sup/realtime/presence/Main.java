@@ -7,6 +7,8 @@ import io.grpc.ManagedChannel;
 import io.sup.realtime.platform.bus.DeliveryBus;
 import io.sup.realtime.platform.bus.RoutingRegistry;
 import io.sup.realtime.platform.config.Settings;
+import io.sup.realtime.platform.expiry.ExpiryCutoff;
+import io.sup.realtime.platform.expiry.SweepLog;
 import io.sup.realtime.platform.grpc.GrpcChannels;
 import io.sup.realtime.platform.limits.RateLimiter;
 import io.sup.realtime.platform.limits.RateLimits;
@@ -17,7 +19,6 @@ import io.sup.realtime.presence.grpc.ConnectionLifecycleGrpcEndpoint;
 import io.sup.realtime.presence.grpc.MessagingSharedChats;
 import io.sup.realtime.presence.grpc.PresenceAdminGrpcEndpoint;
 import io.sup.realtime.presence.grpc.PresenceGrpcEndpoint;
-import io.sup.realtime.presence.status.ExpiryCutoff;
 import io.sup.realtime.presence.status.PresenceService;
 import io.sup.realtime.presence.status.PresenceStore;
 import io.sup.realtime.presence.subscriptions.SubscriptionService;
@@ -56,7 +57,8 @@ public final class Main {
                 config.messagingDeadline(), config.sharedChatCache(), SHARED_CHAT_CACHE_SIZE));
         PresenceStore presenceStore = new PresenceStore(redis, config.connectionTtl(), config.offlineGrace(),
                 config.stateRetention());
-        ExpiryCutoff cutoff = new ExpiryCutoff(clock, config.connectionTtl());
+        SweepLog sweepLog = new SweepLog(redis, PresenceKeys.swept(), PresenceKeys.recovery());
+        ExpiryCutoff cutoff = new ExpiryCutoff(clock, config.connectionTtl(), sweepLog);
         SubscriptionService subscriptions = new SubscriptionService(new SubscriptionStore(redis, config.connectionTtl(),
                 config.stateRetention()), visibility, presenceStore, limiter, config.maxSubscriptions(), clock, cutoff);
         PresenceService presence = new PresenceService(presenceStore, subscriptions, new BusPresenceEvents(bus),

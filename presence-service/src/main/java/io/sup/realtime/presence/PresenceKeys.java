@@ -73,6 +73,7 @@ public final class PresenceKeys {
     /**
      * String: when the last sweep ran (ms), by any replica; one key. A sweep that finds it
      * old (or missing) knows presence was down and starts a recovery ({@link #recovery}).
+     * Written by platform's {@link io.sup.realtime.platform.expiry.SweepLog}.
      */
     public static String swept() {
         return "presence:swept";
@@ -80,7 +81,8 @@ public final class PresenceKeys {
 
     /**
      * Hash: from, until (ms): after an outage, only expiries before {@code from} count until
-     * {@code until}. Expires at {@code until}.
+     * {@code until}. Expires at {@code until}. Written by platform's
+     * {@link io.sup.realtime.platform.expiry.SweepLog}.
      */
     public static String recovery() {
         return "presence:recovery";

@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.StatusRuntimeException;
+import io.sup.realtime.platform.expiry.ExpiryCutoff;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import io.sup.realtime.proto.gateway.v1.Caller;
 import io.sup.realtime.proto.presence.v1.SubscribeRequest;
@@ -61,7 +62,8 @@ class PresenceOutlivesItsOwnOutageTest {
             long lastSweep = Long.parseLong(system.redis().get(PresenceKeys.swept()));
             Awaitility.await("an outage longer than a lifetime and than the outage threshold")
                     .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> System.currentTimeMillis() > lastSweep + Math.max(TTL_MS, 3_000) + 500);
+                    .until(() -> System.currentTimeMillis()
+                            > lastSweep + Math.max(TTL_MS, ExpiryCutoff.OUTAGE.toMillis()) + 500);
             system.startPresence();
 
             system.events().updatePresence(UpdatePresenceRequest.newBuilder().setCaller(bob).setStatus("busy").build());

@@ -13,6 +13,8 @@ import java.util.Optional;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.metrics.api.Tag;
+import io.sup.realtime.platform.expiry.ExpiryCutoff;
+import io.sup.realtime.platform.expiry.Moment;
 import io.sup.realtime.platform.grpc.ServiceException;
 import io.sup.realtime.platform.ids.Ids;
 import io.sup.realtime.platform.limits.RateCheck;
@@ -136,7 +138,7 @@ public final class PresenceService {
      * @return how many users it looked at
      */
     public int sweep() {
-        cutoff.swept(store);
+        cutoff.swept();
         int looked = 0;
         List<PresenceStore.Due> due;
         int rounds = 0;

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import io.sup.realtime.platform.expiry.Moment;
 import io.sup.realtime.platform.limits.RateCheck;
 import io.sup.realtime.platform.limits.RateLimiter;
 import io.sup.realtime.platform.redis.LuaScript;
@@ -205,36 +206,6 @@ public final class PresenceStore {
                     Optional.ofNullable(fields.get(1)).map(Long::parseLong), Optional.ofNullable(fields.get(2)), now));
         }
         return presences;
-    }
-
-    /** What the sweeps recorded: see {@link ExpiryCutoff}. Times in ms; -1 (or 0) when absent. */
-    record SweepRecord(long previousSweep, long recoveringFrom, long recoveringUntil) {
-    }
-
-    /**
-     * Records a sweep at {@code now} ({@link PresenceKeys#swept}) and reads the one before it
-     * and any recovery under way ({@link PresenceKeys#recovery}), in one round trip.
-     */
-    SweepRecord markSwept(long now) {
-        Response<String> previous;
-        Response<List<String>> recovery;
-        try (AbstractPipeline pipeline = redis.pipelined()) {
-            previous = pipeline.setGet(PresenceKeys.swept(), Long.toString(now));
-            recovery = pipeline.hmget(PresenceKeys.recovery(), "from", "until");
-            pipeline.sync();
-        }
-        List<String> r = recovery.get();
-        return new SweepRecord(previous.get() == null ? -1 : Long.parseLong(previous.get()),
-                r.get(0) == null ? 0 : Long.parseLong(r.get(0)), r.get(1) == null ? 0 : Long.parseLong(r.get(1)));
-    }
-
-    /** Records that expiries before {@code from} only count until {@code until}, for every replica. */
-    void startRecovery(long from, long until) {
-        try (AbstractPipeline pipeline = redis.pipelined()) {
-            pipeline.hset(PresenceKeys.recovery(), Map.of("from", Long.toString(from), "until", Long.toString(until)));
-            pipeline.pexpireAt(PresenceKeys.recovery(), until);
-            pipeline.sync();
-        }
     }
 
     /** When a script found that a user needs a look before the time just scheduled, schedule that. */

@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.sup.realtime.platform.expiry.ExpiryCutoff;
 import io.sup.realtime.platform.grpc.ServiceException;
 import io.sup.realtime.platform.limits.RateCheck;
 import io.sup.realtime.platform.limits.RateLimiter;
 import io.sup.realtime.presence.ConnectionRef;
-import io.sup.realtime.presence.status.ExpiryCutoff;
 import io.sup.realtime.presence.status.Presence;
 import io.sup.realtime.presence.status.PresenceService;
 import io.sup.realtime.presence.status.PresenceStore;
