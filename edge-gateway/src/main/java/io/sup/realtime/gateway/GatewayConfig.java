@@ -30,9 +30,10 @@ import io.sup.realtime.platform.ids.Ids;
  * @param grpcDeadline     deadline of each call to a service ({@code GATEWAY_GRPC_DEADLINE_MS}, default 5 s)
  * @param messagingTarget  messaging-service gRPC target ({@code MESSAGING_GRPC_TARGET}, default localhost:7001)
  * @param presenceTarget   presence-service gRPC target ({@code PRESENCE_GRPC_TARGET}, default localhost:7002)
+ * @param callsTarget      call-signaling-service gRPC target ({@code CALLS_GRPC_TARGET}, default localhost:7003)
  * @param connectionAliveInterval how often the services that keep per-connection state are told which
  *                         connections are still open ({@code GATEWAY_CONNECTION_ALIVE_INTERVAL_MS}, default 10 s).
- *                         Keep it well below the services' connection TTL (presence's default is 25 s), so
+ *                         Keep it well below the services' connection TTL (presence's and calls' default is 25 s), so
  *                         that one lost report does not expire a live connection, and below
  *                         {@code HEARTBEAT_INTERVAL} (30 s)
  * @param routeTtl         routing-registry entry lifetime ({@code BUS_ROUTE_TTL_MS}, default 30 s; refreshed every third)
@@ -51,7 +52,7 @@ import io.sup.realtime.platform.ids.Ids;
  */
 public record GatewayConfig(int port, int metricsPort, boolean metricsEnabled, String instanceId, Duration authTimeout,
                             OutboundPolicy outbound, int maxConnections, int maxMessageBytes, Duration grpcDeadline, String messagingTarget,
-                            String presenceTarget, Duration connectionAliveInterval,
+                            String presenceTarget, String callsTarget, Duration connectionAliveInterval,
                             Duration routeTtl, Duration heartbeatInterval, Duration heartbeatTimeout, Duration maxIdle,
                             Duration socketIoPingInterval, Duration socketIoPingTimeout, JwtSettings jwt, TokenPolicy tokens,
                             Duration revocationRetention, ConnectionLimits limits, OriginPolicy origins, int adminGrpcPort) {
@@ -78,6 +79,7 @@ public record GatewayConfig(int port, int metricsPort, boolean metricsEnabled, S
                 s.millis("gateway.grpc.deadline.ms"),
                 s.string("messaging.grpc.target"),
                 s.string("presence.grpc.target"),
+                s.string("calls.grpc.target"),
                 s.millis("gateway.connection.alive.interval.ms"),
                 s.millis("bus.route.ttl.ms"),
                 s.millis("heartbeat.interval"),

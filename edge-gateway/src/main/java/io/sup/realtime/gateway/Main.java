@@ -37,6 +37,7 @@ import io.sup.realtime.gateway.delivery.InboxDispatcher;
 import io.sup.realtime.gateway.health.ListenerLiveness;
 import io.sup.realtime.gateway.limits.ConnectionAdmission;
 import io.sup.realtime.gateway.limits.ConnectionStore;
+import io.sup.realtime.gateway.routing.CallRoutes;
 import io.sup.realtime.gateway.routing.ConnectionReports;
 import io.sup.realtime.gateway.routing.ConnectionReports.Report;
 import io.sup.realtime.gateway.routing.EventRouter;
@@ -74,6 +75,7 @@ public final class Main implements AutoCloseable {
     private final RedisClient redis;
     private final ManagedChannel messagingChannel;
     private final ManagedChannel presenceChannel;
+    private final ManagedChannel callsChannel;
     private final LocalConnections connections;
     private final InboxSubscriber inbox;
     private final ScheduledExecutorService timers;
@@ -95,15 +97,19 @@ public final class Main implements AutoCloseable {
 
         messagingChannel = GrpcChannels.forTarget(config.messagingTarget());
         presenceChannel = GrpcChannels.forTarget(config.presenceTarget());
+        callsChannel = GrpcChannels.forTarget(config.callsTarget());
         EventRouter router = new EventRouter(List.of(
                 new MessagingRoutes(messagingChannel, connections, config.grpcDeadline()),
-                new PresenceRoutes(presenceChannel, config.grpcDeadline())));
+                new PresenceRoutes(presenceChannel, config.grpcDeadline()),
+                new CallRoutes(callsChannel, config.grpcDeadline())));
         timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("gateway-timers").daemon().factory());
         writers = Executors.newVirtualThreadPerTaskExecutor();
-        // messaging keeps only what a connection's close ends (its typing): it takes no other report.
+        // messaging keeps only what a connection's close ends (its typing): it takes no other report;
+        // calls need no opened report (a connection joins a call by initiating or answering).
         ConnectionReports reports = new ConnectionReports(List.of(
                 new ConnectionReports.Recipient("messaging-service", messagingChannel, Set.of(Report.CLOSED)),
-                new ConnectionReports.Recipient("presence-service", presenceChannel, EnumSet.allOf(Report.class))),
+                new ConnectionReports.Recipient("presence-service", presenceChannel, EnumSet.allOf(Report.class)),
+                new ConnectionReports.Recipient("call-signaling-service", callsChannel, Set.of(Report.ALIVE, Report.CLOSED))),
                 config.instanceId(), config.grpcDeadline(), clock);
         ClientSessions sessions = new ClientSessions(new JwtVerifier(config.jwt(), clock), connections, router,
                 reports, timers, writers, config.authTimeout(), config.outbound(), admission, config.tokens(), clock);
@@ -293,6 +299,7 @@ public final class Main implements AutoCloseable {
         writers.shutdown();
         GrpcChannels.close(messagingChannel);
         GrpcChannels.close(presenceChannel);
+        GrpcChannels.close(callsChannel);
         redis.close();
         LOG.log(Level.INFO, "edge-gateway " + config.instanceId() + " stopped");
     }

@@ -508,7 +508,7 @@ class GatewayEndToEndTest {
     void eventsOfDomainsNotBuiltYetAnswerUnimplemented() throws Exception {
         chat("c5", "alice");
         try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"))) {
-            for (String event : List.of("call:initiate", "call:ice-candidate", "notification:get-pending", "notification:clear-all")) {
+            for (String event : List.of("notification:get-pending", "notification:clear-all")) {
                 JsonNode ack = alice.request(event, Map.of("chatId", "c5"));
                 assertFalse(ack.get("success").asBoolean(), event);
                 assertEquals("UNIMPLEMENTED", ack.at("/error/code").asText(), event);

@@ -49,6 +49,19 @@ final class TestSystem {
                 "presence.sweep.interval.ms", "100", "rate.limits", "presence:update=100000/60s"), overrides)));
     }
 
+    /**
+     * call-signaling-service on a free port, asking the presence-service at {@code presencePort}
+     * who may call whom, with any {@code overrides} (key, value, ...). Its sweep runs every
+     * 100 ms (the default is 1 s) so timeouts end on time in tests, and call:initiate gets a
+     * generous limit (still checked) for tests that call often.
+     */
+    static ServiceHost calls(RedisServerExtension redis, int presencePort, String... overrides) {
+        return io.sup.realtime.calls.Main.start(Settings.of("call-signaling-service", with(Map.of(
+                "grpc.port", "0", "observe.port", "0", "redis.url", redis.url().toString(),
+                "presence.grpc.target", "localhost:" + presencePort,
+                "call.sweep.interval.ms", "100", "rate.limits", "call:initiate=100000/60s"), overrides)));
+    }
+
     /** Sets {@code user}'s contact list through the admin API of the presence-service at {@code presencePort}. */
     static void setContacts(int presencePort, String user, String... contacts) {
         ManagedChannel channel = GrpcChannels.forTarget("localhost:" + presencePort);
@@ -75,24 +88,29 @@ final class TestSystem {
      */
     static final String NO_PRESENCE = "localhost:1";
 
+    /** A call-signalling target nothing listens on, for the same reason as {@link #NO_PRESENCE}. */
+    static final String NO_CALLS = "localhost:1";
+
     /**
      * A gateway named {@code instance} in front of the messaging-service at {@code messagingPort},
      * with the test JWT secret and any {@code overrides} (key, value, key, value, ...). Its gRPC
      * deadline is 30 s rather than 5: on a loaded machine a slow answer must make a test
      * slower, not turn into UNAVAILABLE. Loopback is exempt from the connection-attempt limits
      * (tests connect far more often than users): the limits' own tests override that. Its
-     * presence target is {@link #NO_PRESENCE} unless {@code presence.grpc.target} is overridden.
+     * presence target is {@link #NO_PRESENCE} unless {@code presence.grpc.target} is overridden,
+     * its call-signalling target {@link #NO_CALLS} unless {@code calls.grpc.target} is.
      */
     static Main gateway(RedisServerExtension redis, int messagingPort, String instance, String... overrides) {
-        return Main.start(Settings.of("edge-gateway", with(Map.of(
-                "port", "0", "metrics.port", "0", "redis.url", redis.url().toString(),
-                "jwt.secret", TestTokens.SECRET,
-                "messaging.grpc.target", "localhost:" + messagingPort,
-                "presence.grpc.target", NO_PRESENCE,
-                "gateway.grpc.deadline.ms", "30000",
-                "gateway.admin.grpc.port", "0",
-                "rate.limit.exempt.addresses", "loopback",
-                "gateway.instance.id", instance), overrides)));
+        return Main.start(Settings.of("edge-gateway", with(Map.ofEntries(
+                Map.entry("port", "0"), Map.entry("metrics.port", "0"), Map.entry("redis.url", redis.url().toString()),
+                Map.entry("jwt.secret", TestTokens.SECRET),
+                Map.entry("messaging.grpc.target", "localhost:" + messagingPort),
+                Map.entry("presence.grpc.target", NO_PRESENCE),
+                Map.entry("calls.grpc.target", NO_CALLS),
+                Map.entry("gateway.grpc.deadline.ms", "30000"),
+                Map.entry("gateway.admin.grpc.port", "0"),
+                Map.entry("rate.limit.exempt.addresses", "loopback"),
+                Map.entry("gateway.instance.id", instance)), overrides)));
     }
 
     /** Creates a chat through the admin API of the messaging-service at {@code messagingPort}. */

@@ -82,7 +82,7 @@ public final class ProtoMapping {
      */
     static String clientCode(ServiceException.Kind kind) {
         return switch (kind) {
-            case INVALID_ARGUMENT, ALREADY_EXISTS -> "INVALID_ARGUMENT";
+            case INVALID_ARGUMENT, ALREADY_EXISTS, FAILED_PRECONDITION -> "INVALID_ARGUMENT";
             case PERMISSION_DENIED -> "FORBIDDEN";
             case NOT_FOUND -> "NOT_FOUND";
             case RESOURCE_EXHAUSTED -> "RATE_LIMITED";

@@ -19,6 +19,8 @@ public final class ServiceException extends RuntimeException {
         NOT_FOUND,
         /** The thing to create exists already. */
         ALREADY_EXISTS,
+        /** The thing is not in a state that allows this (e.g. a call that has ended); retrying unchanged fails again. */
+        FAILED_PRECONDITION,
         /** A limit on rate or quantity was hit; retry later. */
         RESOURCE_EXHAUSTED,
         /** A dependency (Redis, another service) is down; retry with backoff. */
@@ -70,6 +72,11 @@ public final class ServiceException extends RuntimeException {
     /** @see Kind#ALREADY_EXISTS */
     public static ServiceException alreadyExists(String message) {
         return new ServiceException(Kind.ALREADY_EXISTS, message);
+    }
+
+    /** @see Kind#FAILED_PRECONDITION */
+    public static ServiceException failedPrecondition(String message) {
+        return new ServiceException(Kind.FAILED_PRECONDITION, message);
     }
 
     /** @see Kind#RESOURCE_EXHAUSTED */

@@ -86,6 +86,7 @@ class GrpcServerHostMapsFailuresToStatusesTest {
             case PERMISSION_DENIED -> ServiceException.permissionDenied(message);
             case NOT_FOUND -> ServiceException.notFound(message);
             case ALREADY_EXISTS -> ServiceException.alreadyExists(message);
+            case FAILED_PRECONDITION -> ServiceException.failedPrecondition(message);
             case RESOURCE_EXHAUSTED -> ServiceException.resourceExhausted(message);
             case UNAVAILABLE -> ServiceException.unavailable(message);
         };

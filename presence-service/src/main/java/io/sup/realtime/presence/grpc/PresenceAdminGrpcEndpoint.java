@@ -12,10 +12,13 @@ import io.sup.realtime.proto.presence.v1.Presence;
 import io.sup.realtime.proto.presence.v1.PresenceAdminServiceGrpc;
 import io.sup.realtime.proto.presence.v1.SetContactsRequest;
 import io.sup.realtime.proto.presence.v1.SetContactsResponse;
+import io.sup.realtime.proto.presence.v1.VisibleUsersRequest;
+import io.sup.realtime.proto.presence.v1.VisibleUsersResponse;
 
 /**
  * {@code sup.presence.v1.PresenceAdminService}: presence and contact lists for internal
- * backends, which see every user (no visibility rule), proto <-> domain.
+ * backends, which see every user (no visibility rule), and the visibility rule itself for
+ * services that apply it (call-signalling), proto <-> domain.
  */
 public final class PresenceAdminGrpcEndpoint extends PresenceAdminServiceGrpc.PresenceAdminServiceImplBase {
     private final PresenceService presence;
@@ -48,6 +51,13 @@ public final class PresenceAdminGrpcEndpoint extends PresenceAdminServiceGrpc.Pr
     public void setContacts(SetContactsRequest request, StreamObserver<SetContactsResponse> response) {
         int count = visibility.setContacts(request.getUserId(), request.getContactIdsList());
         response.onNext(SetContactsResponse.newBuilder().setUserId(request.getUserId()).setContactCount(count).build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void visibleUsers(VisibleUsersRequest request, StreamObserver<VisibleUsersResponse> response) {
+        response.onNext(VisibleUsersResponse.newBuilder().addAllUserIds(
+                visibility.visibleTo(request.getViewerId(), request.getUserIdsList())).build());
         response.onCompleted();
     }
 

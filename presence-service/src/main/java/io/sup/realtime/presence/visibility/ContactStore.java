@@ -6,9 +6,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.sup.realtime.platform.limits.RateCheck;
 import io.sup.realtime.presence.PresenceKeys;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
@@ -40,8 +43,23 @@ public final class ContactStore {
 
     /** Of {@code owners}, those whose lists hold {@code viewer}: one round trip, which also runs {@code check}. */
     Set<String> listing(Collection<String> owners, String viewer, RateCheck check) {
+        return check.alongside(redis, listingReads(owners, viewer));
+    }
+
+    /** Of {@code owners}, those whose lists hold {@code viewer}: one round trip. */
+    Set<String> listing(Collection<String> owners, String viewer) {
+        Supplier<Set<String>> answer;
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            answer = listingReads(owners, viewer).apply(pipeline);
+            pipeline.sync();
+        }
+        return answer.get();
+    }
+
+    /** Queues "is {@code viewer} on the list" for each owner; the answer, read after sync, is the owners that list it. */
+    private static Function<AbstractPipeline, Supplier<Set<String>>> listingReads(Collection<String> owners, String viewer) {
         List<String> ids = List.copyOf(owners);
-        return check.alongside(redis, pipeline -> {
+        return pipeline -> {
             List<Response<Boolean>> replies = new ArrayList<>(ids.size());
             ids.forEach(owner -> replies.add(pipeline.sismember(PresenceKeys.contacts(owner), viewer)));
             return () -> {
@@ -53,7 +71,7 @@ public final class ContactStore {
                 }
                 return listing;
             };
-        });
+        };
     }
 
     /** Of {@code viewers}, those on {@code owner}'s list. */

@@ -43,7 +43,27 @@ public final class Visibility {
      *     when who shares a chat with {@code viewer} cannot be learnt
      */
     public List<String> visibleTo(String viewer, List<String> targets, RateCheck check) {
-        Set<String> listing = contacts.listing(targets, viewer, check);
+        return visibleTo(viewer, targets, contacts.listing(targets, viewer, check));
+    }
+
+    /**
+     * Of {@code targets}, those {@code viewer} may see, in order, for internal callers that
+     * apply the same rule (call-signalling: who may call whom) and check no rate limit.
+     *
+     * @throws ServiceException INVALID_ARGUMENT for a malformed id or more than
+     *     {@value PresenceService#MAX_BATCH} targets; UNAVAILABLE when who shares a chat with
+     *     {@code viewer} cannot be learnt
+     */
+    public List<String> visibleTo(String viewer, List<String> targets) {
+        PresenceService.requireUserId(viewer);
+        if (targets.isEmpty() || targets.size() > PresenceService.MAX_BATCH) {
+            throw ServiceException.invalidArgument("userIds must hold 1-" + PresenceService.MAX_BATCH + " users");
+        }
+        targets.forEach(PresenceService::requireUserId);
+        return visibleTo(viewer, targets, contacts.listing(targets, viewer));
+    }
+
+    private List<String> visibleTo(String viewer, List<String> targets, Set<String> listing) {
         Set<String> rest = new LinkedHashSet<>(targets);
         rest.remove(viewer);
         rest.removeAll(listing);
