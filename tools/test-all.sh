@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test: unit, store and end-to-end tests on real Redis, real gRPC and real
 # WebSocket clients, then the Socket.IO compatibility suite with the real npm
-# socket.io-client against the built services. Installs Debian's redis-server (and Node.js
-# when absent) as root.
+# socket.io-client against the built services. Installs Debian's redis-server, coturn (the
+# TURN server the call tests allocate relays on) and Node.js when absent, as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/scripts/common.sh
 use_jdk
 ensure_redis_server
+ensure_coturn
 ensure_node
 
 echo "==> Java tests (Maven Surefire); also builds the jars the next suite runs"

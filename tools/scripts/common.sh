@@ -43,6 +43,22 @@ ensure_redis_server() {
   exit 1
 }
 
+# Debian's coturn (turnserver, turnutils_uclient), which the TURN credential tests run
+# against, installed when absent and we are root with apt-get.
+ensure_coturn() {
+  if command -v turnserver >/dev/null 2>&1 && command -v turnutils_uclient >/dev/null 2>&1; then
+    return
+  fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Debian's coturn..."
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq coturn >/dev/null
+    return
+  fi
+  echo "error: coturn is not installed (Debian/Ubuntu: sudo apt-get install -y coturn); the TURN tests need it" >&2
+  exit 1
+}
+
 # Node.js 20+ with npm, for the Socket.IO suite: Debian's packages when absent and we are root.
 ensure_node() {
   if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then

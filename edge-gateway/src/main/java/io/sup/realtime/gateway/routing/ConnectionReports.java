@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import io.grpc.Channel;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.helidon.metrics.api.Counter;
@@ -65,14 +65,14 @@ public final class ConnectionReports {
      * @param channel channel to it
      * @param reports the reports it takes (a service need not implement the others)
      */
-    public record Recipient(String name, Channel channel, Set<Report> reports) {
+    public record Recipient(String name, ManagedChannel channel, Set<Report> reports) {
         /** Copies {@code reports}. */
         public Recipient {
             reports = Set.copyOf(reports);
         }
     }
 
-    private record Target(String name, ConnectionLifecycleServiceStub stub, Set<Report> reports) {
+    private record Target(String name, ManagedChannel channel, ConnectionLifecycleServiceStub stub, Set<Report> reports) {
     }
 
     private final List<Target> targets;
@@ -89,7 +89,7 @@ public final class ConnectionReports {
      */
     public ConnectionReports(List<Recipient> recipients, String instance, Duration deadline, Clock clock) {
         this.targets = recipients.stream()
-                .map(r -> new Target(r.name(), ConnectionLifecycleServiceGrpc.newStub(r.channel()), r.reports()))
+                .map(r -> new Target(r.name(), r.channel(), ConnectionLifecycleServiceGrpc.newStub(r.channel()), r.reports()))
                 .toList();
         this.instance = instance;
         this.deadline = deadline;
@@ -126,6 +126,11 @@ public final class ConnectionReports {
      * @param callers the callers of the authenticated connections that are not closing
      */
     public void alive(List<Caller> callers) {
+        // After a service's outage its channel waits out an exponential reconnect backoff
+        // (grpc-java's: up to minutes), longer than the service's record lifetime: without
+        // this the first reports after its return could come too late, and it would expire
+        // connections that are alive. A no-op for a connected channel.
+        targets.stream().filter(t -> t.reports().contains(Report.ALIVE)).forEach(t -> t.channel().resetConnectBackoff());
         long at = clock.millis();
         for (int from = 0; from < callers.size(); from += MAX_BATCH) {
             ConnectionBatch batch = ConnectionBatch.newBuilder()

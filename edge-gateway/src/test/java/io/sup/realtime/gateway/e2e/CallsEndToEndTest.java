@@ -10,23 +10,27 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.grpc.ManagedChannel;
 import io.sup.realtime.gateway.Main;
 import io.sup.realtime.gateway.auth.TestTokens;
-import io.sup.realtime.platform.grpc.GrpcChannels;
 import io.sup.realtime.platform.service.ServiceHost;
 import io.sup.realtime.platform.testing.RedisServerExtension;
-import io.sup.realtime.proto.calls.v1.CallAdminServiceGrpc;
 import io.sup.realtime.proto.calls.v1.CallHistoryEntry;
-import io.sup.realtime.proto.calls.v1.GetCallRequest;
-import io.sup.realtime.proto.calls.v1.ListCallHistoryRequest;
-import io.sup.realtime.proto.calls.v1.ListMissedCallsRequest;
 import io.sup.realtime.proto.calls.v1.MissedCall;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.sup.realtime.gateway.e2e.CallClient.ANSWER_SDP;
+import static io.sup.realtime.gateway.e2e.CallClient.OFFER_SDP;
+import static io.sup.realtime.gateway.e2e.CallClient.answer;
+import static io.sup.realtime.gateway.e2e.CallClient.answerWhen;
+import static io.sup.realtime.gateway.e2e.CallClient.candidate;
+import static io.sup.realtime.gateway.e2e.CallClient.candidateInit;
+import static io.sup.realtime.gateway.e2e.CallClient.countBefore;
+import static io.sup.realtime.gateway.e2e.CallClient.end;
+import static io.sup.realtime.gateway.e2e.CallClient.initiate;
+import static io.sup.realtime.gateway.e2e.CallClient.initiateWhen;
 import static io.sup.realtime.gateway.e2e.WsTestClient.isEvent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,8 +46,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CallsEndToEndTest {
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
-    private static final String OFFER_SDP = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
-    private static final String ANSWER_SDP = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=answer\r\n";
     private static final Pattern TURN_USERNAME = Pattern.compile("\\d{10}:[a-z0-9]+");
 
     private static ServiceHost messaging;
@@ -51,7 +53,7 @@ class CallsEndToEndTest {
     private static ServiceHost calls;
     private static Main gateway1;
     private static Main gateway2;
-    private static ManagedChannel callsAdmin;
+    private static CallClient admin;
 
     @BeforeAll
     static void startSystem() {
@@ -61,7 +63,7 @@ class CallsEndToEndTest {
                 "call.ice.turn.urls", "turn:turn.sup.test:3478?transport=udp", "call.turn.secret", "a-test-secret-of-16+");
         gateway1 = gateway("gw-1");
         gateway2 = gateway("gw-2");
-        callsAdmin = GrpcChannels.forTarget("localhost:" + calls.grpcPort());
+        admin = new CallClient(calls.grpcPort());
     }
 
     private static Main gateway(String instance) {
@@ -71,7 +73,7 @@ class CallsEndToEndTest {
 
     @AfterAll
     static void stopSystem() {
-        GrpcChannels.close(callsAdmin);
+        admin.close();
         gateway1.close();
         gateway2.close();
         calls.close();
@@ -416,58 +418,8 @@ class CallsEndToEndTest {
         }
     }
 
-    /** How many frames matching {@code what} {@code client} received before {@code marker} (taken or not). */
-    private static long countBefore(WsTestClient client, java.util.function.Predicate<JsonNode> marker,
-                                    java.util.function.Predicate<JsonNode> what) throws InterruptedException {
-        return client.receivedBefore(marker).stream().filter(what).count();
-    }
-
     private static WsTestClient connect(Main gateway, String user, String device) throws InterruptedException {
         return WsTestClient.connectAs(gateway.port(), TestTokens.access(user, device));
-    }
-
-    private static JsonNode initiate(WsTestClient caller, String callee, String type) throws Exception {
-        return caller.request("call:initiate", Map.of("calleeId", callee, "callType", type,
-                "offer", Map.of("type", "offer", "sdp", OFFER_SDP)));
-    }
-
-    private static CompletableFuture<JsonNode> initiateWhen(CountDownLatch start, WsTestClient caller, String callee) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                start.await();
-                return initiate(caller, callee, "audio");
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-    }
-
-    private static Map<String, Object> answer(String callId) {
-        return Map.of("callId", callId, "answer", Map.of("type", "answer", "sdp", ANSWER_SDP));
-    }
-
-    private static CompletableFuture<JsonNode> answerWhen(CountDownLatch start, WsTestClient device, String callId) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                start.await();
-                return device.request("call:answer", answer(callId));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-    }
-
-    private static Map<String, Object> candidateInit(String line) {
-        return Map.of("candidate", line, "sdpMid", "0", "sdpMLineIndex", 0);
-    }
-
-    private static JsonNode candidate(WsTestClient from, String callId, Object candidate) throws Exception {
-        return from.request("call:ice-candidate", Map.of("callId", callId, "candidate", candidate));
-    }
-
-    private static void end(WsTestClient party, String callId) throws Exception {
-        JsonNode ack = party.request("call:end", Map.of("callId", callId));
-        assertTrue(ack.get("success").asBoolean(), ack.toString());
     }
 
     /** The STUN server, then the TURN server with a credential minted for {@code user}. */
@@ -483,18 +435,14 @@ class CallsEndToEndTest {
     }
 
     private static io.sup.realtime.proto.calls.v1.Call adminCall(String callId) {
-        return admin().getCall(GetCallRequest.newBuilder().setCallId(callId).build());
+        return admin.call(callId);
     }
 
     private static List<CallHistoryEntry> history(String user) {
-        return admin().listCallHistory(ListCallHistoryRequest.newBuilder().setUserId(user).build()).getEntriesList();
+        return admin.history(user);
     }
 
     private static List<MissedCall> missedCalls() {
-        return admin().listMissedCalls(ListMissedCallsRequest.newBuilder().setLimit(1000).build()).getMissedCallsList();
-    }
-
-    private static CallAdminServiceGrpc.CallAdminServiceBlockingStub admin() {
-        return CallAdminServiceGrpc.newBlockingStub(callsAdmin).withDeadlineAfter(30, TimeUnit.SECONDS);
+        return admin.missedCalls();
     }
 }

@@ -1,7 +1,5 @@
 package io.sup.realtime.gateway.e2e;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -103,20 +101,7 @@ class GatewayCrashMakesItsUsersOfflineTest {
         }
     }
 
-    /** The gateway's {@code main} in its own JVM, with the test's class path and the default timings. */
     private static Process startGatewayProcess(int port, int messagingPort, int presencePort) throws Exception {
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path log = Files.createTempFile("doomed-gateway", ".log");
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", classPath, Main.class.getName())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(Map.of(
-                "PORT", Integer.toString(port), "METRICS_PORT", "0", "GATEWAY_ADMIN_GRPC_PORT", "0",
-                "REDIS_URL", REDIS.url().toString(), "JWT_SECRET", TestTokens.SECRET,
-                "MESSAGING_GRPC_TARGET", "localhost:" + messagingPort, "PRESENCE_GRPC_TARGET", "localhost:" + presencePort,
-                "GATEWAY_INSTANCE_ID", "gw-doomed", "RATE_LIMIT_EXEMPT_ADDRESSES", "loopback"));
-        Process process = builder.start();
-        log.toFile().deleteOnExit();
-        return process;
+        return GatewayProcess.start(REDIS, port, messagingPort, Map.of("PRESENCE_GRPC_TARGET", "localhost:" + presencePort));
     }
 }
