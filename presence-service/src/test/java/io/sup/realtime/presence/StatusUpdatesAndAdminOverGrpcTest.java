@@ -15,6 +15,7 @@ import io.sup.realtime.proto.presence.v1.Presence;
 import io.sup.realtime.proto.presence.v1.SetContactsRequest;
 import io.sup.realtime.proto.presence.v1.UpdatePresenceRequest;
 import io.sup.realtime.proto.presence.v1.UpdatePresenceResponse;
+import io.sup.realtime.proto.presence.v1.VisibleUsersRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code presence:update} and the admin API over real gRPC: statuses and custom statuses
  * with their limits (grapheme clusters, forbidden characters), the per-user rate limit, and
- * the internal callers' reads and contact lists with their bounds.
+ * the internal callers' reads, contact lists with their bounds, and the visibility rule as
+ * other services ask it.
  */
 class StatusUpdatesAndAdminOverGrpcTest {
     @RegisterExtension
@@ -159,6 +161,24 @@ class StatusUpdatesAndAdminOverGrpcTest {
                 .getStatus().getCode());
         assertEquals(List.of("m"), system.admin().getContacts(GetContactsRequest.newBuilder().setUserId("gina").build())
                 .getContactIdsList(), "a refused list changes nothing");
+    }
+
+    @Test
+    void theVisibilityRuleIsAskedByOtherServicesInOneCall() {
+        system.chat("vis-chat", "vic", "val");
+        system.admin().setContacts(SetContactsRequest.newBuilder().setUserId("vera").addContactIds("vic").build());
+        // vic shares a chat with val and is on vera's list; vito neither; vic always sees vic.
+        assertEquals(List.of("val", "vera", "vic"), visible("vic", "val", "vito", "vera", "vic"));
+        assertEquals(List.of(), visible("vera", "vic"), "a contact list is one-way: vic listed nobody");
+        assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(StatusRuntimeException.class,
+                () -> visible("vic", "not a valid id")).getStatus().getCode());
+        assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(StatusRuntimeException.class,
+                () -> visible("vic")).getStatus().getCode(), "no targets");
+    }
+
+    private static List<String> visible(String viewer, String... targets) {
+        return system.admin().visibleUsers(VisibleUsersRequest.newBuilder().setViewerId(viewer)
+                .addAllUserIds(List.of(targets)).build()).getUserIdsList();
     }
 
     private static void assertRefused(Caller caller, String custom, String reason) {
