@@ -106,13 +106,18 @@ class CallTimeoutsAndFaultsTest {
     void callInitiateIsLimitedToFiveAMinute() throws Exception {
         TestSystem.createChat(messaging.grpcPort(), "t2", "al-t2", "bo-t2");
         try (var alice = connect(gateway1, "al-t2")) {
-            for (int i = 0; i < 5; i++) {
+            Map<String, Object> withTempId = Map.of("calleeId", "bo-t2", "callType", "audio",
+                    "offer", Map.of("type", "offer", "sdp", CallClient.OFFER_SDP), "tempId", "t2-last");
+            for (int i = 0; i < 4; i++) {
                 // bo-t2 has no connection: each call ends at once, unavailable, and counts.
                 assertEquals("unavailable", initiate(alice, "bo-t2", "audio").get("reason").asText());
             }
+            String last = alice.request("call:initiate", withTempId).get("callId").asText();
             JsonNode refused = initiate(alice, "bo-t2", "audio");
             assertEquals("RATE_LIMITED", refused.at("/error/code").asText(), refused.toString());
             assertTrue(refused.at("/error/retryAfterMs").asLong() > 0, refused.toString());
+            JsonNode repeat = alice.request("call:initiate", withTempId);
+            assertEquals(last, repeat.path("callId").asText(), "a repeat by tempId costs nothing, even at the limit: " + repeat);
         }
     }
 
