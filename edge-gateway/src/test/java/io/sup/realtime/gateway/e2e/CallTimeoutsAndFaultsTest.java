@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CallTimeoutsAndFaultsTest {
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
-    private static final long RING_TIMEOUT_MS = 1_000;
+    /** Short, yet long enough for a cold gateway JVM's first answer (the SIGKILL test). */
+    private static final long RING_TIMEOUT_MS = 3_000;
     private static final long ALIVE_INTERVAL_MS = 300;
     private static final long CONNECTION_TTL_MS = 1_500;
     private static final long SWEEP_MS = 100;
@@ -178,9 +179,12 @@ class CallTimeoutsAndFaultsTest {
             WsTestClient bob = Awaitility.await("the gateway process listening").atMost(Duration.ofSeconds(60))
                     .ignoreExceptions().until(() -> WsTestClient.connectAs(doomedPort, TestTokens.access("bo-t5")),
                             client -> client != null);
+            // Warms the fresh gateway JVM's path to call-signalling before the ring timeout counts.
+            assertEquals("NOT_FOUND", bob.request("call:end", Map.of("callId", "warm-up")).at("/error/code").asText());
             String callId = initiate(alice, "bo-t5", "audio").get("callId").asText();
             bob.awaitEvent("call:incoming");
-            assertTrue(bob.request("call:answer", answer(callId)).get("success").asBoolean());
+            JsonNode answered = bob.request("call:answer", answer(callId));
+            assertTrue(answered.get("success").asBoolean(), answered.toString());
             alice.awaitEvent("call:answer");
 
             long killedAt = System.currentTimeMillis();
