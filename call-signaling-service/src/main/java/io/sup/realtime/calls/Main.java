@@ -8,7 +8,6 @@ import io.grpc.ManagedChannel;
 import io.sup.realtime.calls.delivery.BusCallEvents;
 import io.sup.realtime.calls.grpc.CallAdminGrpcEndpoint;
 import io.sup.realtime.calls.grpc.CallGrpcEndpoint;
-import io.sup.realtime.calls.grpc.ConnectionLifecycleGrpcEndpoint;
 import io.sup.realtime.calls.grpc.PresenceCallPermission;
 import io.sup.realtime.calls.history.CallHistory;
 import io.sup.realtime.calls.ice.IceServers;
@@ -21,6 +20,7 @@ import io.sup.realtime.platform.config.Settings;
 import io.sup.realtime.platform.expiry.ExpiryCutoff;
 import io.sup.realtime.platform.expiry.SweepLog;
 import io.sup.realtime.platform.grpc.GrpcChannels;
+import io.sup.realtime.platform.lifecycle.ConnectionLifecycleEndpoint;
 import io.sup.realtime.platform.limits.RateLimiter;
 import io.sup.realtime.platform.limits.RateLimits;
 import io.sup.realtime.platform.redis.RedisSettings;
@@ -65,7 +65,7 @@ public final class Main {
 
         return ServiceHost.start("call-signaling-service", settings, redis,
                         List.of(new CallGrpcEndpoint(calls), new CallAdminGrpcEndpoint(store, history),
-                                new ConnectionLifecycleGrpcEndpoint(calls)))
+                                new ConnectionLifecycleEndpoint(calls)))
                 .onClose(() -> GrpcChannels.close(presence))
                 .every(config.sweepInterval(), "call sweep", calls::sweep);
     }

@@ -13,7 +13,6 @@ import io.sup.realtime.messaging.reactions.ReactionService;
 import io.sup.realtime.messaging.reactions.ReactionStore;
 import io.sup.realtime.messaging.delivery.BusTypingEvents;
 import io.sup.realtime.messaging.delivery.RegistryRoomPresence;
-import io.sup.realtime.messaging.grpc.ConnectionLifecycleGrpcEndpoint;
 import io.sup.realtime.messaging.typing.TypingService;
 import io.sup.realtime.messaging.typing.TypingStore;
 import io.sup.realtime.messaging.receipts.ReceiptService;
@@ -25,6 +24,7 @@ import io.sup.realtime.messaging.messages.MessageStore;
 import io.sup.realtime.platform.bus.DeliveryBus;
 import io.sup.realtime.platform.bus.RoutingRegistry;
 import io.sup.realtime.platform.config.Settings;
+import io.sup.realtime.platform.lifecycle.ConnectionLifecycleEndpoint;
 import io.sup.realtime.platform.limits.RateLimits;
 import io.sup.realtime.platform.redis.RedisSettings;
 import io.sup.realtime.platform.service.ServiceHost;
@@ -64,7 +64,7 @@ public final class Main {
         return ServiceHost.start("messaging-service", settings, redis,
                         List.of(new MessagingGrpcEndpoint(messages, chats, receipts, typing,
                                         new RegistryRoomPresence(registry), reactions),
-                                new ChatAdminGrpcEndpoint(chats), new ConnectionLifecycleGrpcEndpoint(typing)))
+                                new ChatAdminGrpcEndpoint(chats), new ConnectionLifecycleEndpoint(typing)))
                 // Typing expiry is found by sweeping; a tenth of the TTL keeps stops timely.
                 .every(config.typingTtl().dividedBy(10), "typing expiry", typing::expire);
     }

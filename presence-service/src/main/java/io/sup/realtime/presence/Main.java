@@ -10,12 +10,12 @@ import io.sup.realtime.platform.config.Settings;
 import io.sup.realtime.platform.expiry.ExpiryCutoff;
 import io.sup.realtime.platform.expiry.SweepLog;
 import io.sup.realtime.platform.grpc.GrpcChannels;
+import io.sup.realtime.platform.lifecycle.ConnectionLifecycleEndpoint;
 import io.sup.realtime.platform.limits.RateLimiter;
 import io.sup.realtime.platform.limits.RateLimits;
 import io.sup.realtime.platform.redis.RedisSettings;
 import io.sup.realtime.platform.service.ServiceHost;
 import io.sup.realtime.presence.delivery.BusPresenceEvents;
-import io.sup.realtime.presence.grpc.ConnectionLifecycleGrpcEndpoint;
 import io.sup.realtime.presence.grpc.MessagingSharedChats;
 import io.sup.realtime.presence.grpc.PresenceAdminGrpcEndpoint;
 import io.sup.realtime.presence.grpc.PresenceGrpcEndpoint;
@@ -67,7 +67,7 @@ public final class Main {
         return ServiceHost.start("presence-service", settings, redis,
                         List.of(new PresenceGrpcEndpoint(presence, subscriptions),
                                 new PresenceAdminGrpcEndpoint(presence, visibility),
-                                new ConnectionLifecycleGrpcEndpoint(presence)))
+                                new ConnectionLifecycleEndpoint(presence)))
                 .onClose(() -> GrpcChannels.close(messaging))
                 .every(config.sweepInterval(), "presence sweep", presence::sweep);
     }

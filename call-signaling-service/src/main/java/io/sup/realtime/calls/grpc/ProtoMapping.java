@@ -8,7 +8,7 @@ import java.util.OptionalInt;
 import com.google.protobuf.NullValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
-import io.sup.realtime.calls.ConnectionRef;
+import io.sup.realtime.platform.lifecycle.ConnectionRef;
 import io.sup.realtime.calls.history.HistoryEntry;
 import io.sup.realtime.calls.history.MissedCall;
 import io.sup.realtime.calls.ice.IceServer;

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.metrics.api.Tag;
-import io.sup.realtime.calls.ConnectionRef;
+import io.sup.realtime.platform.lifecycle.ConnectionLifecycle;
+import io.sup.realtime.platform.lifecycle.ConnectionRef;
 import io.sup.realtime.calls.history.CallHistory;
 import io.sup.realtime.calls.ice.IceServer;
 import io.sup.realtime.calls.ice.IceServers;
@@ -34,7 +35,7 @@ import io.sup.realtime.platform.limits.RateLimiter;
  * recorded for notification-service. Signalling only: the SDP and ICE candidates are relayed,
  * never parsed; media flows between the clients (through TURN when needed, {@link IceServers}).
  */
-public final class CallService {
+public final class CallService implements ConnectionLifecycle {
     private static final Logger LOG = System.getLogger(CallService.class.getName());
     /** The client event whose own rate limit {@link #initiate} checks (5 per minute by default). */
     public static final String INITIATE_EVENT = "call:initiate";
@@ -158,9 +159,7 @@ public final class CallService {
      * @throws ServiceException FAILED_PRECONDITION when the caller is in another call
      */
     private Optional<Initiated> claimBoth(Call call, Optional<String> tempId) {
-        boolean callerFirst = call.callerId().compareTo(call.calleeId()) < 0;
-        List<String> order = callerFirst ? List.of(call.callerId(), call.calleeId())
-                : List.of(call.calleeId(), call.callerId());
+        List<String> order = claimOrder(call);
         for (int i = 0; i < 2; i++) {
             String user = order.get(i);
             CallStore.Claim claim = claim(call, user);
@@ -182,6 +181,16 @@ public final class CallService {
             return Optional.of(endedAtOnce(call, EndReason.BUSY));
         }
         return Optional.empty();
+    }
+
+    /**
+     * The order a call's two users are claimed in: the smaller id first, whoever calls whom,
+     * so that two initiations between the same users (in either direction) meet at the same
+     * first key, where Redis's order settles which one survives.
+     */
+    static List<String> claimOrder(Call call) {
+        return call.callerId().compareTo(call.calleeId()) < 0 ? List.of(call.callerId(), call.calleeId())
+                : List.of(call.calleeId(), call.callerId());
     }
 
     /**
@@ -345,12 +354,14 @@ public final class CallService {
     }
 
     /** Alive reports: the connections among these that are in a call count for another lifetime. */
+    @Override
     public void alive(List<ConnectionRef> connections) {
         store.alive(connections.stream().map(ConnectionRef::connectionId).filter(id -> !id.isEmpty()).toList(),
                 clock.millis());
     }
 
-    /** A connection closed: a call it is in ends ({@link EndReason#CONNECTION_LOST}). */
+    /** A connection closed: a call it is in ends ({@link EndReason#CONNECTION_LOST}). An opened report tells calls nothing. */
+    @Override
     public void closed(ConnectionRef connection) {
         if (connection.connectionId().isEmpty()) {
             return;

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import io.sup.realtime.calls.CallKeys;
-import io.sup.realtime.calls.ConnectionRef;
+import io.sup.realtime.platform.lifecycle.ConnectionRef;
 import io.sup.realtime.platform.limits.RateCheck;
 import io.sup.realtime.platform.limits.RateLimiter;
 import io.sup.realtime.platform.redis.LuaScript;

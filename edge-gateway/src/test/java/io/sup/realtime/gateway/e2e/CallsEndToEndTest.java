@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sup.realtime.calls.CallKeys;
 import io.sup.realtime.gateway.Main;
 import io.sup.realtime.gateway.auth.TestTokens;
 import io.sup.realtime.platform.service.ServiceHost;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.RedisClient;
 
 import static io.sup.realtime.gateway.e2e.CallClient.ANSWER_SDP;
 import static io.sup.realtime.gateway.e2e.CallClient.OFFER_SDP;
@@ -241,6 +243,21 @@ class CallsEndToEndTest {
     }
 
     @Test
+    void aCurrentCallRecordLeftBehindByACrashDoesNotKeepAUserBusy() throws Exception {
+        TestSystem.createChat(messaging.grpcPort(), "k12", "al12", "bo12");
+        try (var alice = connect(gateway1, "al12", "phone");
+             var bob = connect(gateway2, "bo12", "phone");
+             RedisClient redis = REDIS.settings().newClient()) {
+            // As if call-signalling died between claiming bob and writing the call's state.
+            redis.hset(CallKeys.current("bo12"), Map.of("call", "never-written", "peer", "someone", "role", "callee"));
+            JsonNode initiated = initiate(alice, "bo12", "audio");
+            assertEquals("ringing", initiated.get("state").asText(), "not busy: " + initiated);
+            assertEquals(initiated.get("callId").asText(), bob.awaitEvent("call:incoming").get("callId").asText());
+            end(alice, initiated.get("callId").asText());
+        }
+    }
+
+    @Test
     void aRepeatedInitiateWithTheSameTempIdIsTheSameCall() throws Exception {
         TestSystem.createChat(messaging.grpcPort(), "k6", "al6", "bo6");
         try (var alice = connect(gateway1, "al6", "phone");
@@ -379,6 +396,28 @@ class CallsEndToEndTest {
             }
             assertEquals("outgoing", history("al10").getFirst().getDirection());
             assertEquals("bo10", history("al10").getFirst().getPeerId());
+        }
+    }
+
+    @Test
+    void aConnectionThatClosesEndsItsCallAtOnceForTheOtherParty() throws Exception {
+        TestSystem.createChat(messaging.grpcPort(), "k13", "al13", "bo13");
+        try (var alice = connect(gateway1, "al13", "phone")) {
+            var bob = connect(gateway2, "bo13", "phone");
+            String callId = initiate(alice, "bo13", "video").get("callId").asText();
+            bob.awaitEvent("call:incoming");
+            assertTrue(bob.request("call:answer", answer(callId)).get("success").asBoolean());
+            alice.awaitEvent("call:answer");
+
+            long closedAt = System.currentTimeMillis();
+            bob.close();
+            assertEquals("connection_lost", alice.awaitEvent("call:end").get("reason").asText());
+            // From the close report: an expiry could come no sooner than the 25 s connection
+            // lifetime minus the 10 s alive interval after the close.
+            long tookMs = System.currentTimeMillis() - closedAt;
+            assertTrue(tookMs < 10_000, "ended " + tookMs + " ms after the close: by expiry, not by the close report");
+            assertEquals("ended", adminCall(callId).getState());
+            assertEquals("completed", history("al13").getFirst().getOutcome());
         }
     }
 

@@ -8,6 +8,8 @@ import java.time.Duration;
 import io.sup.realtime.messaging.Actor;
 import io.sup.realtime.messaging.ClientEvent;
 import io.sup.realtime.messaging.chats.ChatService;
+import io.sup.realtime.platform.lifecycle.ConnectionLifecycle;
+import io.sup.realtime.platform.lifecycle.ConnectionRef;
 
 /**
  * Typing indicators ({@code message:typing}, {@code message:stop-typing}). A typist stays
@@ -16,7 +18,7 @@ import io.sup.realtime.messaging.chats.ChatService;
  * once, whichever comes first: {@code message:stop-typing}, the connection closing, or the
  * expiry found by {@link #expire()}. Nothing is stored beyond that.
  */
-public final class TypingService {
+public final class TypingService implements ConnectionLifecycle {
     private static final Logger LOG = System.getLogger(TypingService.class.getName());
     private static final int EXPIRY_BATCH = 1_000;
 
@@ -72,9 +74,14 @@ public final class TypingService {
         }
     }
 
-    /** A connection closed: whatever it was typing stops. */
-    public void connectionClosed(String connectionId) {
-        for (Typist typist : store.ofConnection(connectionId)) {
+    /**
+     * A connection closed: whatever it was typing stops. (Opened and alive reports carry
+     * nothing typing keeps: its entries expire on their own TTL whether or not the
+     * connection lives, so a close is the only report it takes.)
+     */
+    @Override
+    public void closed(ConnectionRef connection) {
+        for (Typist typist : store.ofConnection(connection.connectionId())) {
             if (store.stop(typist)) {
                 events.stopped(typist);
             }

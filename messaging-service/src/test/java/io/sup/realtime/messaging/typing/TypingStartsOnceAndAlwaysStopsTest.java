@@ -15,6 +15,7 @@ import io.sup.realtime.messaging.chats.ChatService;
 import io.sup.realtime.messaging.chats.ChatStore;
 import io.sup.realtime.messaging.chats.RecordingChatEvents;
 import io.sup.realtime.platform.grpc.ServiceException;
+import io.sup.realtime.platform.lifecycle.ConnectionRef;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -128,7 +129,7 @@ class TypingStartsOnceAndAlwaysStopsTest {
         typing.start(ALICE, "c1");
         typing.start(BOB, "c1");
 
-        typing.connectionClosed("gw.1");
+        typing.closed(new ConnectionRef("alice", "gw.1"));
 
         assertEquals(List.of("typing alice@gw.1", "typing bob@gw.2", "stop alice@gw.1"), told);
         assertEquals(1, redis.zcard(MessagingKeys.typing()));

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.stream.IntStream;
 
 import io.sup.realtime.platform.json.ProtoJson;
+import io.sup.realtime.platform.testing.MutableClock;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import io.sup.realtime.proto.gateway.v1.Caller;
 import io.sup.realtime.proto.gateway.v1.ConnectionEvent;

@@ -3,14 +3,10 @@ package io.sup.realtime.platform.expiry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
+import io.sup.realtime.platform.testing.MutableClock;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +30,7 @@ class ExpiryCutoffRecoversFromAnOutageTest {
 
     private RedisClient redis;
     /** The service's clock; it starts at the real time, as the recovery key expires on Redis's clock. */
-    private final TestClock clock = new TestClock(System.currentTimeMillis());
+    private final MutableClock clock = new MutableClock(System.currentTimeMillis());
 
     @BeforeEach
     void connect() {
@@ -141,38 +137,5 @@ class ExpiryCutoffRecoversFromAnOutageTest {
         log.startRecovery(500, until);
         assertEquals(new SweepLog.SweepRecord(2_000, 500, until), log.markSwept(3_000));
         assertEquals("3000", redis.get(SWEPT));
-    }
-
-    /** A clock that stands still until the test moves it. */
-    private static final class TestClock extends Clock {
-        private final AtomicLong millis;
-
-        TestClock(long startMillis) {
-            this.millis = new AtomicLong(startMillis);
-        }
-
-        void advance(Duration by) {
-            millis.addAndGet(by.toMillis());
-        }
-
-        @Override
-        public long millis() {
-            return millis.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.get());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("tests use UTC");
-        }
     }
 }

@@ -3,7 +3,7 @@ package io.sup.realtime.presence.grpc;
 import io.sup.realtime.platform.grpc.ServiceException;
 import io.sup.realtime.platform.ids.Ids;
 import io.sup.realtime.platform.time.Timestamps;
-import io.sup.realtime.presence.ConnectionRef;
+import io.sup.realtime.platform.lifecycle.ConnectionRef;
 import io.sup.realtime.proto.gateway.v1.Caller;
 import io.sup.realtime.proto.presence.v1.Presence;
 

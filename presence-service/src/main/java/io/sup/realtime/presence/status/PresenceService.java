@@ -19,7 +19,8 @@ import io.sup.realtime.platform.grpc.ServiceException;
 import io.sup.realtime.platform.ids.Ids;
 import io.sup.realtime.platform.limits.RateCheck;
 import io.sup.realtime.platform.limits.RateLimiter;
-import io.sup.realtime.presence.ConnectionRef;
+import io.sup.realtime.platform.lifecycle.ConnectionLifecycle;
+import io.sup.realtime.platform.lifecycle.ConnectionRef;
 
 /**
  * The presence rules: a user is shown online (or away, busy) while any connection lives, on
@@ -31,7 +32,7 @@ import io.sup.realtime.presence.ConnectionRef;
  * going; {@code offline} set by the user shows offline while connected. Every change of what
  * others see goes to the subscribers allowed to see it ({@link Watchers}), and nobody else.
  */
-public final class PresenceService {
+public final class PresenceService implements ConnectionLifecycle {
     private static final Logger LOG = System.getLogger(PresenceService.class.getName());
     /** The client event whose rate limit {@link #update} checks. */
     public static final String UPDATE_EVENT = "presence:update";
@@ -99,11 +100,13 @@ public final class PresenceService {
     }
 
     /** A connection authenticated: the same as its first alive report. */
+    @Override
     public void opened(ConnectionRef connection) {
         alive(List.of(connection));
     }
 
     /** Connections their gateway reports alive: each counts for another connection lifetime. */
+    @Override
     public void alive(List<ConnectionRef> connections) {
         Map<String, List<String>> byUser = new LinkedHashMap<>();
         for (ConnectionRef c : connections) {
@@ -119,6 +122,7 @@ public final class PresenceService {
     }
 
     /** A connection closed: its subscriptions end; the last one starts the grace period. */
+    @Override
     public void closed(ConnectionRef connection) {
         if (!Ids.isValid(connection.userId()) || connection.connectionId().isEmpty()) {
             return;

@@ -10,7 +10,7 @@ import io.sup.realtime.platform.expiry.ExpiryCutoff;
 import io.sup.realtime.platform.grpc.ServiceException;
 import io.sup.realtime.platform.limits.RateCheck;
 import io.sup.realtime.platform.limits.RateLimiter;
-import io.sup.realtime.presence.ConnectionRef;
+import io.sup.realtime.platform.lifecycle.ConnectionRef;
 import io.sup.realtime.presence.status.Presence;
 import io.sup.realtime.presence.status.PresenceService;
 import io.sup.realtime.presence.status.PresenceStore;

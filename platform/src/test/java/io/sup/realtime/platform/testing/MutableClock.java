@@ -1,4 +1,4 @@
-package io.sup.realtime.platform.bus;
+package io.sup.realtime.platform.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,15 +7,17 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A clock that stands still until a test moves it. */
-final class MutableClock extends Clock {
+/** A clock that stands still until a test moves it (ms precision, UTC). */
+public final class MutableClock extends Clock {
     private final AtomicLong millis;
 
-    MutableClock(long startMillis) {
+    /** @param startMillis where it stands, ms since the Unix epoch */
+    public MutableClock(long startMillis) {
         this.millis = new AtomicLong(startMillis);
     }
 
-    void advance(Duration by) {
+    /** Moves it on by {@code by}. */
+    public void advance(Duration by) {
         millis.addAndGet(by.toMillis());
     }
 

@@ -1,4 +1,4 @@
-package io.sup.realtime.calls;
+package io.sup.realtime.platform.lifecycle;
 
 /**
  * One client connection as the gateway names it: whose it is and its id.
