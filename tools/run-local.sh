@@ -67,11 +67,15 @@ await_ready() { # name observe-port
 
 start messaging-service messaging-service/target/messaging-service.jar
 start presence-service presence-service/target/presence-service.jar
-start call-signaling-service call-signaling-service/target/call-signaling-service.jar
-start notification-service notification-service/target/notification-service.jar
-# The gateway finds messaging and presence at their default ports (7001, 7002), where they
-# were just started; set here so that the presence target is explicit in the run.
+# call-signalling asks presence who may call whom: presence's default port (7002), where it
+# was just started; set here so that the target is explicit in the run.
 PRESENCE_GRPC_TARGET="${PRESENCE_GRPC_TARGET:-localhost:7002}" \
+  start call-signaling-service call-signaling-service/target/call-signaling-service.jar
+start notification-service notification-service/target/notification-service.jar
+# The gateway finds messaging, presence and call-signalling at their default ports (7001,
+# 7002, 7003), where they were just started; set here so that the presence and calls
+# targets are explicit in the run.
+PRESENCE_GRPC_TARGET="${PRESENCE_GRPC_TARGET:-localhost:7002}" CALLS_GRPC_TARGET="${CALLS_GRPC_TARGET:-localhost:7003}" \
   start edge-gateway edge-gateway/target/edge-gateway.jar "${GATEWAY_JAVA_OPTS[@]}"
 await_ready messaging-service 9101
 await_ready presence-service 9102

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Socket.IO compatibility suite: the real socket.io-client (and a native `ws` client) against
 # six real gateways (one per set of timers and limits the tests need), one messaging-service,
-# one presence-service and one Redis, all started here on free loopback ports and stopped on exit. The tests live
-# in edge-gateway/src/test/socketio (node --test).
+# one presence-service, one call-signaling-service and one Redis, all started here on free
+# loopback ports and stopped on exit. The tests live in edge-gateway/src/test/socketio (node --test).
 #
 # Usage: socketio-suite.sh [FILE.test.mjs...]   (default: every *.test.mjs there)
 #
@@ -19,7 +19,7 @@ ensure_redis_server
 
 suite_dir=edge-gateway/src/test/socketio
 jars=(messaging-service/target/messaging-service.jar presence-service/target/presence-service.jar
-  edge-gateway/target/edge-gateway.jar tools/target/tools.jar)
+  call-signaling-service/target/call-signaling-service.jar edge-gateway/target/edge-gateway.jar tools/target/tools.jar)
 for jar in "${jars[@]}"; do
   if [[ ! -f "$jar" ]]; then
     echo "error: $jar is missing; build first: mvn -q package -DskipTests" >&2
@@ -50,16 +50,18 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-ports=$(free_ports 17)
-read -r redis_port grpc_port msg_observe presence_port presence_observe gw_a_port gw_a_metrics gw_b_port gw_b_metrics \
-  gw_c_port gw_c_metrics gw_d_port gw_d_metrics gw_e_port gw_e_metrics gw_f_port gw_f_metrics <<<"$ports"
-[[ -n "$gw_f_metrics" ]] || { echo "error: could not find 17 free loopback ports (got: $ports)" >&2; exit 1; }
+ports=$(free_ports 19)
+read -r redis_port grpc_port msg_observe presence_port presence_observe calls_port calls_observe \
+  gw_a_port gw_a_metrics gw_b_port gw_b_metrics gw_c_port gw_c_metrics gw_d_port gw_d_metrics \
+  gw_e_port gw_e_metrics gw_f_port gw_f_metrics <<<"$ports"
+[[ -n "$gw_f_metrics" ]] || { echo "error: could not find 19 free loopback ports (got: $ports)" >&2; exit 1; }
 
 redis_url="redis://127.0.0.1:$redis_port"
 jwt_secret=$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')
+turn_secret=$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')
 
 t0=$SECONDS
-echo "==> Starting Redis :$redis_port, messaging-service :$grpc_port, presence-service :$presence_port, gateways gw-a :$gw_a_port, gw-b :$gw_b_port, gw-c :$gw_c_port, gw-d :$gw_d_port, gw-e :$gw_e_port and gw-f :$gw_f_port"
+echo "==> Starting Redis :$redis_port, messaging-service :$grpc_port, presence-service :$presence_port, call-signaling-service :$calls_port, gateways gw-a :$gw_a_port, gw-b :$gw_b_port, gw-c :$gw_c_port, gw-d :$gw_d_port, gw-e :$gw_e_port and gw-f :$gw_f_port"
 start_process redis redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no --dir "$work/redis"
 for _ in $(seq 50); do redis_answers 127.0.0.1 "$redis_port" && break; sleep 0.1; done
 if ! redis_answers 127.0.0.1 "$redis_port"; then
@@ -78,12 +80,22 @@ start_process messaging-service GRPC_PORT="$grpc_port" OBSERVE_PORT="$msg_observ
 start_process presence-service GRPC_PORT="$presence_port" OBSERVE_PORT="$presence_observe" REDIS_URL="$redis_url" \
   MESSAGING_GRPC_TARGET="localhost:$grpc_port" \
   java "${JAVA_OPTS_DEFAULT[@]}" -jar presence-service/target/presence-service.jar
+# call-signaling-service: the gateways route the call events to it and report connection
+# lifecycle (alive, closed) to it; it asks presence who may call whom, with a deadline as
+# generous as the gateways' (below). A sweep every 100 ms, so that ring timeouts and lost
+# connections end calls promptly. STUN and TURN servers (CALLS in $suite_dir/helpers.mjs), so
+# that calls have ICE servers; the tests get the TURN secret to check the minted credentials.
+start_process call-signaling-service GRPC_PORT="$calls_port" OBSERVE_PORT="$calls_observe" REDIS_URL="$redis_url" \
+  PRESENCE_GRPC_TARGET="localhost:$presence_port" CALL_PRESENCE_DEADLINE_MS=30000 CALL_SWEEP_INTERVAL_MS=100 \
+  CALL_ICE_STUN_URLS=stun:stun.sup.test:3478 \
+  CALL_ICE_TURN_URLS="turn:turn.sup.test:3478?transport=udp,turns:turn.sup.test:5349" CALL_TURN_SECRET="$turn_secret" \
+  java "${JAVA_OPTS_DEFAULT[@]}" -jar call-signaling-service/target/call-signaling-service.jar
 # A generous gRPC deadline (the default is 5 s): on a loaded machine a slow answer must make
 # the suite slower, not answer UNAVAILABLE. Loopback is exempt from the connection-attempt
 # limits (the tests connect far more often than a user), except on gw-f, which tests them.
 # Each gateway's admin gRPC API on a free port of its own (port 0).
 gateway_env=(REDIS_URL="$redis_url" JWT_SECRET="$jwt_secret" MESSAGING_GRPC_TARGET="localhost:$grpc_port"
-  PRESENCE_GRPC_TARGET="localhost:$presence_port"
+  PRESENCE_GRPC_TARGET="localhost:$presence_port" CALLS_GRPC_TARGET="localhost:$calls_port"
   GATEWAY_GRPC_DEADLINE_MS=30000 RATE_LIMIT_EXEMPT_ADDRESSES=loopback GATEWAY_ADMIN_GRPC_PORT=0)
 start_process gw-a "${gateway_env[@]}" PORT="$gw_a_port" METRICS_PORT="$gw_a_metrics" GATEWAY_INSTANCE_ID=gw-a \
   java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" -jar edge-gateway/target/edge-gateway.jar
@@ -116,6 +128,7 @@ start_process gw-f "${gateway_env[@]}" PORT="$gw_f_port" METRICS_PORT="$gw_f_met
 
 await_ready messaging-service "http://127.0.0.1:$msg_observe/health/ready"
 await_ready presence-service "http://127.0.0.1:$presence_observe/health/ready"
+await_ready call-signaling-service "http://127.0.0.1:$calls_observe/health/ready"
 await_ready gw-a "http://127.0.0.1:$gw_a_metrics/health/ready"
 await_ready gw-b "http://127.0.0.1:$gw_b_metrics/health/ready"
 await_ready gw-c "http://127.0.0.1:$gw_c_metrics/health/ready"
@@ -155,6 +168,7 @@ create_chat sio-flood sio-hal sio-ivy sio-jo & chat_pids+=($!)
 await_chats
 create_chat sio-limits sio-lim-typist sio-lim-watcher & chat_pids+=($!)
 create_chat sio-presence sio-pia sio-quinn & chat_pids+=($!)
+create_chat sio-calls sio-call-ann sio-call-ben & chat_pids+=($!)
 await_chats
 
 echo "==> npm ci"
@@ -173,7 +187,7 @@ echo "==> node --test ($suite_dir)"
     GATEWAY_C_URL="http://127.0.0.1:$gw_c_port" GATEWAY_D_URL="http://127.0.0.1:$gw_d_port" \
     GATEWAY_D_METRICS_URL="http://127.0.0.1:$gw_d_metrics/metrics" GATEWAY_E_URL="http://127.0.0.1:$gw_e_port" \
     GATEWAY_F_URL="http://127.0.0.1:$gw_f_port" \
-    JWT_SECRET="$jwt_secret"
+    JWT_SECRET="$jwt_secret" CALL_TURN_SECRET="$turn_secret"
   shopt -s nullglob
   files=()
   for file in "$@"; do files+=("$(basename "$file")"); done
@@ -185,7 +199,7 @@ pids+=("$node_pid")
 rc=0
 wait "$node_pid" || rc=$?
 
-for name in messaging-service presence-service gw-a gw-b gw-c gw-d gw-e gw-f redis; do
+for name in messaging-service presence-service call-signaling-service gw-a gw-b gw-c gw-d gw-e gw-f redis; do
   if ! kill -0 "${pid_of[$name]}" 2>/dev/null; then
     echo "error: $name exited while the tests ran" >&2
     [[ $rc -ne 0 ]] || rc=1

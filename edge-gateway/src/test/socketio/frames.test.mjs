@@ -31,7 +31,7 @@ describe('raw frames', { concurrency: true }, () => {
     ws.send('4217["call:end",{"callId":"x"}]');
     const ack = await next();
     assert.match(ack, /^4317\[/);
-    assert.deepEqual(jsonAfter('4317', ack)[0].error.code, 'UNIMPLEMENTED');
+    assert.deepEqual(jsonAfter('4317', ack)[0].error.code, 'NOT_FOUND'); // call-signalling has no call "x"
 
     // Socket.IO DISCONNECT from the client: the server closes the WebSocket normally.
     ws.send('41');

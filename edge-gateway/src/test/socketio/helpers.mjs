@@ -2,7 +2,7 @@
 // (socket.io-client, a raw Engine.IO `ws` client and a native-protocol `ws` client) that the
 // tests close after each test, and a gateway's counters.
 // tools/scripts/socketio-suite.sh starts the system and sets GATEWAY_A_URL .. GATEWAY_F_URL,
-// GATEWAY_D_METRICS_URL and JWT_SECRET.
+// GATEWAY_D_METRICS_URL, JWT_SECRET and CALL_TURN_SECRET.
 import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
@@ -43,6 +43,8 @@ export const GATEWAY_E_URL = required('GATEWAY_E_URL');
  */
 export const GATEWAY_F_URL = required('GATEWAY_F_URL');
 export const JWT_SECRET = required('JWT_SECRET');
+/** call-signaling-service's TURN secret (CALL_TURN_SECRET), which TURN credentials are minted from. */
+export const CALL_TURN_SECRET = required('CALL_TURN_SECRET');
 
 /** Settings of gw-f, as the suite script starts it. */
 export const GW_F = { maxConnections: 2, leewayMs: 500, warningMs: 2000, origin: 'https://app.example.com' };
@@ -51,6 +53,12 @@ export const GW_F = { maxConnections: 2, leewayMs: 500, warningMs: 2000, origin:
 export const GW_C = { pingInterval: 500, pingTimeout: 5000, maxIdle: 4000 };
 /** Timers of gw-e, as the suite script starts it. */
 export const GW_E = { pingInterval: 500, pingTimeout: 5000 };
+
+/** call-signaling-service's STUN and TURN servers (CALL_ICE_STUN_URLS, CALL_ICE_TURN_URLS), as the suite script starts it. */
+export const CALLS = {
+  stunUrls: ['stun:stun.sup.test:3478'],
+  turnUrls: ['turn:turn.sup.test:3478?transport=udp', 'turns:turn.sup.test:5349'],
+};
 
 /**
  * Chats the suite script creates (tools/sup chat create) before the tests run. Each test
@@ -70,6 +78,8 @@ export const CHATS = {
   limits: { id: 'sio-limits', members: ['sio-lim-typist', 'sio-lim-watcher'] },
   /** presence.test.mjs: two users who may see each other's presence. */
   presence: { id: 'sio-presence', members: ['sio-pia', 'sio-quinn'] },
+  /** calls.test.mjs: two users who may call each other (sharing a chat is what allows it). */
+  calls: { id: 'sio-calls', members: ['sio-call-ann', 'sio-call-ben'] },
 };
 
 /**
