@@ -3,6 +3,7 @@ package io.sup.realtime.calls.grpc;
 import java.util.Optional;
 
 import io.grpc.stub.StreamObserver;
+import io.sup.realtime.platform.lifecycle.ConnectionRef;
 import io.sup.realtime.calls.signalling.CallService;
 import io.sup.realtime.proto.calls.v1.AnswerRequest;
 import io.sup.realtime.proto.calls.v1.AnswerResponse;
@@ -30,7 +31,7 @@ public final class CallGrpcEndpoint extends CallServiceGrpc.CallServiceImplBase 
 
     @Override
     public void initiate(InitiateRequest request, StreamObserver<InitiateResponse> response) {
-        CallService.Initiated initiated = calls.initiate(ProtoMapping.connection(request.getCaller()),
+        CallService.Initiated initiated = calls.initiate(ConnectionRef.of(request.getCaller()),
                 request.getCalleeId(), request.getCallType(), ProtoMapping.description(request.getOffer()),
                 request.getTempId().isEmpty() ? Optional.empty() : Optional.of(request.getTempId()));
         InitiateResponse.Builder reply = InitiateResponse.newBuilder().setCallId(initiated.callId())
@@ -43,7 +44,7 @@ public final class CallGrpcEndpoint extends CallServiceGrpc.CallServiceImplBase 
 
     @Override
     public void answer(AnswerRequest request, StreamObserver<AnswerResponse> response) {
-        String callId = calls.answer(ProtoMapping.connection(request.getCaller()), request.getCallId(),
+        String callId = calls.answer(ConnectionRef.of(request.getCaller()), request.getCallId(),
                 ProtoMapping.description(request.getAnswer()));
         response.onNext(AnswerResponse.newBuilder().setCallId(callId).build());
         response.onCompleted();
@@ -51,21 +52,21 @@ public final class CallGrpcEndpoint extends CallServiceGrpc.CallServiceImplBase 
 
     @Override
     public void reject(RejectRequest request, StreamObserver<RejectResponse> response) {
-        String callId = calls.reject(ProtoMapping.connection(request.getCaller()), request.getCallId(), request.getReason());
+        String callId = calls.reject(ConnectionRef.of(request.getCaller()), request.getCallId(), request.getReason());
         response.onNext(RejectResponse.newBuilder().setCallId(callId).build());
         response.onCompleted();
     }
 
     @Override
     public void end(EndRequest request, StreamObserver<EndResponse> response) {
-        var reason = calls.end(ProtoMapping.connection(request.getCaller()), request.getCallId());
+        var reason = calls.end(ConnectionRef.of(request.getCaller()), request.getCallId());
         response.onNext(EndResponse.newBuilder().setCallId(request.getCallId()).setReason(reason.wireName()).build());
         response.onCompleted();
     }
 
     @Override
     public void relayIceCandidate(IceCandidateRequest request, StreamObserver<IceCandidateResponse> response) {
-        String callId = calls.relayCandidate(ProtoMapping.connection(request.getCaller()), request.getCallId(),
+        String callId = calls.relayCandidate(ConnectionRef.of(request.getCaller()), request.getCallId(),
                 ProtoMapping.candidate(request.hasCandidate(), request.getCandidate()));
         response.onNext(IceCandidateResponse.newBuilder().setCallId(callId).build());
         response.onCompleted();

@@ -8,7 +8,6 @@ import java.util.OptionalInt;
 import com.google.protobuf.NullValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
-import io.sup.realtime.platform.lifecycle.ConnectionRef;
 import io.sup.realtime.calls.history.HistoryEntry;
 import io.sup.realtime.calls.history.MissedCall;
 import io.sup.realtime.calls.ice.IceServer;
@@ -16,25 +15,11 @@ import io.sup.realtime.calls.signalling.Call;
 import io.sup.realtime.calls.signalling.IceCandidate;
 import io.sup.realtime.calls.signalling.SessionDescription;
 import io.sup.realtime.platform.grpc.ServiceException;
-import io.sup.realtime.platform.ids.Ids;
 import io.sup.realtime.platform.time.Timestamps;
-import io.sup.realtime.proto.gateway.v1.Caller;
 
 /** Domain <-> proto for the call APIs. No rules here beyond the shapes of the messages. */
 public final class ProtoMapping {
     private ProtoMapping() {
-    }
-
-    /**
-     * The connection a gateway-set caller names.
-     *
-     * @throws ServiceException INVALID_ARGUMENT when the caller is missing or malformed
-     */
-    static ConnectionRef connection(Caller caller) {
-        if (!Ids.isValid(caller.getUserId()) || caller.getConnectionId().isEmpty()) {
-            throw ServiceException.invalidArgument("caller must carry user and connection ids");
-        }
-        return new ConnectionRef(caller.getUserId(), caller.getConnectionId());
     }
 
     /** A request's session description (an absent one reads as empty, which the domain refuses). */

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.grpc.stub.StreamObserver;
+import io.sup.realtime.platform.lifecycle.ConnectionRef;
 import io.sup.realtime.presence.status.Presence;
 import io.sup.realtime.presence.status.PresenceService;
 import io.sup.realtime.presence.status.UserStatus;
@@ -35,7 +36,7 @@ public final class PresenceGrpcEndpoint extends PresenceServiceGrpc.PresenceServ
 
     @Override
     public void updatePresence(UpdatePresenceRequest request, StreamObserver<UpdatePresenceResponse> response) {
-        UserStatus set = presence.update(ProtoMapping.connection(request.getCaller()), request.getStatus(),
+        UserStatus set = presence.update(ConnectionRef.of(request.getCaller()), request.getStatus(),
                 request.hasCustomStatus() ? Optional.of(request.getCustomStatus()) : Optional.empty());
         UpdatePresenceResponse.Builder reply = UpdatePresenceResponse.newBuilder().setStatus(set.status().wireName());
         set.customStatus().ifPresent(reply::setCustomStatus);
@@ -45,7 +46,7 @@ public final class PresenceGrpcEndpoint extends PresenceServiceGrpc.PresenceServ
 
     @Override
     public void subscribe(SubscribeRequest request, StreamObserver<SubscribeResponse> response) {
-        List<Presence> watched = subscriptions.subscribe(ProtoMapping.connection(request.getCaller()),
+        List<Presence> watched = subscriptions.subscribe(ConnectionRef.of(request.getCaller()),
                 request.getUserIdsList());
         SubscribeResponse.Builder reply = SubscribeResponse.newBuilder();
         watched.forEach(p -> reply.addUserIds(p.userId()).addPresences(ProtoMapping.presence(p)));
@@ -56,7 +57,7 @@ public final class PresenceGrpcEndpoint extends PresenceServiceGrpc.PresenceServ
     @Override
     public void unsubscribe(UnsubscribeRequest request, StreamObserver<UnsubscribeResponse> response) {
         response.onNext(UnsubscribeResponse.newBuilder().addAllUserIds(subscriptions.unsubscribe(
-                ProtoMapping.connection(request.getCaller()), request.getUserIdsList())).build());
+                ConnectionRef.of(request.getCaller()), request.getUserIdsList())).build());
         response.onCompleted();
     }
 }
