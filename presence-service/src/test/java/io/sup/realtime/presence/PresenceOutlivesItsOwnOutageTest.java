@@ -28,7 +28,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PresenceOutlivesItsOwnOutageTest {
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
-    private static final long TTL_MS = 800;
+    /**
+     * Also the recovery window: the reports must get through within it after the restart,
+     * which on a loaded 2-core machine (a whole test run beside other builds) took more
+     * than the 800 ms this once was.
+     */
+    private static final long TTL_MS = 2_000;
 
     @Test
     void liveSubscriptionsSurviveAnOutageAndDeadOnesAreReleasedAfterIt() throws Exception {

@@ -31,9 +31,9 @@ import redis.clients.jedis.RedisClient;
 public final class RunningPresence implements AutoCloseable {
     private final ServiceHost messaging;
     private final Map<String, String> presenceSettings;
-    private ServiceHost presence;
+    private volatile ServiceHost presence;
     private final ManagedChannel messagingChannel;
-    private ManagedChannel presenceChannel;
+    private volatile ManagedChannel presenceChannel;
     private final RedisClient redis;
 
     private RunningPresence(RedisServerExtension redisServer, Map<String, String> overrides) {

@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * that stops reporting a connection (SIGKILLed, in its own JVM) — and
  * what must not: an outage of call-signalling itself. Also the call:initiate rate limit, at
  * its default (5 a minute). The gateways report alive connections every 300 ms and calls
- * count a connection 1.5 s after its last report, so expiry shows within seconds.
+ * count a connection 2.5 s after its last report (also the recovery window after an outage of
+ * call-signalling, long enough for a loaded machine), so expiry shows within seconds.
  */
 class CallTimeoutsAndFaultsTest {
     @RegisterExtension
@@ -35,7 +36,7 @@ class CallTimeoutsAndFaultsTest {
     /** Short, yet long enough for a cold gateway JVM's first answer (the SIGKILL test). */
     private static final long RING_TIMEOUT_MS = 3_000;
     private static final long ALIVE_INTERVAL_MS = 300;
-    private static final long CONNECTION_TTL_MS = 1_500;
+    private static final long CONNECTION_TTL_MS = 2_500;
     private static final long SWEEP_MS = 100;
 
     private static ServiceHost messaging;
