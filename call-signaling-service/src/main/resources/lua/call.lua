@@ -1,6 +1,7 @@
--- Prelude: one call's state machine, kept in one hash tagged {<call>} so that every script of
--- a call runs on one slot of a Redis Cluster. Every call script is this file followed by a
--- body (LuaScript.fromResources).
+-- Prelude: one call's state machine, kept in one hash tagged {<call>}. It is not run alone:
+-- answer.lua, end_call.lua and expire_call.lua are this file followed by their body
+-- (LuaScript.fromResources; the first two after platform's rate_limit.lua too, whose
+-- per-user rate log is the one key off the call's slot).
 --
 --   state  call:{<call>}:state  hash:
 --            caller      the caller's user id

@@ -2,10 +2,12 @@ package io.sup.realtime.calls;
 
 /**
  * Every Redis key of the call-signalling service (keyspace {@code call:}), built in one place.
- * A call's keys share the hash tag {@code {<call>}} and a user's the tag {@code {<user>}}, so
- * each script runs on one Redis Cluster slot; the exceptions are the service-wide schedules
- * ({@link #due}, {@link #live}, {@link #participants}, {@link #missed} and the sweep records),
- * one key each. What bounds each key is written here.
+ * A call's keys share the hash tag {@code {<call>}} and a user's the tag {@code {<user>}}; the
+ * service-wide schedules ({@link #due}, {@link #live}, {@link #participants}, {@link #missed}
+ * and the sweep records) are one key each. Every script touches one slot except those that
+ * fold a user's rate log into a call's script (answer, reject, end: on Redis Cluster they
+ * need the check run on its own first, as messaging's, see docs/DESIGN.md). What bounds
+ * each key is written here.
  */
 public final class CallKeys {
     private CallKeys() {

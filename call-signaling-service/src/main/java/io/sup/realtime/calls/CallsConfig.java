@@ -25,8 +25,9 @@ import io.sup.realtime.platform.config.Settings;
  * @param turnUrls          TURN URIs given to clients with per-call credentials ({@code CALL_ICE_TURN_URLS})
  * @param turnSecret        the secret shared with the TURN server ({@code CALL_TURN_SECRET}; coturn's
  *                          {@code static-auth-secret}); needed with TURN URIs, at least 16 bytes
- * @param turnCredentialTtl how long a minted TURN credential is valid ({@code CALL_TURN_CREDENTIAL_TTL_MS},
- *                          default 6 h, the longest call)
+ * @param turnCredentialTtl how long a minted TURN credential is valid ({@code CALL_TURN_CREDENTIAL_TTL_MS};
+ *                          by default the ring timeout plus the longest call, so that no call outlives
+ *                          the credentials it was given)
  * @param presenceTarget    presence-service's gRPC target, for who may call whom ({@code PRESENCE_GRPC_TARGET})
  * @param presenceDeadline  deadline of each call to presence-service ({@code CALL_PRESENCE_DEADLINE_MS}, 2 s)
  * @param routeTtl          routing-registry entry lifetime, shared with the gateways ({@code BUS_ROUTE_TTL_MS})
@@ -38,11 +39,13 @@ public record CallsConfig(Duration ringTimeout, Duration connectionTtl, Duration
                           Duration routeTtl) {
     /** Reads and validates the settings. */
     public static CallsConfig from(Settings s) {
+        Duration ringTimeout = s.millis("call.ring.timeout.ms");
+        Duration maxDuration = s.millis("call.max.duration.ms");
         return new CallsConfig(
-                s.millis("call.ring.timeout.ms"),
+                ringTimeout,
                 s.millis("call.connection.ttl.ms"),
                 s.millis("call.sweep.interval.ms"),
-                s.millis("call.max.duration.ms"),
+                maxDuration,
                 s.millis("call.ended.retention.ms"),
                 s.intInRange("call.history.max.entries", 1, 10_000),
                 s.millis("call.history.retention.ms"),
@@ -50,10 +53,18 @@ public record CallsConfig(Duration ringTimeout, Duration connectionTtl, Duration
                 urls(s, "call.ice.stun.urls", "stun:"),
                 urls(s, "call.ice.turn.urls", "turn:", "turns:"),
                 s.string("call.turn.secret", ""),
-                s.millis("call.turn.credential.ttl.ms"),
+                s.parsed("call.turn.credential.ttl.ms", text -> text.isEmpty() ? ringTimeout.plus(maxDuration)
+                        : positive(Long.parseLong(text))),
                 s.string("presence.grpc.target"),
                 s.millis("call.presence.deadline.ms"),
                 s.millis("bus.route.ttl.ms"));
+    }
+
+    private static Duration positive(long ms) {
+        if (ms <= 0) {
+            throw new IllegalArgumentException("must be a positive number of milliseconds");
+        }
+        return Duration.ofMillis(ms);
     }
 
     private static List<String> urls(Settings s, String key, String... schemes) {

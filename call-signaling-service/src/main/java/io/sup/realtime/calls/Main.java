@@ -30,7 +30,8 @@ import redis.clients.jedis.RedisClient;
 /**
  * call-signaling-service: config -> Redis -> stores -> who may call whom (presence-service
  * over gRPC) -> ICE servers -> service -> gRPC endpoints -> servers, and the sweep that ends
- * calls whose ring timeout passed or whose participants' gateways stopped reporting them, by hand.
+ * calls whose ring timeout passed or whose participants' gateways stopped reporting them;
+ * everything wired by hand (no DI framework).
  */
 public final class Main {
     private Main() {

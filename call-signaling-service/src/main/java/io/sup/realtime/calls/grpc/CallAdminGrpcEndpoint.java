@@ -1,11 +1,9 @@
 package io.sup.realtime.calls.grpc;
 
-import java.util.List;
 import java.util.Optional;
 
 import io.grpc.stub.StreamObserver;
 import io.sup.realtime.calls.history.CallHistory;
-import io.sup.realtime.calls.history.HistoryEntry;
 import io.sup.realtime.calls.signalling.CallStore;
 import io.sup.realtime.platform.grpc.ServiceException;
 import io.sup.realtime.platform.ids.Ids;
@@ -52,12 +50,11 @@ public final class CallAdminGrpcEndpoint extends CallAdminServiceGrpc.CallAdminS
         int limit = request.getLimit() == 0 ? DEFAULT_PAGE : request.getLimit();
         Optional<Long> before = request.getBefore().isEmpty() ? Optional.empty()
                 : Optional.of(ProtoMapping.millis("before", request.getBefore()));
-        List<HistoryEntry> entries = history.list(request.getUserId(), limit, before);
+        CallHistory.Page page = history.list(request.getUserId(), limit, before,
+                request.getPageToken().isEmpty() ? Optional.empty() : Optional.of(request.getPageToken()));
         ListCallHistoryResponse.Builder reply = ListCallHistoryResponse.newBuilder();
-        entries.forEach(e -> reply.addEntries(ProtoMapping.historyEntry(e)));
-        if (entries.size() == limit) {
-            reply.setNextBefore(ProtoMapping.time(entries.getLast().startedAt()));
-        }
+        page.entries().forEach(e -> reply.addEntries(ProtoMapping.historyEntry(e)));
+        page.nextPageToken().ifPresent(reply::setNextPageToken);
         response.onNext(reply.build());
         response.onCompleted();
     }

@@ -1,7 +1,9 @@
 package io.sup.realtime.calls.history;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +12,7 @@ import io.sup.realtime.calls.CallKeys;
 import io.sup.realtime.calls.signalling.Call;
 import io.sup.realtime.platform.grpc.ServiceException;
 import io.sup.realtime.platform.ids.Ids;
+import io.sup.realtime.platform.redis.LuaScript;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
@@ -22,6 +25,7 @@ import redis.clients.jedis.resps.StreamEntry;
  * through {@code CallAdminService.ListMissedCalls}), both written once when a call ends.
  */
 public final class CallHistory {
+    private static final LuaScript PAGE = LuaScript.fromResource(CallHistory.class, "/lua/history_page.lua");
     /** Most entries in one page. */
     public static final int MAX_PAGE = 100;
     /** Most missed calls in one read. */
@@ -70,21 +74,54 @@ public final class CallHistory {
     }
 
     /**
-     * {@code userId}'s calls started before {@code before} (ms; empty: from the newest), newest first.
+     * One page of a user's history, newest first.
      *
-     * @throws ServiceException INVALID_ARGUMENT for a malformed id or a limit outside 1-{@value #MAX_PAGE}
+     * @param entries       the page's entries
+     * @param nextPageToken where the next page starts, empty when none follows
      */
-    public List<HistoryEntry> list(String userId, int limit, Optional<Long> before) {
+    public record Page(List<HistoryEntry> entries, Optional<String> nextPageToken) {
+    }
+
+    /**
+     * {@code userId}'s calls, newest first: from {@code pageToken} (a {@link Page#nextPageToken})
+     * when given, else from those started before {@code before} (ms; empty: the newest).
+     *
+     * @throws ServiceException INVALID_ARGUMENT for a malformed id or page token, or a limit
+     *     outside 1-{@value #MAX_PAGE}
+     */
+    public Page list(String userId, int limit, Optional<Long> before, Optional<String> pageToken) {
         if (!Ids.isValid(userId)) {
             throw ServiceException.invalidArgument("user_id is malformed");
         }
         if (limit < 1 || limit > MAX_PAGE) {
             throw ServiceException.invalidArgument("limit must be 1-" + MAX_PAGE);
         }
-        String max = before.map(b -> "(" + b).orElse("+inf");
+        String after = pageToken.map(CallHistory::entryOf).orElse("");
         long oldest = clock.millis() - retention.toMillis();
-        return redis.zrevrangeByScore(CallKeys.history(userId), max, "(" + oldest, 0, limit).stream()
-                .map(HistoryEntry::decode).flatMap(Optional::stream).toList();
+        List<?> stored = (List<?>) PAGE.run(redis, List.of(CallKeys.history(userId)),
+                List.of(after, before.map(b -> "(" + b).orElse("+inf"), Integer.toString(limit + 1)));
+        List<String> members = stored.stream().map(String.class::cast).toList();
+        List<HistoryEntry> kept = members.stream().map(HistoryEntry::decode).flatMap(Optional::stream)
+                .filter(e -> e.startedAt() > oldest).toList();
+        if (kept.size() <= limit) {
+            return new Page(kept, Optional.empty());
+        }
+        List<HistoryEntry> page = kept.subList(0, limit);
+        return new Page(page, Optional.of(Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(page.getLast().encode().getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /** The stored entry a page token names. */
+    private static String entryOf(String pageToken) {
+        try {
+            String entry = new String(Base64.getUrlDecoder().decode(pageToken), StandardCharsets.UTF_8);
+            if (HistoryEntry.decode(entry).isPresent()) {
+                return entry;
+            }
+        } catch (IllegalArgumentException malformed) {
+            // answered below
+        }
+        throw ServiceException.invalidArgument("page_token is not one this API gave");
     }
 
     /**

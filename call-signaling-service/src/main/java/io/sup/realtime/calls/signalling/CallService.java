@@ -175,7 +175,7 @@ public final class CallService implements ConnectionLifecycle {
                 return Optional.of(answerFor(call.callerId(), g.callId(), true));
             }
             if (user.equals(call.callerId())) {
-                store.discard(call.id());
+                store.discard(call, tempId);
                 throw ServiceException.failedPrecondition("you are in another call: end it first");
             }
             return Optional.of(endedAtOnce(call, EndReason.BUSY));

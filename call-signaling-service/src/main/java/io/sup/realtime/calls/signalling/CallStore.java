@@ -127,7 +127,19 @@ public final class CallStore {
                 SetParams.setParams().xx().px(ringTimeout.toMillis()));
     }
 
-    /** Forgets a call that never rang (its initiation lost a glare, or its caller is in another call). */
+    /**
+     * Forgets a call that never rang because its caller is in another call, and the tempId
+     * reserved for it, so the client may retry with the same tempId once it is free.
+     */
+    void discard(Call call, Optional<String> tempId) {
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            tempId.ifPresent(t -> pipeline.del(CallKeys.tempId(call.callerId(), t)));
+            pipeline.sync();
+        }
+        discard(call.id());
+    }
+
+    /** Forgets a call that never rang (its initiation lost a glare: its tempId now names the survivor). */
     void discard(String callId) {
         try (AbstractPipeline pipeline = redis.pipelined()) {
             pipeline.del(CallKeys.state(callId));

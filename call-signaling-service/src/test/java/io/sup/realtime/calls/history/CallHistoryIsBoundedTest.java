@@ -55,12 +55,12 @@ class CallHistoryIsBoundedTest {
         history.record(ended("c-missed", "ann", "ben", t + 1, Optional.empty(), t + 9_000, EndReason.TIMEOUT));
         history.record(ended("c-declined", "ben", "ann", t + 2, Optional.empty(), t + 3_000, EndReason.REJECTED));
 
-        List<HistoryEntry> ann = history.list("ann", 10, Optional.empty());
+        List<HistoryEntry> ann = entries(history, "ann", 10, Optional.empty());
         assertEquals(List.of("c-declined", "c-missed", "c-answered"), ann.stream().map(HistoryEntry::callId).toList());
         assertEquals(List.of("rejected", "no_answer", "completed"), ann.stream().map(HistoryEntry::outcome).toList());
         assertEquals(60_000, ann.getLast().durationMs());
         assertEquals(List.of("rejected", "missed", "completed"),
-                history.list("ben", 10, Optional.empty()).stream().map(HistoryEntry::outcome).toList());
+                entries(history, "ben", 10, Optional.empty()).stream().map(HistoryEntry::outcome).toList());
         assertEquals(List.of("c-missed"), history.missedAfter(Optional.empty(), 1000).stream()
                 .filter(m -> m.calleeId().equals("ben")).map(MissedCall::callId).toList(), "declined calls are not missed");
     }
@@ -73,18 +73,18 @@ class CallHistoryIsBoundedTest {
             long t = start + day * DAY;
             history.record(ended("d" + day, "cat", "dan", t, Optional.of(t + 1), t + 10, EndReason.HANGUP));
         }
-        List<HistoryEntry> page = history.list("cat", 3, Optional.empty());
+        List<HistoryEntry> page = entries(history, "cat", 3, Optional.empty());
         assertEquals(List.of("d39", "d38", "d37"), page.stream().map(HistoryEntry::callId).toList());
-        assertEquals(List.of("d36", "d35"), history.list("cat", 3, Optional.of(page.getLast().startedAt())).stream()
+        assertEquals(List.of("d36", "d35"), entries(history, "cat", 3, Optional.of(page.getLast().startedAt())).stream()
                 .map(HistoryEntry::callId).toList(), "five kept");
         assertEquals(5, redis.zcard(CallKeys.history("cat")));
         assertTrue(redis.pttl(CallKeys.history("cat")) > 0, "the key expires when unused");
 
         CallHistory later = history(5, Duration.ofDays(30), NOW.plus(Duration.ofDays(27)));
-        assertEquals(List.of("d39", "d38"), later.list("cat", 10, Optional.empty()).stream().map(HistoryEntry::callId).toList(),
+        assertEquals(List.of("d39", "d38"), entries(later, "cat", 10, Optional.empty()).stream().map(HistoryEntry::callId).toList(),
                 "entries older than the retention are not answered");
-        assertThrows(ServiceException.class, () -> history.list("cat", 0, Optional.empty()));
-        assertThrows(ServiceException.class, () -> history.list("not valid", 5, Optional.empty()));
+        assertThrows(ServiceException.class, () -> entries(history, "cat", 0, Optional.empty()));
+        assertThrows(ServiceException.class, () -> entries(history, "not valid", 5, Optional.empty()));
     }
 
     @Test
@@ -103,6 +103,36 @@ class CallHistoryIsBoundedTest {
         assertEquals("cancelled", fays.getFirst().reason());
         assertThrows(ServiceException.class, () -> history.missedAfter(Optional.of("not-a-stream-id"), 10));
         assertThrows(ServiceException.class, () -> history.missedAfter(Optional.empty(), 0));
+    }
+
+    @Test
+    void pagesGoOnFromTheLastEntryEvenWhenManyShareAStartTime() {
+        CallHistory history = history(100, Duration.ofDays(90), NOW);
+        long t = NOW.toEpochMilli() - 1_000;
+        for (int i = 0; i < 7; i++) { // seven calls to one callee in the same millisecond
+            history.record(ended("same-" + i, "caller" + i, "gus", t, Optional.empty(), t + 5, EndReason.BUSY));
+        }
+        history.record(ended("older", "hal", "gus", t - 1, Optional.empty(), t + 5, EndReason.TIMEOUT));
+        for (int limit : new int[] {1, 2, 3, 8}) {
+            List<String> seen = new ArrayList<>();
+            Optional<String> token = Optional.empty();
+            int pages = 0;
+            do {
+                CallHistory.Page page = history.list("gus", limit, Optional.empty(), token);
+                page.entries().forEach(e -> seen.add(e.callId()));
+                token = page.nextPageToken();
+                pages++;
+            } while (token.isPresent());
+            assertEquals(8, seen.size(), "limit " + limit + ": " + seen);
+            assertEquals(8, new java.util.HashSet<>(seen).size(), "none twice, limit " + limit);
+            assertEquals("older", seen.getLast());
+            assertEquals((8 + limit - 1) / limit, pages, "no empty last page, limit " + limit);
+        }
+        assertThrows(ServiceException.class, () -> history.list("gus", 5, Optional.empty(), Optional.of("bm90IGFuIGVudHJ5")));
+    }
+
+    private static List<HistoryEntry> entries(CallHistory history, String user, int limit, Optional<Long> before) {
+        return history.list(user, limit, before, Optional.empty()).entries();
     }
 
     private static CallHistory history(int maxEntries, Duration retention, Instant now) {

@@ -203,12 +203,18 @@ class CallsEndToEndTest {
             String busyCall = busy.get("callId").asText();
             assertTrue(missedCalls().stream().anyMatch(m -> m.getCallId().equals(busyCall) && m.getReason().equals("busy")));
             assertEquals("busy", history("ca4").getFirst().getOutcome());
-            // Calling someone while in a call: refused, the caller must end it first.
-            JsonNode second = initiate(alice, "ca4", "audio");
+            // Calling someone while in a call: refused, the caller must end it first; the
+            // refused initiation's tempId stays free for the retry after that.
+            Map<String, Object> retry = Map.of("calleeId", "ca4", "callType", "audio",
+                    "offer", Map.of("type", "offer", "sdp", OFFER_SDP), "tempId", "retry-4");
+            JsonNode second = alice.request("call:initiate", retry);
             assertEquals("INVALID_ARGUMENT", second.at("/error/code").asText(), second.toString());
 
             end(bob, callId);
             assertEquals("hangup", alice.awaitEvent("call:end").get("reason").asText());
+            JsonNode retried = alice.request("call:initiate", retry);
+            assertEquals("ringing", retried.path("state").asText(), "the retry with the same tempId: " + retried);
+            end(alice, retried.get("callId").asText());
             JsonNode free = initiate(carol, "bo4", "audio");
             assertEquals("ringing", free.get("state").asText(), "after the call ended the callee is free: " + free);
             end(carol, free.get("callId").asText());
