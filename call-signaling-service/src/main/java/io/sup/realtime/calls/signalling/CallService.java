@@ -229,7 +229,7 @@ public final class CallService implements ConnectionLifecycle {
     /** A call that ends as it starts (busy, unavailable): recorded, and the caller told in the ack. */
     private Initiated endedAtOnce(Call call, EndReason reason) {
         Call over = store.expire(call.id(), reason, clock.millis(), "").orElse(call);
-        finished(over, Optional.empty(), false);
+        finished(over, () -> { });
         return new Initiated(call.id(), CallState.ENDED, Optional.of(reason), false, List.of());
     }
 
@@ -246,14 +246,10 @@ public final class CallService implements ConnectionLifecycle {
         RateCheck check = limiter.check(callee.userId(), "call:answer");
         long now = clock.millis();
         switch (store.answer(callId, callee, now, check)) {
-            case CallStore.Answer.Won w -> {
-                store.answered(w.call(), now);
-                events.answered(w.call(), answer);
-                events.ended(w.call(), EndReason.ANSWERED_ELSEWHERE, List.of(callee.userId()),
-                        Optional.of(callee.connectionId()));
-            }
-            case CallStore.Answer.Again a -> {
-            }
+            case CallStore.Answer.Won w -> announceAnswer(w.call(), answer, now);
+            // The same device again: a retry after a failure between the answer and its
+            // follow-up (e.g. Redis too slow for the first attempt) finishes it now, else nothing.
+            case CallStore.Answer.Again a -> announceAnswer(a.call(), answer, now);
             case CallStore.Answer.NotFound n -> throw noSuchCall();
             case CallStore.Answer.AnsweredElsewhere e ->
                     throw ServiceException.failedPrecondition("the call was answered on another device");
@@ -261,6 +257,21 @@ public final class CallService implements ConnectionLifecycle {
             case CallStore.Answer.Limited l -> throw check.refused(l.retryAfterMs());
         }
         return callId;
+    }
+
+    /**
+     * What follows a won answer: the call counts as answered for both users, the answering
+     * connection is in it, the caller gets the answer, the callee's other devices stop ringing.
+     */
+    private void announceAnswer(Call call, SessionDescription answer, long now) {
+        if (!store.takeFollowUp(call.id(), CallState.ACTIVE, now)) {
+            return;
+        }
+        store.answered(call, now);
+        events.answered(call, answer);
+        String answering = call.answeredBy().orElseThrow();
+        events.ended(call, EndReason.ANSWERED_ELSEWHERE, List.of(call.calleeId()), Optional.of(answering));
+        store.followedUp(call.id(), CallState.ACTIVE);
     }
 
     /**
@@ -279,13 +290,11 @@ public final class CallService implements ConnectionLifecycle {
         String told = reason.isEmpty() ? DEFAULT_REJECT_REASON : reason;
         RateCheck check = limiter.check(callee.userId(), "call:reject");
         switch (store.endByParty(callId, callee.userId(), true, clock.millis(), check)) {
-            case CallStore.Finish.Finished f -> {
-                finished(f.call(), Optional.of(callee.connectionId()), false);
+            case CallStore.Finish.Finished f -> finished(f.call(), () -> {
                 events.rejected(f.call(), told);
                 events.ended(f.call(), EndReason.REJECTED, List.of(callee.userId()), Optional.of(callee.connectionId()));
-            }
-            case CallStore.Finish.AlreadyEnded e -> {
-            }
+            });
+            case CallStore.Finish.AlreadyEnded e -> finishIfLeftUndone(callId, Optional.of(callee.connectionId()));
             case CallStore.Finish.NotFound n -> throw noSuchCall();
             case CallStore.Finish.NotCallee n ->
                     throw ServiceException.failedPrecondition("only the callee can reject a call: the caller ends it with call:end");
@@ -308,10 +317,13 @@ public final class CallService implements ConnectionLifecycle {
         RateCheck check = limiter.check(party.userId(), "call:end");
         return switch (store.endByParty(callId, party.userId(), false, clock.millis(), check)) {
             case CallStore.Finish.Finished f -> {
-                finished(f.call(), Optional.of(party.connectionId()), true);
+                finished(f.call(), tellBoth(f.call(), Optional.of(party.connectionId())));
                 yield f.call().reason().orElseThrow();
             }
-            case CallStore.Finish.AlreadyEnded e -> EndReason.fromWire(e.reason()).orElse(EndReason.HANGUP);
+            case CallStore.Finish.AlreadyEnded e -> {
+                finishIfLeftUndone(callId, Optional.of(party.connectionId()));
+                yield EndReason.fromWire(e.reason()).orElse(EndReason.HANGUP);
+            }
             case CallStore.Finish.Limited l -> throw check.refused(l.retryAfterMs());
             case CallStore.Finish.NotFound n -> throw noSuchCall();
             case CallStore.Finish.NotCallee n -> throw noSuchCall(); // not asked by end
@@ -400,12 +412,15 @@ public final class CallService implements ConnectionLifecycle {
     private void timeOut(String callId, long now) {
         Optional<Call> over = store.expire(callId, EndReason.TIMEOUT, now, "");
         if (over.isPresent()) {
-            finished(over.get(), Optional.empty(), true);
+            finished(over.get(), tellBoth(over.get(), Optional.empty()));
             return;
         }
-        // Not due after all (answered meanwhile), or gone: look again when it is due, or never.
-        Optional<Call> call = store.read(callId).filter(c -> c.state() != CallState.ENDED);
+        // Not due after all (answered meanwhile), or ended without its follow-up, or gone.
+        Optional<Call> call = store.read(callId);
         if (call.isEmpty()) {
+            store.unschedule(callId);
+        } else if (call.get().state() == CallState.ENDED) {
+            finishIfLeftUndone(callId, Optional.empty());
             store.unschedule(callId);
         } else if (call.get().state() == CallState.RINGING) {
             store.schedule(callId, call.get().ringUntil());
@@ -413,28 +428,49 @@ public final class CallService implements ConnectionLifecycle {
     }
 
     private void lose(String callId, String connectionId) {
-        store.expire(callId, EndReason.CONNECTION_LOST, clock.millis(), connectionId)
-                .ifPresent(over -> finished(over, Optional.of(connectionId), true));
+        Optional<Call> over = store.expire(callId, EndReason.CONNECTION_LOST, clock.millis(), connectionId);
+        if (over.isPresent()) {
+            finished(over.get(), tellBoth(over.get(), Optional.of(connectionId)));
+        } else {
+            finishIfLeftUndone(callId, Optional.of(connectionId));
+        }
+    }
+
+    /**
+     * A call found ended whose follow-up was never done (the service failed between the two):
+     * done now, telling both parties' devices but {@code except}.
+     */
+    private void finishIfLeftUndone(String callId, Optional<String> except) {
+        store.read(callId).filter(c -> c.state() == CallState.ENDED).ifPresent(c -> finished(c, tellBoth(c, except)));
+    }
+
+    /** {@code call:end} with the call's reason to every device of both parties but {@code except}. */
+    private Runnable tellBoth(Call over, Optional<String> except) {
+        return () -> events.ended(over, over.reason().orElse(EndReason.HANGUP), List.of(over.callerId(), over.calleeId()),
+                except);
     }
 
     /**
      * After a call ended: both users are free, the call is recorded in both histories (and
-     * as missed), and, when {@code tellParties}, every device of both but {@code except} gets
-     * {@code call:end}. A failure here never undoes the end: the call has ended in Redis, and
-     * what was not cleaned up expires (logged).
+     * as missed), the devices are told ({@code tell}), once ({@link CallStore#takeFollowUp}).
+     * A failure here never undoes the end: the call has ended in Redis; what was left undone
+     * is finished by a retry of the event or by the sweep ({@link #finishIfLeftUndone}), or
+     * expires (logged).
      */
-    private void finished(Call over, Optional<String> except, boolean tellParties) {
+    private void finished(Call over, Runnable tell) {
         EndReason reason = over.reason().orElse(EndReason.HANGUP);
-        Counter counter = ended.get(reason);
-        if (counter != null) {
-            counter.increment();
-        }
         try {
+            if (!store.takeFollowUp(over.id(), CallState.ENDED, clock.millis())) {
+                return; // done already, or another runner is on it
+            }
+            Counter counter = ended.get(reason);
+            if (counter != null) {
+                counter.increment();
+            }
             store.cleanup(over);
             history.record(over);
-            if (tellParties) {
-                events.ended(over, reason, List.of(over.callerId(), over.calleeId()), except);
-            }
+            tell.run();
+            store.followedUp(over.id(), CallState.ENDED);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "after call end (" + reason.wireName() + "): " + e.getClass().getSimpleName());
         }

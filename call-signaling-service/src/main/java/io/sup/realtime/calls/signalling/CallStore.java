@@ -36,6 +36,9 @@ public final class CallStore {
     private static final LuaScript END = LuaScript.fromResources(CallStore.class, RateLimiter.PRELUDE, PRELUDE,
             "/lua/end_call.lua");
     private static final LuaScript EXPIRE = LuaScript.fromResources(CallStore.class, PRELUDE, "/lua/expire_call.lua");
+    private static final LuaScript FOLLOW_UP = LuaScript.fromResource(CallStore.class, "/lua/follow_up.lua");
+    /** How long one runner has for a follow-up before another may take it over. */
+    static final long FOLLOW_UP_LEASE_MS = 10_000;
     /** The state hash's fields, in the order of {@code call.lua}'s read(). */
     private static final String[] FIELDS = {"caller", "callerConn", "callee", "type", "state", "answeredBy", "reason",
             "createdAt", "answeredAt", "endedAt", "ringUntil"};
@@ -197,6 +200,21 @@ public final class CallStore {
     /** The call, if stored, read in the round trip that runs {@code check}. */
     Optional<Call> read(String callId, RateCheck check) {
         return decode(callId, check.alongside(redis, pipeline -> pipeline.hmget(CallKeys.state(callId), FIELDS)), 0);
+    }
+
+    /**
+     * Whether the caller is to do what follows {@code phase} (events, clean-up, history) now:
+     * not done yet and nobody else on it (a lease of {@value #FOLLOW_UP_LEASE_MS} ms, after
+     * which a runner that failed is taken over). See {@code lua/follow_up.lua}.
+     */
+    boolean takeFollowUp(String callId, CallState phase, long now) {
+        return (Long) FOLLOW_UP.run(redis, List.of(CallKeys.state(callId)),
+                List.of("take", phase.wireName(), Long.toString(now), Long.toString(FOLLOW_UP_LEASE_MS))) == 1;
+    }
+
+    /** Records that what follows {@code phase} was done. */
+    void followedUp(String callId, CallState phase) {
+        FOLLOW_UP.run(redis, List.of(CallKeys.state(callId)), List.of("done", phase.wireName(), "0", "0"));
     }
 
     /** What an answer did. */

@@ -264,6 +264,47 @@ class CallsEndToEndTest {
     }
 
     @Test
+    void aRetryAfterAFailureBetweenAChangeAndItsFollowUpFinishesTheFollowUp() throws Exception {
+        TestSystem.createChat(messaging.grpcPort(), "k14", "al14", "bo14");
+        try (var alice = connect(gateway1, "al14", "phone");
+             var laptop = connect(gateway2, "bo14", "laptop");
+             var phone = WsTestClient.connect(gateway1.port(), "/ws?token=" + TestTokens.access("bo14", "phone"), Map.of());
+             RedisClient redis = REDIS.settings().newClient()) {
+            String phoneConnection = phone.awaitEvent("connected").get("connectionId").asText();
+            String callId = initiate(alice, "bo14", "audio").get("callId").asText();
+            laptop.awaitEvent("call:incoming");
+            phone.awaitEvent("call:incoming");
+            // What answer.lua does, without the steps after it: as when Redis answered the
+            // script too late for the first attempt (the client was told UNAVAILABLE).
+            redis.hset(CallKeys.state(callId), Map.of("state", "active", "answeredBy", phoneConnection,
+                    "answeredAt", Long.toString(System.currentTimeMillis())));
+            JsonNode retried = phone.request("call:answer", answer(callId));
+            assertTrue(retried.get("success").asBoolean(), retried.toString());
+            assertEquals(ANSWER_SDP, alice.awaitEvent("call:answer").at("/answer/sdp").asText());
+            assertEquals("answered_elsewhere", laptop.awaitEvent("call:end").get("reason").asText());
+            assertTrue(phone.request("call:answer", answer(callId)).get("success").asBoolean(), "a second retry");
+
+            // The same for the end: ended in Redis, nobody told, no history.
+            redis.hset(CallKeys.state(callId), Map.of("state", "ended", "reason", "hangup",
+                    "endedAt", Long.toString(System.currentTimeMillis())));
+            assertEquals("hangup", phone.request("call:end", Map.of("callId", callId)).get("reason").asText());
+            assertEquals("hangup", alice.awaitEvent("call:end").get("reason").asText());
+            assertEquals(callId, history("bo14").getFirst().getCallId());
+            assertEquals(callId, history("al14").getFirst().getCallId());
+            assertFalse(redis.exists(CallKeys.current("al14")), "the caller is free again");
+            // Done once: a further end tells nobody again (the next event alice gets is the marker).
+            phone.request("call:end", Map.of("callId", callId));
+            TestSystem.createChat(messaging.grpcPort(), "k14b", "al14", "mk14");
+            try (var marker = connect(gateway2, "mk14", "web")) {
+                String next = initiate(marker, "al14", "audio").get("callId").asText();
+                assertEquals(1, countBefore(alice, isEvent("call:incoming", "callId", next), isEvent("call:end")),
+                        "call:end once");
+                end(marker, next);
+            }
+        }
+    }
+
+    @Test
     void aRepeatedInitiateWithTheSameTempIdIsTheSameCall() throws Exception {
         TestSystem.createChat(messaging.grpcPort(), "k6", "al6", "bo6");
         try (var alice = connect(gateway1, "al6", "phone");
@@ -448,6 +489,16 @@ class CallsEndToEndTest {
             bob.awaitEvent("call:incoming");
             JsonNode wrongShape = alice.request("call:ice-candidate", Map.of("callId", callId, "candidate", "candidate:1"));
             assertEquals("INVALID_ARGUMENT", wrongShape.at("/error/code").asText(), wrongShape.toString());
+            Object deep = "x";
+            for (int i = 0; i < 40; i++) {
+                deep = List.of(deep);
+            }
+            JsonNode tooDeep = candidate(alice, callId, Map.of("candidate", "candidate:1", "x", deep));
+            assertEquals("INVALID_ARGUMENT", tooDeep.at("/error/code").asText(), "nested 40 deep: " + tooDeep);
+            alice.sendText("{\"event\":\"call:ice-candidate\",\"id\":9001,\"data\":{\"callId\":\"" + callId
+                    + "\",\"candidate\":{\"candidate\":\"candidate:1 \\ud800\",\"sdpMid\":\"0\"}}}");
+            JsonNode surrogate = alice.await(f -> f.path("ack").asInt() == 9001).get("data");
+            assertEquals("INVALID_ARGUMENT", surrogate.at("/error/code").asText(), "an unpaired surrogate: " + surrogate);
             JsonNode badIndex = candidate(alice, callId, Map.of("candidate", "candidate:1", "sdpMLineIndex", 1.5));
             assertEquals("INVALID_ARGUMENT", badIndex.at("/error/code").asText(), badIndex.toString());
             JsonNode badReason = bob.request("call:reject", Map.of("callId", callId, "reason", "Not Now!"));

@@ -1,6 +1,7 @@
 package io.sup.realtime.platform.json;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.google.gson.JsonElement;
@@ -26,6 +27,11 @@ public final class ProtoJson {
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
     private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
     /** A number written as a JSON string, in ASCII digits only (no full-width or other scripts' digits). */
+    /** The well-known types that hold any JSON. */
+    private static final Set<String> FREE_FORM = Set.of("google.protobuf.Value",
+            "google.protobuf.Struct", "google.protobuf.ListValue");
+    /** Deepest JSON accepted where any JSON may go (a Value field). */
+    private static final int MAX_FREE_FORM_DEPTH = 16;
     private static final Pattern ASCII_NUMBER = Pattern.compile("-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
 
     private ProtoJson() {
@@ -110,11 +116,36 @@ public final class ProtoJson {
             case ENUM, BYTE_STRING -> require(value.isJsonPrimitive() && !value.getAsJsonPrimitive().isBoolean(),
                     name, "a string");
             case MESSAGE -> {
-                // Well-known types (Timestamp, Duration, ...) have their own JSON forms.
-                if (!field.getMessageType().getFullName().startsWith("google.protobuf.")) {
+                String type = field.getMessageType().getFullName();
+                if (FREE_FORM.contains(type)) {
+                    checkFreeForm(value, name, 1);
+                } else if (!type.startsWith("google.protobuf.")) {
+                    // Other well-known types (Timestamp, Duration, ...) have their own JSON forms.
                     require(value.isJsonObject(), name, "an object");
                     checkTypes(value.getAsJsonObject(), field.getMessageType(), name + ".");
                 }
+            }
+        }
+    }
+
+    /**
+     * Any JSON (a {@code google.protobuf.Value}, {@code Struct} or {@code ListValue}): at most
+     * {@value #MAX_FREE_FORM_DEPTH} levels deep (protobuf's own limit, reached at about half
+     * its 100 levels since each JSON level is two messages, would otherwise fail in the
+     * service that parses it), every string and key valid Unicode.
+     */
+    private static void checkFreeForm(JsonElement value, String name, int depth) throws InvalidProtocolBufferException {
+        require(depth <= MAX_FREE_FORM_DEPTH, name, "at most " + MAX_FREE_FORM_DEPTH + " levels deep");
+        if (value.isJsonPrimitive() && value.getAsJsonPrimitive().isString()) {
+            require(isValidUnicode(value.getAsString()), name, "valid Unicode text");
+        } else if (value.isJsonArray()) {
+            for (JsonElement item : value.getAsJsonArray()) {
+                checkFreeForm(item, name, depth + 1);
+            }
+        } else if (value.isJsonObject()) {
+            for (Map.Entry<String, JsonElement> entry : value.getAsJsonObject().entrySet()) {
+                require(isValidUnicode(entry.getKey()), name, "valid Unicode text");
+                checkFreeForm(entry.getValue(), name, depth + 1);
             }
         }
     }
