@@ -57,6 +57,26 @@ public final class InboundQueue {
         }
     }
 
+    /**
+     * Queues {@code task} after the ones already submitted without blocking and outside the
+     * limit: for what must follow a connection's events when it ends (its closed report, so
+     * a service never hears of the close before an event the connection sent before it).
+     */
+    public void submitLast(Runnable task) {
+        queue.add(new Uncounted(task));
+        if (draining.compareAndSet(false, true)) {
+            executor.execute(this::drain);
+        }
+    }
+
+    /** A task {@link #submitLast} queued: it holds no room. */
+    private record Uncounted(Runnable task) implements Runnable {
+        @Override
+        public void run() {
+            task.run();
+        }
+    }
+
     private void drain() {
         do {
             Runnable task;
@@ -67,7 +87,9 @@ public final class InboundQueue {
                     // Even an Error: one event's failure must not leave the queue wedged forever.
                     LOG.log(Level.ERROR, "event handling failed", e);
                 } finally {
-                    room.release();
+                    if (!(task instanceof Uncounted)) {
+                        room.release();
+                    }
                 }
             }
             draining.set(false);

@@ -132,11 +132,13 @@ public final class ClientSessions {
         connection.handshakeDeviceId(deviceId);
         connection.clientAddress(address);
         // However the connection ends (our close, the peer's, a failed write), it leaves the
-        // indexes, the routing registry and the open-connection count at once.
+        // indexes, the routing registry and the open-connection count at once. Its closed
+        // report follows the events it sent before (a call:initiate still in flight must not
+        // miss the close that ends its call).
         out.onClosing("connection " + connection.id(), () -> {
             lifetimes.stop(connection);
             connections.closed(connection);
-            reports.closed(connection);
+            connection.inbound().submitLast(() -> reports.closed(connection));
             if (connection.isAuthenticated()) {
                 admission.released(connection.identity().userId(), connection.id());
             }

@@ -469,6 +469,23 @@ class CallsEndToEndTest {
     }
 
     @Test
+    void aCallerClosingRightAfterItsInitiateEndsTheCallAtOnce() throws Exception {
+        TestSystem.createChat(messaging.grpcPort(), "k15", "al15", "bo15");
+        try (var bob = connect(gateway2, "bo15", "phone")) {
+            var alice = connect(gateway1, "al15", "phone");
+            alice.emit("call:initiate", Map.of("calleeId", "bo15", "callType", "audio",
+                    "offer", Map.of("type", "offer", "sdp", OFFER_SDP)));
+            long closedAt = System.currentTimeMillis();
+            alice.close(); // while the initiate may still be on its way to call-signalling
+            String callId = bob.awaitEvent("call:incoming").get("callId").asText();
+            assertEquals("connection_lost", bob.awaitEvent("call:end", d -> d.get("callId").asText().equals(callId))
+                    .get("reason").asText());
+            long tookMs = System.currentTimeMillis() - closedAt;
+            assertTrue(tookMs < 10_000, "ended " + tookMs + " ms after the close: by expiry, the close report was lost");
+        }
+    }
+
+    @Test
     void malformedRequestsAreRefusedToTheirSenderOnly() throws Exception {
         TestSystem.createChat(messaging.grpcPort(), "k11", "al11", "bo11");
         try (var alice = connect(gateway1, "al11", "phone");
