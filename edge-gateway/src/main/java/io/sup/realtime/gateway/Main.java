@@ -104,12 +104,11 @@ public final class Main implements AutoCloseable {
                 new CallRoutes(callsChannel, config.grpcDeadline())));
         timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("gateway-timers").daemon().factory());
         writers = Executors.newVirtualThreadPerTaskExecutor();
-        // messaging keeps only what a connection's close ends (its typing): it takes no other report;
-        // calls need no opened report (a connection joins a call by initiating or answering).
+        // messaging keeps only what a connection's close ends (its typing): it takes no other report.
         ConnectionReports reports = new ConnectionReports(List.of(
                 new ConnectionReports.Recipient("messaging-service", messagingChannel, Set.of(Report.CLOSED)),
                 new ConnectionReports.Recipient("presence-service", presenceChannel, EnumSet.allOf(Report.class)),
-                new ConnectionReports.Recipient("call-signaling-service", callsChannel, Set.of(Report.ALIVE, Report.CLOSED))),
+                new ConnectionReports.Recipient("call-signaling-service", callsChannel, EnumSet.allOf(Report.class))),
                 config.instanceId(), config.grpcDeadline(), clock);
         ClientSessions sessions = new ClientSessions(new JwtVerifier(config.jwt(), clock), connections, router,
                 reports, timers, writers, config.authTimeout(), config.outbound(), admission, config.tokens(), clock);

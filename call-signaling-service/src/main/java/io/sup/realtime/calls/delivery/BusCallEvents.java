@@ -1,5 +1,6 @@
 package io.sup.realtime.calls.delivery;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -34,11 +35,21 @@ public final class BusCallEvents implements CallEvents {
 
     @Override
     public int incoming(Call call, SessionDescription offer, List<IceServer> calleeIceServers) {
+        return bus.toUsers(List.of(call.calleeId()), ServerEvent.CALL_INCOMING, incomingCall(call, offer, calleeIceServers),
+                List.of());
+    }
+
+    @Override
+    public void incomingTo(String connectionId, Call call, SessionDescription offer, List<IceServer> calleeIceServers) {
+        bus.toConnection(connectionId, ServerEvent.CALL_INCOMING, incomingCall(call, offer, calleeIceServers));
+    }
+
+    private static IncomingCall incomingCall(Call call, SessionDescription offer, List<IceServer> calleeIceServers) {
         IncomingCall.Builder event = IncomingCall.newBuilder().setCallId(call.id()).setCallerId(call.callerId())
                 .setCallType(call.type().wireName()).setOffer(ProtoMapping.description(offer))
-                .setRingUntil(Timestamps.rfc3339(java.time.Instant.ofEpochMilli(call.ringUntil())));
+                .setRingUntil(Timestamps.rfc3339(Instant.ofEpochMilli(call.ringUntil())));
         calleeIceServers.forEach(s -> event.addIceServers(ProtoMapping.iceServer(s)));
-        return bus.toUsers(List.of(call.calleeId()), ServerEvent.CALL_INCOMING, event.build(), List.of());
+        return event.build();
     }
 
     @Override

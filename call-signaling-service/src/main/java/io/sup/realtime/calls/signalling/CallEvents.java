@@ -15,6 +15,9 @@ public interface CallEvents {
      */
     int incoming(Call call, SessionDescription offer, List<IceServer> calleeIceServers);
 
+    /** {@code call:incoming} to one connection of the callee (one that connected while it rings). */
+    void incomingTo(String connectionId, Call call, SessionDescription offer, List<IceServer> calleeIceServers);
+
     /** {@code call:answer} to the caller's connection in the call. */
     void answered(Call call, SessionDescription answer);
 

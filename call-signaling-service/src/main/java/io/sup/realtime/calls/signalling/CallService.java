@@ -136,7 +136,7 @@ public final class CallService implements ConnectionLifecycle {
         long now = clock.millis();
         Call call = new Call(UUID.randomUUID().toString(), caller.userId(), caller.connectionId(), calleeId, type, CallState.RINGING,
                 Optional.empty(), Optional.empty(), now, Optional.empty(), Optional.empty(), now + ringTimeout.toMillis());
-        Optional<CallStore.Begin.Repeat> raced = store.create(call, tempId);
+        Optional<CallStore.Begin.Repeat> raced = store.create(call, offer, tempId);
         if (raced.isPresent()) {
             return repeated(caller, raced.get());
         }
@@ -365,6 +365,19 @@ public final class CallService implements ConnectionLifecycle {
         return callId;
     }
 
+    /**
+     * A connection authenticated: when its user is being rung (a device that connects while
+     * the call rings, e.g. woken by a push), it is rung too.
+     */
+    @Override
+    public void opened(ConnectionRef connection) {
+        if (!Ids.isValid(connection.userId())) {
+            return;
+        }
+        store.ringingFor(connection.userId()).ifPresent(r ->
+                events.incomingTo(connection.connectionId(), r.call(), r.offer(), iceServers.forUser(connection.userId())));
+    }
+
     /** Alive reports: the connections among these that are in a call count for another lifetime. */
     @Override
     public void alive(List<ConnectionRef> connections) {
@@ -372,7 +385,7 @@ public final class CallService implements ConnectionLifecycle {
                 clock.millis());
     }
 
-    /** A connection closed: a call it is in ends ({@link EndReason#CONNECTION_LOST}). An opened report tells calls nothing. */
+    /** A connection closed: a call it is in ends ({@link EndReason#CONNECTION_LOST}). */
     @Override
     public void closed(ConnectionRef connection) {
         if (connection.connectionId().isEmpty()) {

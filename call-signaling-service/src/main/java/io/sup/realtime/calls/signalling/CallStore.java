@@ -101,7 +101,7 @@ public final class CallStore {
      * @return empty when stored; else what the tempId names (another initiation with the same
      *     tempId won), and nothing was stored
      */
-    Optional<Begin.Repeat> create(Call call, Optional<String> tempId) {
+    Optional<Begin.Repeat> create(Call call, SessionDescription offer, Optional<String> tempId) {
         if (tempId.isPresent() && redis.set(CallKeys.tempId(call.callerId(), tempId.get()), call.id(),
                 SetParams.setParams().nx().px(ringTimeout.toMillis())) == null) {
             String existing = redis.get(CallKeys.tempId(call.callerId(), tempId.get()));
@@ -115,6 +115,8 @@ public final class CallStore {
         fields.put("state", CallState.RINGING.wireName());
         fields.put("createdAt", Long.toString(call.createdAt()));
         fields.put("ringUntil", Long.toString(call.ringUntil()));
+        // Kept (not read with the rest) to ring a device of the callee that connects while it rings.
+        fields.put("offer", offer.sdp());
         try (AbstractPipeline pipeline = redis.pipelined()) {
             pipeline.hset(CallKeys.state(call.id()), fields);
             pipeline.pexpire(CallKeys.state(call.id()), ringTimeout.toMillis() + endedRetention.toMillis());
@@ -190,6 +192,28 @@ public final class CallStore {
             pipeline.hset(CallKeys.participants(), connection.connectionId(), callId);
             pipeline.sync();
         }
+    }
+
+    /**
+     * The ringing call {@code userId} is being rung for, with its offer, if any: what a
+     * device of the callee that connects while it rings is sent. Two round trips, the second
+     * only for a user being rung.
+     */
+    Optional<Ringing> ringingFor(String userId) {
+        List<String> current = redis.hmget(CallKeys.current(userId), "call", "role", "answered");
+        if (current.get(0) == null || !"callee".equals(current.get(1)) || current.get(2) != null) {
+            return Optional.empty();
+        }
+        String callId = current.get(0);
+        List<String> fields = new ArrayList<>(List.of(FIELDS));
+        fields.add("offer");
+        List<String> reply = redis.hmget(CallKeys.state(callId), fields.toArray(String[]::new));
+        return decode(callId, reply, 0).filter(c -> c.state() == CallState.RINGING && c.calleeId().equals(userId))
+                .map(c -> new Ringing(c, new SessionDescription("offer", Optional.ofNullable(reply.get(FIELDS.length)).orElse(""))));
+    }
+
+    /** A ringing call and its offer. */
+    record Ringing(Call call, SessionDescription offer) {
     }
 
     /** The call, if stored. */

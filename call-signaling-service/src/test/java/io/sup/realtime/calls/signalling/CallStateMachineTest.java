@@ -97,7 +97,7 @@ class CallStateMachineTest {
     private static Call create(String id, long now) {
         Call call = new Call(id, "ada", "gw-9.a-1", "bea", CallType.VIDEO, CallState.RINGING, Optional.empty(),
                 Optional.empty(), now, Optional.empty(), Optional.empty(), now + RING.toMillis());
-        assertEquals(Optional.empty(), store.create(call, Optional.empty()));
+        assertEquals(Optional.empty(), store.create(call, new SessionDescription("offer", "v=0"), Optional.empty()));
         return call;
     }
 

@@ -486,6 +486,31 @@ class CallsEndToEndTest {
     }
 
     @Test
+    void aDeviceOfTheCalleeThatConnectsWhileItRingsIsRungTooAndMayAnswer() throws Exception {
+        TestSystem.createChat(messaging.grpcPort(), "k16", "al16", "bo16");
+        try (var alice = connect(gateway1, "al16", "phone");
+             var phone = connect(gateway1, "bo16", "phone")) {
+            String callId = initiate(alice, "bo16", "video").get("callId").asText();
+            phone.awaitEvent("call:incoming");
+            try (var laptop = connect(gateway2, "bo16", "laptop")) {
+                JsonNode incoming = laptop.awaitEvent("call:incoming");
+                assertEquals(callId, incoming.get("callId").asText());
+                assertEquals(OFFER_SDP, incoming.at("/offer/sdp").asText());
+                assertIceServers(incoming, "bo16");
+                assertTrue(laptop.request("call:answer", answer(callId)).get("success").asBoolean());
+                alice.awaitEvent("call:answer");
+                assertEquals("answered_elsewhere", phone.awaitEvent("call:end").get("reason").asText());
+                // Once answered, a device that connects is not rung.
+                try (var tablet = connect(gateway1, "bo16", "tablet")) {
+                    end(alice, callId);
+                    tablet.assertNoneBefore(isEvent("call:end", "callId", callId), isEvent("call:incoming"),
+                            "a ring after the answer");
+                }
+            }
+        }
+    }
+
+    @Test
     void malformedRequestsAreRefusedToTheirSenderOnly() throws Exception {
         TestSystem.createChat(messaging.grpcPort(), "k11", "al11", "bo11");
         try (var alice = connect(gateway1, "al11", "phone");
