@@ -124,7 +124,7 @@ public final class CallService implements ConnectionLifecycle {
         RateCheck check = limiter.check(caller.userId(), INITIATE_EVENT);
         switch (store.begin(caller.userId(), tempId, check)) {
             case CallStore.Begin.Repeat r -> {
-                return repeated(caller, r);
+                return answerFor(caller.userId(), r.callId(), r.glare());
             }
             case CallStore.Begin.Limited l -> throw check.refused(l.retryAfterMs());
             case CallStore.Begin.Go go -> {
@@ -138,7 +138,7 @@ public final class CallService implements ConnectionLifecycle {
                 Optional.empty(), Optional.empty(), now, Optional.empty(), Optional.empty(), now + ringTimeout.toMillis());
         Optional<CallStore.Begin.Repeat> raced = store.create(call, offer, tempId);
         if (raced.isPresent()) {
-            return repeated(caller, raced.get());
+            return answerFor(caller.userId(), raced.get().callId(), raced.get().glare());
         }
         Optional<Initiated> refused = claimBoth(call, tempId);
         if (refused.isPresent()) {
@@ -214,11 +214,7 @@ public final class CallService implements ConnectionLifecycle {
         return claim;
     }
 
-    /** The answer to a repeat by tempId: the call it made (or converged on), as it is now. */
-    private Initiated repeated(ConnectionRef caller, CallStore.Begin.Repeat repeat) {
-        return answerFor(caller.userId(), repeat.callId(), repeat.glare());
-    }
-
+    /** The ack naming {@code callId} (a repeat by tempId, a glare) as the call is now, with {@code userId}'s servers. */
     private Initiated answerFor(String userId, String callId, boolean glare) {
         Call call = store.read(callId).orElseThrow(() ->
                 ServiceException.failedPrecondition("that call is over: initiate with a new tempId"));

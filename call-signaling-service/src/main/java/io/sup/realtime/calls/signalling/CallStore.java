@@ -137,16 +137,17 @@ public final class CallStore {
      * reserved for it, so the client may retry with the same tempId once it is free.
      */
     void discard(Call call, Optional<String> tempId) {
-        try (AbstractPipeline pipeline = redis.pipelined()) {
-            tempId.ifPresent(t -> pipeline.del(CallKeys.tempId(call.callerId(), t)));
-            pipeline.sync();
-        }
-        discard(call.id());
+        forget(call.id(), tempId.map(t -> CallKeys.tempId(call.callerId(), t)));
     }
 
     /** Forgets a call that never rang (its initiation lost a glare: its tempId now names the survivor). */
     void discard(String callId) {
+        forget(callId, Optional.empty());
+    }
+
+    private void forget(String callId, Optional<String> tempIdKey) {
         try (AbstractPipeline pipeline = redis.pipelined()) {
+            tempIdKey.ifPresent(pipeline::del);
             pipeline.del(CallKeys.state(callId));
             pipeline.zrem(CallKeys.due(), callId);
             pipeline.sync();
