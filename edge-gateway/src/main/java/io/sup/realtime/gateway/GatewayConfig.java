@@ -31,6 +31,7 @@ import io.sup.realtime.platform.ids.Ids;
  * @param messagingTarget  messaging-service gRPC target ({@code MESSAGING_GRPC_TARGET}, default localhost:7001)
  * @param presenceTarget   presence-service gRPC target ({@code PRESENCE_GRPC_TARGET}, default localhost:7002)
  * @param callsTarget      call-signaling-service gRPC target ({@code CALLS_GRPC_TARGET}, default localhost:7003)
+ * @param notificationsTarget notification-service gRPC target ({@code NOTIFICATIONS_GRPC_TARGET}, default localhost:7004)
  * @param connectionAliveInterval how often the services that keep per-connection state are told which
  *                         connections are still open ({@code GATEWAY_CONNECTION_ALIVE_INTERVAL_MS}, default 10 s).
  *                         Keep it well below the services' connection TTL (presence's and calls' default is 25 s), so
@@ -52,7 +53,8 @@ import io.sup.realtime.platform.ids.Ids;
  */
 public record GatewayConfig(int port, int metricsPort, boolean metricsEnabled, String instanceId, Duration authTimeout,
                             OutboundPolicy outbound, int maxConnections, int maxMessageBytes, Duration grpcDeadline, String messagingTarget,
-                            String presenceTarget, String callsTarget, Duration connectionAliveInterval,
+                            String presenceTarget, String callsTarget, String notificationsTarget,
+                            Duration connectionAliveInterval,
                             Duration routeTtl, Duration heartbeatInterval, Duration heartbeatTimeout, Duration maxIdle,
                             Duration socketIoPingInterval, Duration socketIoPingTimeout, JwtSettings jwt, TokenPolicy tokens,
                             Duration revocationRetention, ConnectionLimits limits, OriginPolicy origins, int adminGrpcPort) {
@@ -80,6 +82,7 @@ public record GatewayConfig(int port, int metricsPort, boolean metricsEnabled, S
                 s.string("messaging.grpc.target"),
                 s.string("presence.grpc.target"),
                 s.string("calls.grpc.target"),
+                s.string("notifications.grpc.target"),
                 s.millis("gateway.connection.alive.interval.ms"),
                 s.millis("bus.route.ttl.ms"),
                 s.millis("heartbeat.interval"),

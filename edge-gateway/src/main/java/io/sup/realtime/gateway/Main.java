@@ -38,6 +38,7 @@ import io.sup.realtime.gateway.health.ListenerLiveness;
 import io.sup.realtime.gateway.limits.ConnectionAdmission;
 import io.sup.realtime.gateway.limits.ConnectionStore;
 import io.sup.realtime.gateway.routing.CallRoutes;
+import io.sup.realtime.gateway.routing.NotificationRoutes;
 import io.sup.realtime.gateway.routing.ConnectionReports;
 import io.sup.realtime.gateway.routing.ConnectionReports.Report;
 import io.sup.realtime.gateway.routing.EventRouter;
@@ -76,6 +77,7 @@ public final class Main implements AutoCloseable {
     private final ManagedChannel messagingChannel;
     private final ManagedChannel presenceChannel;
     private final ManagedChannel callsChannel;
+    private final ManagedChannel notificationsChannel;
     private final LocalConnections connections;
     private final InboxSubscriber inbox;
     private final ScheduledExecutorService timers;
@@ -98,10 +100,12 @@ public final class Main implements AutoCloseable {
         messagingChannel = GrpcChannels.forTarget(config.messagingTarget());
         presenceChannel = GrpcChannels.forTarget(config.presenceTarget());
         callsChannel = GrpcChannels.forTarget(config.callsTarget());
+        notificationsChannel = GrpcChannels.forTarget(config.notificationsTarget());
         EventRouter router = new EventRouter(List.of(
                 new MessagingRoutes(messagingChannel, connections, config.grpcDeadline()),
                 new PresenceRoutes(presenceChannel, config.grpcDeadline()),
-                new CallRoutes(callsChannel, config.grpcDeadline())));
+                new CallRoutes(callsChannel, config.grpcDeadline()),
+                new NotificationRoutes(notificationsChannel, config.grpcDeadline())));
         timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("gateway-timers").daemon().factory());
         writers = Executors.newVirtualThreadPerTaskExecutor();
         // messaging keeps only what a connection's close ends (its typing): it takes no other report.
@@ -299,6 +303,7 @@ public final class Main implements AutoCloseable {
         GrpcChannels.close(messagingChannel);
         GrpcChannels.close(presenceChannel);
         GrpcChannels.close(callsChannel);
+        GrpcChannels.close(notificationsChannel);
         redis.close();
         LOG.log(Level.INFO, "edge-gateway " + config.instanceId() + " stopped");
     }

@@ -9,7 +9,7 @@ public final class NotificationKeys {
     private NotificationKeys() {
     }
 
-    /** Sorted set: the user's notification ids, score the order (creation time in µs, made unique). */
+    /** Sorted set: the user's notification ids, score the order (creation time in microseconds, made unique). */
     public static String items(String userId) {
         return "notif:{" + userId + "}:items";
     }
@@ -34,9 +34,19 @@ public final class NotificationKeys {
         return "notif:{" + userId + "}:removed";
     }
 
+    /** Hash: id -> how many events it stands for, when more than one (collapsed). */
+    public static String counts(String userId) {
+        return "notif:{" + userId + "}:counts";
+    }
+
     /** Hash: source key -> notification id, for idempotent creation. */
     public static String sources(String userId) {
         return "notif:{" + userId + "}:sources";
+    }
+
+    /** Sorted set: source key -> when it made its notification (ms), to bound {@link #sources}. */
+    public static String sourceTimes(String userId) {
+        return "notif:{" + userId + "}:source-times";
     }
 
     /** Hash: chat id -> the unread {@code message} notification that collapses that chat's messages. */

@@ -4,8 +4,10 @@ import java.util.Map;
 
 /**
  * The client -> server event catalogue: the original service's 24 events, plus
- * {@code message:sync} (catching up after a reconnect), and the domain service that owns
- * each. Only {@code auth} (the native protocol's in-band authentication) and
+ * {@code message:sync} (catching up after a reconnect), the notification preferences
+ * ({@code notification:mute}, {@code :unmute}, {@code :set-dnd}, {@code :get-preferences}) and
+ * push registrations ({@code push:register}, {@code push:unregister}), and the domain service
+ * that owns each. Only {@code auth} (the native protocol's in-band authentication) and
  * {@code auth:refresh} are handled by the gateway itself.
  */
 public final class ClientEvents {
@@ -38,7 +40,13 @@ public final class ClientEvents {
             Map.entry("notification:read", Domain.NOTIFICATIONS),
             Map.entry("notification:clear", Domain.NOTIFICATIONS),
             Map.entry("notification:clear-all", Domain.NOTIFICATIONS),
-            Map.entry("notification:get-pending", Domain.NOTIFICATIONS));
+            Map.entry("notification:get-pending", Domain.NOTIFICATIONS),
+            Map.entry("notification:mute", Domain.NOTIFICATIONS),
+            Map.entry("notification:unmute", Domain.NOTIFICATIONS),
+            Map.entry("notification:set-dnd", Domain.NOTIFICATIONS),
+            Map.entry("notification:get-preferences", Domain.NOTIFICATIONS),
+            Map.entry("push:register", Domain.NOTIFICATIONS),
+            Map.entry("push:unregister", Domain.NOTIFICATIONS));
 
     /** The in-band authentication event of the native protocol: {@code {"token": "..."}}. */
     public static final String AUTH = "auth";

@@ -117,6 +117,21 @@ public final class RoutingRegistry {
         }
     }
 
+    /**
+     * Of {@code userIds}, those with at least one connection on a live gateway instance, in
+     * the order given (one pipelined round trip): who can be reached over the delivery bus.
+     */
+    public List<String> connectedUsers(List<String> userIds) {
+        List<List<String>> instances = liveInstances(userIds.stream().map(BusKeys::userRoutes).toList());
+        List<String> connected = new java.util.ArrayList<>();
+        for (int i = 0; i < userIds.size(); i++) {
+            if (!instances.get(i).isEmpty()) {
+                connected.add(userIds.get(i));
+            }
+        }
+        return connected;
+    }
+
     /** The live instances for each key, in key order (one pipelined round trip). */
     List<List<String>> liveInstances(List<String> keys) {
         long staleBefore = clock.millis() - ttl.toMillis();

@@ -42,6 +42,8 @@ public enum ServerEvent {
     CHAT_MEMBER_LEFT("chat:member-left"),
     /** A new notification for the user. */
     NOTIFICATION_NEW("notification:new"),
+    /** {@code notification:badge}: the badge after a read or clear on another of the user's devices. */
+    NOTIFICATION_BADGE("notification:badge"),
     /**
      * The connection's token expires soon ({@code {expiresAt, expiresInMs}}, ms): send
      * {@code auth:refresh} with a new token before then, or the connection closes with 4440.

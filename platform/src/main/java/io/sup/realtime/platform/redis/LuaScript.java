@@ -101,6 +101,26 @@ public final class LuaScript {
     }
 
     /**
+     * Runs the script with binary keys and arguments and returns Redis's reply with bulk
+     * strings as {@code byte[]}: for scripts that store or answer bytes that are not UTF-8 text
+     * (e.g. protobuf-encoded values).
+     */
+    public Object runBinary(UnifiedJedis redis, List<byte[]> keys, List<byte[]> args) {
+        String current = sha;
+        if (current != null) {
+            try {
+                return redis.evalsha(current.getBytes(StandardCharsets.US_ASCII), keys, args);
+            } catch (JedisNoScriptException e) {
+                // Redis restarted or flushed its script cache: load it again below.
+            }
+        }
+        String loaded = keys.isEmpty() ? redis.scriptLoad(source)
+                : redis.scriptLoad(source, new String(keys.get(0), StandardCharsets.UTF_8));
+        sha = loaded;
+        return redis.evalsha(loaded.getBytes(StandardCharsets.US_ASCII), keys, args);
+    }
+
+    /**
      * Queues a run of the script in {@code pipeline} (EVALSHA) and returns its reply, to read
      * after the pipeline's {@code sync()}. When Redis does not know the script (its first
      * use, or after a restart or SCRIPT FLUSH), reading the reply loads it and runs it on its
