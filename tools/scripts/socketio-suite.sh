@@ -50,18 +50,18 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-ports=$(free_ports 19)
+ports=$(free_ports 21)
 read -r redis_port grpc_port msg_observe presence_port presence_observe calls_port calls_observe \
   gw_a_port gw_a_metrics gw_b_port gw_b_metrics gw_c_port gw_c_metrics gw_d_port gw_d_metrics \
-  gw_e_port gw_e_metrics gw_f_port gw_f_metrics <<<"$ports"
-[[ -n "$gw_f_metrics" ]] || { echo "error: could not find 19 free loopback ports (got: $ports)" >&2; exit 1; }
+  gw_e_port gw_e_metrics gw_f_port gw_f_metrics notif_port notif_observe <<<"$ports"
+[[ -n "$notif_observe" ]] || { echo "error: could not find 21 free loopback ports (got: $ports)" >&2; exit 1; }
 
 redis_url="redis://127.0.0.1:$redis_port"
 jwt_secret=$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')
 turn_secret=$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')
 
 t0=$SECONDS
-echo "==> Starting Redis :$redis_port, messaging-service :$grpc_port, presence-service :$presence_port, call-signaling-service :$calls_port, gateways gw-a :$gw_a_port, gw-b :$gw_b_port, gw-c :$gw_c_port, gw-d :$gw_d_port, gw-e :$gw_e_port and gw-f :$gw_f_port"
+echo "==> Starting Redis :$redis_port, messaging-service :$grpc_port, presence-service :$presence_port, call-signaling-service :$calls_port, notification-service :$notif_port, gateways gw-a :$gw_a_port, gw-b :$gw_b_port, gw-c :$gw_c_port, gw-d :$gw_d_port, gw-e :$gw_e_port and gw-f :$gw_f_port"
 start_process redis redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no --dir "$work/redis"
 for _ in $(seq 50); do redis_answers 127.0.0.1 "$redis_port" && break; sleep 0.1; done
 if ! redis_answers 127.0.0.1 "$redis_port"; then
@@ -90,12 +90,18 @@ start_process call-signaling-service GRPC_PORT="$calls_port" OBSERVE_PORT="$call
   CALL_ICE_STUN_URLS=stun:stun.sup.test:3478 \
   CALL_ICE_TURN_URLS="turn:turn.sup.test:3478?transport=udp,turns:turn.sup.test:5349" CALL_TURN_SECRET="$turn_secret" \
   java "${JAVA_OPTS_DEFAULT[@]}" -jar call-signaling-service/target/call-signaling-service.jar
+# notification-service: the gateways route the notification and push events to it; it reads
+# messaging's outbox and call-signalling's missed calls.
+start_process notification-service GRPC_PORT="$notif_port" OBSERVE_PORT="$notif_observe" REDIS_URL="$redis_url" \
+  MESSAGING_GRPC_TARGET="localhost:$grpc_port" CALLS_GRPC_TARGET="localhost:$calls_port" \
+  java "${JAVA_OPTS_DEFAULT[@]}" -jar notification-service/target/notification-service.jar
 # A generous gRPC deadline (the default is 5 s): on a loaded machine a slow answer must make
 # the suite slower, not answer UNAVAILABLE. Loopback is exempt from the connection-attempt
 # limits (the tests connect far more often than a user), except on gw-f, which tests them.
 # Each gateway's admin gRPC API on a free port of its own (port 0).
 gateway_env=(REDIS_URL="$redis_url" JWT_SECRET="$jwt_secret" MESSAGING_GRPC_TARGET="localhost:$grpc_port"
   PRESENCE_GRPC_TARGET="localhost:$presence_port" CALLS_GRPC_TARGET="localhost:$calls_port"
+  NOTIFICATIONS_GRPC_TARGET="localhost:$notif_port"
   GATEWAY_GRPC_DEADLINE_MS=30000 RATE_LIMIT_EXEMPT_ADDRESSES=loopback GATEWAY_ADMIN_GRPC_PORT=0)
 start_process gw-a "${gateway_env[@]}" PORT="$gw_a_port" METRICS_PORT="$gw_a_metrics" GATEWAY_INSTANCE_ID=gw-a \
   java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" -jar edge-gateway/target/edge-gateway.jar
@@ -129,6 +135,7 @@ start_process gw-f "${gateway_env[@]}" PORT="$gw_f_port" METRICS_PORT="$gw_f_met
 await_ready messaging-service "http://127.0.0.1:$msg_observe/health/ready"
 await_ready presence-service "http://127.0.0.1:$presence_observe/health/ready"
 await_ready call-signaling-service "http://127.0.0.1:$calls_observe/health/ready"
+await_ready notification-service "http://127.0.0.1:$notif_observe/health/ready"
 await_ready gw-a "http://127.0.0.1:$gw_a_metrics/health/ready"
 await_ready gw-b "http://127.0.0.1:$gw_b_metrics/health/ready"
 await_ready gw-c "http://127.0.0.1:$gw_c_metrics/health/ready"

@@ -165,13 +165,14 @@ describe('membership', () => {
   });
 });
 
-describe('events of other domains, events without a built domain, and unknown events', () => {
-  // The call domain's errors come from call-signaling-service (calls.test.mjs has its calls);
-  // the notification domain is not built yet.
+describe('events of other domains, and unknown events', () => {
+  // The call domain's errors come from call-signaling-service (calls.test.mjs has its calls),
+  // the notification domain's from notification-service.
   for (const [event, data, code] of [
     ['call:initiate', { chatId: chat, type: 'audio' }, 'INVALID_ARGUMENT'],
     ['call:end', { callId: 'no-such-call' }, 'NOT_FOUND'],
-    ['notification:get-pending', {}, 'UNIMPLEMENTED'],
+    ['notification:read', { notificationId: 'no-such-notification' }, 'NOT_FOUND'],
+    ['push:register', { deviceId: 'phone', provider: 'no-such-provider', token: 't' }, 'INVALID_ARGUMENT'],
   ]) {
     test(`${event} is acked ${code}`, async () => {
       const { socket } = await connectUser(GATEWAY_A_URL, ALICE);

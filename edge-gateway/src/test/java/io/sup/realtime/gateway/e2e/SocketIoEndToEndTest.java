@@ -122,7 +122,8 @@ class SocketIoEndToEndTest {
             client.sendText("42{not json");
             assertTrue(client.awaitRaw("42[\"error\"").contains("INVALID_ARGUMENT"));
             client.sendText("423[\"notification:read\",{\"notificationId\":\"n1\"}]");
-            assertEquals("UNIMPLEMENTED", ackData(client.awaitRaw("433[")).at("/error/code").asText());
+            assertEquals("UNAVAILABLE", ackData(client.awaitRaw("433[")).at("/error/code").asText(),
+                    "no notification-service behind this gateway");
         }
     }
 

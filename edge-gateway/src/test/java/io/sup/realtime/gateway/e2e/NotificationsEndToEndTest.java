@@ -1,0 +1,196 @@
+package io.sup.realtime.gateway.e2e;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sup.realtime.gateway.Main;
+import io.sup.realtime.gateway.auth.TestTokens;
+import io.sup.realtime.platform.service.ServiceHost;
+import io.sup.realtime.platform.testing.RedisServerExtension;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static io.sup.realtime.gateway.e2e.CallClient.initiate;
+import static io.sup.realtime.gateway.e2e.WsTestClient.isEvent;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Notifications through the whole system: real WebSocket clients on two gateway instances,
+ * notification-service reading call-signalling's missed calls and messaging's outbox over
+ * real gRPC, Redis, and the delivery bus back. "No event" is proved with a marker: a later
+ * event through the same path.
+ */
+class NotificationsEndToEndTest {
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    private static ServiceHost messaging;
+    private static ServiceHost presence;
+    private static ServiceHost calls;
+    private static ServiceHost notifications;
+    private static Main gateway1;
+    private static Main gateway2;
+    private static NotificationClient backend;
+
+    @BeforeAll
+    static void startSystem() {
+        messaging = TestSystem.messaging(REDIS, 0);
+        presence = TestSystem.presence(REDIS, messaging.grpcPort());
+        calls = TestSystem.calls(REDIS, presence.grpcPort());
+        notifications = TestSystem.notifications(REDIS, 0, messaging.grpcPort(), calls.grpcPort());
+        gateway1 = gateway("gw-1");
+        gateway2 = gateway("gw-2");
+        backend = new NotificationClient(notifications.grpcPort());
+    }
+
+    static Main gateway(String instance) {
+        return TestSystem.gateway(REDIS, messaging.grpcPort(), instance,
+                "presence.grpc.target", "localhost:" + presence.grpcPort(),
+                "calls.grpc.target", "localhost:" + calls.grpcPort(),
+                "notifications.grpc.target", "localhost:" + notifications.grpcPort());
+    }
+
+    @AfterAll
+    static void stopSystem() {
+        backend.close();
+        gateway1.close();
+        gateway2.close();
+        notifications.close();
+        calls.close();
+        presence.close();
+        messaging.close();
+    }
+
+    static WsTestClient connect(Main gateway, String user, String device) throws InterruptedException {
+        return WsTestClient.connectAs(gateway.port(), TestTokens.access(user, device));
+    }
+
+    @Test
+    void everyDeviceIsToldAtOnceAndTheBadgeFollowsReadsAndClearsOnTheOthers() throws Exception {
+        try (var phone = connect(gateway1, "nb1", "phone"); var laptop = connect(gateway2, "nb1", "laptop")) {
+            String first = backend.chatNotification("nb1", "team", "You were added to Team");
+            for (WsTestClient device : List.of(phone, laptop)) {
+                JsonNode n = device.awaitEvent("notification:new");
+                assertEquals(first, n.get("id").asText());
+                assertEquals("chat", n.get("type").asText());
+                assertEquals("normal", n.get("priority").asText());
+                assertEquals("You were added to Team", n.get("body").asText());
+                assertEquals("team", n.at("/data/chatId").asText());
+                assertEquals(1, n.path("badge").asInt());
+                assertFalse(n.path("read").asBoolean());
+            }
+            String second = backend.chatNotification("nb1", "team", "second");
+            String third = backend.chatNotification("nb1", "team", "third");
+            laptop.awaitEvent("notification:new", n -> n.get("id").asText().equals(third));
+
+            JsonNode read = phone.request("notification:read", Map.of("notificationId", first));
+            assertTrue(read.get("success").asBoolean(), read.toString());
+            assertEquals(2, read.path("badge").asInt());
+            JsonNode badge = laptop.awaitEvent("notification:badge");
+            assertEquals(2, badge.path("badge").asInt());
+            assertEquals("read", badge.get("action").asText());
+            assertEquals(first, badge.at("/notificationIds/0").asText());
+
+            JsonNode again = phone.request("notification:read", Map.of("notificationIds", List.of(first)));
+            assertEquals(2, again.path("badge").asInt(), "idempotent");
+            JsonNode cleared = phone.request("notification:clear", Map.of("notificationId", second));
+            assertEquals(1, cleared.path("badge").asInt());
+            List<JsonNode> beforeClear = laptop.receivedBefore(isEvent("notification:badge", "action", "clear"));
+            assertEquals(1, beforeClear.stream().filter(isEvent("notification:badge")).count(),
+                    "the repeated read changed nothing and told nobody");
+            JsonNode all = laptop.request("notification:clear-all", Map.of());
+            assertEquals(2, all.path("cleared").asInt(), "the read one and the third");
+            JsonNode allBadge = phone.awaitEvent("notification:badge", b -> b.get("action").asText().equals("clear-all"));
+            assertEquals(0, allBadge.path("badge").asInt());
+            assertEquals(0, phone.request("notification:get-pending", Map.of()).path("notifications").size());
+        }
+    }
+
+    @Test
+    void aUserOfflineFindsItsNotificationsPageByPageAfterConnecting() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            backend.chatNotification("nd1", "c" + i, "n" + i);
+        }
+        try (var dave = connect(gateway1, "nd1", "phone")) {
+            JsonNode first = dave.request("notification:get-pending", Map.of("limit", 3));
+            assertTrue(first.get("success").asBoolean(), first.toString());
+            assertEquals(List.of("n4", "n3", "n2"), bodies(first));
+            assertTrue(first.get("hasMore").asBoolean());
+            assertEquals(5, first.path("badge").asInt());
+            String before = first.at("/notifications/2/id").asText();
+            JsonNode rest = dave.request("notification:get-pending", Map.of("limit", 3, "before", before));
+            assertEquals(List.of("n1", "n0"), bodies(rest));
+            assertFalse(rest.path("hasMore").asBoolean());
+            JsonNode tooMany = dave.request("notification:get-pending", Map.of("limit", 500));
+            assertEquals("INVALID_ARGUMENT", tooMany.at("/error/code").asText());
+        }
+    }
+
+    @Test
+    void aStrangerCannotReadOrClearSomeoneElsesNotification() throws Exception {
+        String bobs = backend.chatNotification("ns1", "c1", "private");
+        try (var carol = connect(gateway1, "ns2", "phone"); var bob = connect(gateway2, "ns1", "phone")) {
+            for (String event : List.of("notification:read", "notification:clear")) {
+                JsonNode refused = carol.request(event, Map.of("notificationId", bobs));
+                assertFalse(refused.get("success").asBoolean(), event);
+                assertEquals("NOT_FOUND", refused.at("/error/code").asText(), event);
+            }
+            JsonNode pending = bob.request("notification:get-pending", Map.of());
+            assertEquals(List.of("private"), bodies(pending));
+            assertFalse(pending.at("/notifications/0/read").asBoolean(), "untouched");
+            assertEquals(1, pending.path("badge").asInt());
+        }
+    }
+
+    @Test
+    void aMissedCallBecomesACallNotificationForTheCallee() throws Exception {
+        TestSystem.createChat(messaging.grpcPort(), "nk1", "nc1", "nc2");
+        try (var caller = connect(gateway1, "nc1", "phone")) {
+            JsonNode ack = initiate(caller, "nc2", "video");
+            assertEquals("unavailable", ack.get("reason").asText(), "the callee has no connection");
+        }
+        try (var callee = connect(gateway2, "nc2", "phone")) {
+            JsonNode pending = pendingOnceThere(callee, 1);
+            JsonNode n = pending.at("/notifications/0");
+            assertEquals("call", n.get("type").asText());
+            assertEquals("high", n.get("priority").asText());
+            assertEquals("Missed video call", n.get("title").asText());
+            assertEquals("missed", n.at("/data/callKind").asText());
+            assertEquals("nc1", n.at("/data/actorId").asText());
+
+            // Rung while connected, and cancelled by the caller: a missed call told at once.
+            try (var caller = connect(gateway1, "nc1", "phone")) {
+                String callId = initiate(caller, "nc2", "audio").get("callId").asText();
+                callee.awaitEvent("call:incoming");
+                CallClient.end(caller, callId);
+                JsonNode missed = callee.awaitEvent("notification:new");
+                assertEquals("Missed call", missed.get("title").asText());
+                assertEquals(callId, missed.at("/data/callId").asText());
+                assertEquals(2, missed.path("badge").asInt());
+            }
+        }
+    }
+
+    /** get-pending, asked again until it lists {@code count} notifications (sources are read every 50 ms). */
+    static JsonNode pendingOnceThere(WsTestClient client, int count) {
+        JsonNode pending = Awaitility.await("get-pending listing " + count).atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> client.request("notification:get-pending", Map.of()),
+                        p -> p.path("notifications").size() >= count);
+        assertEquals(count, pending.path("notifications").size(), pending.toString());
+        return pending;
+    }
+
+    private static List<String> bodies(JsonNode pending) {
+        List<String> bodies = new java.util.ArrayList<>();
+        pending.path("notifications").forEach(n -> bodies.add(n.get("body").asText()));
+        return bodies;
+    }
+}
