@@ -83,7 +83,8 @@ public final class NotificationService {
     /**
      * One user's result of {@link #create}.
      *
-     * @param created false when the source key had made it before
+     * @param created false when the source key had made it before, or when it collapsed into
+     *                the user's unread notification of the same chat (then that one is named)
      */
     public record Created(String userId, Notification notification, boolean created) {
     }
@@ -140,7 +141,7 @@ public final class NotificationService {
         } else {
             notPushed(suppressed).increment();
         }
-        return new Created(userId, notification, true);
+        return new Created(userId, notification, stored.outcome() == NotificationStore.Outcome.CREATED);
     }
 
     /** Bursts collapse per chat (mentions, replies, messages of one chat: one push), else per notification. */

@@ -146,7 +146,9 @@ class NotificationsAreKeptPerUserTest {
         Notification first = n.create("ann", draft(NotificationType.MESSAGE, "c1", "hi"), "message:c1:1");
         n.create("ann", draft(NotificationType.MESSAGE, "c2", "other chat"), "message:c2:1");
         Notification third = n.create("ann", draft(NotificationType.MESSAGE, "c1", "there"), "message:c1:2");
-        Notification fourth = n.create("ann", draft(NotificationType.MESSAGE, "c1", "again"), "message:c1:3");
+        var collapsed = n.service.create(List.of("ann"), draft(NotificationType.MESSAGE, "c1", "again"), "message:c1:3");
+        assertFalse(collapsed.getFirst().created(), "collapsed: no new notification");
+        Notification fourth = collapsed.getFirst().notification();
         assertEquals(first.id(), fourth.id());
         assertEquals(3, fourth.count());
         assertEquals(2, fourth.badge(), "one per chat");
