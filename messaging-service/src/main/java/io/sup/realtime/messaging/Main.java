@@ -21,6 +21,8 @@ import io.sup.realtime.messaging.grpc.ChatAdminGrpcEndpoint;
 import io.sup.realtime.messaging.grpc.MessagingGrpcEndpoint;
 import io.sup.realtime.messaging.messages.MessageService;
 import io.sup.realtime.messaging.messages.MessageStore;
+import io.sup.realtime.messaging.outbox.OutboxService;
+import io.sup.realtime.messaging.outbox.OutboxStore;
 import io.sup.realtime.platform.bus.DeliveryBus;
 import io.sup.realtime.platform.bus.RoutingRegistry;
 import io.sup.realtime.platform.config.Settings;
@@ -50,10 +52,12 @@ public final class Main {
         ChatStore chatStore = new ChatStore(redis);
         RoutingRegistry registry = new RoutingRegistry(redis, config.routeTtl(), clock);
         DeliveryBus bus = new DeliveryBus(redis, registry, clock);
-        ChatService chats = new ChatService(chatStore, config.maxMembers(), clock, new BusChatEvents(bus), limits);
+        OutboxService outbox = new OutboxService(new OutboxStore(redis, config.outboxMaxEntries()));
+        ChatService chats = new ChatService(chatStore, config.maxMembers(), clock, new BusChatEvents(bus), outbox,
+                limits);
         MessageService messages = new MessageService(chatStore,
                 new MessageStore(redis, config.historyLength(), config.tempIdTtl()),
-                new BusMessageEvents(bus), config.maxContentBytes(), clock, limits);
+                new BusMessageEvents(bus), outbox, config.maxContentBytes(), clock, limits);
 
         ReceiptService receipts = new ReceiptService(new ReceiptStore(redis), new BusReceiptEvents(bus), clock, limits);
         ReactionService reactions = new ReactionService(chatStore, new ReactionStore(redis, config.reactionsTtl()),
@@ -64,7 +68,7 @@ public final class Main {
         return ServiceHost.start("messaging-service", settings, redis,
                         List.of(new MessagingGrpcEndpoint(messages, chats, receipts, typing,
                                         new RegistryRoomPresence(registry), reactions),
-                                new ChatAdminGrpcEndpoint(chats), new ConnectionLifecycleEndpoint(typing)))
+                                new ChatAdminGrpcEndpoint(chats, outbox), new ConnectionLifecycleEndpoint(typing)))
                 // Typing expiry is found by sweeping; a tenth of the TTL keeps stops timely.
                 .every(config.typingTtl().dividedBy(10), "typing expiry", typing::expire);
     }

@@ -15,9 +15,11 @@ import io.sup.realtime.platform.config.Settings;
  * @param typingTtl       how long a typist stays typing without a refresh ({@code MESSAGING_TYPING_TTL_MS}, default 5 s)
  * @param reactionsTtl    how long a message's reactions are kept after its last one
  *                        ({@code MESSAGING_REACTIONS_TTL_MS}, default 90 days)
+ * @param outboxMaxEntries about how many notification outbox records are kept, unread or not
+ *                        ({@code MESSAGING_OUTBOX_MAX_ENTRIES}, default 100,000)
  */
 public record MessagingConfig(int historyLength, int maxContentBytes, int maxMembers, Duration tempIdTtl,
-                              Duration routeTtl, Duration typingTtl, Duration reactionsTtl) {
+                              Duration routeTtl, Duration typingTtl, Duration reactionsTtl, int outboxMaxEntries) {
     /** Reads and validates the settings. */
     public static MessagingConfig from(Settings s) {
         return new MessagingConfig(
@@ -27,6 +29,7 @@ public record MessagingConfig(int historyLength, int maxContentBytes, int maxMem
                 s.millis("messaging.temp.id.ttl.ms"),
                 s.millis("bus.route.ttl.ms"),
                 s.millis("messaging.typing.ttl.ms"),
-                s.millis("messaging.reactions.ttl.ms"));
+                s.millis("messaging.reactions.ttl.ms"),
+                s.intInRange("messaging.outbox.max.entries", 1, 100_000_000));
     }
 }

@@ -76,6 +76,21 @@ public final class MessagingKeys {
         return "msg:rl:{" + userId + "}:" + bucket;
     }
 
+    /**
+     * Stream: the notification outbox, records of what notification-service is to tell users
+     * (messages that mention members, reply to another member or reached members offline;
+     * members added), read through {@code ChatAdminService.ListNotificationOutbox}. Bounded:
+     * trimmed to about {@code MESSAGING_OUTBOX_MAX_ENTRIES} (default 100,000) records at every
+     * write (MAXLEN ~, so up to one stream node over); a record's size is bounded by the
+     * member limit (its offline ids) and a 120-code-point preview. One key for the whole
+     * service, on its own slot: on Redis Cluster the append script (on the chat's slot)
+     * could not write it, so it is written after the message (see {@code OutboxService} for
+     * the crash window that leaves).
+     */
+    public static String outbox() {
+        return "msg:outbox";
+    }
+
     /** Set: the chats a user belongs to (on the user's slot). */
     public static String userChats(String userId) {
         return "msg:user:{" + userId + "}:chats";

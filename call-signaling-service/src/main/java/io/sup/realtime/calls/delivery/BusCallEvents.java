@@ -36,7 +36,7 @@ public final class BusCallEvents implements CallEvents {
     @Override
     public int incoming(Call call, SessionDescription offer, List<IceServer> calleeIceServers) {
         return bus.toUsers(List.of(call.calleeId()), ServerEvent.CALL_INCOMING, incomingCall(call, offer, calleeIceServers),
-                List.of());
+                List.of()).instances();
     }
 
     @Override

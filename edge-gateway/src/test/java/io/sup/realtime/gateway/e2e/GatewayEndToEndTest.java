@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -57,6 +58,13 @@ class GatewayEndToEndTest {
         TestSystem.createChat(messaging.grpcPort(), id, members);
     }
 
+    /** The texts of a JSON array, in order. */
+    private static List<String> texts(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(v -> values.add(v.asText()));
+        return values;
+    }
+
     @Test
     void messageReachesMemberOnAnotherGatewayWithTheSameServerId() throws Exception {
         chat("c1", "alice", "bob");
@@ -82,6 +90,24 @@ class GatewayEndToEndTest {
             assertEquals("1", aliceLaptop.awaitEvent("message:new").get("id").asText());
             bob.request("message:new", Map.of("chatId", "c1", "content", "hi alice"));
             alice.assertNoneBefore(isEvent("message:new", "content", "hi alice"), isEvent("message:new"), "echo to the sender");
+        }
+    }
+
+    @Test
+    void aMessageWithMentionsReachesAnotherMemberWithItsMentionsFilled() throws Exception {
+        chat("c-mention", "alice", "bob", "carol");
+        try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"));
+             var bob = WsTestClient.connectAs(gateway2.port(), TestTokens.access("bob"))) {
+
+            JsonNode ack = alice.request("message:new", Map.of("chatId", "c-mention",
+                    "content", "@carol, can you help bob? (cc me: @alice)", "mentions", List.of("bob", "mallory")));
+
+            assertTrue(ack.get("success").asBoolean(), ack.toString());
+            assertEquals(List.of("bob", "carol"), texts(ack.at("/message/mentions")),
+                    "the list and the @name, members only, never the sender");
+            JsonNode received = bob.awaitEvent("message:new", m -> m.path("chatId").asText().equals("c-mention"));
+            assertEquals(List.of("bob", "carol"), texts(received.get("mentions")));
+            assertEquals(ack.at("/message/id").asText(), received.get("id").asText());
         }
     }
 

@@ -29,25 +29,30 @@ public final class ChatService {
     private final int maxMembers;
     private final Clock clock;
     private final ChatEvents events;
+    private final ChatNotifications notifications;
     private final UserLimits limits;
 
     /**
-     * @param store      chat storage
-     * @param maxMembers most members a chat may have
-     * @param clock      time source for creation times
-     * @param events     where changes are announced to members
-     * @param limits     per-user rate limits of the user-facing checks
+     * @param store         chat storage
+     * @param maxMembers    most members a chat may have
+     * @param clock         time source for creation times
+     * @param events        where changes are announced to members
+     * @param notifications where added members go to be notified
+     * @param limits        per-user rate limits of the user-facing checks
      */
-    public ChatService(ChatStore store, int maxMembers, Clock clock, ChatEvents events, UserLimits limits) {
+    public ChatService(ChatStore store, int maxMembers, Clock clock, ChatEvents events,
+                       ChatNotifications notifications, UserLimits limits) {
         this.store = store;
         this.maxMembers = maxMembers;
         this.clock = clock;
         this.events = events;
+        this.notifications = notifications;
         this.limits = limits;
     }
 
     /**
-     * Creates a chat.
+     * Creates a chat. Its members are not notified: whoever creates a chat tells its members
+     * (only {@link #addMembers} writes a notification record).
      *
      * @throws ServiceException INVALID_ARGUMENT for a malformed id, title or member id, or too
      *     many members; ALREADY_EXISTS when the id is taken
@@ -66,7 +71,8 @@ public final class ChatService {
     }
 
     /**
-     * Adds members; present ones are left as they are.
+     * Adds members; present ones are left as they are. The users newly added are handed to
+     * the notifications (one record for the call), then announced to the members.
      *
      * @throws ServiceException NOT_FOUND for an unknown chat; INVALID_ARGUMENT for a malformed
      *     user id or when the chat would exceed its member limit
@@ -83,6 +89,9 @@ public final class ChatService {
             }
         }
         List<String> added = users.isEmpty() ? List.of() : store.addMembers(chatId, users);
+        if (!added.isEmpty()) {
+            notifications.membersAdded(chatId, added, clock.instant());
+        }
         Chat chat = get(chatId);
         for (String user : added) {
             events.memberJoined(chatId, user, chat.memberIds());

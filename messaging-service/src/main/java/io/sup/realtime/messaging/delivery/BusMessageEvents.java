@@ -19,7 +19,9 @@ public final class BusMessageEvents implements MessageEvents {
     }
 
     @Override
-    public void messageStored(StoredMessage message, Collection<String> recipientIds, String senderConnectionId) {
-        bus.toUsers(recipientIds, ServerEvent.MESSAGE_NEW, ProtoMapping.message(message), List.of(senderConnectionId));
+    public List<String> messageStored(StoredMessage message, Collection<String> recipientIds,
+                                      String senderConnectionId) {
+        return bus.toUsers(recipientIds, ServerEvent.MESSAGE_NEW, ProtoMapping.message(message),
+                List.of(senderConnectionId)).offlineUserIds();
     }
 }

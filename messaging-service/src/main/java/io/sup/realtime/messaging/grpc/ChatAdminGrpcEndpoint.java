@@ -2,6 +2,7 @@ package io.sup.realtime.messaging.grpc;
 
 import io.grpc.stub.StreamObserver;
 import io.sup.realtime.messaging.chats.ChatService;
+import io.sup.realtime.messaging.outbox.OutboxService;
 import io.sup.realtime.proto.messaging.v1.ChangeMembersRequest;
 import io.sup.realtime.proto.messaging.v1.Chat;
 import io.sup.realtime.proto.messaging.v1.ChatAdminServiceGrpc;
@@ -10,6 +11,8 @@ import io.sup.realtime.proto.messaging.v1.GetChatRequest;
 import io.sup.realtime.proto.messaging.v1.ListUserChatsRequest;
 import io.sup.realtime.proto.messaging.v1.ListMembersRequest;
 import io.sup.realtime.proto.messaging.v1.ListMembersResponse;
+import io.sup.realtime.proto.messaging.v1.ListNotificationOutboxRequest;
+import io.sup.realtime.proto.messaging.v1.ListNotificationOutboxResponse;
 import io.sup.realtime.proto.messaging.v1.ListUserChatsResponse;
 import io.sup.realtime.proto.messaging.v1.SharedChatUsersRequest;
 import io.sup.realtime.proto.messaging.v1.SharedChatUsersResponse;
@@ -18,10 +21,15 @@ import io.sup.realtime.proto.messaging.v1.UpdateChatRequest;
 /** {@code sup.messaging.v1.ChatAdminService}: chat administration for internal callers, proto <-> domain. */
 public final class ChatAdminGrpcEndpoint extends ChatAdminServiceGrpc.ChatAdminServiceImplBase {
     private final ChatService chats;
+    private final OutboxService outbox;
 
-    /** @param chats chat administration */
-    public ChatAdminGrpcEndpoint(ChatService chats) {
+    /**
+     * @param chats  chat administration
+     * @param outbox the notification outbox, for notification-service to read
+     */
+    public ChatAdminGrpcEndpoint(ChatService chats, OutboxService outbox) {
         this.chats = chats;
+        this.outbox = outbox;
     }
 
     @Override
@@ -64,6 +72,14 @@ public final class ChatAdminGrpcEndpoint extends ChatAdminServiceGrpc.ChatAdminS
     public void sharedChatUsers(SharedChatUsersRequest request, StreamObserver<SharedChatUsersResponse> response) {
         reply(response, SharedChatUsersResponse.newBuilder().setUserId(request.getUserId())
                 .addAllUserIds(chats.sharedChatUsers(request.getUserId(), request.getCandidateIdsList())).build());
+    }
+
+    @Override
+    public void listNotificationOutbox(ListNotificationOutboxRequest request,
+                                       StreamObserver<ListNotificationOutboxResponse> response) {
+        reply(response, ListNotificationOutboxResponse.newBuilder().addAllEntries(
+                outbox.after(request.getAfter(), request.getLimit()).stream().map(ProtoMapping::outboxEntry).toList())
+                .build());
     }
 
     private static <T> void reply(StreamObserver<T> response, T value) {

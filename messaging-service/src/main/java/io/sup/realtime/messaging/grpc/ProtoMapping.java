@@ -5,6 +5,7 @@ import java.time.Instant;
 import io.sup.realtime.messaging.Actor;
 import io.sup.realtime.messaging.chats.Chat;
 import io.sup.realtime.messaging.messages.StoredMessage;
+import io.sup.realtime.messaging.outbox.OutboxEntry;
 import io.sup.realtime.platform.grpc.ServiceException;
 import io.sup.realtime.platform.ids.Ids;
 import io.sup.realtime.platform.time.Timestamps;
@@ -25,7 +26,8 @@ public final class ProtoMapping {
         return new Draft(r.getType(), r.getContent(), r.getTempId(),
                 r.hasEncrypted() ? new StoredMessage.Encrypted(r.getEncrypted().getCiphertext(),
                         r.getEncrypted().getMetadataMap()) : null,
-                r.getReplyTo(), r.getForwardedFrom().getChatId(), r.getForwardedFrom().getMessageId());
+                r.getReplyTo(), r.getForwardedFrom().getChatId(), r.getForwardedFrom().getMessageId(),
+                r.getMentionsList());
     }
 
     /** The proto form of a stored message, as acked and as delivered in {@code message:new}. */
@@ -49,7 +51,30 @@ public final class ProtoMapping {
                 .setContent(m.content())
                 .setTempId(m.tempId())
                 .setCreatedAt(timestamp(m.createdAt()))
+                .addAllMentions(m.mentions())
                 .build();
+    }
+
+    /** The proto form of a notification outbox record ({@code ListNotificationOutbox}). */
+    static io.sup.realtime.proto.messaging.v1.OutboxEntry outboxEntry(OutboxEntry entry) {
+        var b = io.sup.realtime.proto.messaging.v1.OutboxEntry.newBuilder().setId(entry.id())
+                .setChatId(entry.chatId());
+        switch (entry) {
+            case OutboxEntry.MessageStored m -> b.setKind("message")
+                    .setMessageId(m.messageId())
+                    .setSenderId(m.senderId())
+                    .setMessageType(m.messageType())
+                    .setCreatedAt(timestamp(m.createdAt()))
+                    .addAllMentionedIds(m.mentionedIds())
+                    .setReplyToSenderId(m.replyToSenderId())
+                    .addAllOfflineIds(m.offlineIds())
+                    .setPreview(m.preview())
+                    .setEncrypted(m.encrypted());
+            case OutboxEntry.MembersAdded a -> b.setKind("members_added")
+                    .addAllAddedIds(a.addedIds())
+                    .setCreatedAt(timestamp(a.addedAt()));
+        }
+        return b.build();
     }
 
     /** The proto form of a chat, as the admin API returns it and {@code chat:updated} carries it. */

@@ -20,9 +20,11 @@ import io.sup.realtime.platform.grpc.ServiceException;
 import io.sup.realtime.platform.limits.RateCheck;
 
 /**
- * Sending messages: validate, store durably in the chat's log (membership checked in the
- * same atomic step), then announce for delivery to every member's connections. Storing comes
- * first: a message that was acked is never lost, even when its delivery is.
+ * Sending messages: validate, store durably in the chat's log (membership checked, and the
+ * mentioned members picked, in the same atomic step), then announce for delivery to every
+ * member's connections, then hand it to the notifications with what the delivery learned.
+ * Storing comes first: a message that was acked is never lost, even when its delivery or
+ * its notifications are.
  */
 public final class MessageService {
     private static final Logger LOG = System.getLogger(MessageService.class.getName());
@@ -37,6 +39,7 @@ public final class MessageService {
     private final ChatStore chats;
     private final MessageStore messages;
     private final MessageEvents events;
+    private final MessageNotifications notifications;
     private final int maxContentBytes;
     private final Clock clock;
     private final UserLimits limits;
@@ -49,15 +52,17 @@ public final class MessageService {
      * @param chats           membership, checked before a reply or forward looks messages up
      * @param messages        the chats' logs
      * @param events          where stored messages are announced for delivery
+     * @param notifications   where stored messages go to be told to the members they concern
      * @param maxContentBytes largest content accepted, in UTF-8 bytes
      * @param clock           time source for creation times
      * @param limits          per-user rate limits ({@code message:new}, {@code message:sync})
      */
-    public MessageService(ChatStore chats, MessageStore messages, MessageEvents events, int maxContentBytes,
-                          Clock clock, UserLimits limits) {
+    public MessageService(ChatStore chats, MessageStore messages, MessageEvents events,
+                          MessageNotifications notifications, int maxContentBytes, Clock clock, UserLimits limits) {
         this.chats = chats;
         this.messages = messages;
         this.events = events;
+        this.notifications = notifications;
         this.maxContentBytes = maxContentBytes;
         this.clock = clock;
         this.limits = limits;
@@ -73,6 +78,11 @@ public final class MessageService {
      * payload passed through untouched, a reply to a message of the same chat, or a forward
      * of a message from a chat the sender is in (whose type and content are copied).
      *
+     * <p>Mentions: the draft's explicit list plus every {@code @<userId>} in plain content
+     * (a forward's copied content included; never the original's mentions), of which the
+     * append script keeps the members other than the sender ({@link Mentions}); encrypted
+     * content has only the explicit list.
+     *
      * <p>The sender's {@code message:new} rate limit is checked in the append script, after
      * the membership and the tempId: a repeat of a stored message is answered even at the
      * limit, and only stored messages count.
@@ -81,10 +91,10 @@ public final class MessageService {
      *     stores and delivers nothing
      * @throws ServiceException INVALID_ARGUMENT for a bad chat id, type, tempId, empty or
      *     oversized content, content and encrypted together, a bad encrypted payload, a
-     *     replyTo that is not a message of this chat, or a forward of a message that does not
-     *     exist; PERMISSION_DENIED when the sender is not a member of the chat (or of the
-     *     forwarded message's chat); RESOURCE_EXHAUSTED (with a retry time) when the rate
-     *     limit refuses
+     *     replyTo that is not a message of this chat, a forward of a message that does not
+     *     exist, more than 50 explicit mentions or a malformed one; PERMISSION_DENIED when
+     *     the sender is not a member of the chat (or of the forwarded message's chat);
+     *     RESOURCE_EXHAUSTED (with a retry time) when the rate limit refuses
      */
     public StoredMessage send(Actor sender, String chatId, Draft draft) {
         ChatService.requireWellFormedChatId(chatId);
@@ -126,11 +136,13 @@ public final class MessageService {
         } else {
             requireBody(type, content, encrypted);
         }
-        if (!draft.replyTo().isEmpty()) {
-            requireMessageOf(chatId, draft.replyTo(), "replyTo");
-        }
+        List<String> mentionCandidates = Mentions.candidates(sender.userId(), draft.mentions(),
+                encrypted == null ? content : "");
+        // The replied-to message is read anyway (it must exist); its author is whom a reply notifies.
+        String repliedToSenderId = draft.replyTo().isEmpty() ? ""
+                : requireMessageOf(chatId, draft.replyTo(), "replyTo").senderId();
         StoredMessage draftMessage = new StoredMessage(chatId, 0, sender.userId(), sender.deviceId(), type, content,
-                draft.tempId(), now, encrypted, draft.replyTo(), forwardedFrom);
+                draft.tempId(), now, encrypted, draft.replyTo(), forwardedFrom, mentionCandidates);
         RateCheck check = limits.check(sender.userId(), ClientEvent.MESSAGE_NEW);
         return switch (messages.append(draftMessage, check)) {
             case MessageStore.Appended.NotMember n -> throw ChatService.notAMember(chatId);
@@ -138,12 +150,14 @@ public final class MessageService {
             case MessageStore.Appended.Duplicate d -> {
                 duplicateCount.increment();
                 StoredMessage prior = messages.read(chatId, d.seq());
-                yield prior != null ? prior : withSeq(draftMessage, d.seq());
+                // Trimmed away: the candidates were never filtered, so claim no mentions.
+                yield prior != null ? prior : withSeq(draftMessage, d.seq(), List.of());
             }
             case MessageStore.Appended.Stored s -> {
                 storedCount.increment();
-                StoredMessage stored = withSeq(draftMessage, s.seq());
-                announce(stored, s.memberIds(), sender.connectionId());
+                StoredMessage stored = withSeq(draftMessage, s.seq(), s.mentions());
+                List<String> offline = announce(stored, s.memberIds(), sender.connectionId());
+                notifications.messageStored(stored, s.memberIds(), offline, repliedToSenderId);
                 yield stored;
             }
         };
@@ -202,9 +216,9 @@ public final class MessageService {
         return message;
     }
 
-    private static StoredMessage withSeq(StoredMessage m, long seq) {
+    private static StoredMessage withSeq(StoredMessage m, long seq, List<String> mentions) {
         return new StoredMessage(m.chatId(), seq, m.senderId(), m.senderDeviceId(), m.type(), m.content(), m.tempId(),
-                m.createdAt(), m.encrypted(), m.replyTo(), m.forwardedFrom());
+                m.createdAt(), m.encrypted(), m.replyTo(), m.forwardedFrom(), mentions);
     }
 
     /** Most messages in one page of {@link #sync}. */
@@ -257,13 +271,15 @@ public final class MessageService {
                            long lastSeq) {
     }
 
-    private void announce(StoredMessage stored, List<String> memberIds, String senderConnectionId) {
+    /** Delivers {@code stored}; returns the members it did not reach live (all of them when delivery failed). */
+    private List<String> announce(StoredMessage stored, List<String> memberIds, String senderConnectionId) {
         try {
-            events.messageStored(stored, memberIds, senderConnectionId);
+            return events.messageStored(stored, memberIds, senderConnectionId);
         } catch (RuntimeException e) {
             // Stored and acked: members catch up from the log on reconnect.
             LOG.log(Level.WARNING, "message " + stored.chatId() + "/" + stored.id() + " stored but not delivered: "
                     + e.getClass().getSimpleName() + ": " + e.getMessage());
+            return memberIds;
         }
     }
 }

@@ -26,8 +26,9 @@ import redis.clients.jedis.resps.StreamEntry;
  *   <li>{@code msg:{<chat>}:log}: Redis stream, entry id {@code <seq>-0}, fields
  *       {@code sender device type content tempId ts}, and when present {@code replyTo},
  *       {@code fwdChat fwdId fwdSender}, {@code enc} and {@code m:<key>} (encrypted
- *       content and its metadata). Bounded: trimmed to about the
- *       configured history length (MAXLEN ~).</li>
+ *       content and its metadata), {@code mentions} (the mentioned members, comma-joined:
+ *       ids hold no ','). Bounded: trimmed to about the configured history length
+ *       (MAXLEN ~).</li>
  *   <li>{@code msg:{<chat>}:temp:<len(sender)>:<sender>:<tempId>}: the seq a (sender, tempId)
  *       pair got, so a retry stores nothing new. The sender's length keeps pairs apart when
  *       ids contain ':' (sender "a:x" + tempId "m" vs sender "a" + tempId "x:m").
@@ -58,8 +59,11 @@ public final class MessageStore {
 
     /** What an append did. */
     sealed interface Appended {
-        /** Stored now under this sequence number; {@code memberIds} are the chat's members then. */
-        record Stored(long seq, List<String> memberIds) implements Appended {
+        /**
+         * Stored now under this sequence number; {@code memberIds} are the chat's members
+         * then, {@code mentions} the candidates among them (in the given order).
+         */
+        record Stored(long seq, List<String> memberIds, List<String> mentions) implements Appended {
         }
 
         /** The (sender, tempId) pair was stored before, under this sequence number. */
@@ -78,16 +82,18 @@ public final class MessageStore {
     /**
      * Appends {@code m} (its seq is ignored: the next one is assigned) if its sender is a
      * member and {@code check} allows it, at most once per (sender, tempId), in one script
-     * (see {@code lua/append_message.lua} for the order of the checks).
+     * (see {@code lua/append_message.lua} for the order of the checks). Its mentions are the
+     * candidates: the script stores, and answers, only the members among them.
      */
     Appended append(StoredMessage m, RateCheck check) {
         String chatId = m.chatId();
         List<String> keys = check.keys(List.of(MessagingKeys.members(chatId), MessagingKeys.seq(chatId),
                 MessagingKeys.log(chatId), MessagingKeys.tempId(chatId, m.senderId(), m.tempId())));
         List<String> args = new ArrayList<>(List.of(m.senderId(), Integer.toString(historyLength),
-                Long.toString(Math.max(1, tempIdTtl.toMillis())), m.tempId(),
-                "sender", m.senderId(), "device", m.senderDeviceId(), "type", m.type(), "content", m.content(),
-                "tempId", m.tempId(), "ts", Long.toString(m.createdAt().toEpochMilli())));
+                Long.toString(Math.max(1, tempIdTtl.toMillis())), m.tempId(), Integer.toString(m.mentions().size())));
+        args.addAll(m.mentions());
+        args.addAll(List.of("sender", m.senderId(), "device", m.senderDeviceId(), "type", m.type(),
+                "content", m.content(), "tempId", m.tempId(), "ts", Long.toString(m.createdAt().toEpochMilli())));
         if (!m.replyTo().isEmpty()) {
             args.addAll(List.of("replyTo", m.replyTo()));
         }
@@ -111,9 +117,8 @@ public final class MessageStore {
         if ((Long) reply.get(1) == 1L) {
             return new Appended.Duplicate(seq);
         }
-        List<String> members = ((List<?>) reply.get(2)).stream()
-                .map(o -> o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : (String) o).toList();
-        return new Appended.Stored(seq, members);
+        List<String> members = ((List<?>) reply.get(2)).stream().map(MessageStore::text).toList();
+        return new Appended.Stored(seq, members, commaSeparated(text(reply.get(3))));
     }
 
     /** The message stored under {@code seq}, or null when it was trimmed away. */
@@ -151,7 +156,17 @@ public final class MessageStore {
                 ? new StoredMessage.ForwardedFrom(f.get("fwdChat"), f.get("fwdId"), f.get("fwdSender")) : null;
         return new StoredMessage(chatId, entry.getID().getTime(), f.get("sender"), f.get("device"), f.get("type"),
                 f.get("content"), f.getOrDefault("tempId", ""), Instant.ofEpochMilli(Long.parseLong(f.get("ts"))),
-                encrypted, f.getOrDefault("replyTo", ""), forwarded);
+                encrypted, f.getOrDefault("replyTo", ""), forwarded, commaSeparated(f.getOrDefault("mentions", "")));
+    }
+
+    /** A script's string reply (Jedis answers bulk strings inside arrays as bytes). */
+    private static String text(Object reply) {
+        return reply instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : (String) reply;
+    }
+
+    /** The ids of a comma-joined field; none for an empty one. */
+    private static List<String> commaSeparated(String joined) {
+        return joined.isEmpty() ? List.of() : List.of(joined.split(","));
     }
 
 }

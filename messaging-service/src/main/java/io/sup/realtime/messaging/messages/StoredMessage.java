@@ -1,6 +1,7 @@
 package io.sup.realtime.messaging.messages;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,14 +18,21 @@ import java.util.Map;
  * @param encrypted      an end-to-end encrypted payload instead of content, or null
  * @param replyTo        the id of the message (same chat) it replies to, or empty
  * @param forwardedFrom  where it was forwarded from, or null
+ * @param mentions       the members it mentions, sorted, each once, never the sender (see
+ *                       {@link Mentions}; members are decided when it is stored)
  */
 public record StoredMessage(String chatId, long seq, String senderId, String senderDeviceId, String type,
                             String content, String tempId, Instant createdAt, Encrypted encrypted, String replyTo,
-                            ForwardedFrom forwardedFrom) {
-    /** A plain message: no encryption, reply or forward. */
+                            ForwardedFrom forwardedFrom, List<String> mentions) {
+    /** Defensive copy of the mentions. */
+    public StoredMessage {
+        mentions = List.copyOf(mentions);
+    }
+
+    /** A plain message: no encryption, reply, forward or mentions. */
     public StoredMessage(String chatId, long seq, String senderId, String senderDeviceId, String type, String content,
                          String tempId, Instant createdAt) {
-        this(chatId, seq, senderId, senderDeviceId, type, content, tempId, createdAt, null, "", null);
+        this(chatId, seq, senderId, senderDeviceId, type, content, tempId, createdAt, null, "", null, List.of());
     }
 
     /** The message id clients see: the decimal sequence number, unique within the chat. */

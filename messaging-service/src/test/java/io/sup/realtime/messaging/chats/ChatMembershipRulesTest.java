@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
 
+import io.sup.realtime.messaging.DroppedNotifications;
 import io.sup.realtime.messaging.MessagingKeys;
 import io.sup.realtime.messaging.TestLimits;
 import io.sup.realtime.platform.grpc.ServiceException;
@@ -43,7 +44,8 @@ class ChatMembershipRulesTest {
     void setUp() {
         redis = REDIS.settings().newClient();
         events = new RecordingChatEvents();
-        chats = new ChatService(new ChatStore(redis), MAX_MEMBERS, Clock.fixed(NOW, ZoneOffset.UTC), events, TestLimits.defaults());
+        chats = new ChatService(new ChatStore(redis), MAX_MEMBERS, Clock.fixed(NOW, ZoneOffset.UTC), events,
+                DroppedNotifications.CHATS, TestLimits.defaults());
     }
 
     @Test
@@ -144,7 +146,8 @@ class ChatMembershipRulesTest {
     void aChatCanBeCreatedWithAsManyMembersAsAHighLimitAllows() {
         // MESSAGING_MAX_MEMBERS goes up to 1,000,000; a Lua unpack of every member id at once
         // stops at about 8,000.
-        ChatService large = new ChatService(new ChatStore(redis), 20_000, Clock.fixed(NOW, ZoneOffset.UTC), new RecordingChatEvents(), TestLimits.defaults());
+        ChatService large = new ChatService(new ChatStore(redis), 20_000, Clock.fixed(NOW, ZoneOffset.UTC),
+                new RecordingChatEvents(), DroppedNotifications.CHATS, TestLimits.defaults());
         List<String> members = IntStream.range(0, 20_000).mapToObj(i -> "user" + i).toList();
 
         Chat chat = large.create("big", "", members);

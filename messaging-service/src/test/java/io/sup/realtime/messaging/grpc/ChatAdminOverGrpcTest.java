@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.sup.realtime.messaging.RunningMessagingService;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import io.sup.realtime.proto.messaging.v1.ChangeMembersRequest;
@@ -17,10 +16,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.function.Executable;
 
+import static io.sup.realtime.messaging.GrpcAssertions.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -103,12 +101,5 @@ class ChatAdminOverGrpcTest {
 
     private static List<String> chatsOf(String user) {
         return service.admin().listUserChats(ListUserChatsRequest.newBuilder().setUserId(user).build()).getChatIdsList();
-    }
-
-    static void assertStatus(Status.Code expected, Executable call) {
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call);
-        assertEquals(expected, e.getStatus().getCode(), e.getStatus().toString());
-        assertTrue(e.getStatus().getDescription() != null && !e.getStatus().getDescription().isBlank(),
-                "the status says why");
     }
 }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 
 import static io.sup.realtime.messaging.RunningMessagingService.caller;
-import static io.sup.realtime.messaging.grpc.ChatAdminOverGrpcTest.assertStatus;
+import static io.sup.realtime.messaging.GrpcAssertions.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

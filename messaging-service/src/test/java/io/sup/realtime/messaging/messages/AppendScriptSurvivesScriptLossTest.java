@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.sup.realtime.messaging.Actor;
+import io.sup.realtime.messaging.DroppedNotifications;
 import io.sup.realtime.messaging.TestLimits;
 import io.sup.realtime.messaging.chats.ChatService;
 import io.sup.realtime.messaging.chats.RecordingChatEvents;
@@ -32,7 +33,8 @@ class AppendScriptSurvivesScriptLossTest {
     @Test
     void sendAndCreateStillWorkAfterScriptFlush() throws Exception {
         try (RedisClient redis = REDIS.settings().newClient()) {
-            ChatService chats = new ChatService(new ChatStore(redis), 10, Clock.systemUTC(), new RecordingChatEvents(), TestLimits.defaults());
+            ChatService chats = new ChatService(new ChatStore(redis), 10, Clock.systemUTC(), new RecordingChatEvents(),
+                    DroppedNotifications.CHATS, TestLimits.defaults());
             MessageService messages = service(redis);
             chats.create("c1", "", List.of("alice"));
             assertEquals(1, messages.send(ALICE, "c1", "text", "before", "").seq());
@@ -56,7 +58,8 @@ class AppendScriptSurvivesScriptLossTest {
     @Test
     void numberingContinuesAfterARedisRestart() throws Exception {
         try (RedisClient redis = REDIS.settings().newClient()) {
-            new ChatService(new ChatStore(redis), 10, Clock.systemUTC(), new RecordingChatEvents(), TestLimits.defaults()).create("c1", "", List.of("alice"));
+            new ChatService(new ChatStore(redis), 10, Clock.systemUTC(), new RecordingChatEvents(),
+                    DroppedNotifications.CHATS, TestLimits.defaults()).create("c1", "", List.of("alice"));
             MessageService messages = service(redis);
             messages.send(ALICE, "c1", "text", "one", "t-1");
             messages.send(ALICE, "c1", "text", "two", "t-2");
@@ -75,6 +78,7 @@ class AppendScriptSurvivesScriptLossTest {
 
     private static MessageService service(RedisClient redis) {
         return new MessageService(new ChatStore(redis), new MessageStore(redis, 1_000, Duration.ofHours(1)),
-                new RecordingMessageEvents(), 1_000, Clock.systemUTC(), TestLimits.defaults());
+                new RecordingMessageEvents(), DroppedNotifications.MESSAGES, 1_000, Clock.systemUTC(),
+                TestLimits.defaults());
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.sup.realtime.messaging.Actor;
+import io.sup.realtime.messaging.DroppedNotifications;
 import io.sup.realtime.messaging.RedisExpiry;
 import io.sup.realtime.messaging.TestLimits;
 import io.sup.realtime.messaging.chats.ChatService;
@@ -45,7 +46,8 @@ class MessageLogStaysBoundedTest {
     void setUp() {
         redis = REDIS.settings().newClient();
         chatStore = new ChatStore(redis);
-        new ChatService(chatStore, 10, Clock.systemUTC(), new RecordingChatEvents(), TestLimits.defaults()).create("c1", "", List.of("alice"));
+        new ChatService(chatStore, 10, Clock.systemUTC(), new RecordingChatEvents(),
+                DroppedNotifications.CHATS, TestLimits.defaults()).create("c1", "", List.of("alice"));
     }
 
     @AfterEach
@@ -131,7 +133,8 @@ class MessageLogStaysBoundedTest {
     }
 
     private MessageService service(int history, Duration tempIdTtl, RecordingMessageEvents events) {
-        return new MessageService(chatStore, new MessageStore(redis, history, tempIdTtl), events, 1_000, Clock.systemUTC(),
+        return new MessageService(chatStore, new MessageStore(redis, history, tempIdTtl), events,
+                DroppedNotifications.MESSAGES, 1_000, Clock.systemUTC(),
                 TestLimits.generous());
     }
 }

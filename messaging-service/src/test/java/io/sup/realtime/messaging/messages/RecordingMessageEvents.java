@@ -16,9 +16,12 @@ final class RecordingMessageEvents implements MessageEvents {
 
     private final List<Announcement> announcements = new CopyOnWriteArrayList<>();
 
+    /** Records the announcement; every recipient counts as connected. */
     @Override
-    public void messageStored(StoredMessage message, Collection<String> recipientIds, String senderConnectionId) {
+    public List<String> messageStored(StoredMessage message, Collection<String> recipientIds,
+                                      String senderConnectionId) {
         announcements.add(new Announcement(message, Set.copyOf(recipientIds), senderConnectionId));
+        return List.of();
     }
 
     /** Everything announced so far, in order. */

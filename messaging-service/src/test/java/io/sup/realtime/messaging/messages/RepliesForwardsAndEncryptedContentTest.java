@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.sup.realtime.messaging.Actor;
+import io.sup.realtime.messaging.DroppedNotifications;
 import io.sup.realtime.messaging.TestLimits;
 import io.sup.realtime.messaging.chats.ChatService;
 import io.sup.realtime.messaging.chats.ChatStore;
@@ -42,11 +43,13 @@ class RepliesForwardsAndEncryptedContentTest {
         redis = REDIS.settings().newClient();
         Clock clock = Clock.systemUTC();
         ChatStore chatStore = new ChatStore(redis);
-        ChatService chats = new ChatService(chatStore, 10, clock, new RecordingChatEvents(), TestLimits.defaults());
+        ChatService chats = new ChatService(chatStore, 10, clock, new RecordingChatEvents(),
+                DroppedNotifications.CHATS, TestLimits.defaults());
         chats.create("c1", "", List.of("alice", "bob"));
         chats.create("c2", "", List.of("alice"));
         store = new MessageStore(redis, 1_000, Duration.ofHours(1));
-        messages = new MessageService(chatStore, store, (m, r, c) -> { }, 65_536, clock, TestLimits.defaults());
+        messages = new MessageService(chatStore, store, (m, r, c) -> List.of(),
+                DroppedNotifications.MESSAGES, 65_536, clock, TestLimits.defaults());
     }
 
     @AfterEach

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.sup.realtime.messaging.Actor;
+import io.sup.realtime.messaging.DroppedNotifications;
 import io.sup.realtime.messaging.TestLimits;
 import io.sup.realtime.messaging.chats.ChatService;
 import io.sup.realtime.messaging.chats.RecordingChatEvents;
@@ -43,10 +44,11 @@ class SendRefusesMalformedMessagesTest {
     void setUp() {
         redis = REDIS.settings().newClient();
         ChatStore chatStore = new ChatStore(redis);
-        new ChatService(chatStore, 10, Clock.systemUTC(), new RecordingChatEvents(), TestLimits.defaults()).create("c1", "", List.of("alice"));
+        new ChatService(chatStore, 10, Clock.systemUTC(), new RecordingChatEvents(),
+                DroppedNotifications.CHATS, TestLimits.defaults()).create("c1", "", List.of("alice"));
         events = new RecordingMessageEvents();
         messages = new MessageService(chatStore, new MessageStore(redis, 1_000, Duration.ofHours(1)), events,
-                MAX_CONTENT_BYTES, Clock.systemUTC(), TestLimits.defaults());
+                DroppedNotifications.MESSAGES, MAX_CONTENT_BYTES, Clock.systemUTC(), TestLimits.defaults());
     }
 
     @AfterEach

@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.stream.LongStream;
 
 import io.sup.realtime.messaging.Actor;
+import io.sup.realtime.messaging.DroppedNotifications;
 import io.sup.realtime.messaging.TestLimits;
 import io.sup.realtime.messaging.chats.ChatService;
 import io.sup.realtime.messaging.chats.RecordingChatEvents;
@@ -59,10 +60,11 @@ class SendStoresEachMessageOnceInOrderTest {
         redis = REDIS.settings().newClient();
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         ChatStore chatStore = new ChatStore(redis);
-        chats = new ChatService(chatStore, 100, clock, new RecordingChatEvents(), TestLimits.defaults());
+        chats = new ChatService(chatStore, 100, clock, new RecordingChatEvents(),
+                DroppedNotifications.CHATS, TestLimits.defaults());
         events = new RecordingMessageEvents();
         messages = new MessageService(chatStore, new MessageStore(redis, 10_000, Duration.ofHours(24)), events,
-                65_536, clock, TestLimits.generous());
+                DroppedNotifications.MESSAGES, 65_536, clock, TestLimits.generous());
         chats.create("c1", "", List.of("alice", "bob"));
     }
 
@@ -257,7 +259,7 @@ class SendStoresEachMessageOnceInOrderTest {
                 new MessageStore(redis, 10_000, Duration.ofHours(24)),
                 (message, recipients, connection) -> {
                     throw new IllegalStateException("bus down");
-                }, 65_536, Clock.fixed(NOW, ZoneOffset.UTC), TestLimits.defaults());
+                }, DroppedNotifications.MESSAGES, 65_536, Clock.fixed(NOW, ZoneOffset.UTC), TestLimits.defaults());
 
         StoredMessage sent = failingDelivery.send(ALICE, "c1", "text", "kept", "t-1");
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.stream.LongStream;
 
 import io.sup.realtime.messaging.Actor;
+import io.sup.realtime.messaging.DroppedNotifications;
 import io.sup.realtime.messaging.TestLimits;
 import io.sup.realtime.messaging.chats.ChatService;
 import io.sup.realtime.messaging.chats.ChatStore;
@@ -38,9 +39,10 @@ class SyncCatchesUpInPagesTest {
     private MessageService service(int historyLength) {
         Clock clock = Clock.systemUTC();
         ChatStore chatStore = new ChatStore(redis);
-        new ChatService(chatStore, 10, clock, new RecordingChatEvents(), TestLimits.defaults()).create("c1", "", List.of("alice", "bob"));
+        new ChatService(chatStore, 10, clock, new RecordingChatEvents(),
+                DroppedNotifications.CHATS, TestLimits.defaults()).create("c1", "", List.of("alice", "bob"));
         return new MessageService(chatStore, new MessageStore(redis, historyLength, Duration.ofHours(1)),
-                (m, r, c) -> { }, 65_536, clock, TestLimits.generous());
+                (m, r, c) -> List.of(), DroppedNotifications.MESSAGES, 65_536, clock, TestLimits.generous());
     }
 
     @BeforeEach

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.sup.realtime.messaging.Actor;
+import io.sup.realtime.messaging.DroppedNotifications;
 import io.sup.realtime.messaging.TestLimits;
 import io.sup.realtime.messaging.chats.ChatService;
 import io.sup.realtime.messaging.chats.ChatStore;
@@ -43,8 +44,10 @@ class ReactionsAreOneEmojiPerUserTest {
         redis = REDIS.settings().newClient();
         Clock clock = Clock.systemUTC();
         ChatStore chatStore = new ChatStore(redis);
-        new ChatService(chatStore, 10, clock, new RecordingChatEvents(), TestLimits.defaults()).create("c1", "", List.of("alice", "bob"));
-        new MessageService(chatStore, new MessageStore(redis, 100, Duration.ofHours(1)), (m, r, c) -> { }, 1_000, clock,
+        new ChatService(chatStore, 10, clock, new RecordingChatEvents(),
+                DroppedNotifications.CHATS, TestLimits.defaults()).create("c1", "", List.of("alice", "bob"));
+        new MessageService(chatStore, new MessageStore(redis, 100, Duration.ofHours(1)), (m, r, c) -> List.of(),
+                DroppedNotifications.MESSAGES, 1_000, clock,
                 TestLimits.defaults())
                 .send(new Actor("alice", "a1", "gw.1"), "c1", "text", "hello", "");
         reactions = new ReactionService(chatStore, new ReactionStore(redis, Duration.ofDays(90)),

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.sup.realtime.messaging.Actor;
+import io.sup.realtime.messaging.DroppedNotifications;
 import io.sup.realtime.messaging.TestLimits;
 import io.sup.realtime.messaging.chats.ChatService;
 import io.sup.realtime.messaging.chats.ChatStore;
@@ -48,11 +49,12 @@ class ReceiptsMoveForwardTest {
         redis = REDIS.settings().newClient();
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         ChatStore chatStore = new ChatStore(redis);
-        ChatService chats = new ChatService(chatStore, 10, clock, new RecordingChatEvents(), TestLimits.defaults());
+        ChatService chats = new ChatService(chatStore, 10, clock, new RecordingChatEvents(),
+                DroppedNotifications.CHATS, TestLimits.defaults());
         chats.create("c1", "", List.of("alice", "bob", "carol"));
         chats.create("c2", "", List.of("alice", "bob"));
         MessageService messages = new MessageService(chatStore, new MessageStore(redis, 1_000, Duration.ofHours(1)),
-                (m, r, c) -> { }, 65_536, clock, TestLimits.defaults());
+                (m, r, c) -> List.of(), DroppedNotifications.MESSAGES, 65_536, clock, TestLimits.defaults());
         Actor alice = new Actor("alice", "a1", "gw.1");
         Actor carol = new Actor("carol", "c1", "gw.2");
         Actor bob = new Actor("bob", "b1", "gw.3");

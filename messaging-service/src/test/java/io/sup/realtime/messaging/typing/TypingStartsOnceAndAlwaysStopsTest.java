@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.sup.realtime.messaging.Actor;
+import io.sup.realtime.messaging.DroppedNotifications;
 import io.sup.realtime.messaging.MessagingKeys;
 import io.sup.realtime.messaging.TestLimits;
 import io.sup.realtime.messaging.chats.ChatService;
@@ -70,7 +71,8 @@ class TypingStartsOnceAndAlwaysStopsTest {
     @BeforeEach
     void setUp() {
         redis = REDIS.settings().newClient();
-        ChatService chats = new ChatService(new ChatStore(redis), 10, clock, new RecordingChatEvents(), TestLimits.defaults());
+        ChatService chats = new ChatService(new ChatStore(redis), 10, clock, new RecordingChatEvents(),
+                DroppedNotifications.CHATS, TestLimits.defaults());
         chats.create("c1", "", List.of("alice", "bob"));
         typing = new TypingService(chats, new TypingStore(redis), new TypingEvents() {
             @Override

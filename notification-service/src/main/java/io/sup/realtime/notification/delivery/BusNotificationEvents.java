@@ -21,7 +21,7 @@ public final class BusNotificationEvents implements NotificationEvents {
     @Override
     public boolean created(String userId, Notification notification) {
         return bus.toUsers(List.of(userId), ServerEvent.NOTIFICATION_NEW, ProtoMapping.notification(notification),
-                List.of()) > 0;
+                List.of()).offlineUserIds().isEmpty();
     }
 
     @Override

@@ -53,19 +53,25 @@ public final class DeliveryBus {
 
     /**
      * Delivers {@code event} to every connection of {@code userIds}, except
-     * {@code excludeConnectionIds}.
+     * {@code excludeConnectionIds}: one round trip to look the users' routes up, one to
+     * publish (none when nobody is connected).
      *
-     * @return the number of gateway instances published to
+     * @return how many instances were published to, and which users had no live instance
+     *     (found in the same route lookup)
      */
-    public int toUsers(Collection<String> userIds, ServerEvent event, Message data,
-                       Collection<String> excludeConnectionIds) {
+    public UserDelivery toUsers(Collection<String> userIds, ServerEvent event, Message data,
+                                Collection<String> excludeConnectionIds) {
         List<String> users = List.copyOf(new LinkedHashSet<>(userIds)); // each user once
         if (users.isEmpty()) {
-            return 0;
+            return UserDelivery.NONE;
         }
         List<List<String>> instancesPerUser = registry.liveInstances(users.stream().map(BusKeys::userRoutes).toList());
         Map<String, UserList.Builder> recipientsByInstance = new LinkedHashMap<>();
+        List<String> offline = new ArrayList<>();
         for (int i = 0; i < users.size(); i++) {
+            if (instancesPerUser.get(i).isEmpty()) {
+                offline.add(users.get(i));
+            }
             for (String instance : instancesPerUser.get(i)) {
                 recipientsByInstance.computeIfAbsent(instance, k -> UserList.newBuilder()).addUserIds(users.get(i));
             }
@@ -74,7 +80,7 @@ public final class DeliveryBus {
         List<Publication> publications = new ArrayList<>(recipientsByInstance.size());
         recipientsByInstance.forEach((instance, recipients) ->
                 publications.add(new Publication(instance, common.setUsers(recipients).build())));
-        return publish(publications);
+        return new UserDelivery(publish(publications), offline);
     }
 
     /**

@@ -74,7 +74,7 @@ class DeliveryBusRoutesOneFramePerInstanceTest {
         registry.addUser("gw-b", "bob");
         registry.addUser("gw-a", "bob");
 
-        int instances = bus.toUsers(List.of("alice", "bob"), ServerEvent.MESSAGE_NEW, DATA, List.of("gw-a.3"));
+        int instances = bus.toUsers(List.of("alice", "bob"), ServerEvent.MESSAGE_NEW, DATA, List.of("gw-a.3")).instances();
 
         assertEquals(2, instances);
         List<DeliveryFrame> atA = gwA.framesBefore(bus);
@@ -114,11 +114,27 @@ class DeliveryBusRoutesOneFramePerInstanceTest {
     void aUserWithNoRoutesPublishesNothing() throws Exception {
         registry.addUser("gw-a", "alice");
 
-        assertEquals(0, bus.toUsers(List.of("carol"), ServerEvent.MESSAGE_NEW, DATA, List.of()));
-        assertEquals(0, bus.toUsers(List.of(), ServerEvent.MESSAGE_NEW, DATA, List.of()));
+        assertEquals(0, bus.toUsers(List.of("carol"), ServerEvent.MESSAGE_NEW, DATA, List.of()).instances());
+        assertEquals(0, bus.toUsers(List.of(), ServerEvent.MESSAGE_NEW, DATA, List.of()).instances());
 
         assertEquals(List.of(), gwA.framesBefore(bus));
         assertEquals(List.of(), gwB.framesBefore(bus));
+    }
+
+    @Test
+    void theUsersWithoutALiveInstanceAreReportedOfflineOncePerUserInTheGivenOrder() throws Exception {
+        registry.addUser("gw-a", "alice");
+        registry.addUser("gw-b", "dave");
+        clock.advance(TTL.plusMillis(1)); // dave's only instance stopped refreshing
+        registry.addUser("gw-b", "bob");
+
+        UserDelivery delivery = bus.toUsers(List.of("erin", "bob", "carol", "dave", "erin", "alice"),
+                ServerEvent.MESSAGE_NEW, DATA, List.of());
+
+        assertEquals(1, delivery.instances(), "only gw-b has a live recipient (bob)");
+        assertEquals(List.of("erin", "carol", "dave", "alice"), delivery.offlineUserIds());
+        assertEquals(List.of("bob"), gwB.framesBefore(bus).getFirst().getUsers().getUserIdsList());
+        assertEquals(List.of(), bus.toUsers(List.of("bob"), ServerEvent.MESSAGE_NEW, DATA, List.of()).offlineUserIds());
     }
 
     @Test
@@ -127,7 +143,7 @@ class DeliveryBusRoutesOneFramePerInstanceTest {
         clock.advance(TTL.plusMillis(1));
         registry.addUser("gw-b", "alice");
 
-        assertEquals(1, bus.toUsers(List.of("alice"), ServerEvent.MESSAGE_NEW, DATA, List.of()));
+        assertEquals(1, bus.toUsers(List.of("alice"), ServerEvent.MESSAGE_NEW, DATA, List.of()).instances());
 
         assertEquals(List.of(), gwA.framesBefore(bus));
         assertEquals(List.of("alice"), gwB.framesBefore(bus).getFirst().getUsers().getUserIdsList());
@@ -138,13 +154,13 @@ class DeliveryBusRoutesOneFramePerInstanceTest {
         registry.addUser("gw-a", "alice");
         clock.advance(TTL);
 
-        assertEquals(1, bus.toUsers(List.of("alice"), ServerEvent.MESSAGE_NEW, DATA, List.of()),
+        assertEquals(1, bus.toUsers(List.of("alice"), ServerEvent.MESSAGE_NEW, DATA, List.of()).instances(),
                 "publishers treat an entry of age == ttl as live");
         registry.addUser("gw-b", "alice");
 
         assertEquals((double) T0, redis.zscore("gw:user:{alice}", "gw-a"),
                 "a refresh at the same instant must not drop what publishers still deliver to");
-        assertEquals(2, bus.toUsers(List.of("alice"), ServerEvent.MESSAGE_NEW, DATA, List.of()));
+        assertEquals(2, bus.toUsers(List.of("alice"), ServerEvent.MESSAGE_NEW, DATA, List.of()).instances());
     }
 
     @Test
@@ -186,12 +202,12 @@ class DeliveryBusRoutesOneFramePerInstanceTest {
 
         registry.removeUser("gw-a", "alice");
 
-        assertEquals(1, bus.toUsers(List.of("alice"), ServerEvent.MESSAGE_NEW, DATA, List.of()));
+        assertEquals(1, bus.toUsers(List.of("alice"), ServerEvent.MESSAGE_NEW, DATA, List.of()).instances());
         assertEquals(List.of(), gwA.framesBefore(bus));
         assertEquals(1, gwB.framesBefore(bus).size());
         registry.removeUser("gw-b", "alice");
         assertFalse(redis.exists("gw:user:{alice}"), "the last removal deletes the key");
-        assertEquals(0, bus.toUsers(List.of("alice"), ServerEvent.MESSAGE_NEW, DATA, List.of()));
+        assertEquals(0, bus.toUsers(List.of("alice"), ServerEvent.MESSAGE_NEW, DATA, List.of()).instances());
     }
 
     @Test
