@@ -2,7 +2,8 @@ package io.sup.realtime.notification;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.Optional;
 
 import io.grpc.ManagedChannel;
 import io.sup.realtime.notification.delivery.BusNotificationEvents;
@@ -12,10 +13,16 @@ import io.sup.realtime.notification.notifications.NotificationService;
 import io.sup.realtime.notification.notifications.NotificationStore;
 import io.sup.realtime.notification.preferences.PreferenceService;
 import io.sup.realtime.notification.preferences.PreferenceStore;
+import io.sup.realtime.notification.push.DeadLetters;
+import io.sup.realtime.notification.push.PushConfig;
+import io.sup.realtime.notification.push.PushDelivery;
 import io.sup.realtime.notification.push.PushDevices;
 import io.sup.realtime.notification.push.PushDispatcher;
 import io.sup.realtime.notification.push.PushRegistrations;
+import io.sup.realtime.notification.push.PushProvider;
 import io.sup.realtime.notification.push.PushSchedule;
+import io.sup.realtime.notification.push.webhook.WebhookConfig;
+import io.sup.realtime.notification.push.webhook.WebhookPushProvider;
 import io.sup.realtime.notification.sources.MessagingOutbox;
 import io.sup.realtime.notification.sources.MissedCalls;
 import io.sup.realtime.notification.sources.SourceCursors;
@@ -62,7 +69,14 @@ public final class Main {
         PushSchedule schedule = new PushSchedule(redis);
         NotificationService notifications = new NotificationService(store, preferenceStore, schedule,
                 new BusNotificationEvents(bus), limiter, clock, config.collapseWindow(), config.mentionsBreakMute());
-        PushDispatcher dispatcher = new PushDispatcher(schedule, registrations, store, routes, push -> { }, clock);
+        PushConfig pushConfig = PushConfig.from(settings);
+        Optional<WebhookPushProvider> webhook = WebhookConfig.from(settings).map(WebhookPushProvider::new);
+        Map<String, PushProvider> providers = webhook.<Map<String, PushProvider>>map(w -> Map.of(w.name(), w))
+                .orElse(Map.of());
+        DeadLetters deadLetters = new DeadLetters(redis, pushConfig.deadLettersMaxEntries(), clock);
+        PushDelivery delivery = new PushDelivery(providers, deadLetters, registrations::removeIfToken,
+                pushConfig.concurrency());
+        PushDispatcher dispatcher = new PushDispatcher(schedule, registrations, store, routes, delivery::deliver, clock);
         SourceCursors cursors = new SourceCursors(redis);
         SourcePoller<?> outbox = new SourcePoller<>(new MessagingOutbox(messaging, config.sourceDeadline(),
                 notifications), cursors);
@@ -71,9 +85,11 @@ public final class Main {
 
         return ServiceHost.start("notification-service", settings, redis, List.of(
                         new NotificationGrpcEndpoint(notifications, new PreferenceService(preferenceStore, limiter, clock),
-                                new PushDevices(registrations, Set.of(), limiter)),
-                        new NotificationAdminGrpcEndpoint(notifications)))
+                                new PushDevices(registrations, delivery.providers(), limiter)),
+                        new NotificationAdminGrpcEndpoint(notifications, deadLetters)))
                 .onClose(() -> {
+                    delivery.close(); // first: the pushes under way end (dead-lettered) before their providers go
+                    webhook.ifPresent(WebhookPushProvider::close);
                     GrpcChannels.close(messaging);
                     GrpcChannels.close(calls);
                 })

@@ -21,13 +21,12 @@ import io.sup.realtime.platform.config.Settings;
  * @param sourceDeadline    deadline of each call to a source service ({@code NOTIF_SOURCE_DEADLINE_MS}, 2 s)
  * @param messagingTarget   messaging-service's gRPC target ({@code MESSAGING_GRPC_TARGET})
  * @param callsTarget       call-signaling-service's gRPC target ({@code CALLS_GRPC_TARGET})
- * @param deadLetterMax     about how many dead letters are kept ({@code NOTIF_DEAD_LETTER_MAX_ENTRIES}, 10,000)
  * @param routeTtl          routing-registry entry lifetime, shared with the gateways ({@code BUS_ROUTE_TTL_MS})
  */
 public record NotificationsConfig(int maxPerUser, Duration retention, int maxMutedChats, int maxPushDevices,
                                   Duration collapseWindow, Duration pushSweepInterval, boolean mentionsBreakMute,
                                   Duration sourcePollInterval, Duration sourceDeadline, String messagingTarget,
-                                  String callsTarget, int deadLetterMax, Duration routeTtl) {
+                                  String callsTarget, Duration routeTtl) {
     /** Reads and validates the settings. */
     public static NotificationsConfig from(Settings s) {
         return new NotificationsConfig(
@@ -42,7 +41,6 @@ public record NotificationsConfig(int maxPerUser, Duration retention, int maxMut
                 s.millis("notif.source.deadline.ms"),
                 s.string("messaging.grpc.target"),
                 s.string("calls.grpc.target"),
-                s.intInRange("notif.dead.letter.max.entries", 1, 10_000_000),
                 s.millis("bus.route.ttl.ms"));
     }
 }

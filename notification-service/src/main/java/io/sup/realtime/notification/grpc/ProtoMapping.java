@@ -8,6 +8,7 @@ import io.sup.realtime.notification.notifications.NotificationData;
 import io.sup.realtime.notification.notifications.NotificationType;
 import io.sup.realtime.notification.notifications.Priority;
 import io.sup.realtime.notification.preferences.Preferences;
+import io.sup.realtime.notification.push.DeadLetter;
 import io.sup.realtime.platform.grpc.ServiceException;
 import io.sup.realtime.platform.time.Timestamps;
 import io.sup.realtime.proto.notifications.v1.CreateNotificationRequest;
@@ -55,5 +56,13 @@ public final class ProtoMapping {
                         .setEnd(d.end().toString()).setTimeZone(d.timeZone().getId())),
                 () -> reply.setDoNotDisturb(DoNotDisturb.newBuilder().setEnabled(false)));
         return reply.build();
+    }
+
+    /** A dead letter as the admin API shows it. */
+    public static io.sup.realtime.proto.notifications.v1.DeadLetter deadLetter(DeadLetter d) {
+        return io.sup.realtime.proto.notifications.v1.DeadLetter.newBuilder().setId(d.id()).setPushId(d.pushId())
+                .setUserId(d.userId()).setDeviceId(d.deviceId()).setProvider(d.provider())
+                .setNotificationId(d.notificationId()).setAttempts(d.attempts()).setError(d.error())
+                .setAt(Timestamps.rfc3339(d.at())).build();
     }
 }
