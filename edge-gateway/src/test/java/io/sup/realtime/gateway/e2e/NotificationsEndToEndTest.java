@@ -39,6 +39,7 @@ class NotificationsEndToEndTest {
     private static Main gateway2;
     private static int notificationsPort;
     private static NotificationClient backend;
+    private static PushReceiver pushes;
 
     @BeforeAll
     static void startSystem() {
@@ -46,15 +47,21 @@ class NotificationsEndToEndTest {
         presence = TestSystem.presence(REDIS, messaging.grpcPort());
         calls = TestSystem.calls(REDIS, presence.grpcPort());
         notificationsPort = RedisServerExtension.freePort();
+        pushes = new PushReceiver();
         notifications = startNotifications();
         gateway1 = gateway("gw-1");
         gateway2 = gateway("gw-2");
         backend = new NotificationClient(notificationsPort);
     }
 
-    /** On a fixed port, so that a restart is where the gateways look. */
+    /**
+     * On a fixed port, so that a restart is where the gateways look; pushing to {@link #pushes}
+     * (one attempt each), bursts gathered for 2 s (ample for a test's three sends on a loaded machine).
+     */
     static ServiceHost startNotifications() {
-        return TestSystem.notifications(REDIS, notificationsPort, messaging.grpcPort(), calls.grpcPort());
+        return TestSystem.notifications(REDIS, notificationsPort, messaging.grpcPort(), calls.grpcPort(),
+                "notif.webhook.url", pushes.url(), "notif.webhook.secret", PushReceiver.SECRET,
+                "notif.webhook.attempts", "1", "notif.push.collapse.ms", "2000");
     }
 
     static Main gateway(String instance) {
@@ -70,6 +77,7 @@ class NotificationsEndToEndTest {
         gateway1.close();
         gateway2.close();
         notifications.close();
+        pushes.close();
         calls.close();
         presence.close();
         messaging.close();
@@ -257,6 +265,33 @@ class NotificationsEndToEndTest {
             assertEquals("nr-al mentioned you: hey @nr-bo", mention.get("body").asText());
             assertEquals(1, pendingOnceThere(bob, 1).path("badge").asInt());
         }
+    }
+
+    @Test
+    void aDeviceRegisteredForPushGetsOneSignedPushForABurstWhileItsUserIsOffline() throws Exception {
+        TestSystem.createChat(messaging.grpcPort(), "np", "np-al", "np-er");
+        try (var erin = connect(gateway1, "np-er", "phone")) {
+            JsonNode registered = erin.request("push:register",
+                    Map.of("deviceId", "phone", "provider", "webhook", "token", "fcm-token-np"));
+            assertTrue(registered.get("success").asBoolean(), registered.toString());
+            JsonNode unknown = erin.request("push:register", Map.of("deviceId", "tab", "provider", "apns", "token", "t"));
+            assertEquals("INVALID_ARGUMENT", unknown.at("/error/code").asText(), "only configured providers");
+            JsonNode muted = erin.request("notification:mute", Map.of("chatId", "np-muted"));
+            assertEquals("np-muted", muted.at("/mutedChats/0/chatId").asText());
+        }
+        try (var alice = connect(gateway2, "np-al", "phone")) {
+            for (String text : List.of("are you there?", "hello?", "call me")) {
+                alice.request("message:new", Map.of("chatId", "np", "content", text));
+            }
+        }
+        JsonNode push = pushes.await("fcm-token-np");
+        assertEquals("np-er", push.get("userId").asText());
+        assertEquals("phone", push.get("deviceId").asText());
+        assertEquals(3, push.get("count").asInt(), "three messages, one push");
+        assertEquals("chat:np", push.get("collapseKey").asText());
+        assertEquals("message", push.at("/notification/type").asText());
+        assertEquals("np-al: call me", push.at("/notification/body").asText());
+        assertEquals(1, pushes.received("fcm-token-np"), "collapsed: exactly one");
     }
 
     /** get-pending, asked again until it lists {@code count} notifications (sources are read every 50 ms). */
