@@ -2,17 +2,19 @@
 --
 -- KEYS[1] the user's rate log   KEYS[2..7] the user's keys (notif.lua)
 -- ARGV[1], ARGV[2] the rate limit   ARGV[3] now (ms)   ARGV[4] retention (ms)
--- ARGV[5] page size + 1   ARGV[6] the id the page starts below, or ''
+-- ARGV[5] page size + 1   ARGV[6] the id the page starts below, or ''   ARGV[7] max notifications
 --
 -- Returns {-2, retryAfterMs} when the rate limit refuses; {-1} when ARGV[6] is not one of
 -- the user's current notifications; else {badge, id1, bytes1, read1, count1, id2, ...}
--- (read '1' or '0'). Notifications past the retention are left out (the next write drops them).
+-- (read '1' or '0'). Notifications past the retention are dropped first, so that the badge
+-- never counts one the page would not show.
 local retry_after = rate_limit(KEYS[1], ARGV[1], ARGV[2])
 if retry_after > 0 then
   return {-2, retry_after}
 end
 local k = user_keys(2)
 local now, retention, size, before = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
+bound(k, now, tonumber(ARGV[7]), retention)
 local max = '+inf'
 if before ~= '' then
   local score = redis.call('ZSCORE', k.items, before)
@@ -21,7 +23,7 @@ if before ~= '' then
   end
   max = '(' .. score
 end
-local ids = redis.call('ZREVRANGEBYSCORE', k.items, max, '(' .. ((now - retention) * 1000), 'LIMIT', 0, size)
+local ids = redis.call('ZREVRANGEBYSCORE', k.items, max, '-inf', 'LIMIT', 0, size)
 local page = {redis.call('SCARD', k.badge)}
 for _, id in ipairs(ids) do
   table.insert(page, id)

@@ -165,6 +165,9 @@ public final class NotificationService {
         if (size < 1 || size > MAX_PAGE) {
             throw ServiceException.invalidArgument("limit must be between 1 and " + MAX_PAGE);
         }
+        if (!before.isEmpty() && !NOTIFICATION_ID.matcher(before).matches()) {
+            throw ServiceException.invalidArgument("before is not one of your notifications");
+        }
         RateCheck check = limiter.check(userId, ClientEvent.GET_PENDING);
         return switch (store.page(userId, before, size, check, clock.millis())) {
             case NotificationStore.PageResult.Found found -> found.page();
@@ -190,7 +193,7 @@ public final class NotificationService {
         }
         unique.forEach(NotificationService::requireWellFormedId);
         RateCheck check = limiter.check(userId, ClientEvent.READ);
-        NotificationStore.Change.Done done = done(store.markRead(userId, unique, check), unique, check);
+        NotificationStore.Change.Done done = done(store.markRead(userId, unique, check, clock.millis()), unique, check);
         if (done.changed() > 0) {
             events.badgeChanged(userId, done.badge(), "read", unique, connectionId);
         }

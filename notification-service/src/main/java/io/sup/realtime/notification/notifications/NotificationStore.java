@@ -135,8 +135,11 @@ public final class NotificationStore {
     }
 
     /** Marks {@code ids} read (one script); see {@code mark_read.lua}. */
-    public Change markRead(String userId, List<String> ids, RateCheck check) {
-        return change(MARK_READ.run(redis, check.keys(userKeys(userId)), check.args(ids)));
+    public Change markRead(String userId, List<String> ids, RateCheck check, long nowMs) {
+        List<String> args = new ArrayList<>(List.of(Long.toString(nowMs), Integer.toString(maxPerUser),
+                Long.toString(retention.toMillis())));
+        args.addAll(ids);
+        return change(MARK_READ.run(redis, check.keys(userKeys(userId)), check.args(args)));
     }
 
     /** Deletes one notification, or every one when {@code id} is empty (one script); see {@code clear.lua}. */
@@ -183,7 +186,8 @@ public final class NotificationStore {
     public PageResult page(String userId, String before, int limit, RateCheck check, long nowMs) {
         List<byte[]> keys = check.keys(userKeys(userId)).stream().map(NotificationStore::bytes).toList();
         List<byte[]> args = check.args(List.of(Long.toString(nowMs), Long.toString(retention.toMillis()),
-                Integer.toString(limit + 1), before)).stream().map(NotificationStore::bytes).toList();
+                Integer.toString(limit + 1), before, Integer.toString(maxPerUser))).stream()
+                .map(NotificationStore::bytes).toList();
         List<?> reply = (List<?>) PENDING.runBinary(redis, keys, args);
         long first = (Long) reply.getFirst();
         if (first == REFUSED) {

@@ -63,9 +63,8 @@ public final class MessagingOutbox implements SourcePoller.Source<OutboxEntry> {
         String chat = entry.getChatId();
         String title = chatTitle(chat);
         if (entry.getKind().equals("members_added")) {
-            notifications.create(entry.getAddedIdsList(), new Draft(NotificationType.CHAT, Optional.empty(), title,
-                    "You were added to " + title, "", new NotificationData(chat, "", "", "", "", Map.of())),
-                    "chat-added:" + chat + ":" + entry.getId());
+            create(entry.getAddedIdsList(), NotificationType.CHAT, title, "You were added to " + title,
+                    new NotificationData(chat, "", "", "", "", Map.of()), "chat-added:" + chat + ":" + entry.getId());
             return;
         }
         String sender = entry.getSenderId();
@@ -90,10 +89,13 @@ public final class MessagingOutbox implements SourcePoller.Source<OutboxEntry> {
 
     private void create(List<String> users, NotificationType type, String title, String body, NotificationData data,
                         String sourceKey) {
-        if (!users.isEmpty()) {
-            String bounded = body.length() > NotificationService.MAX_BODY
-                    ? body.substring(0, NotificationService.MAX_BODY - 1) + "…" : body;
-            notifications.create(users, new Draft(type, Optional.empty(), title, bounded, "", data), sourceKey);
+        String bounded = body.length() > NotificationService.MAX_BODY
+                ? body.substring(0, NotificationService.MAX_BODY - 1) + "…" : body;
+        Draft draft = new Draft(type, Optional.empty(), title, bounded, "", data);
+        // A large chat's record may name more members than one creation takes.
+        for (int from = 0; from < users.size(); from += NotificationService.MAX_USERS) {
+            notifications.create(users.subList(from, Math.min(users.size(), from + NotificationService.MAX_USERS)),
+                    draft, sourceKey);
         }
     }
 

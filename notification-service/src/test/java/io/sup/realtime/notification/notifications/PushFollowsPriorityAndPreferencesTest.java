@@ -8,7 +8,6 @@ import java.util.Optional;
 import io.sup.realtime.notification.NotificationKeys;
 import io.sup.realtime.platform.testing.MutableClock;
 import io.sup.realtime.platform.testing.RedisServerExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,12 +33,7 @@ class PushFollowsPriorityAndPreferencesTest {
 
     @BeforeAll
     static void connect() {
-        redis = REDIS.settings().newClient();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        redis.close();
+        redis = REDIS.client();
     }
 
     private static TestNotifications system() {

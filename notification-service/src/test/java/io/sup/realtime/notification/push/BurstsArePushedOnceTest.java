@@ -25,7 +25,6 @@ import io.sup.realtime.platform.limits.RateLimits;
 import io.sup.realtime.platform.testing.MutableClock;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,12 +55,7 @@ class BurstsArePushedOnceTest {
 
     @BeforeAll
     static void connect() {
-        redis = REDIS.settings().newClient();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        redis.close();
+        redis = REDIS.client();
     }
 
     @AfterEach

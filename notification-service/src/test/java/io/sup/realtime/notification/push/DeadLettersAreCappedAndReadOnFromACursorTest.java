@@ -10,7 +10,6 @@ import java.util.Optional;
 import io.sup.realtime.notification.NotificationKeys;
 import io.sup.realtime.platform.grpc.ServiceException;
 import io.sup.realtime.platform.testing.RedisServerExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,12 +32,7 @@ class DeadLettersAreCappedAndReadOnFromACursorTest {
 
     @BeforeAll
     static void connect() {
-        redis = REDIS.settings().newClient();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        redis.close();
+        redis = REDIS.client();
     }
 
     @Test

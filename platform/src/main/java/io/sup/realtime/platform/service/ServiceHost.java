@@ -96,14 +96,23 @@ public final class ServiceHost implements AutoCloseable {
 
     /**
      * Runs {@code task} every {@code period} until the host closes; a failing run is logged
-     * and the next one still happens.
+     * and the next one still happens. A run of failures (Redis down, say) is logged once when
+     * it starts and once when it ends, however short the period.
      */
     public ServiceHost every(Duration period, String name, Runnable task) {
+        int[] failedRuns = {0}; // touched by the one timer thread only
         timers.scheduleAtFixedRate(() -> {
             try {
                 task.run();
+                if (failedRuns[0] > 0) {
+                    LOG.log(Level.INFO, name + " works again after " + failedRuns[0] + " failed run(s)");
+                    failedRuns[0] = 0;
+                }
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, name + " failed (" + e.getClass().getSimpleName() + "); retrying next period");
+                if (failedRuns[0]++ == 0) {
+                    LOG.log(Level.WARNING, name + " failed (" + e.getClass().getSimpleName()
+                            + "); retrying every " + period.toMillis() + " ms");
+                }
             }
         }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
         return this;

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisClient;
 
 /**
  * A real {@code redis-server} (Debian's package, Redis 7) for a test class: started on a free
@@ -31,6 +32,7 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
     private Process process;
     private Path dir;
     private int port;
+    private RedisClient client;
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -48,7 +50,19 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
 
     @Override
     public void afterAll(ExtensionContext context) {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
         stop();
+    }
+
+    /** A client of this server for the test class, made on first use and closed after the class. */
+    public synchronized RedisClient client() {
+        if (client == null) {
+            client = settings().newClient();
+        }
+        return client;
     }
 
     /** {@code redis://127.0.0.1:<port>}. */
