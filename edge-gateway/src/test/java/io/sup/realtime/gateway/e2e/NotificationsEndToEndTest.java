@@ -294,6 +294,25 @@ class NotificationsEndToEndTest {
         assertEquals(1, pushes.received("fcm-token-np"), "collapsed: exactly one");
     }
 
+    @Test
+    void aMessageToMoreOfflineMembersThanOneCreationTakesNotifiesEachOfThem() throws Exception {
+        List<String> members = new java.util.ArrayList<>();
+        members.add("nl-al");
+        for (int i = 0; i < 1_001; i++) {
+            members.add("nl-" + i);
+        }
+        TestSystem.createChat(messaging.grpcPort(), "nl", members.toArray(String[]::new));
+        try (var alice = connect(gateway1, "nl-al", "phone")) {
+            assertTrue(alice.request("message:new", Map.of("chatId", "nl", "content", "all hands")).get("success")
+                    .asBoolean());
+        }
+        for (String member : List.of("nl-0", "nl-1000")) { // the first and the last, in two batches
+            try (var device = connect(gateway2, member, "phone")) {
+                assertEquals("nl-al: all hands", pendingOnceThere(device, 1).at("/notifications/0/body").asText());
+            }
+        }
+    }
+
     /** get-pending, asked again until it lists {@code count} notifications (sources are read every 50 ms). */
     static JsonNode pendingOnceThere(WsTestClient client, int count) {
         JsonNode pending = Awaitility.await("get-pending listing " + count).atMost(Duration.ofSeconds(30))
