@@ -76,9 +76,11 @@ fi
 start_process messaging-service GRPC_PORT="$grpc_port" OBSERVE_PORT="$msg_observe" REDIS_URL="$redis_url" \
   MESSAGING_TYPING_TTL_MS=600000 RATE_LIMITS="message:new=100000/60s" java "${JAVA_OPTS_DEFAULT[@]}" -jar messaging-service/target/messaging-service.jar
 # presence-service: the gateways route the presence events to it and report connection
-# lifecycle (opened, alive, closed) to it.
+# lifecycle (opened, alive, closed) to it; its deadline for asking messaging who shares a chat
+# is as generous as the gateways' (below), so that a loaded machine makes a call slower, not
+# refused as "who may call whom is unknown".
 start_process presence-service GRPC_PORT="$presence_port" OBSERVE_PORT="$presence_observe" REDIS_URL="$redis_url" \
-  MESSAGING_GRPC_TARGET="localhost:$grpc_port" \
+  MESSAGING_GRPC_TARGET="localhost:$grpc_port" PRESENCE_MESSAGING_DEADLINE_MS=30000 \
   java "${JAVA_OPTS_DEFAULT[@]}" -jar presence-service/target/presence-service.jar
 # call-signaling-service: the gateways route the call events to it and report connection
 # lifecycle (alive, closed) to it; it asks presence who may call whom, with a deadline as

@@ -40,6 +40,7 @@ public final class SourcePoller<R> {
     private final Source<R> source;
     private final SourceCursors cursors;
     private final AtomicBoolean down = new AtomicBoolean();
+    private final AtomicBoolean reached = new AtomicBoolean();
 
     /**
      * @param source  what to read
@@ -71,13 +72,15 @@ public final class SourcePoller<R> {
             } while (page.size() == PAGE);
         } catch (StatusRuntimeException e) {
             if (!down.getAndSet(true)) {
-                LOG.log(Level.WARNING, source.name() + " source unreachable (" + e.getStatus().getCode()
-                        + "); reading on from there when it answers");
+                // Before its first answer the source is most likely still starting (services start together).
+                LOG.log(reached.get() ? Level.WARNING : Level.INFO, source.name() + " source unreachable ("
+                        + e.getStatus().getCode() + "); reading on from there when it answers");
             }
             return;
         }
+        reached.set(true);
         if (down.getAndSet(false)) {
-            LOG.log(Level.INFO, source.name() + " source answers again");
+            LOG.log(Level.INFO, source.name() + " source answers");
         }
     }
 }
