@@ -8,8 +8,8 @@
 -- ARGV[6] chat to collapse on or ''   ARGV[7] max notifications   ARGV[8] retention (ms)
 --
 -- Returns {id, outcome, badge, count}: outcome 1 created, 0 the source's earlier one (nothing
--- written), 2 collapsed into id (its content replaced by the newer one, its count raised,
--- moved to the top).
+-- written), 2 collapsed into id (its content replaced by the newer one, its count raised;
+-- its place in the order kept).
 local k = user_keys(1)
 local sources, source_times, collapsed = KEYS[7], KEYS[8], KEYS[9]
 local id, now, blob, counts_badge, source, chat = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5], ARGV[6]
@@ -34,12 +34,16 @@ if chat ~= '' then
 end
 
 -- The order: now in microseconds, or just after the newest, so ids sort as they were made.
-local score = now * 1000
-local top = redis.call('ZREVRANGE', k.items, 0, 0, 'WITHSCORES')
-if top[2] and tonumber(top[2]) >= score then
-  score = tonumber(top[2]) + 1
+-- A collapsed one keeps its place (where its burst began): moving it would make a client
+-- paging back with `before` see some notifications twice and it never.
+if outcome == 1 then
+  local score = now * 1000
+  local top = redis.call('ZREVRANGE', k.items, 0, 0, 'WITHSCORES')
+  if top[2] and tonumber(top[2]) >= score then
+    score = tonumber(top[2]) + 1
+  end
+  redis.call('ZADD', k.items, score, id)
 end
-redis.call('ZADD', k.items, score, id)
 redis.call('HSET', k.data, id, blob)
 redis.call('SADD', k.unread, id)
 if counts_badge == '1' then

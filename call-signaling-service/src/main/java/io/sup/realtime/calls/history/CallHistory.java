@@ -13,8 +13,8 @@ import io.sup.realtime.calls.signalling.Call;
 import io.sup.realtime.platform.grpc.ServiceException;
 import io.sup.realtime.platform.ids.Ids;
 import io.sup.realtime.platform.redis.LuaScript;
+import io.sup.realtime.platform.redis.StreamCursor;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.resps.StreamEntry;
@@ -133,13 +133,8 @@ public final class CallHistory {
         if (limit < 1 || limit > MAX_MISSED_PAGE) {
             throw ServiceException.invalidArgument("limit must be 1-" + MAX_MISSED_PAGE);
         }
-        StreamEntryID start;
-        try {
-            start = after.map(StreamEntryID::new).orElse(StreamEntryID.MINIMUM_ID);
-        } catch (IllegalArgumentException malformed) {
-            throw ServiceException.invalidArgument("after must be a missed call's id");
-        }
-        List<StreamEntry> entries = redis.xrange(CallKeys.missed(), after.isPresent() ? "(" + start : "-", "+", limit);
+        Optional<String> start = StreamCursor.startAfter(after.orElse(""), "a missed call's id");
+        List<StreamEntry> entries = start.map(s -> redis.xrange(CallKeys.missed(), s, "+", limit)).orElse(List.of());
         return entries.stream().map(e -> new MissedCall(e.getID().toString(), e.getFields().get("call"),
                 e.getFields().get("caller"), e.getFields().get("callee"), e.getFields().get("type"),
                 Long.parseLong(e.getFields().get("startedAt")), e.getFields().get("reason"))).toList();

@@ -5,7 +5,6 @@ import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.regex.Pattern;
 
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.Metrics;
@@ -13,6 +12,7 @@ import io.sup.realtime.messaging.chats.ChatNotifications;
 import io.sup.realtime.messaging.messages.MessageNotifications;
 import io.sup.realtime.messaging.messages.StoredMessage;
 import io.sup.realtime.platform.grpc.ServiceException;
+import io.sup.realtime.platform.redis.StreamCursor;
 
 /**
  * The notification outbox: what notification-service is to turn into notifications, written
@@ -39,9 +39,6 @@ public final class OutboxService implements MessageNotifications, ChatNotificati
     /** Most records in one read. */
     public static final int MAX_PAGE = 1_000;
     private static final int DEFAULT_PAGE = 100;
-    /** A stream id: {@code <ms>-<seq>}, each an unsigned 64-bit number. */
-    private static final Pattern STREAM_ID = Pattern.compile("([0-9]{1,20})-([0-9]{1,20})");
-    private static final String LARGEST_ID = Long.toUnsignedString(-1L) + "-" + Long.toUnsignedString(-1L);
 
     private final OutboxStore store;
     private final Counter written = Metrics.globalRegistry().getOrCreate(Counter.builder("messaging.outbox.written")
@@ -94,27 +91,8 @@ public final class OutboxService implements MessageNotifications, ChatNotificati
         if (count < 1 || count > MAX_PAGE) {
             throw ServiceException.invalidArgument("limit must be 1-" + MAX_PAGE + " (0 for " + DEFAULT_PAGE + ")");
         }
-        if (!after.isEmpty() && !isStreamId(after)) {
-            throw ServiceException.invalidArgument("after must be an outbox entry's id (<ms>-<seq>) or empty");
-        }
-        if (after.equals(LARGEST_ID)) {
-            return List.of(); // nothing can follow it (Redis refuses an exclusive start there)
-        }
-        return store.after(after, count);
-    }
-
-    private static boolean isStreamId(String id) {
-        var m = STREAM_ID.matcher(id);
-        if (!m.matches()) {
-            return false;
-        }
-        try {
-            Long.parseUnsignedLong(m.group(1));
-            Long.parseUnsignedLong(m.group(2));
-            return true;
-        } catch (NumberFormatException beyond64Bits) {
-            return false;
-        }
+        return StreamCursor.startAfter(after, "an outbox entry's id").map(start -> store.after(start, count))
+                .orElse(List.of());
     }
 
     /** The first {@value #PREVIEW_CODE_POINTS} code points of {@code content}, never half a surrogate pair. */

@@ -68,8 +68,8 @@ public final class OutboxStore {
      * the oldest kept), oldest first. {@code afterId} must be a well-formed stream id below
      * the largest one ({@link OutboxService} checks).
      */
-    List<OutboxEntry> after(String afterId, int count) {
-        return redis.xrange(MessagingKeys.outbox(), afterId.isEmpty() ? "-" : "(" + afterId, "+", count).stream()
+    List<OutboxEntry> after(String start, int count) {
+        return redis.xrange(MessagingKeys.outbox(), start, "+", count).stream()
                 .map(OutboxStore::entry).toList();
     }
 

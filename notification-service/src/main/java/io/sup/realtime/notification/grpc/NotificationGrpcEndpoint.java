@@ -69,8 +69,8 @@ public final class NotificationGrpcEndpoint extends NotificationServiceGrpc.Noti
             ids.add(request.getNotificationId());
         }
         ids.addAll(request.getNotificationIdsList());
+        int badge = notifications.markRead(user(request.getCaller()), request.getCaller().getConnectionId(), ids);
         List<String> unique = ids.stream().distinct().toList();
-        int badge = notifications.markRead(user(request.getCaller()), request.getCaller().getConnectionId(), unique);
         reply(response, MarkReadResponse.newBuilder().addAllNotificationIds(unique).setBadge(badge).build());
     }
 

@@ -187,10 +187,10 @@ public final class NotificationService {
      *     is not the user's (nothing is marked); RESOURCE_EXHAUSTED when rate limited
      */
     public int markRead(String userId, String connectionId, List<String> ids) {
-        List<String> unique = List.copyOf(new LinkedHashSet<>(ids));
-        if (unique.isEmpty() || unique.size() > MAX_READ_IDS) {
+        if (ids.isEmpty() || ids.size() > MAX_READ_IDS) {
             throw ServiceException.invalidArgument("name 1-" + MAX_READ_IDS + " notification ids");
         }
+        List<String> unique = List.copyOf(new LinkedHashSet<>(ids));
         unique.forEach(NotificationService::requireWellFormedId);
         RateCheck check = limiter.check(userId, ClientEvent.READ);
         NotificationStore.Change.Done done = done(store.markRead(userId, unique, check, clock.millis()), unique, check);
@@ -241,6 +241,9 @@ public final class NotificationService {
     }
 
     private static void requireWellFormedId(String id) {
+        if (id.isEmpty()) {
+            throw ServiceException.invalidArgument("notificationId is required");
+        }
         if (!NOTIFICATION_ID.matcher(id).matches()) {
             throw ServiceException.notFound("no notification " + (id.length() > 64 ? id.substring(0, 64) + "..." : id));
         }

@@ -1,7 +1,7 @@
 package io.sup.realtime.notification.preferences;
 
 import java.time.Clock;
-import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -21,6 +21,7 @@ import io.sup.realtime.platform.limits.RateLimiter;
  * user (client events) or by a backend (the same RPCs with a caller naming the user).
  */
 public final class PreferenceService {
+    private static final Duration MAX_MUTE = Duration.ofDays(3653);
     private static final Pattern HOUR_MINUTE = Pattern.compile("([01][0-9]|2[0-3]):[0-5][0-9]");
 
     private final PreferenceStore store;
@@ -49,8 +50,9 @@ public final class PreferenceService {
     public Preferences mute(String userId, String chatId, Optional<Instant> until) {
         requireChatId(chatId);
         Instant now = Instant.ofEpochMilli(clock.millis());
-        if (until.isPresent() && !until.get().isAfter(now)) {
-            throw ServiceException.invalidArgument("until must be in the future");
+        if (until.isPresent() && (!until.get().isAfter(now) || until.get().isAfter(now.plus(MAX_MUTE)))) {
+            throw ServiceException.invalidArgument("until must be in the future, within 10 years (leave it out to"
+                    + " mute until unmuted)");
         }
         RateCheck check = limiter.check(userId, ClientEvent.MUTE);
         return done(store.mute(userId, chatId, until, check, now), check);
@@ -106,11 +108,11 @@ public final class PreferenceService {
         if (id.isEmpty()) {
             return ZoneOffset.UTC;
         }
-        try {
-            return ZoneId.of(id);
-        } catch (DateTimeException e) {
+        // Region ids of the IANA database only: not offsets ("+05:00", "UTC+3") nor the old SystemV ones.
+        if (!ZoneId.getAvailableZoneIds().contains(id) || id.startsWith("SystemV/")) {
             throw ServiceException.invalidArgument("timeZone must be an IANA time zone such as Europe/Berlin");
         }
+        return ZoneId.of(id);
     }
 
     private static void requireChatId(String chatId) {
@@ -126,7 +128,11 @@ public final class PreferenceService {
             return Optional.empty();
         }
         try {
-            return Optional.of(Instant.parse(text));
+            Instant until = Instant.parse(text);
+            if (until.isAfter(Instant.parse("9999-12-31T23:59:59Z"))) {
+                throw new DateTimeParseException("beyond RFC 3339's years", text, 0);
+            }
+            return Optional.of(until);
         } catch (DateTimeParseException e) {
             throw ServiceException.invalidArgument("until must be an RFC 3339 time such as 2026-12-24T18:00:00Z");
         }

@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import io.sup.realtime.notification.NotificationKeys;
 import io.sup.realtime.platform.grpc.ServiceException;
+import io.sup.realtime.platform.redis.StreamCursor;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.XAddParams;
@@ -83,16 +84,10 @@ public final class DeadLetters {
         if (limit < 1 || limit > MAX_PAGE) {
             throw ServiceException.invalidArgument("limit must be 1-" + MAX_PAGE);
         }
-        String start = "-";
-        if (after.isPresent()) {
-            try {
-                start = "(" + new StreamEntryID(after.get());
-            } catch (IllegalArgumentException malformed) {
-                throw ServiceException.invalidArgument("after must be a dead letter's id");
-            }
-        }
-        List<StreamEntry> entries = redis.xrange(NotificationKeys.deadLetters(), start, "+", limit);
-        return entries.stream().map(DeadLetters::decode).toList();
+        return StreamCursor.startAfter(after.orElse(""), "a dead letter's id")
+                .map(start -> redis.xrange(NotificationKeys.deadLetters(), start, "+", limit).stream()
+                        .map(DeadLetters::decode).toList())
+                .orElse(List.of());
     }
 
     private static DeadLetter decode(StreamEntry entry) {

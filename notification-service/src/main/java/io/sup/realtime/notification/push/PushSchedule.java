@@ -14,7 +14,8 @@ import redis.clients.jedis.params.ZAddParams;
  * Pushes waiting to be sent, collapsed into bursts: per user and collapse key (e.g. a chat)
  * a count and the latest notification ({@link NotificationKeys#pushPending}), and one
  * schedule of when each burst is due ({@link NotificationKeys#pushDue}). The first
- * notification of a burst sets its due time; later ones join it until it is sent.
+ * notification of a burst sets its due time, a later one only brings it forward (high
+ * priority: now); later ones join it until it is sent.
  *
  * <p>Bounded: a burst holds two fields however many notifications join it, and leaves when
  * it is sent; the per-user hash expires a day after its last write. Claiming (on the
@@ -42,14 +43,16 @@ public final class PushSchedule {
     public record Burst(int count, String latestId) {
     }
 
-    /** Adds one notification to the user's burst for {@code collapseKey}, due at {@code dueMs} if it is the first. */
+    /** Adds one notification to the user's burst for {@code collapseKey}, due at {@code dueMs} unless it is due sooner. */
     public void add(String userId, String collapseKey, String notificationId, long dueMs) {
         String pending = NotificationKeys.pushPending(userId);
         try (AbstractPipeline pipeline = redis.pipelined()) {
             pipeline.hincrBy(pending, collapseKey + "\tcount", 1);
             pipeline.hset(pending, collapseKey + "\tlatest", notificationId);
             pipeline.pexpire(pending, BURST_LIFETIME.toMillis());
-            pipeline.zadd(NotificationKeys.pushDue(), dueMs, userId + "|" + collapseKey, ZAddParams.zAddParams().nx());
+            // LT: a burst is due at the earliest time any of its notifications asks for (a high
+            // priority one joining a waiting burst makes it due at once).
+            pipeline.zadd(NotificationKeys.pushDue(), dueMs, userId + "|" + collapseKey, ZAddParams.zAddParams().lt());
             pipeline.sync();
         }
     }

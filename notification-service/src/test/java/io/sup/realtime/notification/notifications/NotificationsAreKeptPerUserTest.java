@@ -105,6 +105,11 @@ class NotificationsAreKeptPerUserTest {
                 () -> n.service.clear("ann", "", "not-an-id"))) {
             assertEquals(ServiceException.Kind.NOT_FOUND, assertThrows(ServiceException.class, touch::run).kind());
         }
+        for (var malformed : List.<Runnable>of(
+                () -> n.service.clear("ann", "", ""),
+                () -> n.service.markRead("ann", "", java.util.Collections.nCopies(101, first.id())))) {
+            assertEquals(ServiceException.Kind.INVALID_ARGUMENT, assertThrows(ServiceException.class, malformed::run).kind());
+        }
         assertEquals(1, n.store.badge("ann"), "a refused read marks nothing, not even the ids that were ann's");
 
         assertEquals(0, n.service.clear("ann", "", second.id()));
@@ -149,14 +154,29 @@ class NotificationsAreKeptPerUserTest {
         assertEquals(3, fourth.count());
         assertEquals(2, fourth.badge(), "one per chat");
         NotificationStore.Page page = n.service.page("ann", 10, "");
-        assertEquals(List.of("again", "other chat"), bodies(page), "the collapsed one moved to the top with the latest text");
-        assertEquals(3, page.notifications().getFirst().count());
+        assertEquals(List.of("other chat", "again"), bodies(page), "the collapsed one kept its place, with the latest text");
+        assertEquals(3, page.notifications().getLast().count());
         assertEquals(first.id(), third.id());
 
         n.service.markRead("ann", "", List.of(first.id()));
         Notification afterRead = n.create("ann", draft(NotificationType.MESSAGE, "c1", "new"), "message:c1:4");
         assertNotEquals(first.id(), afterRead.id(), "a read one collapses nothing more");
         assertEquals(1, afterRead.count());
+    }
+
+    @Test
+    void pagingBackIsExactWhileACollapseHappensBetweenPages() {
+        TestNotifications n = system(100, Duration.ofDays(30));
+        n.create("ann", draft(NotificationType.CHAT, "c1", "r1"), "");
+        n.create("ann", draft(NotificationType.CHAT, "c2", "r2"), "");
+        n.create("ann", draft(NotificationType.MESSAGE, "k1", "m1"), "");
+        n.create("ann", draft(NotificationType.CHAT, "c3", "r3"), "");
+        n.create("ann", draft(NotificationType.CHAT, "c4", "r4"), "");
+        NotificationStore.Page first = n.service.page("ann", 3, "");
+        assertEquals(List.of("r4", "r3", "m1"), bodies(first));
+        n.create("ann", draft(NotificationType.MESSAGE, "k1", "m2"), ""); // collapses into m1
+        assertEquals(List.of("r2", "r1"), bodies(n.service.page("ann", 3, first.notifications().getLast().id())),
+                "no repeats, nothing skipped");
     }
 
     @Test

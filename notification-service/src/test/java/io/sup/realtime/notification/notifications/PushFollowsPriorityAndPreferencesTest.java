@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.sup.realtime.notification.NotificationKeys;
+import io.sup.realtime.platform.grpc.ServiceException;
 import io.sup.realtime.platform.testing.MutableClock;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +17,7 @@ import redis.clients.jedis.RedisClient;
 import static io.sup.realtime.notification.notifications.TestNotifications.draft;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * Which notifications wait for a push, on a real Redis: not low priority, not a muted chat
@@ -57,6 +59,36 @@ class PushFollowsPriorityAndPreferencesTest {
         assertEquals(NOW.plus(WINDOW).toEpochMilli(), due("ann", "chat:c-normal"), "normal: after the collapse window");
         assertEquals(NOW.toEpochMilli(), due("ann", "call:call-1"), "high: at once");
         assertEquals(3, n.store.badge("ann"), "low priority still counts for the badge");
+    }
+
+    @Test
+    void aHighPriorityNotificationBringsAWaitingBurstForward() {
+        TestNotifications n = system();
+        n.create("ann", draft(NotificationType.REPLY, "c1", "normal first"), "");
+        n.clock.advance(Duration.ofSeconds(1));
+        n.create("ann", new Draft(NotificationType.CALL, Optional.empty(), "Missed call", "in the same chat", "",
+                new NotificationData("c1", "", "call-2", "bob", "missed", java.util.Map.of())), "");
+        assertEquals(n.clock.millis(), due("ann", "chat:c1"), "due at once, not at the burst's first due time");
+        n.create("ann", draft(NotificationType.REPLY, "c1", "normal later"), "");
+        assertEquals(n.clock.millis(), due("ann", "chat:c1"), "a later normal one does not put it back");
+    }
+
+    @Test
+    void preferencesRefuseWhatTheyCannotKeep() {
+        TestNotifications n = system();
+        for (Runnable bad : List.<Runnable>of(
+                () -> n.preferences.mute("ann", "c1", Optional.of(NOW.minusSeconds(1))),
+                () -> n.preferences.mute("ann", "c1", Optional.of(NOW.plus(Duration.ofDays(3700)))),
+                () -> io.sup.realtime.notification.preferences.PreferenceService.until("+999999999-12-31T23:59:59Z"),
+                () -> io.sup.realtime.notification.preferences.PreferenceService.until("+10000-01-01T00:00:00Z"),
+                () -> n.preferences.doNotDisturb("ann", true, "24:00", "07:00", ""),
+                () -> n.preferences.doNotDisturb("ann", true, "22:00", "07:00", "UTC+3"),
+                () -> n.preferences.doNotDisturb("ann", true, "22:00", "07:00", "SystemV/EST5"),
+                () -> n.preferences.doNotDisturb("ann", true, "22:00", "07:00", "Mars/Olympus"))) {
+            assertEquals(ServiceException.Kind.INVALID_ARGUMENT, assertThrows(ServiceException.class, bad::run).kind());
+        }
+        assertEquals(Optional.empty(), n.preferences.read("ann").doNotDisturb());
+        assertEquals(List.of(), List.copyOf(n.preferences.read("ann").mutes().keySet()));
     }
 
     @Test

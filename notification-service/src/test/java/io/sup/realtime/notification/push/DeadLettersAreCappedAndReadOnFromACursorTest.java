@@ -92,8 +92,13 @@ class DeadLettersAreCappedAndReadOnFromACursorTest {
         DeadLetters dead = new DeadLetters(redis, 10, Clock.systemUTC());
         assertThrows(ServiceException.class, () -> dead.list(Optional.empty(), 0));
         assertThrows(ServiceException.class, () -> dead.list(Optional.empty(), DeadLetters.MAX_PAGE + 1));
-        assertThrows(ServiceException.class, () -> dead.list(Optional.of("not-an-id"), 10));
+        for (String bad : List.of("not-an-id", "1-", "-1", "18446744073709551616-0", "1-2-3")) {
+            assertEquals(ServiceException.Kind.INVALID_ARGUMENT,
+                    assertThrows(ServiceException.class, () -> dead.list(Optional.of(bad), 10)).kind(), bad);
+        }
         assertEquals(List.of(), dead.list(Optional.empty(), 10), "none yet");
+        assertEquals(List.of(), dead.list(Optional.of("18446744073709551615-18446744073709551615"), 10),
+                "nothing follows the largest id");
     }
 
     private static void assertTokenNowhere() {

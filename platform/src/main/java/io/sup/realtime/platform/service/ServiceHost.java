@@ -31,8 +31,8 @@ public final class ServiceHost implements AutoCloseable {
     private final GrpcServerHost grpc;
     private final ObserveServer observe;
     private final RedisClient redis;
-    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("service-timers").daemon().factory());
+    /** One thread per periodic task: a long run of one (a backlog) never holds up another. */
+    private final List<ScheduledExecutorService> timers = new CopyOnWriteArrayList<>();
     private final List<Runnable> closers = new CopyOnWriteArrayList<>();
 
     private ServiceHost(String name, GrpcServerHost grpc, ObserveServer observe, RedisClient redis) {
@@ -100,8 +100,11 @@ public final class ServiceHost implements AutoCloseable {
      * it starts and once when it ends, however short the period.
      */
     public ServiceHost every(Duration period, String name, Runnable task) {
-        int[] failedRuns = {0}; // touched by the one timer thread only
-        timers.scheduleAtFixedRate(() -> {
+        int[] failedRuns = {0}; // touched by this task's own timer thread only
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("timer-" + name.replace(' ', '-')).daemon().factory());
+        timers.add(timer);
+        timer.scheduleAtFixedRate(() -> {
             try {
                 task.run();
                 if (failedRuns[0] > 0) {
@@ -140,7 +143,7 @@ public final class ServiceHost implements AutoCloseable {
 
     @Override
     public void close() {
-        timers.shutdownNow();
+        timers.forEach(ScheduledExecutorService::shutdownNow);
         grpc.close();
         observe.close();
         closers.forEach(Runnable::run);
