@@ -1,24 +1,25 @@
 -- Creates one notification for one user (after notif.lua), or answers the one its source
 -- made before, or collapses it into the unread one of the same chat.
 --
--- KEYS[1..6] the user's keys (notif.lua)   KEYS[7] sources (hash: source key -> id)
--- KEYS[8] source times (sorted set: source key -> ms)   KEYS[9] collapsed (hash: chat -> id)
+-- KEYS[1..7] the user's keys (notif.lua)   KEYS[8] sources (hash: source key -> id)
+-- KEYS[9] source times (sorted set: source key -> ms)   KEYS[10] collapsed (hash: chat -> id)
 -- ARGV[1] new id   ARGV[2] now (ms)   ARGV[3] the notification (bytes)
 -- ARGV[4] '1' when it counts for the badge   ARGV[5] source key or ''
 -- ARGV[6] chat to collapse on or ''   ARGV[7] max notifications   ARGV[8] retention (ms)
 --
--- Returns {id, outcome, badge, count}: outcome 1 created, 0 the source's earlier one (nothing
+-- Returns {id, outcome, badge, count, badge version}: outcome 1 created, 0 the source's earlier one (nothing
 -- written), 2 collapsed into id (its content replaced by the newer one, its count raised;
 -- its place in the order kept).
 local k = user_keys(1)
-local sources, source_times, collapsed = KEYS[7], KEYS[8], KEYS[9]
+local sources, source_times, collapsed = KEYS[8], KEYS[9], KEYS[10]
 local id, now, blob, counts_badge, source, chat = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local max_items, retention = tonumber(ARGV[7]), tonumber(ARGV[8])
 
 if source ~= '' then
   local prior = redis.call('HGET', sources, source)
   if prior then
-    return {prior, 0, redis.call('SCARD', k.badge), tonumber(redis.call('HGET', k.counts, prior) or '1')}
+    local badge, version = badge_now(k)
+    return {prior, 0, badge, tonumber(redis.call('HGET', k.counts, prior) or '1'), version}
   end
 end
 
@@ -47,7 +48,7 @@ end
 redis.call('HSET', k.data, id, blob)
 redis.call('SADD', k.unread, id)
 if counts_badge == '1' then
-  redis.call('SADD', k.badge, id)
+  badge_add(k, id)
 end
 if source ~= '' then
   redis.call('HSET', sources, source, id)
@@ -71,4 +72,5 @@ extend(k, retention)
 for _, key in ipairs({sources, source_times, collapsed}) do
   redis.call('PEXPIRE', key, retention)
 end
-return {id, outcome, redis.call('SCARD', k.badge), count}
+local badge, version = badge_now(k)
+return {id, outcome, badge, count, version}

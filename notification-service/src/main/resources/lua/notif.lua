@@ -8,11 +8,42 @@
 --   badge    set         unread ids that count for the badge (not of a muted chat): SCARD = badge
 --   counts   hash        id -> how many events it stands for, when more than one (collapsed)
 --   removed  sorted set  ids cleared or dropped by a bound -> when (ms): repeats stay idempotent
+--   version  string      the badge's version: raised by every change of the badge set, so a
+--                        device that hears of the badge by two paths (its own ack, another
+--                        device's event, which may overtake it) keeps the newest
 --
 -- A script names them in this order after its own leading keys; user_keys(first) reads them.
 local function user_keys(first)
   return {items = KEYS[first], data = KEYS[first + 1], unread = KEYS[first + 2],
-          badge = KEYS[first + 3], counts = KEYS[first + 4], removed = KEYS[first + 5]}
+          badge = KEYS[first + 3], counts = KEYS[first + 4], removed = KEYS[first + 5],
+          version = KEYS[first + 6]}
+end
+
+-- Raises the badge's version: at least one more than before and at least Redis's clock in
+-- microseconds, so that it keeps growing even after the key expired with an idle user's
+-- other keys (a device may remember a version from before).
+local function bump_version(k)
+  local t = redis.call('TIME')
+  local now_us = tonumber(t[1]) * 1000000 + tonumber(t[2])
+  local next = math.max(tonumber(redis.call('GET', k.version) or '0') + 1, now_us)
+  redis.call('SET', k.version, string.format('%.0f', next))
+end
+
+local function badge_add(k, id)
+  if redis.call('SADD', k.badge, id) == 1 then
+    bump_version(k)
+  end
+end
+
+local function badge_remove(k, id)
+  if redis.call('SREM', k.badge, id) == 1 then
+    bump_version(k)
+  end
+end
+
+-- {badge, version}: what every script answers about the badge.
+local function badge_now(k)
+  return redis.call('SCARD', k.badge), tonumber(redis.call('GET', k.version) or '0')
 end
 
 -- Whether id is, or was, one of this user's notifications (a stranger's id is neither).
@@ -25,7 +56,7 @@ local function forget(k, id, now_ms)
   redis.call('ZREM', k.items, id)
   redis.call('HDEL', k.data, id)
   redis.call('SREM', k.unread, id)
-  redis.call('SREM', k.badge, id)
+  badge_remove(k, id)
   redis.call('HDEL', k.counts, id)
   redis.call('ZADD', k.removed, now_ms, id)
 end

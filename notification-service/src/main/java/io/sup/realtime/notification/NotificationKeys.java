@@ -29,6 +29,11 @@ public final class NotificationKeys {
         return "notif:{" + userId + "}:unread";
     }
 
+    /** String: the badge's version, raised by every change of the badge (see {@code lua/notif.lua}). */
+    public static String badgeVersion(String userId) {
+        return "notif:{" + userId + "}:badge-version";
+    }
+
     /** Sorted set: ids removed (cleared or past a bound) -> when, so repeats stay idempotent. */
     public static String removed(String userId) {
         return "notif:{" + userId + "}:removed";

@@ -105,13 +105,17 @@ class NotificationsEndToEndTest {
             }
             String second = backend.chatNotification("nb1", "team", "second");
             String third = backend.chatNotification("nb1", "team", "third");
-            laptop.awaitEvent("notification:new", n -> n.get("id").asText().equals(third));
 
             JsonNode read = phone.request("notification:read", Map.of("notificationId", first));
             assertTrue(read.get("success").asBoolean(), read.toString());
             assertEquals(2, read.path("badge").asInt());
             JsonNode badge = laptop.awaitEvent("notification:badge");
             assertEquals(2, badge.path("badge").asInt());
+            assertEquals(read.get("badgeVersion").asText(), badge.get("badgeVersion").asText(),
+                    "the event and the ack name the same version of the badge");
+            JsonNode newest = laptop.awaitEvent("notification:new", n -> n.get("id").asText().equals(third));
+            assertTrue(Long.parseLong(badge.get("badgeVersion").asText())
+                    > Long.parseLong(newest.get("badgeVersion").asText()), "a later badge has a higher version");
             assertEquals("read", badge.get("action").asText());
             assertEquals(first, badge.at("/notificationIds/0").asText());
 

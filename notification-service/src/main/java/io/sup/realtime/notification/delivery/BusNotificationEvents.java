@@ -5,6 +5,7 @@ import java.util.List;
 import io.sup.realtime.notification.grpc.ProtoMapping;
 import io.sup.realtime.notification.notifications.Notification;
 import io.sup.realtime.notification.notifications.NotificationEvents;
+import io.sup.realtime.notification.notifications.NotificationStore;
 import io.sup.realtime.platform.bus.DeliveryBus;
 import io.sup.realtime.platform.bus.ServerEvent;
 import io.sup.realtime.proto.notifications.v1.BadgeChanged;
@@ -25,10 +26,10 @@ public final class BusNotificationEvents implements NotificationEvents {
     }
 
     @Override
-    public void badgeChanged(String userId, int badge, String action, List<String> notificationIds,
-                             String exceptConnectionId) {
-        bus.toUsers(List.of(userId), ServerEvent.NOTIFICATION_BADGE, BadgeChanged.newBuilder().setBadge(badge)
-                        .setAction(action).addAllNotificationIds(notificationIds).build(),
+    public void badgeChanged(String userId, NotificationStore.Change.Done badge, String action,
+                             List<String> notificationIds, String exceptConnectionId) {
+        bus.toUsers(List.of(userId), ServerEvent.NOTIFICATION_BADGE, BadgeChanged.newBuilder().setBadge(badge.badge())
+                        .setBadgeVersion(badge.badgeVersion()).setAction(action).addAllNotificationIds(notificationIds).build(),
                 exceptConnectionId.isEmpty() ? List.of() : List.of(exceptConnectionId));
     }
 }

@@ -57,7 +57,7 @@ public final class NotificationGrpcEndpoint extends NotificationServiceGrpc.Noti
         NotificationStore.Page page = notifications.page(user(request.getCaller()), request.getLimit(),
                 request.getBefore());
         GetPendingResponse.Builder reply = GetPendingResponse.newBuilder().setHasMore(page.hasMore())
-                .setBadge(page.badge());
+                .setBadge(page.badge()).setBadgeVersion(page.badgeVersion());
         page.notifications().forEach(n -> reply.addNotifications(ProtoMapping.notification(n)));
         reply(response, reply.build());
     }
@@ -69,22 +69,25 @@ public final class NotificationGrpcEndpoint extends NotificationServiceGrpc.Noti
             ids.add(request.getNotificationId());
         }
         ids.addAll(request.getNotificationIdsList());
-        int badge = notifications.markRead(user(request.getCaller()), request.getCaller().getConnectionId(), ids);
+        var done = notifications.markRead(user(request.getCaller()), request.getCaller().getConnectionId(), ids);
         List<String> unique = ids.stream().distinct().toList();
-        reply(response, MarkReadResponse.newBuilder().addAllNotificationIds(unique).setBadge(badge).build());
+        reply(response, MarkReadResponse.newBuilder().addAllNotificationIds(unique).setBadge(done.badge())
+                .setBadgeVersion(done.badgeVersion()).build());
     }
 
     @Override
     public void clear(ClearRequest request, StreamObserver<ClearResponse> response) {
-        int badge = notifications.clear(user(request.getCaller()), request.getCaller().getConnectionId(),
+        var done = notifications.clear(user(request.getCaller()), request.getCaller().getConnectionId(),
                 request.getNotificationId());
-        reply(response, ClearResponse.newBuilder().setNotificationId(request.getNotificationId()).setBadge(badge).build());
+        reply(response, ClearResponse.newBuilder().setNotificationId(request.getNotificationId()).setBadge(done.badge())
+                .setBadgeVersion(done.badgeVersion()).build());
     }
 
     @Override
     public void clearAll(ClearAllRequest request, StreamObserver<ClearAllResponse> response) {
-        int cleared = notifications.clearAll(user(request.getCaller()), request.getCaller().getConnectionId());
-        reply(response, ClearAllResponse.newBuilder().setCleared(cleared).setBadge(0).build());
+        var done = notifications.clearAll(user(request.getCaller()), request.getCaller().getConnectionId());
+        reply(response, ClearAllResponse.newBuilder().setCleared(done.changed()).setBadge(done.badge())
+                .setBadgeVersion(done.badgeVersion()).build());
     }
 
     @Override

@@ -26,6 +26,7 @@ public final class ProtoMapping {
         return io.sup.realtime.proto.notifications.v1.Notification.newBuilder()
                 .setId(n.id()).setType(n.type().wireName()).setPriority(n.priority().wireName())
                 .setTitle(n.title()).setBody(n.body()).setSound(n.sound()).setBadge(n.badge())
+                .setBadgeVersion(n.badgeVersion())
                 .setData(io.sup.realtime.proto.notifications.v1.NotificationData.newBuilder()
                         .setChatId(d.chatId()).setMessageId(d.messageId()).setCallId(d.callId())
                         .setActorId(d.actorId()).setCallKind(d.callKind()).putAllExtra(d.extra()))

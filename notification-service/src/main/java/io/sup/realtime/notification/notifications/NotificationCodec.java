@@ -25,7 +25,7 @@ final class NotificationCodec {
                 .build().toByteArray();
     }
 
-    static Notification decode(String id, byte[] bytes, boolean read, int count, int badge) {
+    static Notification decode(String id, byte[] bytes, boolean read, int count, int badge, long badgeVersion) {
         try {
             var stored = io.sup.realtime.proto.notifications.v1.Notification.parseFrom(bytes);
             var d = stored.getData();
@@ -33,7 +33,7 @@ final class NotificationCodec {
                     Priority.named(stored.getPriority()).orElseThrow(), stored.getTitle(), stored.getBody(),
                     stored.getSound(), new NotificationData(d.getChatId(), d.getMessageId(), d.getCallId(),
                     d.getActorId(), d.getCallKind(), d.getExtraMap()),
-                    Instant.ofEpochMilli(Long.parseLong(stored.getCreatedAt())), read, count, badge);
+                    Instant.ofEpochMilli(Long.parseLong(stored.getCreatedAt())), read, count, badge, badgeVersion);
         } catch (InvalidProtocolBufferException | RuntimeException e) {
             throw new IllegalStateException("notification " + id + " is stored in a form this version cannot read", e);
         }

@@ -15,7 +15,9 @@ public interface NotificationEvents {
      * {@code notification:badge} to the user's devices but {@code exceptConnectionId} (the
      * one that made the change, which has the ack; empty: none excepted).
      *
+     * @param badge  the badge after the change, with its version
      * @param action {@code read}, {@code clear} or {@code clear-all}
      */
-    void badgeChanged(String userId, int badge, String action, List<String> notificationIds, String exceptConnectionId);
+    void badgeChanged(String userId, NotificationStore.Change.Done badge, String action, List<String> notificationIds,
+                      String exceptConnectionId);
 }

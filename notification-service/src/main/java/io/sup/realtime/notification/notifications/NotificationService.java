@@ -110,7 +110,7 @@ public final class NotificationService {
         Instant now = Instant.ofEpochMilli(clock.millis());
         Priority priority = draft.priority().orElse(draft.type().defaultPriority());
         Notification content = new Notification("", draft.type(), priority, draft.title(), draft.body(), draft.sound(),
-                draft.data(), now, false, 1, 0);
+                draft.data(), now, false, 1, 0, 0);
         List<Created> results = new ArrayList<>(users.size());
         for (String user : users) {
             results.add(createFor(user, content, sourceKey, now));
@@ -182,11 +182,11 @@ public final class NotificationService {
      * devices get {@code notification:badge} when something changed.
      *
      * @param ids 1-{@value #MAX_READ_IDS} ids; repeats count once
-     * @return the badge after it
+     * @return the badge after it (and how many were unread, and the badge's version)
      * @throws ServiceException INVALID_ARGUMENT for no or too many ids; NOT_FOUND for an id that
      *     is not the user's (nothing is marked); RESOURCE_EXHAUSTED when rate limited
      */
-    public int markRead(String userId, String connectionId, List<String> ids) {
+    public NotificationStore.Change.Done markRead(String userId, String connectionId, List<String> ids) {
         if (ids.isEmpty() || ids.size() > MAX_READ_IDS) {
             throw ServiceException.invalidArgument("name 1-" + MAX_READ_IDS + " notification ids");
         }
@@ -195,40 +195,41 @@ public final class NotificationService {
         RateCheck check = limiter.check(userId, ClientEvent.READ);
         NotificationStore.Change.Done done = done(store.markRead(userId, unique, check, clock.millis()), unique, check);
         if (done.changed() > 0) {
-            events.badgeChanged(userId, done.badge(), "read", unique, connectionId);
+            events.badgeChanged(userId, done, "read", unique, connectionId);
         }
-        return done.badge();
+        return done;
     }
 
     /**
      * Deletes one of the user's notifications ({@code notification:clear}); idempotent.
      *
-     * @return the badge after it
-     * @throws ServiceException NOT_FOUND for an id that is not the user's; RESOURCE_EXHAUSTED when rate limited
+     * @return the badge after it (and its version)
+     * @throws ServiceException INVALID_ARGUMENT for a missing id; NOT_FOUND for an id that is
+     *     not the user's; RESOURCE_EXHAUSTED when rate limited
      */
-    public int clear(String userId, String connectionId, String id) {
+    public NotificationStore.Change.Done clear(String userId, String connectionId, String id) {
         requireWellFormedId(id);
         RateCheck check = limiter.check(userId, ClientEvent.CLEAR);
         NotificationStore.Change.Done done = done(store.clear(userId, id, check, clock.millis()), List.of(id), check);
         if (done.changed() > 0) {
-            events.badgeChanged(userId, done.badge(), "clear", List.of(id), connectionId);
+            events.badgeChanged(userId, done, "clear", List.of(id), connectionId);
         }
-        return done.badge();
+        return done;
     }
 
     /**
      * Deletes every notification of the user ({@code notification:clear-all}); the badge is then 0.
      *
-     * @return how many were deleted
+     * @return how many were deleted ({@code changed}), the badge and its version
      * @throws ServiceException RESOURCE_EXHAUSTED when rate limited
      */
-    public int clearAll(String userId, String connectionId) {
+    public NotificationStore.Change.Done clearAll(String userId, String connectionId) {
         RateCheck check = limiter.check(userId, ClientEvent.CLEAR_ALL);
         NotificationStore.Change.Done done = done(store.clear(userId, "", check, clock.millis()), List.of(), check);
         if (done.changed() > 0) {
-            events.badgeChanged(userId, done.badge(), "clear-all", List.of(), connectionId);
+            events.badgeChanged(userId, done, "clear-all", List.of(), connectionId);
         }
-        return done.changed();
+        return done;
     }
 
     private static NotificationStore.Change.Done done(NotificationStore.Change change, List<String> ids, RateCheck check) {

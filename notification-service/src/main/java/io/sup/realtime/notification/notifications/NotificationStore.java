@@ -17,7 +17,9 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * Each user's notifications in Redis ({@code notif:{<user>}:...}, see {@code lua/notif.lua}):
  * bounded per user in count and age (the oldest go first), with the badge kept in the same
- * scripts so that it is one read. Every script runs on the user's slot.
+ * scripts so that it is one read, and versioned: every change of the badge raises its
+ * version, which acks and events carry, so a device keeps the newest of what it hears by two
+ * paths. Every script runs on the user's slot.
  */
 public final class NotificationStore {
     private static final LuaScript CREATE = LuaScript.fromResources(NotificationStore.class, "/lua/notif.lua",
@@ -85,9 +87,10 @@ public final class NotificationStore {
         };
         int badge = (int) (long) (Long) reply.get(2);
         int count = (int) (long) (Long) reply.get(3);
+        long version = (Long) reply.get(4);
         Notification stored = outcome == Outcome.REPEATED ? find(userId, id).map(n -> n.withState(id, n.read(),
-                n.count(), badge)).orElse(draft.withState(id, false, count, badge))
-                : draft.withState(id, false, count, badge);
+                n.count(), badge, version)).orElse(draft.withState(id, false, count, badge, version))
+                : draft.withState(id, false, count, badge, version);
         return new Created(stored, outcome);
     }
 
@@ -100,18 +103,21 @@ public final class NotificationStore {
         Response<Boolean> unread;
         Response<String> count;
         Response<Long> badge;
+        Response<String> version;
         try (AbstractPipeline pipeline = redis.pipelined()) {
             data = pipeline.hget(bytes(NotificationKeys.data(userId)), bytes(id));
             unread = pipeline.sismember(NotificationKeys.unread(userId), id);
             count = pipeline.hget(NotificationKeys.counts(userId), id);
             badge = pipeline.scard(NotificationKeys.badge(userId));
+            version = pipeline.get(NotificationKeys.badgeVersion(userId));
             pipeline.sync();
         }
         if (data.get() == null) {
             return Optional.empty();
         }
         return Optional.of(NotificationCodec.decode(id, data.get(), !unread.get(),
-                count.get() == null ? 1 : Integer.parseInt(count.get()), (int) (long) badge.get()));
+                count.get() == null ? 1 : Integer.parseInt(count.get()), (int) (long) badge.get(),
+                version.get() == null ? 0 : Long.parseLong(version.get())));
     }
 
     /** The user's badge: unread notifications that count for it. */
@@ -121,8 +127,8 @@ public final class NotificationStore {
 
     /** The result of a script that answers a badge or one of three refusals. */
     public sealed interface Change {
-        /** Done: the badge now, and how many notifications changed. */
-        record Done(int badge, int changed) implements Change {
+        /** Done: the badge now, how many notifications changed, and the badge's version. */
+        record Done(int badge, int changed, long badgeVersion) implements Change {
         }
 
         /** An id (its index in the request) that is not one of the user's: nothing changed. */
@@ -160,11 +166,11 @@ public final class NotificationStore {
         if (first == UNKNOWN) {
             return new Change.Unknown((int) second - 1);
         }
-        return new Change.Done((int) first, (int) second);
+        return new Change.Done((int) first, (int) second, (Long) reply.get(2));
     }
 
-    /** A page of {@link #page}: newest first; {@code hasMore} when older ones follow. */
-    public record Page(List<Notification> notifications, boolean hasMore, int badge) {
+    /** A page of {@link #page}: newest first; {@code hasMore} when older ones follow; the badge and its version now. */
+    public record Page(List<Notification> notifications, boolean hasMore, int badge, long badgeVersion) {
     }
 
     /** The result of {@link #page}. */
@@ -197,19 +203,21 @@ public final class NotificationStore {
             return new PageResult.UnknownCursor();
         }
         int badge = (int) first;
+        long version = (Long) reply.get(1);
         List<Notification> page = new ArrayList<>();
-        for (int i = 1; i + 3 < reply.size() + 1 && page.size() < limit; i += 4) {
+        for (int i = 2; i + 3 < reply.size() && page.size() < limit; i += 4) {
             String id = text(reply.get(i));
             page.add(NotificationCodec.decode(id, (byte[]) reply.get(i + 1), "1".equals(text(reply.get(i + 2))),
-                    Integer.parseInt(text(reply.get(i + 3))), badge));
+                    Integer.parseInt(text(reply.get(i + 3))), badge, version));
         }
-        boolean hasMore = (reply.size() - 1) / 4 > limit;
-        return new PageResult.Found(new Page(List.copyOf(page), hasMore, badge));
+        boolean hasMore = (reply.size() - 2) / 4 > limit;
+        return new PageResult.Found(new Page(List.copyOf(page), hasMore, badge, version));
     }
 
     private static List<String> userKeys(String userId) {
         return List.of(NotificationKeys.items(userId), NotificationKeys.data(userId), NotificationKeys.unread(userId),
-                NotificationKeys.badge(userId), NotificationKeys.counts(userId), NotificationKeys.removed(userId));
+                NotificationKeys.badge(userId), NotificationKeys.counts(userId), NotificationKeys.removed(userId),
+                NotificationKeys.badgeVersion(userId));
     }
 
     private static byte[] bytes(String text) {

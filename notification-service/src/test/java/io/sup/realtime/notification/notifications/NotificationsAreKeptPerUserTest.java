@@ -94,8 +94,13 @@ class NotificationsAreKeptPerUserTest {
         Notification second = n.create("ann", draft(NotificationType.CHAT, "c2", "two"), "");
         assertEquals(2, second.badge());
 
-        assertEquals(1, n.service.markRead("ann", "", List.of(first.id())));
-        assertEquals(1, n.service.markRead("ann", "", List.of(first.id(), first.id())), "read again: no change");
+        var read = n.service.markRead("ann", "", List.of(first.id()));
+        assertEquals(1, read.badge());
+        assertTrue(read.badgeVersion() > second.badgeVersion(), "every change of the badge raises its version");
+        assertTrue(second.badgeVersion() > first.badgeVersion());
+        var again = n.service.markRead("ann", "", List.of(first.id(), first.id()));
+        assertEquals(1, again.badge(), "read again: no change");
+        assertEquals(read.badgeVersion(), again.badgeVersion(), "no change, no new version");
         assertTrue(n.service.page("ann", 10, "").notifications().getLast().read());
 
         for (var touch : List.<Runnable>of(
@@ -112,16 +117,16 @@ class NotificationsAreKeptPerUserTest {
         }
         assertEquals(1, n.store.badge("ann"), "a refused read marks nothing, not even the ids that were ann's");
 
-        assertEquals(0, n.service.clear("ann", "", second.id()));
-        assertEquals(0, n.service.clear("ann", "", second.id()), "cleared again: still a success");
-        assertEquals(0, n.service.markRead("ann", "", List.of(second.id())), "reading a cleared one is a success");
+        assertEquals(0, n.service.clear("ann", "", second.id()).badge());
+        assertEquals(0, n.service.clear("ann", "", second.id()).badge(), "cleared again: still a success");
+        assertEquals(0, n.service.markRead("ann", "", List.of(second.id())).badge(), "reading a cleared one is a success");
         assertEquals(List.of("one"), bodies(n.service.page("ann", 10, "")));
 
         n.create("ann", draft(NotificationType.CHAT, "c3", "three"), "");
-        assertEquals(2, n.service.clearAll("ann", ""));
-        assertEquals(0, n.service.clearAll("ann", ""));
+        assertEquals(2, n.service.clearAll("ann", "").changed());
+        assertEquals(0, n.service.clearAll("ann", "").changed());
         assertEquals(0, n.store.badge("ann"));
-        assertEquals(0, n.service.markRead("ann", "", List.of(first.id())), "cleared by clear-all: still ann's");
+        assertEquals(0, n.service.markRead("ann", "", List.of(first.id())).badge(), "cleared by clear-all: still ann's");
     }
 
     @Test
