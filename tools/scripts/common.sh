@@ -20,6 +20,8 @@ use_jdk() {
   JAVA_OPTS_DEFAULT=()
   if [ "$version" -ge 23 ]; then
     JAVA_OPTS_DEFAULT+=(--sun-misc-unsafe-memory-access=allow)
+    # Maven's own Guava warns the same way at the start of every build: not the reader's concern.
+    export MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow"
   fi
   # The gateway's heap is mostly long-lived connection state: keep the committed heap close
   # to what is live (G1 would keep up to 70% free) and give memory back when connections go
