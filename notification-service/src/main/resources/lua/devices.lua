@@ -1,18 +1,14 @@
--- push:register and push:unregister (after rate_limit.lua), and the removal of a token its
--- provider called invalid (ARGV[1] = '0': no rate check).
+-- push:register and push:unregister (after rate_limit.lua).
 --
 -- KEYS[1] the user's rate log   KEYS[2] notif:{<user>}:devices (hash: device -> "<provider>\n<token>")
--- ARGV[1], ARGV[2] the rate limit ('0', '0': none)   ARGV[3] 'set', 'del' or 'del-if'
--- ARGV[4] the device   ARGV[5] the registration ('set'), or the token it must still have ('del-if')
--- ARGV[6] most devices per user
+-- ARGV[1], ARGV[2] the rate limit   ARGV[3] 'set' or 'del'   ARGV[4] the device
+-- ARGV[5] the registration ('set')   ARGV[6] most devices per user
 --
 -- Returns {-2, retryAfterMs} when the rate limit refuses; {-1} when a new device would pass
 -- the bound; else {1} when something changed, {0} when not.
-if ARGV[1] ~= '0' then
-  local retry_after = rate_limit(KEYS[1], ARGV[1], ARGV[2])
-  if retry_after > 0 then
-    return {-2, retry_after}
-  end
+local retry_after = rate_limit(KEYS[1], ARGV[1], ARGV[2])
+if retry_after > 0 then
+  return {-2, retry_after}
 end
 local devices, op, device, value = KEYS[2], ARGV[3], ARGV[4], ARGV[5]
 if op == 'set' then
@@ -21,11 +17,5 @@ if op == 'set' then
   end
   redis.call('HSET', devices, device, value)
   return {1}
-end
-if op == 'del-if' then
-  local current = redis.call('HGET', devices, device)
-  if not current or string.sub(current, -#value - 1) ~= '\n' .. value then
-    return {0}
-  end
 end
 return {redis.call('HDEL', devices, device)}

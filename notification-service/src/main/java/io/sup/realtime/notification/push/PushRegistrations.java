@@ -18,6 +18,8 @@ import redis.clients.jedis.UnifiedJedis;
 public final class PushRegistrations {
     private static final LuaScript DEVICES = LuaScript.fromResources(PushRegistrations.class, RateLimiter.PRELUDE,
             "/lua/devices.lua");
+    private static final LuaScript REMOVE_IF_TOKEN = LuaScript.fromResource(PushRegistrations.class,
+            "/lua/remove_if_token.lua");
 
     private final UnifiedJedis redis;
     private final int maxDevices;
@@ -48,14 +50,14 @@ public final class PushRegistrations {
 
     /** Registers (or replaces) a device's push token. */
     public Changed register(PushDevice device, RateCheck check) {
-        return run(device.userId(), check.keys(List.of(NotificationKeys.devices(device.userId()))),
+        return run(check.keys(List.of(NotificationKeys.devices(device.userId()))),
                 check.args(List.of("set", device.deviceId(), device.provider() + "\n" + device.token(),
                         Integer.toString(maxDevices))));
     }
 
     /** Removes a device's registration (idempotent). */
     public Changed unregister(String userId, String deviceId, RateCheck check) {
-        return run(userId, check.keys(List.of(NotificationKeys.devices(userId))),
+        return run(check.keys(List.of(NotificationKeys.devices(userId))),
                 check.args(List.of("del", deviceId, "", Integer.toString(maxDevices))));
     }
 
@@ -66,9 +68,8 @@ public final class PushRegistrations {
      * @return whether it was removed
      */
     public boolean removeIfToken(String userId, String deviceId, String token) {
-        Changed changed = run(userId, List.of(NotificationKeys.rateLimit(userId, "none"), NotificationKeys.devices(userId)),
-                List.of("0", "0", "del-if", deviceId, token, Integer.toString(maxDevices)));
-        return changed instanceof Changed.Done done && done.changed();
+        return (Long) REMOVE_IF_TOKEN.run(redis, List.of(NotificationKeys.devices(userId)), List.of(deviceId, token))
+                == 1;
     }
 
     /** The user's registered devices, sorted by device id. */
@@ -81,7 +82,7 @@ public final class PushRegistrations {
         }).toList();
     }
 
-    private Changed run(String userId, List<String> keys, List<String> args) {
+    private Changed run(List<String> keys, List<String> args) {
         List<?> reply = (List<?>) DEVICES.run(redis, keys, args);
         long code = (Long) reply.getFirst();
         if (code == -2) {
