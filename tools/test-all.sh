@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: unit, store and end-to-end tests on real Redis, real gRPC and real
 # WebSocket clients, then the Socket.IO compatibility suite with the real npm
-# socket.io-client against the built services. Installs Debian's redis-server, coturn (the
-# TURN server the call tests allocate relays on) and Node.js when absent, as root.
+# socket.io-client against the built services; first, the offline checks of deploy/ (the
+# Kubernetes overlays rendered and validated, compose, Prometheus, Grafana). Installs Debian's
+# redis-server, coturn (the TURN server the call tests allocate relays on), Node.js and
+# kubernetes-client (kubectl, for rendering) when absent, as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/scripts/common.sh
@@ -10,6 +12,10 @@ use_jdk
 ensure_redis_server
 ensure_coturn
 ensure_node
+ensure_kubectl
+
+echo "==> Deploy checks (deploy/k8s rendered and validated offline, compose, Prometheus, Grafana)"
+tools/scripts/deploy-checks.sh
 
 echo "==> Java tests (Maven Surefire); also builds the jars the next suite runs"
 mvn -B -ntp -Dstyle.color=never verify

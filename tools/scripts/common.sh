@@ -76,6 +76,23 @@ ensure_node() {
   exit 1
 }
 
+# kubectl with its built-in kustomize, for rendering deploy/k8s offline: Debian's
+# kubernetes-client (kubectl 1.20, kustomize v2.0.3, which deploy/k8s is written for) when
+# absent and we are root. Rendering needs no cluster.
+ensure_kubectl() {
+  if command -v kubectl >/dev/null 2>&1 && kubectl kustomize --help >/dev/null 2>&1; then
+    return
+  fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Debian's kubernetes-client (kubectl)..."
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kubernetes-client >/dev/null
+    return
+  fi
+  echo "error: kubectl is not installed (Debian/Ubuntu: sudo apt-get install -y kubernetes-client); the deploy checks render deploy/k8s with it" >&2
+  exit 1
+}
+
 # Whether a Redis answers PING at host $1 port $2.
 redis_answers() {
   { exec 3<>"/dev/tcp/$1/$2"; } 2>/dev/null || return 1
