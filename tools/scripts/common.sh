@@ -93,6 +93,38 @@ ensure_kubectl() {
   exit 1
 }
 
+# A Debian package's files unpacked, not installed (nothing started, nothing put on PATH),
+# for tools only the checks run: prints the root of its files. Kept under
+# ${XDG_CACHE_HOME:-~/.cache}/sup-realtime/debs/<package> for the next run.
+unpacked_deb() {
+  local package=$1
+  local dir="${XDG_CACHE_HOME:-$HOME/.cache}/sup-realtime/debs/$package"
+  if [ -d "$dir/root" ]; then
+    echo "$dir/root"
+    return
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "error: Debian's $package is needed (its files only); apt-get is not here to fetch it" >&2
+    return 1
+  fi
+  mkdir -p "$dir"
+  rm -rf "$dir"/*.deb "$dir/root.tmp"
+  # apt-get download needs the package lists: fetch them once if it finds nothing (root only).
+  if ! (cd "$dir" && apt-get download -qq "$package" >/dev/null 2>&1); then
+    if [ "$(id -u)" = 0 ]; then
+      apt-get update -qq >/dev/null
+    fi
+    (cd "$dir" && apt-get download -qq "$package" >/dev/null 2>&1) || {
+      echo "error: could not download Debian's $package (apt-get download $package)" >&2
+      return 1
+    }
+  fi
+  dpkg-deb -x "$dir/$package"_*.deb "$dir/root.tmp"
+  mv "$dir/root.tmp" "$dir/root"
+  rm -f "$dir"/*.deb
+  echo "$dir/root"
+}
+
 # Whether a Redis answers PING at host $1 port $2.
 redis_answers() {
   { exec 3<>"/dev/tcp/$1/$2"; } 2>/dev/null || return 1

@@ -2,8 +2,11 @@
 # Offline checks of deploy/ (no cluster, no Docker engine): renders both Kubernetes overlays
 # with `kubectl kustomize`, validates every object against the Kubernetes API schemas
 # (npm kubernetes-models), and checks the manifests, compose, Prometheus and the Grafana
-# dashboard structurally (deploy/tests/*.test.mjs, node --test). Installs Debian's
-# kubernetes-client and Node.js when absent, as root. Takes seconds.
+# dashboard structurally (deploy/tests/*.test.mjs, node --test); nginx -t on the load
+# balancer's configuration, promtool on the Prometheus configurations and on every dashboard
+# query. Installs Debian's kubernetes-client and Node.js when absent, as root; nginx and
+# promtool are the ones on PATH, else Debian's packages unpacked into a cache (unpacked_deb).
+# Takes seconds (the first run downloads about 20 MB).
 #
 # Usage: deploy-checks.sh [FILE.test.mjs...]   (default: every *.test.mjs in deploy/tests)
 set -euo pipefail
@@ -11,6 +14,12 @@ cd "$(dirname "$0")/../.."
 source tools/scripts/common.sh
 ensure_kubectl
 ensure_node
+
+promtool=$(command -v promtool || echo "$(unpacked_deb prometheus)/usr/bin/promtool")
+nginx=$(command -v nginx || echo "$(unpacked_deb nginx)/usr/sbin/nginx")
+for tool in "$promtool" "$nginx"; do
+  [[ -x "$tool" ]] || { echo "error: $tool is missing" >&2; exit 1; }
+done
 
 cd deploy/tests
 log=$(mktemp "${TMPDIR:-/tmp}/deploy-checks-npm.XXXXXX")
@@ -24,4 +33,4 @@ rm -f "$log"
 files=()
 for file in "$@"; do files+=("$(basename "$file")"); done
 [[ ${#files[@]} -gt 0 ]] || files=(*.test.mjs)
-KUBECTL=kubectl exec node --test "${files[@]}"
+KUBECTL=kubectl PROMTOOL_BIN="$promtool" NGINX_BIN="$nginx" exec node --test "${files[@]}"
