@@ -7,6 +7,7 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { render, SERVICES, settingsVariables } from "./lib/repo.mjs";
 import { allowed } from "./lib/netpol.mjs";
+import { unknownFields } from "./lib/strict-fields.mjs";
 
 const OVERLAYS = { dev: "deploy/k8s/overlays/dev", prod: "deploy/k8s/overlays/prod" };
 const NAMESPACES = { dev: "sup-dev", prod: "sup" };
@@ -75,6 +76,12 @@ test("the schema validation rejects a broken object (the check can fail)", async
   bad.spec.template.spec.containers[0].ports[0].containerPort = "eighty";
   await assert.rejects(validate(bad), /containerPort must be integer/);
   await assert.rejects(validate({ apiVersion: "v9", kind: "Nonsense", metadata: { name: "x" } }), /no schema/);
+  const typo = structuredClone(good);
+  typo.spec.template.spec.containers[0].readinesProbe = { httpGet: { path: "/", port: 80 } };
+  typo.spec.template.spec.containers[0].ports[0].nme = "http";
+  assert.deepEqual(unknownFields(good), []);
+  assert.deepEqual(unknownFields(typo), ["Deployment.spec.template.spec.containers[0].ports[0].nme: unknown field",
+    "Deployment.spec.template.spec.containers[0].readinesProbe: unknown field"]);
 });
 
 for (const [overlay, objects] of Object.entries(rendered)) {
@@ -90,6 +97,11 @@ for (const [overlay, objects] of Object.entries(rendered)) {
           assert.fail(`${obj.kind}/${obj.metadata?.name}: ${e.message}`);
         }
       }
+    });
+
+    test("no object has a field its API type does not declare (what kubectl apply --validate=strict refuses)", () => {
+      const problems = objects.flatMap((o) => unknownFields(o).map((p) => `${o.metadata.name}: ${p}`));
+      assert.deepEqual(problems, []);
     });
 
     test("every namespaced object lands in the overlay's namespace, which enforces the restricted pod security", () => {
