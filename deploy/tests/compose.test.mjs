@@ -75,6 +75,15 @@ describe("compose", () => {
     assert.match(services["gateway-1"].environment.JWT_SECRET, /^\$\{JWT_SECRET:\?/, "the JWT secret comes from the operator");
   });
 
+  test("only the load balancer listens beyond this host; health, metrics, Prometheus and Grafana on loopback", () => {
+    for (const [name, s] of Object.entries(services)) {
+      for (const mapping of s.ports ?? []) {
+        if (name === "lb") continue;
+        assert.match(String(mapping), /^127\.0\.0\.1:\d+:\d+$/, `${name} publishes ${mapping} on loopback only`);
+      }
+    }
+  });
+
   test("Redis keeps an append-only file fsynced every second on a volume", () => {
     const redis = services.redis;
     const cmd = redis.command.join(" ");
