@@ -98,7 +98,7 @@ ensure_kubectl() {
 # ${XDG_CACHE_HOME:-~/.cache}/sup-realtime/debs/<package> for the next run.
 unpacked_deb() {
   local package=$1
-  local dir="${XDG_CACHE_HOME:-$HOME/.cache}/sup-realtime/debs/$package"
+  local dir="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/sup-realtime/debs/$package"
   if [ -d "$dir/root" ]; then
     echo "$dir/root"
     return
