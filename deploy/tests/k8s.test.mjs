@@ -9,8 +9,8 @@ import { render, SERVICES, settingsVariables } from "./lib/repo.mjs";
 import { allowed } from "./lib/netpol.mjs";
 import { unknownFields } from "./lib/strict-fields.mjs";
 
-const OVERLAYS = { dev: "deploy/k8s/overlays/dev", prod: "deploy/k8s/overlays/prod" };
-const NAMESPACES = { dev: "sup-dev", prod: "sup" };
+const OVERLAYS = { dev: "deploy/k8s/overlays/dev", prod: "deploy/k8s/overlays/prod", "prod-ingress": "deploy/k8s/overlays/prod-ingress" };
+const NAMESPACES = { dev: "sup-dev", prod: "sup", "prod-ingress": "sup" };
 
 // Names from the shared contract of issue 14 (docs/DEPLOYMENT.md, "Settings") that the
 // services read outside their defaults files, and the JVM's own variable.
@@ -87,6 +87,7 @@ test("the schema validation rejects a broken object (the check can fail)", async
 for (const [overlay, objects] of Object.entries(rendered)) {
   describe(`overlay ${overlay}`, () => {
     const namespace = NAMESPACES[overlay];
+    const prod = overlay.startsWith("prod");
 
     test("every rendered object validates against the Kubernetes schemas", async () => {
       assert.ok(objects.length > 20, `only ${objects.length} objects rendered`);
@@ -144,7 +145,7 @@ for (const [overlay, objects] of Object.entries(rendered)) {
           const m = /^(?:(.+)\/)?sup\/([a-z-]+):([\w.-]+)$/.exec(image);
           assert.ok(m, `image ${image} is [registry/]sup/<module>:<tag>`);
           assert.equal(m[2], module);
-          if (overlay === "prod") assert.ok(m[1], `prod pulls ${module} from a registry`);
+          if (prod) assert.ok(m[1], `prod pulls ${module} from a registry`);
           assert.equal(pod.securityContext.runAsUser, 10001);
           assert.equal(pod.enableServiceLinks, false, "no injected *_PORT variables for Helidon to read");
         });
@@ -214,7 +215,7 @@ for (const [overlay, objects] of Object.entries(rendered)) {
           for (const [k, file] of [["GRPC_TLS_CERT", "tls.crt"], ["GRPC_TLS_KEY", "tls.key"], ["GRPC_TLS_CA", "ca.crt"]]) {
             assert.equal(env[k], `/etc/sup/tls/${file}`, k);
           }
-          assert.equal(env.LOG_FORMAT, overlay === "prod" ? "json" : "text");
+          assert.equal(env.LOG_FORMAT, prod ? "json" : "text");
           assert.ok(pod.volumes.some((v) => v.emptyDir) && container.volumeMounts.some((m) => m.mountPath === "/tmp"),
             "a writable /tmp beside the read-only root");
         });
@@ -235,11 +236,24 @@ for (const [overlay, objects] of Object.entries(rendered)) {
             assert.equal(deployment.spec.replicas, undefined, "the HPA owns the replica count");
             const hpa = find(objects, "HorizontalPodAutoscaler", module);
             assert.equal(hpa.spec.scaleTargetRef.name, module);
-            assert.ok(hpa.spec.minReplicas >= (overlay === "prod" ? 3 : 1));
+            assert.ok(hpa.spec.minReplicas >= (prod ? 3 : 1));
             assert.ok(hpa.spec.metrics.some((m) => m.resource?.name === "cpu"));
             const svc = find(objects, "Service", module);
             assert.ok(svc.spec.ports.some((p) => p.port === 3001), "the client Service listens on 3001");
             if (overlay === "prod") assert.equal(svc.spec.type, "LoadBalancer");
+            if (overlay === "prod-ingress") {
+              assert.equal(svc.spec.type, "ClusterIP");
+              assert.equal(svc.spec.externalTrafficPolicy, undefined, "only for NodePort and LoadBalancer");
+              const ingress = find(objects, "Ingress", module);
+              const paths = ingress.spec.rules.flatMap((r) => r.http.paths);
+              for (const path of ["/ws", "/socket.io/"]) {
+                const p = paths.find((x) => x.path === path);
+                assert.equal(p?.backend.service.name, module, `${path} goes to the gateway`);
+                assert.ok(svc.spec.ports.some((sp) => sp.name === p.backend.service.port.name), `${path} names a port of the Service`);
+              }
+              assert.ok(ingress.spec.tls?.[0]?.secretName, "TLS terminated at the Ingress");
+              assert.ok(Number(ingress.metadata.annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"]) > 50);
+            }
           });
         } else {
           test("has a headless Service on its gRPC port, which the dns:/// targets name", () => {
@@ -272,7 +286,7 @@ for (const [overlay, objects] of Object.entries(rendered)) {
       assert.match(text, /^appendfsync everysec$/m);
       assert.match(text, /^maxmemory-policy noeviction$/m);
       const cm = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name.startsWith("sup-config"));
-      if (overlay === "prod") {
+      if (prod) {
         assert.equal(redis.spec.replicas, 6, "three masters with a replica each");
         assert.match(text, /^cluster-enabled yes$/m);
         assert.equal(cm.data.REDIS_CLUSTER, "true");
