@@ -4,6 +4,7 @@
 // security context, draining, images, settings the code knows, and a network that lets
 // exactly the calls the services make through.
 import { test, describe } from "node:test";
+import { spawnSync } from "node:child_process";
 import assert from "node:assert/strict";
 import { render, SERVICES, settingsVariables } from "./lib/repo.mjs";
 import { allowed } from "./lib/netpol.mjs";
@@ -82,6 +83,18 @@ test("the schema validation rejects a broken object (the check can fail)", async
   assert.deepEqual(unknownFields(good), []);
   assert.deepEqual(unknownFields(typo), ["Deployment.spec.template.spec.containers[0].ports[0].nme: unknown field",
     "Deployment.spec.template.spec.containers[0].readinesProbe: unknown field"]);
+});
+
+test("a JVM accepts every JAVA_TOOL_OPTIONS the Deployments set", { skip: !process.env.JAVA_BIN && "JAVA_BIN unset" }, () => {
+  const options = new Set(Object.values(rendered).flatMap((objects) => podSpecs(objects)
+    .flatMap(({ spec }) => spec.containers.flatMap((c) => (c.env ?? []).filter((e) => e.name === "JAVA_TOOL_OPTIONS").map((e) => e.value)))));
+  assert.ok(options.size >= 2);
+  const runs = (value) => spawnSync(process.env.JAVA_BIN, ["-version"], { env: { ...process.env, JAVA_TOOL_OPTIONS: value }, encoding: "utf8" });
+  for (const value of options) {
+    const r = runs(value);
+    assert.equal(r.status, 0, `${value}: ${r.stderr}`);
+  }
+  assert.notEqual(runs("-XX:MaxRAMPercentge=50").status, 0, "a misspelt flag is refused (the check can fail)");
 });
 
 for (const [overlay, objects] of Object.entries(rendered)) {

@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# Offline checks of deploy/ (no cluster, no Docker engine): renders both Kubernetes overlays
-# with `kubectl kustomize`, validates every object against the Kubernetes API schemas
-# (npm kubernetes-models), and checks the manifests, compose, Prometheus and the Grafana
-# dashboard structurally (deploy/tests/*.test.mjs, node --test); nginx -t on the load
-# balancer's configuration, promtool on the Prometheus configurations and on every dashboard
-# query. Installs Debian's kubernetes-client and Node.js when absent, as root; nginx and
-# promtool are the ones on PATH, else Debian's packages unpacked into a cache (unpacked_deb).
-# Takes seconds (the first run downloads about 20 MB).
+# Offline checks of deploy/ (no cluster, no Docker engine): renders every Kubernetes overlay
+# with `kubectl kustomize`, validates every object against the Kubernetes API schemas (npm
+# kubernetes-models), and checks the manifests, compose, Prometheus and the Grafana dashboard
+# structurally (deploy/tests/*.test.mjs, node --test); nginx -t on the load balancer's
+# configuration, promtool on the Prometheus configurations and on every dashboard query, a
+# JVM (use_jdk) on every JAVA_TOOL_OPTIONS the Deployments set. Installs Debian's
+# kubernetes-client and Node.js when absent, as root; nginx and promtool are the ones on
+# PATH, else Debian's packages unpacked into a cache (unpacked_deb). Takes seconds (the first
+# run downloads about 20 MB).
 #
 # Usage: deploy-checks.sh [FILE.test.mjs...]   (default: every *.test.mjs in deploy/tests)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tools/scripts/common.sh
+use_jdk
 ensure_kubectl
 ensure_node
 
@@ -33,4 +35,4 @@ rm -f "$log"
 files=()
 for file in "$@"; do files+=("$(basename "$file")"); done
 [[ ${#files[@]} -gt 0 ]] || files=(*.test.mjs)
-KUBECTL=kubectl PROMTOOL_BIN="$promtool" NGINX_BIN="$nginx" exec node --test "${files[@]}"
+KUBECTL=kubectl JAVA_BIN="$(command -v java)" PROMTOOL_BIN="$promtool" NGINX_BIN="$nginx" exec node --test "${files[@]}"
