@@ -58,11 +58,16 @@ describe("compose", () => {
       assert.match(s.healthcheck.test.join(" "), new RegExp(`/dev/tcp/127\\.0\\.0\\.1/${ports.observe} .*GET /health/ready`));
       assert.equal(env.GRPC_TLS_ENABLED, "true");
       assert.equal(s.user, "10001:10001");
+      // The JVM sizes its heap from the memory limit: heap share + ~330 MiB outside it must fit.
+      const limit = Number(/^(\d+)m$/.exec(s.mem_limit ?? "")?.[1]);
+      const pct = Number(/-XX:MaxRAMPercentage=(\d+)/.exec(env.JAVA_TOOL_OPTIONS ?? "")?.[1]);
+      assert.ok(limit > 0 && pct > 0, `${name}: mem_limit and MaxRAMPercentage`);
+      assert.ok((limit * pct) / 100 + 330 <= limit, `${name}: heap ${(limit * pct) / 100} MiB + 330 MiB <= ${limit} MiB`);
       assert.equal(s.read_only, true);
       const known = settingsVariables(module);
       for (const key of Object.keys(env)) {
         assert.ok(known.has(key) || ["LOG_FORMAT", "REDIS_CLUSTER", "GRPC_TLS_ENABLED", "GRPC_TLS_CERT", "GRPC_TLS_KEY",
-          "GRPC_TLS_CA", "OTEL_SERVICE_NAME"].includes(key) || (module !== "edge-gateway" && /_GRPC_TARGET$/.test(key)),
+          "GRPC_TLS_CA", "OTEL_SERVICE_NAME", "JAVA_TOOL_OPTIONS"].includes(key) || (module !== "edge-gateway" && /_GRPC_TARGET$/.test(key)),
         `${name}: ${key} is not a setting of ${module}`);
       }
       for (const [target, value] of Object.entries(env).filter(([k]) => k.endsWith("_GRPC_TARGET"))) {
