@@ -6,7 +6,7 @@
 import { test, describe } from "node:test";
 import { spawnSync } from "node:child_process";
 import assert from "node:assert/strict";
-import { render, SERVICES, settingsVariables } from "./lib/repo.mjs";
+import { render, read, SERVICES, settingsVariables } from "./lib/repo.mjs";
 import { allowed } from "./lib/netpol.mjs";
 import { unknownFields } from "./lib/strict-fields.mjs";
 
@@ -96,6 +96,24 @@ test("a JVM accepts every JAVA_TOOL_OPTIONS the Deployments set", { skip: !proce
   }
   assert.notEqual(runs("-XX:MaxRAMPercentge=50").status, 0, "a misspelt flag is refused (the check can fail)");
 });
+
+// The images helper's Jib configuration (root pom): skipped on a branch without it.
+const jibConfigured = read("pom.xml").includes("<artifactId>jib-maven-plugin</artifactId>");
+
+test("the images the manifests run are the ones the build makes, with the ports it exposes",
+  { skip: !jibConfigured && "no Jib configuration in the root pom" }, () => {
+    const to = /<to>\s*<image>([^<]+)<\/image>/.exec(read("pom.xml"))?.[1];
+    assert.equal(to, "${image.registry}sup/${project.build.finalName}:${project.version}", "the root pom's image name");
+    for (const module of Object.keys(SERVICES)) {
+      const pom = read(`${module}/pom.xml`);
+      assert.equal(/<finalName>([^<]+)<\/finalName>/.exec(pom)?.[1], module, `${module}'s finalName names its image`);
+      const exposed = (/<jib\.container\.ports>([^<]+)<\/jib\.container\.ports>/.exec(pom)?.[1] ?? "").split(",").map(Number).sort();
+      for (const objects of Object.values(rendered)) {
+        const container = find(objects, "Deployment", module).spec.template.spec.containers[0];
+        assert.deepEqual(container.ports.map((p) => p.containerPort).sort(), exposed, `${module}: the image exposes the Deployment's ports`);
+      }
+    }
+  });
 
 for (const [overlay, objects] of Object.entries(rendered)) {
   describe(`overlay ${overlay}`, () => {
