@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: unit, store and end-to-end tests on real Redis, real gRPC and real
 # WebSocket clients, then the Socket.IO compatibility suite with the real npm
-# socket.io-client against the built services. Installs Debian's redis-server, coturn (the
+# socket.io-client against the built services, then tools/run-local.sh itself (one run, a
+# second refused, Ctrl-C stops everything). Installs Debian's redis-server, coturn (the
 # TURN server the call tests allocate relays on) and Node.js when absent, as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,3 +17,6 @@ mvn -B -ntp -Dstyle.color=never verify
 
 echo "==> Socket.IO compatibility suite (node --test, socket.io-client from the lockfile)"
 tools/scripts/socketio-suite.sh
+
+echo "==> tools/run-local.sh for real: a run, a second one refused, Ctrl-C stops everything"
+tools/scripts/run-local-test.sh
