@@ -17,6 +17,11 @@ source tools/scripts/common.sh
 use_jdk
 ensure_redis_server
 set -m # the run under test gets a process group of its own, so SIGINT reaches its trap as Ctrl-C would
+# A script started in the background without job control (nohup, `cmd &` in a script) has
+# SIGINT ignored, and so would the run under test: bash cannot trap a signal ignored at its
+# start. env --default-signal (coreutils 8.31+) gives it back.
+as_from_a_terminal=(env)
+if env --default-signal=INT true 2>/dev/null; then as_from_a_terminal=(env --default-signal=INT); fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/run-local-test.XXXXXX")
 first=
@@ -26,7 +31,7 @@ cleanup() {
   trap - EXIT
   [ -z "$holder" ] || kill "$holder" 2>/dev/null || true
   if [ -n "$first" ] && kill -0 "$first" 2>/dev/null; then
-    kill -INT "$first" 2>/dev/null || true
+    kill -TERM "$first" 2>/dev/null || true
     wait "$first" 2>/dev/null || true
   fi
   if [ $rc -ne 0 ]; then
@@ -63,7 +68,7 @@ health=(tools/sup health --timeout-ms 30000 --gateway "http://localhost:$((9091 
   --redis "redis://127.0.0.1:$((6379 + offset))")
 
 echo "==> run-local-test: a first run (ports +$offset)"
-env "${run_env[@]}" tools/run-local.sh >"$work/first.out" 2>&1 &
+"${as_from_a_terminal[@]}" "${run_env[@]}" tools/run-local.sh >"$work/first.out" 2>&1 &
 first=$!
 for _ in $(seq 900); do
   grep -q '^SUP realtime is up\.' "$work/first.out" && break
