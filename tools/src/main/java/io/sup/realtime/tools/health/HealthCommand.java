@@ -4,6 +4,7 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,7 +49,7 @@ import picocli.CommandLine.Spec;
                 "  sup health --redis --json",
                 "  sup health --gateway http://10.0.0.7:9091 --timeout-ms 1000",
                 "  sup health --targets gw-a=http://gw-a:9091,gw-b=http://gw-b:9091 --redis redis://redis:6379"})
-public final class HealthCommand implements java.util.concurrent.Callable<Integer> {
+public final class HealthCommand implements Callable<Integer> {
     /** Something answered but is not live or not ready. */
     public static final int EXIT_DOWN = 3;
     /** Something did not answer (refused, timed out) or is not a health endpoint. */
