@@ -1,23 +1,57 @@
 #!/usr/bin/env bash
 # Runs the whole system locally: builds, starts a Redis (AOF on) unless one answers at
 # REDIS_URL, starts every service as its own process, and stops them all on Ctrl-C.
+#
+# Refuses to start (exit 3, nothing built, nothing under .run/ touched) when SUP realtime
+# already runs from this checkout (.run/run-local.pid names a live run) or when any of its
+# ports answers (another checkout's run, or another program). The "is up" banner comes only
+# once every service answers ready from its own process on its own ports.
+#
+# For scripts and tests (not needed to run it by hand):
+#   SKIP_BUILD=1             use the jars already built (fails when one is missing)
+#   RUN_DIR=<dir>            logs, Redis data, the pid file and the JWT secret; default .run
+#   RUN_LOCAL_PORT_OFFSET=N  add N to every default port (3001, 9091, 7000-7004, 9101-9104)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/scripts/common.sh
+source tools/scripts/run-guard.sh
 use_jdk
 
-RUN_DIR=.run
-mkdir -p "$RUN_DIR/logs" "$RUN_DIR/redis"
+RUN_DIR=${RUN_DIR:-.run}
+[[ "$RUN_DIR" == /* ]] || RUN_DIR="$PWD/$RUN_DIR"
+shown_dir=${RUN_DIR#"$PWD/"}
+offset=${RUN_LOCAL_PORT_OFFSET:-0}
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
-export PORT="${PORT:-3001}"
-if [ -z "${JWT_SECRET:-}" ]; then
-  [ -s "$RUN_DIR/jwt-secret" ] || head -c 32 /dev/urandom | base64 | tr -d '/+=\n' > "$RUN_DIR/jwt-secret"
-  JWT_SECRET=$(cat "$RUN_DIR/jwt-secret")
-fi
-export JWT_SECRET
+export PORT="${PORT:-$((3001 + offset))}"
+METRICS_PORT="${METRICS_PORT:-$((9091 + offset))}"
+admin_port="${GATEWAY_ADMIN_GRPC_PORT:-$((7000 + offset))}"
+# name grpc-port observe-port, in start order
+services=(
+  "messaging-service $((7001 + offset)) $((9101 + offset))"
+  "presence-service $((7002 + offset)) $((9102 + offset))"
+  "call-signaling-service $((7003 + offset)) $((9103 + offset))"
+  "notification-service $((7004 + offset)) $((9104 + offset))"
+)
+pid_file="$RUN_DIR/run-local.pid"
+services_file="$RUN_DIR/services"
 
-echo "==> Building (first run downloads dependencies; later runs are quick)"
-mvn -B -q -ntp package -DskipTests
+# Nothing above writes anything: first make sure no SUP realtime runs already.
+refuse_if_running "$pid_file" "$services_file" "$shown_dir"
+refuse_if_ports_answer "edge-gateway WebSocket=$PORT" "edge-gateway health=$METRICS_PORT" \
+  "edge-gateway admin gRPC=$admin_port" \
+  "messaging-service gRPC=$((7001 + offset))" "messaging-service health=$((9101 + offset))" \
+  "presence-service gRPC=$((7002 + offset))" "presence-service health=$((9102 + offset))" \
+  "call-signaling-service gRPC=$((7003 + offset))" "call-signaling-service health=$((9103 + offset))" \
+  "notification-service gRPC=$((7004 + offset))" "notification-service health=$((9104 + offset))"
+
+mkdir -p "$RUN_DIR"
+# The lock: created only if absent, so of two runs started at once one refuses here.
+if ! (set -C; echo "$$" >"$pid_file") 2>/dev/null; then
+  refuse_if_running "$pid_file" "$services_file" "$shown_dir"
+  echo "error: $shown_dir/run-local.pid appeared meanwhile: another run-local.sh is starting. Nothing was changed." >&2
+  exit 3
+fi
+: >"$services_file"
 
 pids=()
 stopping=
@@ -31,67 +65,110 @@ stop_all() {
     echo "==> Stopping" 2>/dev/null || true
     wait "${pids[@]}" 2>/dev/null || true
   fi
+  rm -f "$pid_file" "$services_file"
 }
 trap stop_all INT TERM EXIT
+
+mkdir -p "$RUN_DIR/logs" "$RUN_DIR/redis"
+if [ -z "${JWT_SECRET:-}" ]; then
+  [ -s "$RUN_DIR/jwt-secret" ] || head -c 32 /dev/urandom | base64 | tr -d '/+=\n' > "$RUN_DIR/jwt-secret"
+  JWT_SECRET=$(cat "$RUN_DIR/jwt-secret")
+fi
+export JWT_SECRET
+
+jars=(messaging-service presence-service call-signaling-service notification-service edge-gateway)
+if [ "${SKIP_BUILD:-}" = 1 ]; then
+  for jar in "${jars[@]}"; do
+    [ -f "$jar/target/$jar.jar" ] || { echo "error: SKIP_BUILD=1 but $jar/target/$jar.jar is missing: build first" >&2; exit 1; }
+  done
+else
+  echo "==> Building (first run downloads dependencies; later runs are quick)"
+  mvn -B -q -ntp package -DskipTests
+fi
 
 redis_host=$(sed -E 's#^rediss?://([^@/]*@)?([^:/]+).*#\2#' <<<"$REDIS_URL")
 redis_port=$(sed -nE 's#^rediss?://([^@/]*@)?[^:/]+:([0-9]+).*#\2#p' <<<"$REDIS_URL")
 redis_port=${redis_port:-6379}
 if redis_answers "$redis_host" "$redis_port"; then
-  echo "==> Using the Redis at $REDIS_URL"
+  echo "==> Using the Redis at $redis_host:$redis_port"
 else
   ensure_redis_server
-  echo "==> Starting Redis on $redis_host:$redis_port (AOF on, data in $RUN_DIR/redis)"
-  redis-server --bind "$redis_host" --port "$redis_port" --appendonly yes --dir "$PWD/$RUN_DIR/redis" \
+  echo "==> Starting Redis on $redis_host:$redis_port (AOF on, data in $shown_dir/redis)"
+  redis-server --bind "$redis_host" --port "$redis_port" --appendonly yes --dir "$RUN_DIR/redis" \
     --save "" >"$RUN_DIR/logs/redis.log" 2>&1 &
   pids+=($!)
+  echo "redis $! $redis_port" >>"$services_file"
   for _ in $(seq 50); do redis_answers "$redis_host" "$redis_port" && break; sleep 0.1; done
-  redis_answers "$redis_host" "$redis_port" || { echo "error: Redis did not start, see $RUN_DIR/logs/redis.log" >&2; exit 1; }
+  redis_answers "$redis_host" "$redis_port" || { echo "error: Redis did not start, see $shown_dir/logs/redis.log" >&2; exit 1; }
 fi
 
 declare -A pid_of
-start() { # name jar [java options...]
-  echo "==> Starting $1 (log: $RUN_DIR/logs/$1.log)"
-  java "${JAVA_OPTS_DEFAULT[@]}" "${@:3}" -jar "$2" >"$RUN_DIR/logs/$1.log" 2>&1 &
+start() { # name "ports" [VAR=value...] -- jar [java options...]
+  local name=$1 ports=$2
+  shift 2
+  local vars=()
+  while [ "$1" != -- ]; do vars+=("$1"); shift; done
+  shift
+  echo "==> Starting $name (log: $shown_dir/logs/$name.log)"
+  env "${vars[@]}" java "${JAVA_OPTS_DEFAULT[@]}" "${@:2}" -jar "$1" >"$RUN_DIR/logs/$name.log" 2>&1 &
   pids+=($!)
-  pid_of[$1]=$!
+  pid_of[$name]=$!
+  echo "$name $! $ports" >>"$services_file"
 }
-await_ready() { # name observe-port
+# Ready only when it answers ready on observe port $2 and every one of its ports is held by
+# its own process: a service that could not bind must not pass for one that runs.
+await_ready() { # name observe-port [other ports...]
+  local name=$1 observe=$2 pid=${pid_of[$1]} port mine
   for _ in $(seq 300); do
-    if curl -fsS "http://127.0.0.1:$2/health/ready" >/dev/null 2>&1; then return; fi
-    kill -0 "${pid_of[$1]}" 2>/dev/null || break # it exited: no point waiting
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "error: $name exited during start-up; the end of its log ($shown_dir/logs/$name.log):" >&2
+      tail -n 20 "$RUN_DIR/logs/$name.log" >&2
+      exit 1
+    fi
+    if curl -fsS -o /dev/null "http://127.0.0.1:$observe/health/ready" 2>/dev/null; then
+      mine=1
+      for port in "${@:2}"; do listens_on "$pid" "$port" || mine=; done
+      [ -n "$mine" ] && return
+    fi
     sleep 0.2
   done
-  echo "error: $1 did not become ready; the end of its log:" >&2; tail -n 20 "$RUN_DIR/logs/$1.log" >&2; exit 1
+  echo "error: $name (pid $pid) was not ready on its own ports (${*:2}) within 60 s; the end of its log:" >&2
+  tail -n 20 "$RUN_DIR/logs/$name.log" >&2
+  exit 1
 }
 
-start messaging-service messaging-service/target/messaging-service.jar
-start presence-service presence-service/target/presence-service.jar
-# call-signalling asks presence who may call whom: presence's default port (7002), where it
-# was just started; set here so that the target is explicit in the run.
-PRESENCE_GRPC_TARGET="${PRESENCE_GRPC_TARGET:-localhost:7002}" \
-  start call-signaling-service call-signaling-service/target/call-signaling-service.jar
-start notification-service notification-service/target/notification-service.jar
-# The gateway finds messaging, presence and call-signalling at their default ports (7001,
-# 7002, 7003), where they were just started; set here so that the presence and calls
-# targets are explicit in the run.
-PRESENCE_GRPC_TARGET="${PRESENCE_GRPC_TARGET:-localhost:7002}" CALLS_GRPC_TARGET="${CALLS_GRPC_TARGET:-localhost:7003}" \
-  start edge-gateway edge-gateway/target/edge-gateway.jar "${GATEWAY_JAVA_OPTS[@]}"
-await_ready messaging-service 9101
-await_ready presence-service 9102
-await_ready call-signaling-service 9103
-await_ready notification-service 9104
-await_ready edge-gateway "${METRICS_PORT:-9091}"
+msg_grpc=$((7001 + offset)) presence_grpc=$((7002 + offset)) calls_grpc=$((7003 + offset)) notif_grpc=$((7004 + offset))
+messaging_target=${MESSAGING_GRPC_TARGET:-localhost:$msg_grpc}
+presence_target=${PRESENCE_GRPC_TARGET:-localhost:$presence_grpc}
+calls_target=${CALLS_GRPC_TARGET:-localhost:$calls_grpc}
+notifications_target=${NOTIFICATIONS_GRPC_TARGET:-localhost:$notif_grpc}
+for entry in "${services[@]}"; do
+  read -r name grpc observe <<<"$entry"
+  # Every service's peers at the ports just chosen, so the run's wiring is explicit.
+  start "$name" "$grpc $observe" GRPC_PORT="$grpc" OBSERVE_PORT="$observe" \
+    MESSAGING_GRPC_TARGET="$messaging_target" PRESENCE_GRPC_TARGET="$presence_target" \
+    CALLS_GRPC_TARGET="$calls_target" -- "$name/target/$name.jar"
+done
+start edge-gateway "$PORT $METRICS_PORT $admin_port" METRICS_PORT="$METRICS_PORT" GATEWAY_ADMIN_GRPC_PORT="$admin_port" \
+  MESSAGING_GRPC_TARGET="$messaging_target" PRESENCE_GRPC_TARGET="$presence_target" \
+  CALLS_GRPC_TARGET="$calls_target" NOTIFICATIONS_GRPC_TARGET="$notifications_target" \
+  -- edge-gateway/target/edge-gateway.jar "${GATEWAY_JAVA_OPTS[@]}"
+for entry in "${services[@]}"; do
+  read -r name grpc observe <<<"$entry"
+  await_ready "$name" "$observe" "$grpc"
+done
+await_ready edge-gateway "$METRICS_PORT" "$PORT" "$admin_port"
 
 cat <<MSG
 
 SUP realtime is up.
   WebSocket (native protocol): ws://localhost:$PORT/ws
-  Gateway health and metrics:  http://localhost:${METRICS_PORT:-9091}/health  /metrics
-  JWT secret for this run:     $JWT_SECRET   (also in $RUN_DIR/jwt-secret)
+  Gateway health and metrics:  http://localhost:$METRICS_PORT/health  /metrics
+  JWT secret for this run:     $JWT_SECRET   (also in $shown_dir/jwt-secret)
 
 In another terminal:
   export JWT_SECRET=$JWT_SECRET
+  tools/sup health                                     # every service live and ready?
   tools/sup token --user alice                         # a token for alice
   tools/sup chat create --id c1 --member alice --member bob
   tools/sup client --user alice --join c1              # type lines to send
@@ -100,4 +177,4 @@ In another terminal:
 Ctrl-C stops everything.
 MSG
 wait -n "${pids[@]}" || true
-[ -n "$stopping" ] || echo "A service exited; see $RUN_DIR/logs/. Stopping the rest." >&2
+[ -n "$stopping" ] || echo "A service exited; see $shown_dir/logs/. Stopping the rest." >&2

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: unit, store and end-to-end tests on real Redis, real gRPC and real
 # WebSocket clients, then the Socket.IO compatibility suite with the real npm
-# socket.io-client against the built services; first, the offline checks of deploy/ (the
+# socket.io-client against the built services, then tools/run-local.sh itself (one run, a
+# second refused, Ctrl-C stops everything); first, the offline checks of deploy/ (the
 # Kubernetes overlays rendered and validated, compose, Prometheus, Grafana). Installs Debian's
 # redis-server, coturn (the TURN server the call tests allocate relays on), Node.js and
 # kubernetes-client (kubectl, for rendering) when absent, as root.
@@ -22,3 +23,6 @@ mvn -B -ntp -Dstyle.color=never verify
 
 echo "==> Socket.IO compatibility suite (node --test, socket.io-client from the lockfile)"
 tools/scripts/socketio-suite.sh
+
+echo "==> tools/run-local.sh for real: a run, a second one refused, Ctrl-C stops everything"
+tools/scripts/run-local-test.sh

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import io.sup.realtime.tools.health.HealthCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -25,7 +26,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
  *   <li>{@code sup chat create|add|remove|show|list} administers chats through the messaging
  *       service's {@code ChatAdminService} ({@link ChatCommand});</li>
  *   <li>{@code sup client} is an interactive native-protocol WebSocket client
- *       ({@link ClientCommand}).</li>
+ *       ({@link ClientCommand});</li>
+ *   <li>{@code sup health} checks every service's liveness and readiness and the Redis they
+ *       use ({@link HealthCommand}; its own exit codes 3 and 4 for down and unreachable).</li>
  * </ul>
  *
  * <p>Exit codes: {@value #EXIT_OK} success, {@value #EXIT_FAILURE} runtime failure (printed
@@ -36,9 +39,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "sup",
         mixinStandardHelpOptions = true,
         versionProvider = SupCli.Version.class,
-        description = "SUP realtime operator and developer tools: tokens, chat administration, an interactive client.",
-        subcommands = {TokenCommand.class, ChatCommand.class, ClientCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 ok, 1 runtime failure, 2 usage error."})
+        description = "SUP realtime operator and developer tools: tokens, chat administration, an interactive client, health checks.",
+        subcommands = {TokenCommand.class, ChatCommand.class, ClientCommand.class, HealthCommand.class,
+                CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 runtime failure, 2 usage error; sup health: 3 down, 4 unreachable (see its --help)."})
 public final class SupCli implements Callable<Integer> {
     /** Success. */
     public static final int EXIT_OK = 0;
@@ -72,7 +76,7 @@ public final class SupCli implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: one of token, chat, client");
+        throw new ParameterException(spec.commandLine(), "missing command: one of token, chat, client, health");
     }
 
     /** gRPC logs connection failures at WARNING through java.util.logging; the CLI reports them itself. */
