@@ -141,10 +141,11 @@ start_ours() {
   start_process presence-service GRPC_PORT="$presence_port" OBSERVE_PORT="$presence_observe" REDIS_URL="$redis_url" \
     MESSAGING_GRPC_TARGET="localhost:$grpc_port" java "${JAVA_OPTS_DEFAULT[@]}" -jar presence-service/target/presence-service.jar
   # The load generator connects thousands of users from loopback within seconds: exempt it
-  # from the connection-attempt limits, as a deployment would its load balancer.
+  # from the connection-attempt limits, as a deployment would its load balancer. No
+  # call-signalling or notifications run here: readiness waits for messaging and presence only.
   start_process gateway PORT="$gw_port" METRICS_PORT="$gw_metrics" REDIS_URL="$redis_url" JWT_SECRET="$secret" \
     MESSAGING_GRPC_TARGET="localhost:$grpc_port" PRESENCE_GRPC_TARGET="localhost:$presence_port" \
-    RATE_LIMIT_EXEMPT_ADDRESSES=loopback GATEWAY_ADMIN_GRPC_PORT=0 "$@" java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" \
+    RATE_LIMIT_EXEMPT_ADDRESSES=loopback GATEWAY_ADMIN_GRPC_PORT=0 GATEWAY_READINESS_SERVICES=messaging,presence "$@" java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" \
     -jar edge-gateway/target/edge-gateway.jar
   await_ready messaging-service "http://127.0.0.1:$msg_observe/health/ready"
   await_ready presence-service "http://127.0.0.1:$presence_observe/health/ready"

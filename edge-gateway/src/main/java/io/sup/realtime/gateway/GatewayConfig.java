@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import io.sup.realtime.gateway.auth.JwtSettings;
 import io.sup.realtime.gateway.connection.OutboundPolicy;
+import io.sup.realtime.gateway.health.ReadinessSettings;
 import io.sup.realtime.gateway.limits.ConnectionLimits;
 import io.sup.realtime.gateway.session.TokenPolicy;
 import io.sup.realtime.gateway.ws.OriginPolicy;
@@ -50,6 +51,7 @@ import io.sup.realtime.platform.ids.Ids;
  * @param limits           connection attempts per user and address, open connections per user, exemptions
  * @param origins          the upgrade's Origin allow-list ({@code CORS_ORIGIN}) and missing-Origin rule
  * @param adminGrpcPort    the admin gRPC API (token revocation; {@code GATEWAY_ADMIN_GRPC_PORT}, default 7000)
+ * @param readiness        the gRPC services readiness waits for, and their probes ({@code GATEWAY_READINESS_*})
  */
 public record GatewayConfig(int port, int metricsPort, boolean metricsEnabled, String instanceId, Duration authTimeout,
                             OutboundPolicy outbound, int maxConnections, int maxMessageBytes, Duration grpcDeadline, String messagingTarget,
@@ -57,7 +59,8 @@ public record GatewayConfig(int port, int metricsPort, boolean metricsEnabled, S
                             Duration connectionAliveInterval,
                             Duration routeTtl, Duration heartbeatInterval, Duration heartbeatTimeout, Duration maxIdle,
                             Duration socketIoPingInterval, Duration socketIoPingTimeout, JwtSettings jwt, TokenPolicy tokens,
-                            Duration revocationRetention, ConnectionLimits limits, OriginPolicy origins, int adminGrpcPort) {
+                            Duration revocationRetention, ConnectionLimits limits, OriginPolicy origins, int adminGrpcPort,
+                            ReadinessSettings readiness) {
     /** Validates the instance id. */
     public GatewayConfig {
         if (!Ids.isValid(instanceId) || instanceId.contains(".") || instanceId.length() > 64) {
@@ -95,6 +98,7 @@ public record GatewayConfig(int port, int metricsPort, boolean metricsEnabled, S
                 s.millis("jwt.revocation.retention.ms"),
                 ConnectionLimits.from(s),
                 OriginPolicy.from(s),
-                s.port("gateway.admin.grpc.port"));
+                s.port("gateway.admin.grpc.port"),
+                ReadinessSettings.from(s));
     }
 }

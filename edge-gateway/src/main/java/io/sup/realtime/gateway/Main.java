@@ -35,6 +35,7 @@ import io.sup.realtime.gateway.connection.Heartbeats;
 import io.sup.realtime.gateway.connection.LocalConnections;
 import io.sup.realtime.gateway.delivery.InboxDispatcher;
 import io.sup.realtime.gateway.health.ListenerLiveness;
+import io.sup.realtime.gateway.health.ReadinessSettings;
 import io.sup.realtime.gateway.limits.ConnectionAdmission;
 import io.sup.realtime.gateway.limits.ConnectionStore;
 import io.sup.realtime.gateway.routing.CallRoutes;
@@ -57,12 +58,17 @@ import io.sup.realtime.platform.bus.RoutingRegistry;
 import io.sup.realtime.platform.config.Settings;
 import io.sup.realtime.platform.limits.RateLimits;
 import io.sup.realtime.platform.grpc.GrpcChannels;
+import io.sup.realtime.platform.grpc.GrpcReadiness;
 import io.sup.realtime.platform.grpc.GrpcServerHost;
 import io.sup.realtime.platform.observe.ObserveServer;
 import io.sup.realtime.platform.redis.RedisReadiness;
 import io.sup.realtime.platform.redis.RedisSettings;
 import io.sup.realtime.platform.service.ServiceHost;
+import io.sup.realtime.proto.calls.v1.CallServiceGrpc;
 import io.sup.realtime.proto.gateway.v1.Caller;
+import io.sup.realtime.proto.messaging.v1.MessagingServiceGrpc;
+import io.sup.realtime.proto.notifications.v1.NotificationServiceGrpc;
+import io.sup.realtime.proto.presence.v1.PresenceServiceGrpc;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -82,6 +88,7 @@ public final class Main implements AutoCloseable {
     private final InboxSubscriber inbox;
     private final ScheduledExecutorService timers;
     private final ExecutorService writers;
+    private final List<GrpcReadiness> grpcReadiness = new ArrayList<>();
     private GrpcServerHost admin;
     private WebServer server;
     private ObserveServer observe;
@@ -171,9 +178,10 @@ public final class Main implements AutoCloseable {
             TokenRevocations revocations = new TokenRevocations(connectionStore, new DeliveryBus(redis, registry, clock),
                     config.revocationRetention(), clock);
             admin = GrpcServerHost.start(config.adminGrpcPort(), List.of(new GatewayAdminGrpcEndpoint(revocations)));
-            observe = ObserveServer.start(config.metricsPort(),
-                    List.of(new RedisReadiness(redis), inboxReadiness(), new ListenerLiveness(server::port)),
-                    config.metricsEnabled());
+            List<HealthCheck> checks = new ArrayList<>(List.of(new RedisReadiness(redis), inboxReadiness(),
+                    new ListenerLiveness(server::port)));
+            checks.addAll(startGrpcReadiness());
+            observe = ObserveServer.start(config.metricsPort(), checks, config.metricsEnabled());
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -249,6 +257,25 @@ public final class Main implements AutoCloseable {
         }
     }
 
+    /** One readiness check per gRPC service readiness waits for (GATEWAY_READINESS_SERVICES), probing in the background. */
+    private List<GrpcReadiness> startGrpcReadiness() {
+        GrpcReadiness.Policy policy = config.readiness().probes();
+        for (ReadinessSettings.Dependency dependency : config.readiness().services()) {
+            GrpcReadiness check = switch (dependency) {
+                case MESSAGING -> GrpcReadiness.start("grpc-messaging", config.messagingTarget(), messagingChannel,
+                        MessagingServiceGrpc.SERVICE_NAME, policy, timers);
+                case PRESENCE -> GrpcReadiness.start("grpc-presence", config.presenceTarget(), presenceChannel,
+                        PresenceServiceGrpc.SERVICE_NAME, policy, timers);
+                case CALLS -> GrpcReadiness.start("grpc-calls", config.callsTarget(), callsChannel,
+                        CallServiceGrpc.SERVICE_NAME, policy, timers);
+                case NOTIFICATIONS -> GrpcReadiness.start("grpc-notifications", config.notificationsTarget(),
+                        notificationsChannel, NotificationServiceGrpc.SERVICE_NAME, policy, timers);
+            };
+            grpcReadiness.add(check);
+        }
+        return grpcReadiness;
+    }
+
     private HealthCheck inboxReadiness() {
         return new HealthCheck() {
             @Override
@@ -297,6 +324,7 @@ public final class Main implements AutoCloseable {
         if (admin != null) {
             admin.close();
         }
+        grpcReadiness.forEach(GrpcReadiness::close);
         inbox.close();
         timers.shutdownNow();
         writers.shutdown();

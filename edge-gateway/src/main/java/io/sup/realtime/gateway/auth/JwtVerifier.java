@@ -14,6 +14,7 @@ import io.helidon.security.jwt.JwtValidator;
 import io.helidon.security.jwt.SignedJwt;
 import io.helidon.security.jwt.jwk.Jwk;
 import io.helidon.security.jwt.jwk.JwkKeys;
+import io.sup.realtime.gateway.auth.AuthenticationException.Reason;
 import io.sup.realtime.platform.auth.SharedSecretKey;
 import io.sup.realtime.platform.ids.Ids;
 import jakarta.json.Json;
@@ -63,7 +64,7 @@ public final class JwtVerifier {
      */
     public Identity verify(String token, String handshakeDeviceId) throws AuthenticationException {
         if (token == null || token.isBlank()) {
-            throw new AuthenticationException("missing token");
+            throw new AuthenticationException(Reason.MISSING_TOKEN, "missing token");
         }
         SignedJwt signed;
         Jwt jwt;
@@ -71,34 +72,34 @@ public final class JwtVerifier {
             signed = SignedJwt.parseToken(token.trim());
             jwt = signed.getJwt();
         } catch (RuntimeException e) {
-            throw new AuthenticationException("malformed token");
+            throw new AuthenticationException(Reason.MALFORMED_TOKEN, "malformed token");
         }
         String alg = jwt.headers().algorithm().orElse("none");
         if (!settings.algorithms().contains(alg)) {
-            throw new AuthenticationException("token algorithm " + safe(alg) + " is not accepted");
+            throw new AuthenticationException(Reason.ALGORITHM, "token algorithm " + safe(alg) + " is not accepted");
         }
         if (jwt.headers().headerClaim("crit").isPresent()) {
             // RFC 7515 section 4.1.11: we understand no extensions, so none may be critical.
-            throw new AuthenticationException("token has critical header parameters this server does not support");
+            throw new AuthenticationException(Reason.ALGORITHM, "token has critical header parameters this server does not support");
         }
         boolean hasKid = jwt.headers().keyId().isPresent();
         if (!hasKid && defaultKey == null) {
-            throw new AuthenticationException("token has no key id");
+            throw new AuthenticationException(Reason.SIGNATURE, "token has no key id");
         }
         Errors signature;
         try {
             signature = hasKid ? signed.verifySignature(keys) : signed.verifySignature(keys, defaultKey);
         } catch (RuntimeException e) {
-            throw new AuthenticationException("invalid signature");
+            throw new AuthenticationException(Reason.SIGNATURE, "invalid signature");
         }
         if (!signature.isValid()) {
-            throw new AuthenticationException("invalid signature");
+            throw new AuthenticationException(Reason.SIGNATURE, "invalid signature");
         }
         try {
             return identity(jwt, handshakeDeviceId);
         } catch (RuntimeException e) {
             // A claim of the wrong JSON type or out of range (e.g. "exp": "soon", 1e20).
-            throw new AuthenticationException("malformed token");
+            throw new AuthenticationException(Reason.MALFORMED_TOKEN, "malformed token");
         }
     }
 
@@ -107,30 +108,30 @@ public final class JwtVerifier {
         for (String time : new String[] {"exp", "nbf", "iat"}) {
             Optional<JsonValue> claim = jwt.payloadClaim(time);
             if (claim.isPresent() && claim.get().getValueType() != JsonValue.ValueType.NUMBER) {
-                throw new AuthenticationException("malformed token");
+                throw new AuthenticationException(Reason.MALFORMED_TOKEN, "malformed token");
             }
         }
         if (jwt.payloadClaim("exp").isEmpty() && settings.requireExp()) {
-            throw new AuthenticationException("token has no expiry");
+            throw new AuthenticationException(Reason.CLAIMS, "token has no expiry");
         }
         check(jwt, JwtValidator.builder().addExpirationValidator(v -> v.now(clock.instant())
-                .allowedTimeSkew(settings.leeway()).mandatory(settings.requireExp())), "token expired");
+                .allowedTimeSkew(settings.leeway()).mandatory(settings.requireExp())), Reason.EXPIRED, "token expired");
         check(jwt, JwtValidator.builder().addNotBeforeValidator(v -> v.now(clock.instant())
-                .allowedTimeSkew(settings.leeway())), "token not yet valid");
+                .allowedTimeSkew(settings.leeway())), Reason.NOT_YET_VALID, "token not yet valid");
         if (settings.issuer().isPresent()) {
-            check(jwt, JwtValidator.builder().addIssuerValidator(settings.issuer().get(), true), "issuer not accepted");
+            check(jwt, JwtValidator.builder().addIssuerValidator(settings.issuer().get(), true), Reason.CLAIMS, "issuer not accepted");
         }
         if (settings.audience().isPresent()) {
-            check(jwt, JwtValidator.builder().addAudienceValidator(settings.audience().get()), "audience not accepted");
+            check(jwt, JwtValidator.builder().addAudienceValidator(settings.audience().get()), Reason.CLAIMS, "audience not accepted");
         }
         if (jwt.payloadClaim("type").isPresent() && !"access".equals(stringClaim(jwt, "type").orElse(null))) {
-            throw new AuthenticationException("token type must be access");
+            throw new AuthenticationException(Reason.CLAIMS, "token type must be access");
         }
         String userId = jwt.payloadClaim("sub").isPresent()
-                ? stringClaim(jwt, "sub").orElseThrow(() -> new AuthenticationException("token subject is not a valid user id"))
-                : stringClaim(jwt, "userId").orElseThrow(() -> new AuthenticationException("token has no subject"));
+                ? stringClaim(jwt, "sub").orElseThrow(() -> new AuthenticationException(Reason.CLAIMS, "token subject is not a valid user id"))
+                : stringClaim(jwt, "userId").orElseThrow(() -> new AuthenticationException(Reason.CLAIMS, "token has no subject"));
         if (!Ids.isValid(userId)) {
-            throw new AuthenticationException("token subject is not a valid user id");
+            throw new AuthenticationException(Reason.CLAIMS, "token subject is not a valid user id");
         }
         String deviceId;
         if (jwt.payloadClaim("deviceId").isPresent()) {
@@ -141,18 +142,19 @@ public final class JwtVerifier {
             deviceId = "gen-" + UUID.randomUUID();
         }
         if (!Ids.isValid(deviceId)) {
-            throw new AuthenticationException("device id is not valid");
+            throw new AuthenticationException(Reason.CLAIMS, "device id is not valid");
         }
         Optional<String> tokenId = jwt.payloadClaim("jti").isPresent()
                 ? Optional.of(stringClaim(jwt, "jti").filter(Identity.TokenClaims::isValidTokenId)
-                        .orElseThrow(() -> new AuthenticationException("token id (jti) is not valid")))
+                        .orElseThrow(() -> new AuthenticationException(Reason.CLAIMS, "token id (jti) is not valid")))
                 : Optional.empty();
         return new Identity(userId, deviceId, new Identity.TokenClaims(jwt.issueTime(), jwt.expirationTime(), tokenId));
     }
 
-    private static void check(Jwt jwt, JwtValidator.Builder validator, String reason) throws AuthenticationException {
+    private static void check(Jwt jwt, JwtValidator.Builder validator, Reason reason,
+                              String message) throws AuthenticationException {
         if (!validator.build().validate(jwt).isValid()) {
-            throw new AuthenticationException(reason);
+            throw new AuthenticationException(reason, message);
         }
     }
 

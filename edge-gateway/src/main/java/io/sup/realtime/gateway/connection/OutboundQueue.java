@@ -11,9 +11,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.helidon.common.buffers.BufferData;
+import io.helidon.metrics.api.Timer;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.websocket.WsSession;
 
@@ -44,8 +46,11 @@ public final class OutboundQueue {
     private final int limit;
     private final Duration closeGrace;
     private final CloseMetrics metrics;
-    private final Queue<String> queue = new ConcurrentLinkedQueue<>();
+    /** Text frames: a {@code String}, or a {@link Timed} delivery whose write is timed. */
+    private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
+    /** Characters of the queued text frames, for the queue-size gauge. */
+    private final AtomicLong chars = new AtomicLong();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicReference<BufferData> pendingPong = new AtomicReference<>();
     private final AtomicBoolean pendingPing = new AtomicBoolean();
@@ -92,6 +97,20 @@ public final class OutboundQueue {
      *     is then closed with {@link CloseCode#SLOW_CONSUMER})
      */
     public boolean send(String text) {
+        return enqueue(text, text);
+    }
+
+    /**
+     * Queues a text frame from the delivery bus whose latency, from its publication at
+     * {@code publishedAtMs} (epoch ms) to the end of its socket write, {@code latency} records.
+     *
+     * @return as {@link #send(String)}
+     */
+    public boolean send(String text, Timer latency, long publishedAtMs) {
+        return enqueue(text, new Timed(text, latency, publishedAtMs));
+    }
+
+    private boolean enqueue(String text, Object item) {
         if (closing.get()) {
             return false;
         }
@@ -102,7 +121,8 @@ public final class OutboundQueue {
             close(CloseCode.SLOW_CONSUMER, CloseCode.SLOW_CONSUMER.reason());
             return false;
         }
-        queue.add(text);
+        chars.addAndGet(text.length());
+        queue.add(item);
         schedule();
         return true;
     }
@@ -158,8 +178,19 @@ public final class OutboundQueue {
         finished.complete(null);
         queue.clear();
         if (closing.compareAndSet(false, true)) {
+            metrics.peerClosed();
             runOnClosing();
         }
+    }
+
+    /** Characters of the text frames queued and not yet written (UTF-16 units: bytes for ASCII). */
+    public long queuedChars() {
+        return chars.get();
+    }
+
+    /** Text frames queued and not yet written. */
+    public int queuedFrames() {
+        return size.get();
     }
 
     /** Whether the connection is closing or closed, by either side. */
@@ -219,7 +250,7 @@ public final class OutboundQueue {
 
     private void drain() {
         do {
-            String item;
+            Object item;
             while (!closed && (item = queue.poll()) != null) {
                 write(item);
                 writeControl();
@@ -241,12 +272,18 @@ public final class OutboundQueue {
                 && draining.compareAndSet(false, true));
     }
 
-    private void write(String text) {
+    private void write(Object item) {
         size.decrementAndGet();
+        String text = item instanceof Timed timed ? timed.text() : (String) item;
+        chars.addAndGet(-text.length());
         try {
             session.send(text, true);
         } catch (RuntimeException e) {
             writeFailed(e);
+            return;
+        }
+        if (item instanceof Timed timed) {
+            timed.written();
         }
     }
 
@@ -274,5 +311,12 @@ public final class OutboundQueue {
     }
 
     private record Close(int code, String reason) {
+    }
+
+    /** A delivery whose publication-to-write latency is recorded once written. */
+    private record Timed(String text, Timer latency, long publishedAtMs) {
+        void written() {
+            latency.record(Math.max(0, System.currentTimeMillis() - publishedAtMs), TimeUnit.MILLISECONDS);
+        }
     }
 }

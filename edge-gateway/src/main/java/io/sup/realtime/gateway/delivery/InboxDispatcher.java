@@ -7,10 +7,9 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
-import io.helidon.metrics.api.Counter;
-import io.helidon.metrics.api.Metrics;
 import io.sup.realtime.gateway.connection.ClientConnection;
 import io.sup.realtime.gateway.connection.LocalConnections;
+import io.sup.realtime.gateway.metrics.DeliveryMetrics;
 import io.sup.realtime.gateway.protocol.WireCodec;
 import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
 import io.sup.realtime.proto.gateway.v1.Disconnect;
@@ -25,8 +24,7 @@ import io.sup.realtime.proto.gateway.v1.Disconnect;
 public final class InboxDispatcher implements Consumer<DeliveryFrame> {
     private final LocalConnections connections;
     private final BiConsumer<String, Disconnect> revocations;
-    private final Counter delivered = Metrics.globalRegistry().getOrCreate(
-            Counter.builder("gateway.deliveries").description("Frames enqueued to client connections from the delivery bus"));
+    private final DeliveryMetrics metrics = new DeliveryMetrics();
 
     /**
      * @param connections this instance's connections
@@ -48,11 +46,16 @@ public final class InboxDispatcher implements Consumer<DeliveryFrame> {
         String data = frame.getDataJson().toString(StandardCharsets.UTF_8);
         Set<String> excluded = Set.copyOf(frame.getExcludeConnectionIdsList());
         Map<WireCodec, String> encoded = new IdentityHashMap<>(2);
+        DeliveryMetrics.Event meters = metrics.of(frame.getEvent());
+        long publishedAtMs = frame.getPublishedAtMs();
+        int[] delivered = {0}; // this thread's only: counted once per frame, not per recipient
         Consumer<ClientConnection> send = connection -> {
             if (connection.isAuthenticated() && !excluded.contains(connection.id())) {
                 String text = encoded.computeIfAbsent(connection.codec(), codec -> codec.event(frame.getEvent(), data));
-                if (connection.out().send(text)) {
-                    delivered.increment();
+                boolean queued = publishedAtMs > 0 ? connection.out().send(text, meters.latency(), publishedAtMs)
+                        : connection.out().send(text);
+                if (queued) {
+                    delivered[0]++;
                 }
             }
         };
@@ -70,6 +73,9 @@ public final class InboxDispatcher implements Consumer<DeliveryFrame> {
             case TARGET_NOT_SET -> {
                 // Nothing addressed: nothing to do.
             }
+        }
+        if (delivered[0] > 0) {
+            meters.delivered().increment(delivered[0]);
         }
     }
 }

@@ -10,18 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.helidon.metrics.api.Counter;
-import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.Metrics;
-import io.helidon.metrics.api.MeterRegistry;
-import io.helidon.metrics.api.Tag;
 import io.helidon.websocket.WsSession;
 import io.sup.realtime.gateway.auth.AuthenticationException;
 import io.sup.realtime.gateway.auth.Identity;
@@ -36,11 +31,15 @@ import io.sup.realtime.gateway.connection.InboundQueue;
 import io.sup.realtime.gateway.connection.LocalConnections;
 import io.sup.realtime.gateway.connection.OutboundPolicy;
 import io.sup.realtime.gateway.connection.OutboundQueue;
+import io.sup.realtime.gateway.metrics.ConnectionMetrics;
+import io.sup.realtime.gateway.metrics.ConnectionMetrics.Connect;
+import io.sup.realtime.gateway.metrics.EventMetrics;
 import io.sup.realtime.gateway.protocol.ClientEvent;
 import io.sup.realtime.gateway.protocol.ClientJson;
 import io.sup.realtime.gateway.protocol.ErrorCode;
 import io.sup.realtime.gateway.protocol.NativeCodec;
 import io.sup.realtime.gateway.protocol.Replies;
+import io.sup.realtime.gateway.protocol.SocketIoCodec;
 import io.sup.realtime.gateway.protocol.WireCodec;
 import io.sup.realtime.gateway.routing.ClientEvents;
 import io.sup.realtime.gateway.routing.ConnectionReports;
@@ -75,12 +74,9 @@ public final class ClientSessions {
     private final Executor writers;
     private final Duration authTimeout;
     private final OutboundPolicy outbound;
-    private final MeterRegistry metrics = Metrics.globalRegistry();
-    private final Map<String, Counter> eventCounters = new ConcurrentHashMap<>();
-    private final CloseMetrics closeMetrics = new CloseMetrics(metrics);
-    private final Counter authFailures = metrics.getOrCreate(
-            Counter.builder("gateway.auth.failures").description("Connections refused for a missing or invalid token"));
-    private final Map<String, Counter> rateLimited = new ConcurrentHashMap<>();
+    private final CloseMetrics closeMetrics = new CloseMetrics(Metrics.globalRegistry());
+    private final EventMetrics events = new EventMetrics();
+    private final ConnectionMetrics connectionMetrics;
     private final ConnectionAdmission admission;
     private final TokenLifetimes lifetimes;
 
@@ -112,8 +108,7 @@ public final class ClientSessions {
         this.writers = writers;
         this.authTimeout = authTimeout;
         this.outbound = outbound;
-        metrics.getOrCreate(Gauge.builder("gateway.connections.active", connections, c -> (double) c.size())
-                .description("Open client connections on this instance"));
+        this.connectionMetrics = new ConnectionMetrics(connections);
     }
 
     /**
@@ -144,6 +139,7 @@ public final class ClientSessions {
             }
         });
         connections.opened(connection);
+        connectionMetrics.opened(codec instanceof SocketIoCodec);
         // First in line: nothing the client sent is handled before its address was admitted.
         connection.inbound().submit(() -> admitAddress(connection));
         if (token != null) {
@@ -155,6 +151,7 @@ public final class ClientSessions {
         } else {
             timers.schedule(() -> {
                 if (!connection.isAuthenticated() && !connection.out().isClosing()) {
+                    connectionMetrics.authTimedOut();
                     refuse(connection, CloseCode.AUTH_TIMEOUT, "not authenticated within " + authTimeout.toMillis() + " ms");
                 }
             }, authTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -209,7 +206,8 @@ public final class ClientSessions {
 
     /** One decoded client event: handled after the ones before it, off the socket reader. */
     public void onEvent(ClientConnection connection, ClientEvent event) {
-        connection.inbound().submit(() -> handle(connection, event));
+        long received = System.nanoTime(); // the event's latency counts its wait behind earlier ones
+        connection.inbound().submit(() -> handle(connection, event, received));
     }
 
     /**
@@ -217,10 +215,11 @@ public final class ClientSessions {
      * comes, after any CONNECT the client sent before it.
      */
     public void onEventAfterConnect(ClientConnection connection, ClientEvent event) {
+        long received = System.nanoTime();
         connection.inbound().submit(() -> {
             // Sends to a closing connection are dropped by its writer: no check needed here.
             if (connection.isAuthenticated()) {
-                handle(connection, event);
+                handle(connection, event, received);
             } else if (event.wantsAck()) {
                 connection.sendAck(event.ackId(), Replies.failure(ErrorCode.UNAUTHENTICATED, "send CONNECT before events"));
             } else {
@@ -229,7 +228,8 @@ public final class ClientSessions {
         });
     }
 
-    private void handle(ClientConnection connection, ClientEvent event) {
+    /** @param received when the event was decoded ({@link System#nanoTime()}), for its latency */
+    private void handle(ClientConnection connection, ClientEvent event, long received) {
         if (connection.out().isClosedByServer()) {
             return; // refused, timed out or overflowing: nothing it sends counts any more
         }
@@ -241,15 +241,14 @@ public final class ClientSessions {
             reply(connection, event, new Outcome.Failed(ErrorCode.UNAUTHENTICATED, "authenticate first: send an auth event"));
             return;
         }
-        if (ClientEvents.AUTH_REFRESH.equals(event.name())) {
-            connection.eventReceived();
-            count(event.name());
-            reply(connection, event, lifetimes.refresh(connection, event.dataJson()));
-            return;
-        }
         connection.eventReceived();
-        count(event.name());
-        reply(connection, event, router.handle(connection, event));
+        EventMetrics.Event meters = events.of(event.name());
+        meters.received();
+        Outcome outcome = ClientEvents.AUTH_REFRESH.equals(event.name())
+                ? lifetimes.refresh(connection, event.dataJson())
+                : router.handle(connection, event);
+        reply(connection, event, outcome);
+        meters.answered(outcome instanceof Outcome.Failed failed ? failed.code() : null, received);
     }
 
     /** The peer closed the connection, or its socket failed. */
@@ -279,11 +278,11 @@ public final class ClientSessions {
         try {
             who = verifier.verify(token, deviceId);
         } catch (AuthenticationException e) {
+            connectionMetrics.authFailed(e.reason());
             if (ackId >= 0) {
                 connection.sendAck(ackId, Replies.failure(ErrorCode.UNAUTHENTICATED, e.getMessage()));
             }
             if (connection.codec().keepsConnectionAfterRefusal()) {
-                authFailures.increment();
                 LOG.log(Level.INFO, "connection " + connection.id() + " refused, may retry: " + e.getMessage());
                 connection.out().send(connection.codec().connectRefused(ErrorCode.UNAUTHENTICATED, e.getMessage(), 0));
             } else {
@@ -305,12 +304,14 @@ public final class ClientSessions {
             // this connection, so ask the client to come back rather than pretend.
             LOG.log(Level.WARNING, "connection " + connection.id() + " not registered ("
                     + e.getClass().getSimpleName() + "): closing with 1013");
+            connectionMetrics.connect(Connect.UNAVAILABLE);
             // The protocol's refusal frame: Socket.IO clients drop events that come before a
             // CONNECT answer, so they need CONNECT_ERROR to see why.
             connection.out().send(connection.codec().connectRefused(ErrorCode.UNAVAILABLE, "service unavailable, retry later", 0));
             connection.out().close(CloseCode.TRY_AGAIN_LATER, CloseCode.TRY_AGAIN_LATER.reason());
             return;
         }
+        connectionMetrics.connect(Connect.OK);
         if (!connection.out().isClosing()) {
             // Asynchronous: never holds up the connection. One that closed while it was being
             // registered is not reported opened; its closed report may already have gone.
@@ -336,15 +337,16 @@ public final class ClientSessions {
         }
     }
 
+    /** Refuses an unauthenticated connection (counted by the caller: why is its to say). */
     private void refuse(ClientConnection connection, CloseCode code, String reason) {
-        authFailures.increment();
         LOG.log(Level.INFO, "connection " + connection.id() + " refused: " + reason);
         connection.out().send(connection.codec().connectRefused(ErrorCode.UNAUTHENTICATED, reason, 0));
         connection.close(code, reason);
     }
 
     /** A connection limit or a revoked token: the client is told why (and when to retry), then closed. */
-    private static void refuse(ClientConnection connection, Admission.Refused refused) {
+    private void refuse(ClientConnection connection, Admission.Refused refused) {
+        connectionMetrics.connect(Connect.REFUSED);
         LOG.log(Level.INFO, "connection " + connection.id() + " refused: " + refused.refusal());
         connection.out().send(connection.codec().connectRefused(refused.code(), refused.reason(), refused.retryAfterMs()));
         connection.close(refused.close(), refused.retryAfterMs() > 0
@@ -386,9 +388,6 @@ public final class ClientSessions {
                 }
             }
             case Outcome.Failed failed -> {
-                if (failed.code() == ErrorCode.RATE_LIMITED) {
-                    countRateLimited(event.name());
-                }
                 if (event.wantsAck()) {
                     connection.sendAck(event.ackId(), Replies.failure(failed.code(), failed.message(), failed.retryAfterMs()));
                 } else {
@@ -397,21 +396,5 @@ public final class ClientSessions {
                 }
             }
         }
-    }
-
-    private void count(String event) {
-        countBy(eventCounters, "gateway.events", "Client events received from authenticated connections, by event name", event);
-    }
-
-    private void countRateLimited(String event) {
-        countBy(rateLimited, "gateway.rate.limited",
-                "Client events refused by a rate limit (acked or answered RATE_LIMITED), by event name", event);
-    }
-
-    /** Increments {@code meter}{event}, each counter looked up once: building a meter per event is costly on the hot path. */
-    private void countBy(Map<String, Counter> cache, String meter, String description, String event) {
-        String tag = ClientEvents.isKnown(event) ? event : "unknown";
-        cache.computeIfAbsent(tag, t -> metrics.getOrCreate(Counter.builder(meter).description(description)
-                .tags(List.of(Tag.create("event", t))))).increment();
     }
 }

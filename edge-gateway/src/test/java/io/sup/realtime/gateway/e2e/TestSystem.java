@@ -118,7 +118,8 @@ final class TestSystem {
      * (tests connect far more often than users): the limits' own tests override that. Its
      * presence target is {@link #NO_PRESENCE} unless {@code presence.grpc.target} is overridden,
      * its call-signalling target {@link #NO_CALLS} unless {@code calls.grpc.target} is, its
-     * notification target {@link #NO_NOTIFICATIONS} unless {@code notifications.grpc.target} is.
+     * notification target {@link #NO_NOTIFICATIONS} unless {@code notifications.grpc.target} is;
+     * so its readiness waits for messaging only unless {@code gateway.readiness.services} is overridden.
      */
     static Main gateway(RedisServerExtension redis, int messagingPort, String instance, String... overrides) {
         return Main.start(Settings.of("edge-gateway", with(Map.ofEntries(
@@ -128,6 +129,7 @@ final class TestSystem {
                 Map.entry("presence.grpc.target", NO_PRESENCE),
                 Map.entry("calls.grpc.target", NO_CALLS),
                 Map.entry("notifications.grpc.target", NO_NOTIFICATIONS),
+                Map.entry("gateway.readiness.services", "messaging"),
                 Map.entry("gateway.grpc.deadline.ms", "30000"),
                 Map.entry("gateway.admin.grpc.port", "0"),
                 Map.entry("rate.limit.exempt.addresses", "loopback"),

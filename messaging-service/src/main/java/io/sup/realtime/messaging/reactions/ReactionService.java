@@ -2,6 +2,9 @@ package io.sup.realtime.messaging.reactions;
 
 import java.util.List;
 
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.Tag;
 import io.sup.realtime.messaging.ClientEvent;
 import io.sup.realtime.messaging.UserLimits;
 import io.sup.realtime.messaging.chats.ChatService;
@@ -20,6 +23,8 @@ public final class ReactionService {
     private final ReactionStore store;
     private final ReactionEvents events;
     private final UserLimits limits;
+    private final Counter added = changes("added");
+    private final Counter removed = changes("removed");
 
     /**
      * @param chats  members, for announcements
@@ -58,6 +63,7 @@ public final class ReactionService {
             case ReactionStore.Outcome.RateLimited r -> throw check.refused(r.retryAfterMs());
             case ReactionStore.Outcome.Done done -> {
                 if (done.changed()) {
+                    (add ? added : removed).increment();
                     events.changed(chatId, messageId, canonical, userId, add, chats.memberIds(chatId));
                 }
                 // else already so: idempotent, nothing to announce.
@@ -82,5 +88,11 @@ public final class ReactionService {
             throw ServiceException.invalidArgument("message " + messageId + " is not a message of chat " + chatId);
         }
         return store.of(chatId, seq);
+    }
+
+    private static Counter changes(String change) {
+        return Metrics.globalRegistry().getOrCreate(Counter.builder("messaging.reactions")
+                .description("Reactions that changed a message's reactions (an idempotent repeat is not counted), by change")
+                .tags(List.of(Tag.create("change", change))));
     }
 }

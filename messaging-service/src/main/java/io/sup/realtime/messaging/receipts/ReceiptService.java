@@ -3,10 +3,14 @@ package io.sup.realtime.messaging.receipts;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.Tag;
 import io.sup.realtime.messaging.ClientEvent;
 import io.sup.realtime.messaging.UserLimits;
 import io.sup.realtime.messaging.chats.ChatService;
@@ -28,6 +32,7 @@ public final class ReceiptService {
     private final ReceiptEvents events;
     private final Clock clock;
     private final UserLimits limits;
+    private final Map<ReceiptKind, Counter> recorded = new EnumMap<>(ReceiptKind.class);
 
     /**
      * @param store  positions
@@ -38,6 +43,11 @@ public final class ReceiptService {
     public ReceiptService(ReceiptStore store, ReceiptEvents events, Clock clock, UserLimits limits) {
         this.store = store;
         this.events = events;
+        for (ReceiptKind kind : ReceiptKind.values()) {
+            recorded.put(kind, Metrics.globalRegistry().getOrCreate(Counter.builder("messaging.receipts")
+                    .description("Receipts recorded (each may cover several messages), by kind")
+                    .tags(List.of(Tag.create("kind", kind.name().toLowerCase(java.util.Locale.ROOT))))));
+        }
         this.clock = clock;
         this.limits = limits;
     }
@@ -72,6 +82,7 @@ public final class ReceiptService {
     }
 
     private List<String> announce(ReceiptKind kind, String chatId, String userId, Map<Long, String> senderBySeq) {
+        recorded.get(kind).increment();
         Instant at = clock.instant();
         Map<String, List<String>> idsBySender = new LinkedHashMap<>();
         senderBySeq.forEach((seq, sender) -> idsBySender.computeIfAbsent(sender, s -> new ArrayList<>()).add(Long.toString(seq)));

@@ -32,8 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The running service is observable: the standard {@code grpc.health.v1.Health} service
  * reports SERVING for the server and each domain service, Helidon's {@code /health/ready}
- * follows Redis (200 when it answers, 503 while it is down, 200 again after), and
- * {@code /metrics} serves Prometheus text. While Redis is down, calls fail as UNAVAILABLE.
+ * and the original's {@code /ready} follow Redis (200 when it answers, 503 naming
+ * {@code redis} while it is down, 200 again after), and {@code /metrics} serves Prometheus text. While Redis is down, calls fail as UNAVAILABLE.
  */
 class ServiceHealthAndMetricsTest {
     @RegisterExtension
@@ -68,10 +68,12 @@ class ServiceHealthAndMetricsTest {
 
     @Test
     void readinessIsUpWithRedis() throws Exception {
-        HttpResponse<String> ready = get("/health/ready");
+        for (String path : List.of("/health/ready", "/ready")) {
+            HttpResponse<String> ready = get(path);
 
-        assertEquals(200, ready.statusCode(), ready.body());
-        assertTrue(ready.body().contains("\"redis\"") && ready.body().contains("UP"), ready.body());
+            assertEquals(200, ready.statusCode(), path + ": " + ready.body());
+            assertTrue(ready.body().contains("\"redis\"") && ready.body().contains("UP"), ready.body());
+        }
     }
 
     @Test
@@ -92,6 +94,9 @@ class ServiceHealthAndMetricsTest {
         REDIS.stop();
         try {
             assertEquals(503, get("/health/ready").statusCode());
+            HttpResponse<String> ready = get("/ready");
+            assertEquals(503, ready.statusCode());
+            assertTrue(ready.body().contains("\"redis\"") && ready.body().contains("DOWN"), ready.body());
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
                     () -> service.messaging().sendMessage(send));
             assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.getStatus().toString());

@@ -4,8 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -55,6 +57,8 @@ public final class NotificationService {
     private final Clock clock;
     private final Duration collapseWindow;
     private final boolean mentionsBreakMute;
+    private final Map<NotificationType, Counter> created = createdCounters();
+    private final Map<String, Counter> notPushed = notPushedCounters();
 
     /**
      * @param store             the users' notifications
@@ -128,7 +132,7 @@ public final class NotificationService {
             return new Created(userId, stored.notification(), false);
         }
         Notification notification = stored.notification();
-        created(content.type()).increment();
+        created.get(content.type()).increment();
         boolean connected = events.created(userId, notification);
         String suppressed = connected ? "connected"
                 : content.priority() == Priority.LOW ? "low_priority"
@@ -139,7 +143,7 @@ public final class NotificationService {
             long due = now.toEpochMilli() + (content.priority() == Priority.HIGH ? 0 : collapseWindow.toMillis());
             pushes.add(userId, collapseKey(notification), notification.id(), due);
         } else {
-            notPushed(suppressed).increment();
+            notPushed.get(suppressed).increment();
         }
         return new Created(userId, notification, stored.outcome() == NotificationStore.Outcome.CREATED);
     }
@@ -295,6 +299,21 @@ public final class NotificationService {
 
     private static String newId() {
         return UUID.randomUUID().toString().replace("-", "");
+    }
+
+    /** The counters of {@code notifications.created}, one per type, built once. */
+    private static Map<NotificationType, Counter> createdCounters() {
+        Map<NotificationType, Counter> counters = new EnumMap<>(NotificationType.class);
+        for (NotificationType type : NotificationType.values()) {
+            counters.put(type, created(type));
+        }
+        return counters;
+    }
+
+    /** The counters of {@code notification.push.suppressed}, one per reason, built once. */
+    private static Map<String, Counter> notPushedCounters() {
+        return Map.of("connected", notPushed("connected"), "low_priority", notPushed("low_priority"),
+                "muted", notPushed("muted"), "do_not_disturb", notPushed("do_not_disturb"));
     }
 
     private static Counter created(NotificationType type) {

@@ -28,6 +28,9 @@ public final class PushDispatcher {
     private final RoutingRegistry routes;
     private final Consumer<PushMessage> delivery;
     private final Clock clock;
+    private final Counter droppedConnected = dropped("connected");
+    private final Counter droppedSeen = dropped("seen");
+    private final Counter droppedNoDevice = dropped("no_device");
 
     /**
      * @param schedule      the bursts waiting
@@ -66,17 +69,17 @@ public final class PushDispatcher {
 
     private int send(String userId, String collapseKey, PushSchedule.Burst burst) {
         if (!routes.connectedUsers(List.of(userId)).isEmpty()) {
-            dropped("connected").increment();
+            droppedConnected.increment();
             return 0;
         }
         Optional<Notification> latest = notifications.find(userId, burst.latestId()).filter(n -> !n.read());
         if (latest.isEmpty()) {
-            dropped("seen").increment();
+            droppedSeen.increment();
             return 0;
         }
         List<PushDevice> devices = registrations.devices(userId);
         if (devices.isEmpty()) {
-            dropped("no_device").increment();
+            droppedNoDevice.increment();
             return 0;
         }
         Notification n = latest.get();

@@ -9,7 +9,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
  * Client channels to the domain services. A target is a gRPC name such as
  * {@code localhost:7001} or {@code dns:///messaging:7001}; requests are spread round-robin
  * over every address the name resolves to (the Kubernetes headless-service pattern).
- * Plaintext: the services sit inside the cluster network.
+ * Plaintext: the services sit inside the cluster network. Every call is counted and timed
+ * ({@link GrpcClientMetrics}).
  */
 public final class GrpcChannels {
     private GrpcChannels() {
@@ -21,6 +22,7 @@ public final class GrpcChannels {
                 .defaultLoadBalancingPolicy("round_robin")
                 .usePlaintext()
                 .keepAliveTime(30, TimeUnit.SECONDS)
+                .intercept(GrpcClientMetrics.INSTANCE)
                 .build();
     }
 

@@ -16,7 +16,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 /**
  * A domain service's gRPC server: grpc-java's own Netty server (it honours client deadlines
  * and cancellation, which Helidon 4.2's gRPC routing does not), every service behind
- * {@link ErrorMappingInterceptor}, the standard {@code grpc.health.v1.Health} service, and
+ * {@link ErrorMappingInterceptor} and {@link GrpcServerMetrics}, the standard {@code grpc.health.v1.Health} service, and
  * handlers on virtual threads so a blocking Redis call never starves the event loop.
  */
 public final class GrpcServerHost implements AutoCloseable {
@@ -39,8 +39,10 @@ public final class GrpcServerHost implements AutoCloseable {
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .addService(health.getHealthService());
         ErrorMappingInterceptor errors = new ErrorMappingInterceptor();
+        GrpcServerMetrics metrics = new GrpcServerMetrics();
         for (BindableService service : services) {
-            builder.addService(ServerInterceptors.intercept(service, errors));
+            // The last is outermost: metrics see the status the error mapping gave.
+            builder.addService(ServerInterceptors.intercept(service, errors, metrics));
         }
         try {
             Server server = builder.build().start();

@@ -15,8 +15,10 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
  * {@code /health} (all checks), {@code /health/live} (Helidon's built-in deadlock, heap and
  * disk checks, and the service's own liveness checks), {@code /health/ready} (the service's
  * own readiness checks, e.g. Redis answers) — JSON,
- * 200 when UP and 503 when DOWN — and {@code /metrics} (Prometheus text, or JSON with
- * {@code Accept: application/json}).
+ * 200 when UP and 503 when DOWN, a DOWN answer naming the failing check — the original's
+ * {@code /ready} (the same answer as {@code /health/ready}, for existing probes and scripts),
+ * and {@code /metrics} (Prometheus text, or JSON with {@code Accept: application/json}).
+ * The catalogue of checks and meters is docs/METRICS.md.
  */
 public final class ObserveServer implements AutoCloseable {
     private final WebServer server;
@@ -44,6 +46,8 @@ public final class ObserveServer implements AutoCloseable {
                 // health answers while the service drains; Helidon's hook would stop it first.
                 .shutdownHook(false)
                 .addFeature(feature.build())
+                // The original's readiness path: answered by the health observer itself.
+                .routing(http -> http.get("/ready", (req, res) -> res.reroute("/health/ready")))
                 .build()
                 .start();
         if (!server.isRunning()) {
