@@ -75,5 +75,7 @@ umoci config --image "$work/oci:base" --no-history --created "$created" \
 umoci gc --layout "$work/oci"
 skopeo copy --quiet "oci:$work/oci:base" "docker-archive:$work/base.tar:sup/base-jre25:trixie"
 mv "$work/base.tar" "$out"
+# Older bases (built by an earlier version of this script) are not used any more.
+find "$cache" -maxdepth 1 -name 'base-trixie-jre25-*.tar' ! -path "$out" -delete
 echo "Base image built in $((SECONDS - start)) s: $(du -h "$out" | cut -f1) ($out)" >&2
 echo "$out"
