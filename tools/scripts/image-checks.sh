@@ -74,8 +74,8 @@ revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 # IMAGE_CHECKS_REUSE=1: check the images the last run built (when working on this script).
 if [[ "${IMAGE_CHECKS_REUSE:-}" != 1 ]]; then
   echo "==> jib:buildTar of the five services on tar://$(basename "$base")"
-  mvn -B -ntp -q -Dstyle.color=never -DskipTests package jib:buildTar \
-    -Dimage.base="tar://$base" -Dimage.revision="$revision"
+  mvn -B -ntp -q -Dstyle.color=never -Djib.console=plain -DskipTests package jib:buildTar \
+    -pl "$(IFS=,; echo "${modules[*]}")" -am -Dimage.base="tar://$base" -Dimage.revision="$revision"
 fi
 
 # One image tar's blob by digest (sha256:...), to stdout.
