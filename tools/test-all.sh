@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: unit, store and end-to-end tests on real Redis, real gRPC and real
 # WebSocket clients, then the Socket.IO compatibility suite with the real npm
-# socket.io-client against the built services. Installs Debian's redis-server, coturn (the
-# TURN server the call tests allocate relays on) and Node.js when absent, as root.
+# socket.io-client against the built services, and the container image checks (Jib images on a
+# local base made from Debian packages, one of them run). Installs Debian's redis-server,
+# coturn (the TURN server the call tests allocate relays on), Node.js, and mmdebstrap, umoci
+# and skopeo when absent, as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/scripts/common.sh
@@ -13,6 +15,13 @@ ensure_node
 
 echo "==> Java tests (Maven Surefire); also builds the jars the next suite runs"
 mvn -B -ntp -Dstyle.color=never verify
+
+echo "==> Container images (Jib buildTar on a local Debian base; docs/ops-notes/images.md)"
+if [ "$(id -u)" = 0 ]; then
+  tools/scripts/image-checks.sh
+else
+  echo "skipped: the image checks need root (mmdebstrap's chroot, namespaces); CI runs them"
+fi
 
 echo "==> Socket.IO compatibility suite (node --test, socket.io-client from the lockfile)"
 tools/scripts/socketio-suite.sh

@@ -74,8 +74,13 @@ revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 # IMAGE_CHECKS_REUSE=1: check the images the last run built (when working on this script).
 if [[ "${IMAGE_CHECKS_REUSE:-}" != 1 ]]; then
   echo "==> jib:buildTar of the five services on tar://$(basename "$base")"
-  mvn -B -ntp -q -Dstyle.color=never -Djib.console=plain -DskipTests package jib:buildTar \
-    -pl "$(IFS=,; echo "${modules[*]}")" -am -Dimage.base="tar://$base" -Dimage.revision="$revision"
+  if ! mvn -B -ntp -Dstyle.color=never -Djib.console=plain -DskipTests package jib:buildTar \
+    -pl "$(IFS=,; echo "${modules[*]}")" -am -Dimage.base="tar://$base" -Dimage.revision="$revision" \
+    >"$work/logs/mvn.log" 2>&1; then
+    echo "error: jib:buildTar failed; the end of Maven's output:" >&2
+    tail -n 40 "$work/logs/mvn.log" >&2
+    exit 1
+  fi
 fi
 
 # One image tar's blob by digest (sha256:...), to stdout.
@@ -213,5 +218,6 @@ check "its JVM picked up the image's JAVA_TOOL_OPTIONS" \
   grep -q 'Picked up JAVA_TOOL_OPTIONS: .*MaxRAMPercentage' "$work/logs/messaging-image.log"
 if [[ $failed != 0 ]]; then show_logs; fi
 
+echo "Image checks took $SECONDS s."
 echo "images: $passed passed, $failed failed"
 [[ $failed == 0 ]]
