@@ -5,15 +5,16 @@
 # mmdebstrap, turned into a one-layer OCI image by umoci, with the user 10001 the services
 # run as, and written as a `docker save` tar by skopeo (the format Jib reads as a base).
 #
-# Usage: build-base-image.sh [CACHE_DIR]   (default: .cache/images in the repository)
-# Prints the image tar's path. The tar is named after this script's content, so a second
-# run returns at once, and a change here builds a new one. Needs root (mmdebstrap's root
+# Usage: build-base-image.sh [CACHE_DIR]   (default: $XDG_CACHE_HOME or ~/.cache, then
+# sup-realtime/images: outside the clone, so a fresh clone on the same machine, as CI's,
+# finds it, as Maven finds ~/.m2). Prints the image tar's path. The tar is named after this
+# script's content, so a second run returns at once, and a change here builds a new one. Needs root (mmdebstrap's root
 # mode, the chroot that installs the packages) and the Debian archive.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tools/scripts/common.sh
 
-cache=${1:-.cache/images}
+cache=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/sup-realtime/images}
 mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
 key=$(sha256sum "tools/scripts/build-base-image.sh" | cut -c1-12)
