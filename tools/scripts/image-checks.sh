@@ -39,11 +39,19 @@ user=10001:10001
 
 work=$(mktemp -d)
 mkdir -p "$work/logs"
-java_pid=""
+java_pid="" # the image's JVM: PID 1 of its own PID namespace, so its end ends the namespace
+stop_java() { # SIGTERM, as a runtime stops a container, then SIGKILL 10 s later; fails
+  # when there was no JVM to stop or it needed the SIGKILL
+  [[ -n "$java_pid" ]] && kill -TERM "$java_pid" 2>/dev/null || return 1
+  for _ in $(seq 50); do kill -0 "$java_pid" 2>/dev/null || return 0; sleep 0.2; done
+  kill -KILL "$java_pid" 2>/dev/null || true
+  return 1
+}
 cleanup() {
+  # unshare ignores SIGTERM while it waits, and its --kill-child does not reach the JVM (the
+  # parent-death signal is cleared when chroot changes the user): stop the JVM itself first.
+  stop_java || true
   stop_processes
-  # The image's JVM gets SIGTERM when unshare goes, and may still be shutting down.
-  for _ in $(seq 50); do [[ -n "$java_pid" ]] && kill -0 "$java_pid" 2>/dev/null || break; sleep 0.2; done
   # The mounts live in the image run's own mount namespace; --one-file-system all the same.
   rm -rf --one-file-system "$work"
 }
@@ -182,7 +190,7 @@ check "the runtime spec runs as uid 10001, gid 10001, in /app" \
 # loader finds libjli.so through /proc/self/exe), /dev,
 # a fresh /tmp, the host's /etc/hosts; then chroot as the spec's user, in its working
 # directory, with only its environment plus the given variables. Call it in a subshell: it
-# becomes unshare (exec), whose end sends the image's process SIGTERM.
+# becomes unshare (exec), whose one child is the image's process.
 in_image() { # VAR=value... -- command... ; "--image-entrypoint" as the command: the spec's args
   local vars=() args=()
   while [[ $1 != -- ]]; do vars+=("$1"); shift; done
@@ -210,6 +218,14 @@ in_image GRPC_PORT="$grpc_port" OBSERVE_PORT="$observe_port" REDIS_URL="redis://
   -- --image-entrypoint >"$work/logs/messaging-image.log" 2>&1 &
 pids+=($!)
 pid_of[messaging-image]=$!
+# The background shell becomes unshare (exec) once it has read the spec; unshare's child
+# becomes java (sh, chroot and env exec in turn).
+for _ in $(seq 150); do
+  java_pid=$(pgrep -x -P "${pid_of[messaging-image]}" java | head -n1 || true)
+  [[ -n "$java_pid" ]] && break
+  kill -0 "${pid_of[messaging-image]}" 2>/dev/null || break
+  sleep 0.2
+done
 ready=false
 for _ in $(seq 300); do
   if curl -fsS -o /dev/null "http://127.0.0.1:$observe_port/health/ready" 2>/dev/null; then ready=true; break; fi
@@ -219,12 +235,12 @@ done
 check "messaging-service from its image serves /health/ready with Redis" $ready
 check "messaging-service from its image listens for gRPC on $grpc_port" \
   bash -c '{ exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null' _ "$grpc_port"
-java_pid=$(pgrep -P "${pid_of[messaging-image]}" | head -n1 || true) # unshare's one child
 check "its JVM is the image's java, as uid 10001" \
   bash -c '[[ -n "$1" ]] && [[ "$(readlink "/proc/$1/exe")" == "$2"/* ]] &&
     [[ "$(awk "/^Uid:/ {print \$2}" "/proc/$1/status")" == 10001 ]]' _ "$java_pid" "$rootfs"
 check "its JVM picked up the image's JAVA_TOOL_OPTIONS" \
   grep -q 'Picked up JAVA_TOOL_OPTIONS: .*MaxRAMPercentage' "$work/logs/messaging-image.log"
+check "its JVM (PID 1 in its namespace, as in a pod) stops on SIGTERM within 10 s" stop_java
 if [[ $failed != 0 ]]; then show_logs; fi
 
 echo "Image checks took $SECONDS s."
