@@ -186,11 +186,12 @@ check "the runtime spec runs as uid 10001, gid 10001, in /app" \
 
 # What a runtime does before it starts the process: new mount and PID namespaces (the mounts
 # vanish with them), the root filesystem as a mount of its own (Java's FileStore, which the
-# disk-space health check reads, looks the root up in /proc/mounts), /proc (the dynamic
-# loader finds libjli.so through /proc/self/exe), /dev,
-# a fresh /tmp, the host's /etc/hosts; then chroot as the spec's user, in its working
-# directory, with only its environment plus the given variables. Call it in a subshell: it
-# becomes unshare (exec), whose one child is the image's process.
+# disk-space health check reads, looks the root up in /proc/mounts) and read-only, as the
+# Kubernetes manifests run it (readOnlyRootFilesystem), /proc (the dynamic loader finds
+# libjli.so through /proc/self/exe), /dev, a fresh writable /tmp (the pods' emptyDir), the
+# host's /etc/hosts; then chroot as the spec's user, in its working directory, with only its
+# environment plus the given variables. Call it in a subshell: it becomes unshare (exec),
+# whose one child is the image's process.
 in_image() { # VAR=value... -- command... ; "--image-entrypoint" as the command: the spec's args
   local vars=() args=()
   while [[ $1 != -- ]]; do vars+=("$1"); shift; done
@@ -202,7 +203,8 @@ in_image() { # VAR=value... -- command... ; "--image-entrypoint" as the command:
   exec unshare --mount --pid --fork --kill-child=SIGTERM -- /bin/sh -c '
     r=$1 user=$2 cwd=$3
     shift 3
-    mount --bind "$r" "$r" && mount -t proc proc "$r/proc" && mount --rbind /dev "$r/dev" &&
+    mount --bind "$r" "$r" && mount -o remount,bind,ro "$r" &&
+      mount -t proc proc "$r/proc" && mount --rbind /dev "$r/dev" &&
       mount -t tmpfs -o mode=1777 tmpfs "$r/tmp" && mount --bind /etc/hosts "$r/etc/hosts" || exit 125
     exec chroot --userspec="$user" "$r" /usr/bin/env -i -C "$cwd" "$@"' sh \
     "$rootfs" "$(jq -r '"\(.process.user.uid):\(.process.user.gid)"' "$runtime")" \
@@ -210,8 +212,11 @@ in_image() { # VAR=value... -- command... ; "--image-entrypoint" as the command:
 }
 
 version_out=$(in_image -- java -version 2>&1) || true
+if ! grep -q 'version "25' <<<"$version_out"; then echo "$version_out" >&2; fi
 check "the image's own java runs (java -version: Java 25)" grep -q 'version "25' <<<"$version_out"
-[[ $failed == 0 ]] || echo "$version_out" >&2
+root_mount=$(in_image -- /usr/bin/grep -E '^[^ ]+ / ' /proc/mounts 2>&1) || true
+check "the root filesystem is mounted read-only in there (as in the pods)" \
+  grep -qE '^[^ ]+ / [^ ]+ ro[, ]' <<<"$root_mount"
 
 # The entrypoint itself, against the Redis above, on free ports.
 in_image GRPC_PORT="$grpc_port" OBSERVE_PORT="$observe_port" REDIS_URL="redis://127.0.0.1:$redis_port" \
