@@ -125,6 +125,24 @@ unpacked_deb() {
   echo "$dir/root"
 }
 
+# Debian's mmdebstrap, umoci and skopeo, which build the local base image and read the images
+# (tools/scripts/image-checks.sh), installed when absent and we are root with apt-get.
+ensure_image_tools() {
+  if command -v mmdebstrap >/dev/null 2>&1 && command -v umoci >/dev/null 2>&1 \
+    && command -v skopeo >/dev/null 2>&1; then
+    return
+  fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Debian's mmdebstrap, umoci and skopeo..."
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mmdebstrap umoci skopeo >/dev/null
+    return
+  fi
+  echo "error: mmdebstrap, umoci and skopeo are needed for the image checks" >&2
+  echo "       (Debian: sudo apt-get install -y mmdebstrap umoci skopeo)" >&2
+  exit 1
+}
+
 # Whether a Redis answers PING at host $1 port $2.
 redis_answers() {
   { exec 3<>"/dev/tcp/$1/$2"; } 2>/dev/null || return 1
