@@ -5,7 +5,7 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { parse } from "yaml";
-import { read, exists, SERVICES, settingsVariables } from "./lib/repo.mjs";
+import { read, SERVICES, settingsVariables } from "./lib/repo.mjs";
 
 const compose = parse(read("deploy/compose/compose.yaml"), { merge: true });
 const nginx = read("deploy/compose/nginx.conf");
@@ -138,8 +138,7 @@ describe("prometheus", () => {
 /**
  * The metric names the catalogue lists. docs/METRICS.md's tables (first column, backticked,
  * timers expanded to their Prometheus series) and docs/DEPLOYMENT.md's Redis metrics (from
- * redis_exporter). Before docs/METRICS.md exists on a branch, README's "Health and metrics"
- * names and PENDING stand in for it.
+ * redis_exporter).
  */
 function catalogue() {
   const names = new Set();
@@ -149,19 +148,7 @@ function catalogue() {
       for (const m of first.matchAll(/`([a-z][a-z0-9_]*)(?:\{[^`]*\})?`/g)) names.add(m[1]);
     }
   };
-  if (exists("docs/METRICS.md")) {
-    fromTables(read("docs/METRICS.md"));
-  } else {
-    const readme = read("README.md");
-    const section = readme.slice(readme.indexOf("## Health and metrics"), readme.indexOf("\n## ", readme.indexOf("## Health and metrics") + 5));
-    for (const m of section.matchAll(/`([a-z][a-z0-9_]*)(?:\{[^`]*\})?`/g)) names.add(m[1]);
-    // TODO(lead): delete once docs/METRICS.md (the observe helper's) is merged: then only
-    // the catalogue counts. The names its draft (and the Redis Cluster helper's section of it)
-    // lists that README does not.
-    for (const n of ["gateway_connections_total", "gateway_connects_total", "gateway_disconnects_total", "gateway_acks_total",
-      "gateway_event_latency_seconds", "gateway_delivery_latency_seconds", "gateway_outbound_queue_bytes",
-      "grpc_server_handled_total", "grpc_server_handling_seconds", "redis_commands_seconds", "redis_errors_total"]) names.add(n);
-  }
+  fromTables(read("docs/METRICS.md"));
   const deployment = read("docs/DEPLOYMENT.md");
   const start = deployment.indexOf("### Redis metrics");
   assert.ok(start >= 0, "docs/DEPLOYMENT.md has a 'Redis metrics' section");
