@@ -103,6 +103,8 @@ const jibConfigured = read("pom.xml").includes("<artifactId>jib-maven-plugin</ar
 test("the images the manifests run are the ones the build makes, with the ports it exposes",
   { skip: !jibConfigured && "no Jib configuration in the root pom" }, () => {
     const to = /<to>\s*<image>([^<]+)<\/image>/.exec(read("pom.xml"))?.[1];
+    const version = /<artifactId>sup-realtime<\/artifactId>\s*<version>([^<]+)<\/version>/.exec(read("pom.xml"))?.[1];
+    assert.ok(version, "the root pom's version");
     assert.equal(to, "${image.registry}sup/${project.build.finalName}:${project.version}", "the root pom's image name");
     for (const module of Object.keys(SERVICES)) {
       const pom = read(`${module}/pom.xml`);
@@ -111,6 +113,7 @@ test("the images the manifests run are the ones the build makes, with the ports 
       for (const objects of Object.values(rendered)) {
         const container = find(objects, "Deployment", module).spec.template.spec.containers[0];
         assert.deepEqual(container.ports.map((p) => p.containerPort).sort(), exposed, `${module}: the image exposes the Deployment's ports`);
+        assert.equal(container.image.split(":").pop(), version, `${module}: the manifests pull the tag the build makes (the project's version)`);
       }
     }
   });
