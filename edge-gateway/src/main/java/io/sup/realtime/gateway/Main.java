@@ -63,7 +63,7 @@ import io.sup.realtime.platform.redis.RedisReadiness;
 import io.sup.realtime.platform.redis.RedisSettings;
 import io.sup.realtime.platform.service.ServiceHost;
 import io.sup.realtime.proto.gateway.v1.Caller;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * edge-gateway: config -> Redis (routing registry, inbox) -> gRPC channels -> router ->
@@ -73,7 +73,7 @@ public final class Main implements AutoCloseable {
     private static final Logger LOG = System.getLogger(Main.class.getName());
 
     private final GatewayConfig config;
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final ManagedChannel messagingChannel;
     private final ManagedChannel presenceChannel;
     private final ManagedChannel callsChannel;
