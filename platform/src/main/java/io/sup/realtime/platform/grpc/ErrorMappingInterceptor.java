@@ -9,6 +9,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
@@ -70,7 +71,10 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
         if (failure instanceof ServiceException se) {
             return Status.fromCode(Status.Code.valueOf(se.kind().name())).withDescription(se.getMessage());
         }
-        if (failure instanceof JedisConnectionException || isTransientRedisState(failure)) {
+        // A cluster client that ran out of attempts (a master down until its failover, no
+        // node for a slot) is as unavailable as a lost connection.
+        if (failure instanceof JedisConnectionException || failure instanceof JedisClusterOperationException
+                || isTransientRedisState(failure)) {
             LOG.log(Level.WARNING, method + ": Redis unavailable: " + failure.getMessage());
             return Status.UNAVAILABLE.withDescription("storage unavailable, retry later");
         }
