@@ -68,9 +68,15 @@ public final class MeteredRedis extends UnifiedJedis {
     @Override
     public AbstractPipeline pipelined() {
         if (cluster != null) {
-            return new MeteredPipeline(commandObjects, new SlotPipeline(cluster, (ClusterCommandObjects) commandObjects), meters);
+            return new MeteredPipeline(commandObjects, new SlotPipeline(cluster, (ClusterCommandObjects) commandObjects),
+                    meters, this::refreshTopology);
         }
-        return new MeteredPipeline(commandObjects, new Pipeline(connections.getConnection(), true), meters);
+        try {
+            return new MeteredPipeline(commandObjects, new Pipeline(connections.getConnection(), true), meters, null);
+        } catch (RuntimeException e) {
+            meters.failed(e); // no connection to pipeline on
+            throw e;
+        }
     }
 
     @Override

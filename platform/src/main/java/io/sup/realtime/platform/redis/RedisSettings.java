@@ -43,6 +43,12 @@ public record RedisSettings(List<URI> nodes, boolean cluster, Duration timeout) 
      * MOVED after a failover, few enough that a dead node fails the call within the deadline.
      */
     static final int CLUSTER_MAX_ATTEMPTS = 5;
+    /**
+     * How often a cluster client learns the slots again (CLUSTER SLOTS) on its own, besides on
+     * a MOVED or a broken connection: bounds how long a client that only pipelines to a moved
+     * slot could stay wrong.
+     */
+    static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(5);
 
     /** Validates every URI's scheme, and that standalone has one node and a cluster no database. */
     public RedisSettings {
@@ -103,7 +109,8 @@ public record RedisSettings(List<URI> nodes, boolean cluster, Duration timeout) 
         pool.setMaxIdle(POOL_SIZE);
         RedisMeters meters = RedisMeters.global();
         if (cluster) {
-            ClusterConnectionProvider provider = new ClusterConnectionProvider(seeds(), clientConfig(), pool);
+            ClusterConnectionProvider provider = new ClusterConnectionProvider(seeds(), clientConfig(), pool,
+                    TOPOLOGY_REFRESH);
             ClusterCommandExecutor executor = new ClusterCommandExecutor(provider, CLUSTER_MAX_ATTEMPTS,
                     timeout.multipliedBy(CLUSTER_MAX_ATTEMPTS));
             return new MeteredRedis(new MeteredExecutor(executor, meters), provider, new ClusterCommandObjects(), meters);
