@@ -1,6 +1,7 @@
 package io.sup.realtime.platform.redis;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 import io.helidon.metrics.api.Timer;
 import redis.clients.jedis.CommandArguments;
@@ -32,7 +33,7 @@ final class MeteredExecutor implements CommandExecutor {
             meters.failed(e);
             throw e;
         } finally {
-            timer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -46,7 +47,7 @@ final class MeteredExecutor implements CommandExecutor {
             meters.failed(e);
             throw e;
         } finally {
-            timer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 
