@@ -29,18 +29,19 @@ use_jdk() {
   GATEWAY_JAVA_OPTS=(-XX:MaxHeapFreeRatio=30 -XX:MinHeapFreeRatio=10 -XX:G1PeriodicGCInterval=15000)
 }
 
-# Debian's redis-server (Redis 7), installed when absent and we are root with apt-get.
+# Debian's redis-server (Redis 7) and redis-cli (redis-tools, which the test suite's local
+# Redis Cluster is created with), installed when absent and we are root with apt-get.
 ensure_redis_server() {
-  if command -v redis-server >/dev/null 2>&1; then
+  if command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; then
     return
   fi
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing Debian's redis-server..."
+    echo "Installing Debian's redis-server and redis-tools..."
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-tools >/dev/null
     return
   fi
-  echo "error: redis-server is not installed. Install it (Debian/Ubuntu: sudo apt-get install -y redis-server)" >&2
+  echo "error: redis-server or redis-cli is not installed. Install them (Debian/Ubuntu: sudo apt-get install -y redis-server redis-tools)" >&2
   echo "       or point REDIS_URL at a running Redis 7." >&2
   exit 1
 }

@@ -7,7 +7,8 @@
 --
 --   key        a sorted set: one entry per accepted event of the window, score its time in
 --              microseconds of Redis's clock, member "<usec>.<count before it>"
---   max        events allowed in any window (decimal text or number, >= 1)
+--   max        events allowed in any window (decimal text or number, >= 1); 0 means the
+--              caller ran the check already (Redis Cluster) and key is not the log
 --   window_ms  the window's length in milliseconds
 --
 -- The sliding-window log (see "An alternative approach to rate limiting", Figma, 2017, which
@@ -26,6 +27,11 @@
 -- other times differ in their first part.
 local function rate_limit(key, max, window_ms)
   max = tonumber(max)
+  if max == 0 then
+    -- The caller checked already, as its own script: on Redis Cluster the log is in another
+    -- slot than this script's keys, and key is a stand-in (RateCheck.keys(redis, keys)).
+    return 0
+  end
   window_ms = tonumber(window_ms)
   local window_us = window_ms * 1000
   local time = redis.call('TIME')

@@ -25,7 +25,7 @@ import io.sup.realtime.platform.limits.RateLimiter;
 import io.sup.realtime.platform.limits.RateLimits;
 import io.sup.realtime.platform.redis.RedisSettings;
 import io.sup.realtime.platform.service.ServiceHost;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * call-signaling-service: config -> Redis -> stores -> who may call whom (presence-service
@@ -50,7 +50,7 @@ public final class Main {
                 config.turnSecret().isEmpty() ? Optional.empty() : Optional.of(new TurnCredentials(config.turnSecret())),
                 config.turnCredentialTtl(), clock);
         RateLimiter limiter = new RateLimiter(RateLimits.from(settings), CallKeys::rateLimit);
-        RedisClient redis = RedisSettings.from(settings).newClient();
+        UnifiedJedis redis = RedisSettings.from(settings).newClient();
         ManagedChannel presence = GrpcChannels.forTarget(config.presenceTarget());
 
         DeliveryBus bus = new DeliveryBus(redis, new RoutingRegistry(redis, config.routeTtl(), clock), clock);

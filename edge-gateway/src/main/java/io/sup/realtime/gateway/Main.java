@@ -69,7 +69,7 @@ import io.sup.realtime.proto.gateway.v1.Caller;
 import io.sup.realtime.proto.messaging.v1.MessagingServiceGrpc;
 import io.sup.realtime.proto.notifications.v1.NotificationServiceGrpc;
 import io.sup.realtime.proto.presence.v1.PresenceServiceGrpc;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * edge-gateway: config -> Redis (routing registry, inbox) -> gRPC channels -> router ->
@@ -79,7 +79,7 @@ public final class Main implements AutoCloseable {
     private static final Logger LOG = System.getLogger(Main.class.getName());
 
     private final GatewayConfig config;
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final ManagedChannel messagingChannel;
     private final ManagedChannel presenceChannel;
     private final ManagedChannel callsChannel;

@@ -30,7 +30,7 @@ import io.sup.realtime.platform.lifecycle.ConnectionLifecycleEndpoint;
 import io.sup.realtime.platform.limits.RateLimits;
 import io.sup.realtime.platform.redis.RedisSettings;
 import io.sup.realtime.platform.service.ServiceHost;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /** messaging-service: config -> Redis -> stores -> services -> gRPC endpoints -> servers, by hand. */
 public final class Main {
@@ -47,7 +47,7 @@ public final class Main {
         MessagingConfig config = MessagingConfig.from(settings);
         UserLimits limits = new UserLimits(RateLimits.from(settings));
         Clock clock = Clock.systemUTC();
-        RedisClient redis = RedisSettings.from(settings).newClient();
+        UnifiedJedis redis = RedisSettings.from(settings).newClient();
 
         ChatStore chatStore = new ChatStore(redis);
         RoutingRegistry registry = new RoutingRegistry(redis, config.routeTtl(), clock);

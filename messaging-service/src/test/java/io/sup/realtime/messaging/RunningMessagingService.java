@@ -30,7 +30,7 @@ public final class RunningMessagingService implements AutoCloseable {
     /** Starts the service with its defaults, free ports and {@code redis}'s URL, plus {@code overrides}. */
     public static RunningMessagingService start(RedisServerExtension redis, Map<String, String> overrides) {
         Map<String, String> values = new HashMap<>(Map.of("grpc.port", "0", "observe.port", "0",
-                "redis.url", redis.url().toString()));
+                "redis.url", redis.urlSetting(), "redis.cluster", redis.clusterSetting()));
         values.putAll(overrides);
         return new RunningMessagingService(Main.start(Settings.of("messaging-service", values)));
     }

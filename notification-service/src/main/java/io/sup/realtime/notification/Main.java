@@ -35,7 +35,7 @@ import io.sup.realtime.platform.limits.RateLimiter;
 import io.sup.realtime.platform.limits.RateLimits;
 import io.sup.realtime.platform.redis.RedisSettings;
 import io.sup.realtime.platform.service.ServiceHost;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * notification-service: config -> Redis -> stores -> services -> the sources it reads
@@ -56,7 +56,7 @@ public final class Main {
     public static ServiceHost start(Settings settings) {
         NotificationsConfig config = NotificationsConfig.from(settings);
         Clock clock = Clock.systemUTC();
-        RedisClient redis = RedisSettings.from(settings).newClient();
+        UnifiedJedis redis = RedisSettings.from(settings).newClient();
         RateLimiter limiter = new RateLimiter(RateLimits.from(settings), NotificationKeys::rateLimit);
         RoutingRegistry routes = new RoutingRegistry(redis, config.routeTtl(), clock);
         DeliveryBus bus = new DeliveryBus(redis, routes, clock);

@@ -25,7 +25,7 @@ import io.sup.realtime.presence.subscriptions.SubscriptionService;
 import io.sup.realtime.presence.subscriptions.SubscriptionStore;
 import io.sup.realtime.presence.visibility.ContactStore;
 import io.sup.realtime.presence.visibility.Visibility;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * presence-service: config -> Redis -> stores -> visibility (messaging-service over gRPC) ->
@@ -49,7 +49,7 @@ public final class Main {
         PresenceConfig config = PresenceConfig.from(settings);
         RateLimiter limiter = new RateLimiter(RateLimits.from(settings), PresenceKeys::rateLimit);
         Clock clock = Clock.systemUTC();
-        RedisClient redis = RedisSettings.from(settings).newClient();
+        UnifiedJedis redis = RedisSettings.from(settings).newClient();
         ManagedChannel messaging = GrpcChannels.forTarget(config.messagingTarget());
 
         DeliveryBus bus = new DeliveryBus(redis, new RoutingRegistry(redis, config.routeTtl(), clock), clock);

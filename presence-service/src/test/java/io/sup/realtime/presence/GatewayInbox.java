@@ -11,7 +11,7 @@ import io.sup.realtime.platform.json.ProtoJson;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
 import io.sup.realtime.proto.presence.v1.Presence;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 final class GatewayInbox implements AutoCloseable {
     private final CollectingInbox inbox;
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final DeliveryBus bus;
 
     private GatewayInbox(RedisServerExtension redisServer, String instance) {

@@ -19,7 +19,7 @@ import io.sup.realtime.proto.messaging.v1.ChatAdminServiceGrpc;
 import io.sup.realtime.proto.messaging.v1.CreateChatRequest;
 import io.sup.realtime.proto.presence.v1.PresenceAdminServiceGrpc;
 import io.sup.realtime.proto.presence.v1.PresenceServiceGrpc;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The real presence-service and the real messaging-service it asks who shares a chat, both
@@ -34,13 +34,13 @@ public final class RunningPresence implements AutoCloseable {
     private volatile ServiceHost presence;
     private final ManagedChannel messagingChannel;
     private volatile ManagedChannel presenceChannel;
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
 
     private RunningPresence(RedisServerExtension redisServer, Map<String, String> overrides) {
         messaging = io.sup.realtime.messaging.Main.start(Settings.of("messaging-service", Map.of(
-                "grpc.port", "0", "observe.port", "0", "redis.url", redisServer.url().toString())));
+                "grpc.port", "0", "observe.port", "0", "redis.url", redisServer.urlSetting(), "redis.cluster", redisServer.clusterSetting())));
         Map<String, String> values = new HashMap<>(Map.of("grpc.port", "0", "observe.port", "0",
-                "redis.url", redisServer.url().toString(), "messaging.grpc.target", "localhost:" + messaging.grpcPort(),
+                "redis.url", redisServer.urlSetting(), "redis.cluster", redisServer.clusterSetting(), "messaging.grpc.target", "localhost:" + messaging.grpcPort(),
                 "presence.offline.grace.ms", "1500", "presence.sweep.interval.ms", "100"));
         values.putAll(overrides);
         presenceSettings = values;
@@ -100,7 +100,7 @@ public final class RunningPresence implements AutoCloseable {
     }
 
     /** A client for the test's Redis, to look at presence's keys. */
-    public RedisClient redis() {
+    public UnifiedJedis redis() {
         return redis;
     }
 

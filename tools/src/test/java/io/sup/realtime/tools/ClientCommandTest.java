@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.StreamEntry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -327,7 +327,7 @@ class ClientCommandTest {
 
     /** The chat's stored messages as "sender: content", oldest first, read from Redis. */
     private static List<String> log(String chatId) {
-        try (RedisClient redis = REDIS.settings().newClient()) {
+        try (UnifiedJedis redis = REDIS.settings().newClient()) {
             return redis.xrange("msg:{" + chatId + "}:log", "-", "+").stream()
                     .map(StreamEntry::getFields).map(f -> f.get("sender") + ": " + f.get("content")).toList();
         }

@@ -271,7 +271,7 @@ public final class CallStore {
 
     /** {@code call:answer}: ringing -> active naming {@code connection}, if it is the callee's and the call rings. */
     Answer answer(String callId, ConnectionRef connection, long now, RateCheck check) {
-        List<?> reply = (List<?>) ANSWER.run(redis, check.keys(List.of(CallKeys.state(callId))),
+        List<?> reply = (List<?>) ANSWER.run(redis, check.keys(redis, List.of(CallKeys.state(callId))),
                 check.args(List.of(connection.userId(), connection.connectionId(), Long.toString(now),
                         Long.toString(maxDuration.toMillis() + endedRetention.toMillis()))));
         return switch ((String) reply.get(0)) {
@@ -333,7 +333,7 @@ public final class CallStore {
 
     /** {@code call:reject} ({@code reject} true) or {@code call:end} by {@code userId}. */
     Finish endByParty(String callId, String userId, boolean reject, long now, RateCheck check) {
-        List<?> reply = (List<?>) END.run(redis, check.keys(List.of(CallKeys.state(callId))),
+        List<?> reply = (List<?>) END.run(redis, check.keys(redis, List.of(CallKeys.state(callId))),
                 check.args(List.of(userId, reject ? "reject" : "end", Long.toString(now),
                         Long.toString(endedRetention.toMillis()))));
         return switch ((String) reply.get(0)) {

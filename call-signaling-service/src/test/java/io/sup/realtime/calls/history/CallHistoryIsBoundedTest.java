@@ -19,7 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -35,7 +35,7 @@ class CallHistoryIsBoundedTest {
     private static final long DAY = Duration.ofDays(1).toMillis();
     private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
 
-    private static RedisClient redis;
+    private static UnifiedJedis redis;
 
     @BeforeAll
     static void connect() {

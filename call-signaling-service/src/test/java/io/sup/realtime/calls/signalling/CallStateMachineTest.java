@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -31,7 +31,7 @@ class CallStateMachineTest {
     private static final Duration LONGEST = Duration.ofHours(6);
     private static final ConnectionRef PHONE = new ConnectionRef("bea", "gw-1.p-1");
     private static final ConnectionRef LAPTOP = new ConnectionRef("bea", "gw-2.l-1");
-    private static RedisClient redis;
+    private static UnifiedJedis redis;
     private static CallStore store;
     private static RateLimiter limiter;
 

@@ -8,7 +8,7 @@ import io.sup.realtime.platform.testing.RedisServerExtension;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +24,7 @@ class ConnectionIdsAreUniqueAcrossRestartsTest {
 
     @Test
     void aRestartedInstanceStartsANewRangeOfIds() {
-        try (RedisClient redis = REDIS.settings().newClient()) {
+        try (UnifiedJedis redis = REDIS.settings().newClient()) {
             RoutingRegistry registry = new RoutingRegistry(redis, Duration.ofSeconds(30), Clock.systemUTC());
             LocalConnections before = new LocalConnections("gw-fixed", registry);
             String first = before.nextId();

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static io.sup.realtime.gateway.e2e.CallClient.ANSWER_SDP;
 import static io.sup.realtime.gateway.e2e.CallClient.OFFER_SDP;
@@ -253,7 +253,7 @@ class CallsEndToEndTest {
         TestSystem.createChat(messaging.grpcPort(), "k12", "al12", "bo12");
         try (var alice = connect(gateway1, "al12", "phone");
              var bob = connect(gateway2, "bo12", "phone");
-             RedisClient redis = REDIS.settings().newClient()) {
+             UnifiedJedis redis = REDIS.settings().newClient()) {
             // As if call-signalling died between claiming bob and writing the call's state.
             redis.hset(CallKeys.current("bo12"), Map.of("call", "never-written", "peer", "someone", "role", "callee"));
             JsonNode initiated = initiate(alice, "bo12", "audio");
@@ -269,7 +269,7 @@ class CallsEndToEndTest {
         try (var alice = connect(gateway1, "al14", "phone");
              var laptop = connect(gateway2, "bo14", "laptop");
              var phone = WsTestClient.connect(gateway1.port(), "/ws?token=" + TestTokens.access("bo14", "phone"), Map.of());
-             RedisClient redis = REDIS.settings().newClient()) {
+             UnifiedJedis redis = REDIS.settings().newClient()) {
             String phoneConnection = phone.awaitEvent("connected").get("connectionId").asText();
             String callId = initiate(alice, "bo14", "audio").get("callId").asText();
             laptop.awaitEvent("call:incoming");

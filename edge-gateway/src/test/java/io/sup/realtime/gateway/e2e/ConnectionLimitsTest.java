@@ -16,7 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -108,7 +108,7 @@ class ConnectionLimitsTest {
         connectAs(a, "alice").close();
         long retryAfter = assertRefused(open(a, "?token=" + TestTokens.access("alice"), Map.of()), 1_500);
         // The hint is enough: once that long has passed on the limiter's clock (Redis's), the user is admitted.
-        try (RedisClient redis = REDIS.settings().newClient()) {
+        try (UnifiedJedis redis = REDIS.settings().newClient()) {
             RedisClock.awaitElapsed(redis, retryAfter);
         }
         connectAs(a, "alice");

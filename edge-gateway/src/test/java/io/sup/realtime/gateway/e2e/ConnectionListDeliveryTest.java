@@ -18,7 +18,7 @@ import io.sup.realtime.platform.testing.RedisServerExtension;
 import io.sup.realtime.proto.presence.v1.Presence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * An event a service addresses to a list of connections ({@link DeliveryBus#toConnections})
@@ -53,7 +53,7 @@ class ConnectionListDeliveryTest {
         try (ServiceHost messaging = TestSystem.messaging(REDIS, 0);
              Main gw1 = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-list1");
              Main gw2 = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-list2");
-             RedisClient redis = REDIS.settings().newClient()) {
+             UnifiedJedis redis = REDIS.settings().newClient()) {
             DeliveryBus bus = new DeliveryBus(redis, new RoutingRegistry(redis, Duration.ofSeconds(30), Clock.systemUTC()),
                     Clock.systemUTC());
             Connection alice1 = connect(gw1, "list-alice");

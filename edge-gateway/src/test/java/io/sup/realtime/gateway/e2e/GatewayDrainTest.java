@@ -8,7 +8,7 @@ import io.sup.realtime.platform.service.ServiceHost;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +26,7 @@ class GatewayDrainTest {
     @Test
     void shuttingDownClosesEveryConnectionWith1001AndReleasesItsRoutes() throws Exception {
         try (ServiceHost messaging = TestSystem.messaging(REDIS, 0);
-             RedisClient redis = REDIS.settings().newClient()) {
+             UnifiedJedis redis = REDIS.settings().newClient()) {
             Main gateway = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-drain");
             try (var alice = WsTestClient.connectAs(gateway.port(), TestTokens.access("alice"));
                  var bob = WsTestClient.connect(gateway.port(), "/socket.io/?EIO=4&transport=websocket", Map.of())) {

@@ -31,10 +31,11 @@ final class GatewayProcess {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> all = new HashMap<>(Map.of(
                 "PORT", Integer.toString(port), "METRICS_PORT", "0", "GATEWAY_ADMIN_GRPC_PORT", "0",
-                "REDIS_URL", redis.url().toString(), "JWT_SECRET", TestTokens.SECRET,
+                "REDIS_URL", redis.urlSetting(), "JWT_SECRET", TestTokens.SECRET,
                 "MESSAGING_GRPC_TARGET", "localhost:" + messagingPort, "PRESENCE_GRPC_TARGET", TestSystem.NO_PRESENCE,
                 "CALLS_GRPC_TARGET", TestSystem.NO_CALLS, "GATEWAY_INSTANCE_ID", "gw-doomed",
                 "RATE_LIMIT_EXEMPT_ADDRESSES", "loopback"));
+        all.put("REDIS_CLUSTER", redis.clusterSetting());
         all.putAll(env);
         builder.environment().putAll(all);
         Process process = builder.start();

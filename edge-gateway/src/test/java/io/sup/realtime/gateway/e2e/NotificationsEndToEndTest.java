@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static io.sup.realtime.gateway.e2e.CallClient.initiate;
 import static io.sup.realtime.gateway.e2e.WsTestClient.isEvent;
@@ -317,7 +317,7 @@ class NotificationsEndToEndTest {
         }
         // Every one of them, in whichever batch it fell: counted in notification-service's keys.
         List<String> offline = members.subList(1, members.size());
-        try (RedisClient redis = REDIS.settings().newClient()) {
+        try (UnifiedJedis redis = REDIS.settings().newClient()) {
             Awaitility.await("a notification for each of the 1,001").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(100))
                     .until(() -> offline.stream().filter(m -> redis.zcard(NotificationKeys.items(m)) == 1).count(),

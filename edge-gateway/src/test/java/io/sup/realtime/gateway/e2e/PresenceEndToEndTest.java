@@ -23,7 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static io.sup.realtime.gateway.e2e.WsTestClient.isEvent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,7 +48,7 @@ class PresenceEndToEndTest {
     private static ServiceHost presence;
     private static Main gateway1;
     private static Main gateway2;
-    private static RedisClient redis;
+    private static UnifiedJedis redis;
 
     @BeforeAll
     static void startSystem() {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -62,7 +62,7 @@ class SyncReportsTruncatedHistoryTest {
             }
         }
         long oldestKept;
-        try (RedisClient redis = REDIS.settings().newClient()) {
+        try (UnifiedJedis redis = REDIS.settings().newClient()) {
             assertEquals(Integer.toString(SENT), redis.get("msg:{c1}:seq"), "every message was stored");
             oldestKept = redis.xrange("msg:{c1}:log", "-", "+", 1).getFirst().getID().getTime();
             assertTrue(oldestKept > 2, "the log was trimmed; oldest kept: " + oldestKept);

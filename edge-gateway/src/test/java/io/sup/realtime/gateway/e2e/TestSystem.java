@@ -32,7 +32,8 @@ final class TestSystem {
      */
     static ServiceHost messaging(RedisServerExtension redis, int grpcPort, String... overrides) {
         return io.sup.realtime.messaging.Main.start(Settings.of("messaging-service", with(Map.of(
-                "grpc.port", String.valueOf(grpcPort), "observe.port", "0", "redis.url", redis.url().toString(),
+                "grpc.port", String.valueOf(grpcPort), "observe.port", "0", "redis.url", redis.urlSetting(),
+                "redis.cluster", redis.clusterSetting(),
                 "rate.limits", "message:new=100000/60s"), overrides)));
     }
 
@@ -44,7 +45,8 @@ final class TestSystem {
      */
     static ServiceHost presence(RedisServerExtension redis, int messagingPort, String... overrides) {
         return io.sup.realtime.presence.Main.start(Settings.of("presence-service", with(Map.of(
-                "grpc.port", "0", "observe.port", "0", "redis.url", redis.url().toString(),
+                "grpc.port", "0", "observe.port", "0", "redis.url", redis.urlSetting(),
+                "redis.cluster", redis.clusterSetting(),
                 "messaging.grpc.target", "localhost:" + messagingPort,
                 "presence.sweep.interval.ms", "100", "rate.limits", "presence:update=100000/60s"), overrides)));
     }
@@ -57,7 +59,8 @@ final class TestSystem {
      */
     static ServiceHost calls(RedisServerExtension redis, int presencePort, String... overrides) {
         return io.sup.realtime.calls.Main.start(Settings.of("call-signaling-service", with(Map.of(
-                "grpc.port", "0", "observe.port", "0", "redis.url", redis.url().toString(),
+                "grpc.port", "0", "observe.port", "0", "redis.url", redis.urlSetting(),
+                "redis.cluster", redis.clusterSetting(),
                 "presence.grpc.target", "localhost:" + presencePort,
                 "call.sweep.interval.ms", "100", "rate.limits", "call:initiate=100000/60s"), overrides)));
     }
@@ -72,7 +75,8 @@ final class TestSystem {
     static ServiceHost notifications(RedisServerExtension redis, int grpcPort, int messagingPort, int callsPort,
                                      String... overrides) {
         return io.sup.realtime.notification.Main.start(Settings.of("notification-service", with(Map.of(
-                "grpc.port", String.valueOf(grpcPort), "observe.port", "0", "redis.url", redis.url().toString(),
+                "grpc.port", String.valueOf(grpcPort), "observe.port", "0", "redis.url", redis.urlSetting(),
+                "redis.cluster", redis.clusterSetting(),
                 "messaging.grpc.target", "localhost:" + messagingPort,
                 "calls.grpc.target", callsPort == 0 ? NO_CALLS : "localhost:" + callsPort,
                 "notif.source.poll.interval.ms", "50", "notif.push.sweep.interval.ms", "50"), overrides)));
@@ -123,7 +127,8 @@ final class TestSystem {
      */
     static Main gateway(RedisServerExtension redis, int messagingPort, String instance, String... overrides) {
         return Main.start(Settings.of("edge-gateway", with(Map.ofEntries(
-                Map.entry("port", "0"), Map.entry("metrics.port", "0"), Map.entry("redis.url", redis.url().toString()),
+                Map.entry("port", "0"), Map.entry("metrics.port", "0"), Map.entry("redis.url", redis.urlSetting()),
+                Map.entry("redis.cluster", redis.clusterSetting()),
                 Map.entry("jwt.secret", TestTokens.SECRET),
                 Map.entry("messaging.grpc.target", "localhost:" + messagingPort),
                 Map.entry("presence.grpc.target", NO_PRESENCE),

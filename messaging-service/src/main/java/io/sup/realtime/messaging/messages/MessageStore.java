@@ -87,7 +87,7 @@ public final class MessageStore {
      */
     Appended append(StoredMessage m, RateCheck check) {
         String chatId = m.chatId();
-        List<String> keys = check.keys(List.of(MessagingKeys.members(chatId), MessagingKeys.seq(chatId),
+        List<String> keys = check.keys(redis, List.of(MessagingKeys.members(chatId), MessagingKeys.seq(chatId),
                 MessagingKeys.log(chatId), MessagingKeys.tempId(chatId, m.senderId(), m.tempId())));
         List<String> args = new ArrayList<>(List.of(m.senderId(), Integer.toString(historyLength),
                 Long.toString(Math.max(1, tempIdTtl.toMillis())), m.tempId(), Integer.toString(m.mentions().size())));

@@ -56,7 +56,7 @@ public final class ReactionStore {
 
     /** Adds ({@code add}) or removes a reaction, if {@code check} allows it (one script). */
     Outcome change(String chatId, long seq, String userId, String emoji, boolean add, RateCheck check) {
-        Object reply = REACT.run(redis, check.keys(List.of(MessagingKeys.members(chatId), MessagingKeys.log(chatId),
+        Object reply = REACT.run(redis, check.keys(redis, List.of(MessagingKeys.members(chatId), MessagingKeys.log(chatId),
                         MessagingKeys.reactions(chatId, seq))),
                 check.args(List.of(userId, Long.toString(seq), emoji + "\t" + userId, add ? "add" : "remove",
                         Long.toString(retention.toMillis()))));

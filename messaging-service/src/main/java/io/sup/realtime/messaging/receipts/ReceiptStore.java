@@ -56,7 +56,7 @@ public final class ReceiptStore {
         List<String> args = new ArrayList<>(1 + seqs.size());
         args.add(userId);
         seqs.forEach(seq -> args.add(Long.toString(seq)));
-        Object reply = ADVANCE.run(redis, check.keys(List.of(MessagingKeys.members(chatId), MessagingKeys.seq(chatId),
+        Object reply = ADVANCE.run(redis, check.keys(redis, List.of(MessagingKeys.members(chatId), MessagingKeys.seq(chatId),
                 MessagingKeys.log(chatId), positions(kind, chatId))), check.args(args));
         if (reply instanceof Long code && code == -1) {
             return new Advanced.NotMember();

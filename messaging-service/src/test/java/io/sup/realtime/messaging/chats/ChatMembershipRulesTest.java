@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,7 +36,7 @@ class ChatMembershipRulesTest {
     private static final Instant NOW = Instant.parse("2025-03-04T05:06:07.890Z");
     private static final int MAX_MEMBERS = 3;
 
-    private RedisClient redis;
+    private UnifiedJedis redis;
     private ChatService chats;
     private RecordingChatEvents events;
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static io.sup.realtime.messaging.RunningMessagingService.caller;
 import static io.sup.realtime.messaging.GrpcAssertions.assertStatus;
@@ -50,7 +50,7 @@ class MentionsTravelWithTheMessageTest {
 
     private static RunningMessagingService service;
 
-    private RedisClient redis;
+    private UnifiedJedis redis;
     private final BlockingQueue<DeliveryFrame> frames = new LinkedBlockingQueue<>();
     private InboxSubscriber inbox;
 

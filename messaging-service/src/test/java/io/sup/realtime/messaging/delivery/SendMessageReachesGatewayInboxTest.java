@@ -28,7 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static io.sup.realtime.messaging.RunningMessagingService.caller;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,7 +50,7 @@ class SendMessageReachesGatewayInboxTest {
 
     private static RunningMessagingService service;
 
-    private RedisClient redis;
+    private UnifiedJedis redis;
     private RoutingRegistry registry;
     private final BlockingQueue<DeliveryFrame> gwtest = new LinkedBlockingQueue<>();
     private final BlockingQueue<DeliveryFrame> gwother = new LinkedBlockingQueue<>();

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,7 +44,7 @@ class TypingFloodIsDroppedBeforeFanOutTest {
 
     private static RunningMessagingService service;
 
-    private RedisClient redis;
+    private UnifiedJedis redis;
     private DeliveryBus bus;
     private CollectingInbox inbox;
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static io.sup.realtime.messaging.RunningMessagingService.caller;
 import static io.sup.realtime.messaging.grpc.ClientEventCalls.assertRateLimited;
@@ -67,7 +67,7 @@ class ConfiguredLimitsAllowAgainOnceTheWindowHasPassedTest {
 
         long retryAfterMs = assertRateLimited(event, 500, () -> call.accept(service.messaging(), alice));
         // The hint is enough: once that long has passed on the limiter's clock (Redis's), one more fits.
-        try (RedisClient redis = REDIS.settings().newClient()) {
+        try (UnifiedJedis redis = REDIS.settings().newClient()) {
             RedisClock.awaitElapsed(redis, retryAfterMs);
         }
         call.accept(service.messaging(), alice);

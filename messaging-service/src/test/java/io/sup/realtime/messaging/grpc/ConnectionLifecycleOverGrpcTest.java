@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static io.sup.realtime.messaging.RunningMessagingService.caller;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,7 +41,7 @@ class ConnectionLifecycleOverGrpcTest {
     @Test
     void openedAndAliveReportsAreAcknowledgedAndStoreNothing() {
         service.admin().createChat(CreateChatRequest.newBuilder().setId("c1").addMemberIds("alice").build());
-        try (RedisClient redis = REDIS.settings().newClient()) {
+        try (UnifiedJedis redis = REDIS.settings().newClient()) {
             Set<String> keysBefore = redis.keys("*");
 
             ConnectionEventAck opened = service.lifecycle().connectionOpened(ConnectionEvent.newBuilder()

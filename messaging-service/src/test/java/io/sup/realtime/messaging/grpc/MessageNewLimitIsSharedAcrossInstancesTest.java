@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static io.sup.realtime.messaging.RunningMessagingService.caller;
 import static io.sup.realtime.messaging.grpc.ClientEventCalls.assertRateLimited;
@@ -42,7 +42,7 @@ class MessageNewLimitIsSharedAcrossInstancesTest {
 
     private static RunningMessagingService first;
     private static RunningMessagingService second;
-    private RedisClient redis;
+    private UnifiedJedis redis;
 
     @BeforeAll
     static void start() {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static io.sup.realtime.messaging.RunningMessagingService.caller;
 import static io.sup.realtime.messaging.GrpcAssertions.assertStatus;
@@ -41,7 +41,7 @@ class MessagingOverGrpcTest {
     static final RedisServerExtension REDIS = new RedisServerExtension();
 
     private static RunningMessagingService service;
-    private RedisClient redis;
+    private UnifiedJedis redis;
 
     @BeforeAll
     static void start() {

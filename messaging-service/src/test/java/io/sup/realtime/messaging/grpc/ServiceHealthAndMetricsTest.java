@@ -91,6 +91,7 @@ class ServiceHealthAndMetricsTest {
         service.admin().createChat(CreateChatRequest.newBuilder().setId("c1").addMemberIds("alice").build());
         SendMessageRequest send = SendMessageRequest.newBuilder().setCaller(caller("alice", "gw1"))
                 .setChatId("c1").setContent("hi").build();
+        double connectionErrors = metric("redis_errors_total", "kind=\"connection\"");
         REDIS.stop();
         try {
             assertEquals(503, get("/health/ready").statusCode());
@@ -103,8 +104,34 @@ class ServiceHealthAndMetricsTest {
         } finally {
             REDIS.startAgain();
         }
+        assertTrue(metric("redis_errors_total", "kind=\"connection\"") > connectionErrors,
+                "the outage moved the Redis connection-error counter");
         assertEquals(200, awaitStatus("/health/ready", 200, Duration.ofSeconds(30)));
         assertEquals(1, service.messaging().sendMessage(send).getMessage().getSeq());
+    }
+
+    @Test
+    void redisLatencyIsRecordedPerScriptAndCommand() throws Exception {
+        service.admin().createChat(CreateChatRequest.newBuilder().setId("c2").addMemberIds("bob").build());
+        double before = appendSamples();
+        service.messaging().sendMessage(SendMessageRequest.newBuilder().setCaller(caller("bob", "gw1"))
+                .setChatId("c2").setContent("hi").build());
+
+        assertTrue(appendSamples() >= before + 1, "the append script was timed");
+        assertTrue(metric("redis_commands_seconds_bucket", "command=\"PIPELINE\"") > 0,
+                "pipelines are timed, as a histogram");
+    }
+
+    private static double appendSamples() throws Exception {
+        return metric("redis_commands_seconds_count", "command=\"EVALSHA\"", "script=\"append_message.lua\"");
+    }
+
+    /** The sum of the Prometheus samples {@code name{...}} that carry every one of {@code tags} ({@code key="value"}). */
+    private static double metric(String name, String... tags) throws Exception {
+        return get("/metrics").body().lines()
+                .filter(line -> line.startsWith(name + "{") && List.of(tags).stream().allMatch(line::contains))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private static int awaitStatus(String path, int wanted, Duration within) throws Exception {

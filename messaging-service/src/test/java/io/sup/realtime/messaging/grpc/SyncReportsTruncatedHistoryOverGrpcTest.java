@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static io.sup.realtime.messaging.RunningMessagingService.caller;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,7 +60,7 @@ class SyncReportsTruncatedHistoryOverGrpcTest {
             service.messaging().sendMessage(SendMessageRequest.newBuilder().setCaller(caller("alice", "gw1"))
                     .setChatId("c1").setContent("m" + i).build());
         }
-        try (RedisClient redis = REDIS.settings().newClient()) {
+        try (UnifiedJedis redis = REDIS.settings().newClient()) {
             oldestKept = redis.xrange("msg:{c1}:log", "-", "+", 1).getFirst().getID().getTime();
             long kept = redis.xlen("msg:{c1}:log");
             assertTrue(oldestKept > 2 && kept < SENT, "the log was trimmed: " + kept + " kept from seq " + oldestKept);

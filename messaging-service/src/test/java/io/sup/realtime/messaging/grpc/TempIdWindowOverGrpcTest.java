@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static io.sup.realtime.messaging.RunningMessagingService.caller;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,7 +37,7 @@ class TempIdWindowOverGrpcTest {
 
     private static RunningMessagingService defaults;
     private static RunningMessagingService shortWindow;
-    private RedisClient redis;
+    private UnifiedJedis redis;
 
     @BeforeAll
     static void start() {

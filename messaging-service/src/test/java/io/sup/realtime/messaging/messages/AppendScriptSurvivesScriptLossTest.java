@@ -15,7 +15,7 @@ import io.sup.realtime.platform.redis.LuaScript;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -32,7 +32,7 @@ class AppendScriptSurvivesScriptLossTest {
 
     @Test
     void sendAndCreateStillWorkAfterScriptFlush() throws Exception {
-        try (RedisClient redis = REDIS.settings().newClient()) {
+        try (UnifiedJedis redis = REDIS.settings().newClient()) {
             ChatService chats = new ChatService(new ChatStore(redis), 10, Clock.systemUTC(), new RecordingChatEvents(),
                     DroppedNotifications.CHATS, TestLimits.defaults());
             MessageService messages = service(redis);
@@ -57,7 +57,7 @@ class AppendScriptSurvivesScriptLossTest {
 
     @Test
     void numberingContinuesAfterARedisRestart() throws Exception {
-        try (RedisClient redis = REDIS.settings().newClient()) {
+        try (UnifiedJedis redis = REDIS.settings().newClient()) {
             new ChatService(new ChatStore(redis), 10, Clock.systemUTC(), new RecordingChatEvents(),
                     DroppedNotifications.CHATS, TestLimits.defaults()).create("c1", "", List.of("alice"));
             MessageService messages = service(redis);
@@ -67,7 +67,7 @@ class AppendScriptSurvivesScriptLossTest {
 
         REDIS.restart();
 
-        try (RedisClient redis = REDIS.settings().newClient()) {
+        try (UnifiedJedis redis = REDIS.settings().newClient()) {
             MessageService messages = service(redis);
             assertEquals(2, messages.send(ALICE, "c1", "text", "two", "t-2").seq(), "tempId record kept");
             assertEquals(3, messages.send(ALICE, "c1", "text", "three", "t-3").seq());
@@ -76,7 +76,7 @@ class AppendScriptSurvivesScriptLossTest {
         }
     }
 
-    private static MessageService service(RedisClient redis) {
+    private static MessageService service(UnifiedJedis redis) {
         return new MessageService(new ChatStore(redis), new MessageStore(redis, 1_000, Duration.ofHours(1)),
                 new RecordingMessageEvents(), DroppedNotifications.MESSAGES, 1_000, Clock.systemUTC(),
                 TestLimits.defaults());

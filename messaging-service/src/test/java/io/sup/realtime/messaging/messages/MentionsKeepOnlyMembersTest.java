@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,7 +37,7 @@ class MentionsKeepOnlyMembersTest {
 
     private static final Actor ALICE = new Actor("alice", "a1", "gw.1");
 
-    private RedisClient redis;
+    private UnifiedJedis redis;
     private MessageStore store;
     private RecordingMessageEvents events;
     private MessageService messages;

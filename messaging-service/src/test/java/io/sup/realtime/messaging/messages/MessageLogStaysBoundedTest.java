@@ -16,7 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.StreamEntry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,7 +39,7 @@ class MessageLogStaysBoundedTest {
     /** The tempId record of alice's "t-1" in c1. */
     private static final String TEMP_T1 = "msg:{c1}:temp:5:alice:t-1";
 
-    private RedisClient redis;
+    private UnifiedJedis redis;
     private ChatStore chatStore;
 
     @BeforeEach

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,7 +36,7 @@ class SendRefusesMalformedMessagesTest {
     private static final int MAX_CONTENT_BYTES = 16;
     private static final Actor ALICE = new Actor("alice", "phone", "gw1.1");
 
-    private RedisClient redis;
+    private UnifiedJedis redis;
     private RecordingMessageEvents events;
     private MessageService messages;
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.StreamEntry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,7 +50,7 @@ class SendStoresEachMessageOnceInOrderTest {
     private static final Actor MALLORY = new Actor("mallory", "m-dev", "gw1.9");
     private static final String LOG = "msg:{c1}:log";
 
-    private RedisClient redis;
+    private UnifiedJedis redis;
     private ChatService chats;
     private RecordingMessageEvents events;
     private MessageService messages;

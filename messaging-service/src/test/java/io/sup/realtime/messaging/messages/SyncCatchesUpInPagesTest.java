@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,7 +33,7 @@ class SyncCatchesUpInPagesTest {
     static final RedisServerExtension REDIS = new RedisServerExtension();
     private static final Actor ALICE = new Actor("alice", "a1", "gw.1");
 
-    private RedisClient redis;
+    private UnifiedJedis redis;
     private MessageService messages;
 
     private MessageService service(int historyLength) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static io.sup.realtime.messaging.GrpcAssertions.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -99,7 +99,7 @@ class OutboxIsReadByCursorAndStaysBoundedTest {
         bounded.admin().createChat(CreateChatRequest.newBuilder().setId("c2").addMemberIds("alice").build());
         List<String> added = addOneByOne(bounded, 300, "c2");
 
-        try (RedisClient redis = REDIS.settings().newClient()) {
+        try (UnifiedJedis redis = REDIS.settings().newClient()) {
             long kept = redis.xlen("msg:outbox");
             // MAXLEN ~ trims whole stream nodes (100 entries by default): at most one node over.
             assertTrue(kept >= BOUND && kept <= BOUND + 100, "kept " + kept);

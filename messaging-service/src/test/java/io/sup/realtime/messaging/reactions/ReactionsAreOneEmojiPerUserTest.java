@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -36,7 +36,7 @@ class ReactionsAreOneEmojiPerUserTest {
     static final RedisServerExtension REDIS = new RedisServerExtension();
 
     private final List<String> told = new CopyOnWriteArrayList<>();
-    private RedisClient redis;
+    private UnifiedJedis redis;
     private ReactionService reactions;
 
     @BeforeEach

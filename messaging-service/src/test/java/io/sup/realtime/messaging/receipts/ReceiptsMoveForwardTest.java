@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -40,7 +40,7 @@ class ReceiptsMoveForwardTest {
     }
 
     private final List<Told> told = new CopyOnWriteArrayList<>();
-    private RedisClient redis;
+    private UnifiedJedis redis;
     private ReceiptService receipts;
     private ReceiptStore store;
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -65,7 +65,7 @@ class TypingStartsOnceAndAlwaysStopsTest {
 
     private final List<String> told = new CopyOnWriteArrayList<>();
     private final MovableClock clock = new MovableClock();
-    private RedisClient redis;
+    private UnifiedJedis redis;
     private TypingService typing;
 
     @BeforeEach

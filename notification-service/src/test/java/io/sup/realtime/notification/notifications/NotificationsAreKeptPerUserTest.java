@@ -12,7 +12,7 @@ import io.sup.realtime.platform.testing.RedisServerExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static io.sup.realtime.notification.notifications.TestNotifications.draft;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,7 +31,7 @@ class NotificationsAreKeptPerUserTest {
     static final RedisServerExtension REDIS = new RedisServerExtension();
     private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
 
-    private static RedisClient redis;
+    private static UnifiedJedis redis;
 
     @BeforeAll
     static void connect() {

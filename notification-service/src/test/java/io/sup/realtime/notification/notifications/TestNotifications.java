@@ -16,7 +16,7 @@ import io.sup.realtime.platform.config.Settings;
 import io.sup.realtime.platform.limits.RateLimiter;
 import io.sup.realtime.platform.limits.RateLimits;
 import io.sup.realtime.platform.testing.MutableClock;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The notification domain wired as {@code Main} wires it, on a test's Redis and clock: the real
@@ -36,7 +36,7 @@ public final class TestNotifications {
      * @param retention      how long they are kept
      * @param collapseWindow how long a burst gathers
      */
-    public TestNotifications(RedisClient redis, MutableClock clock, int maxPerUser, Duration retention,
+    public TestNotifications(UnifiedJedis redis, MutableClock clock, int maxPerUser, Duration retention,
                              Duration collapseWindow) {
         this.clock = clock;
         RateLimiter limiter = new RateLimiter(RateLimits.from(Settings.of("notification-service", Map.of())),

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static io.sup.realtime.notification.notifications.TestNotifications.draft;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,7 +49,7 @@ class BurstsArePushedOnceTest {
     private static final String SECRET = "a-webhook-secret-of-at-least-32-bytes!";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static RedisClient redis;
+    private static UnifiedJedis redis;
     private WebhookReceiver receiver;
     private PushDelivery delivery;
 

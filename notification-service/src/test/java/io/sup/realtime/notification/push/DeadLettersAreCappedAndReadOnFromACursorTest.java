@@ -13,7 +13,7 @@ import io.sup.realtime.platform.testing.RedisServerExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.StreamEntry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,7 +28,7 @@ class DeadLettersAreCappedAndReadOnFromACursorTest {
     private static final Instant NOW = Instant.parse("2026-12-01T12:00:05.250Z");
     private static final String TOKEN = "apns-token-0f1e2d3c4b5a";
 
-    private static RedisClient redis;
+    private static UnifiedJedis redis;
 
     @BeforeAll
     static void connect() {

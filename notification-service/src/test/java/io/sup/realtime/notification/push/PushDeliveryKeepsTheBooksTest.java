@@ -23,7 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.resps.StreamEntry;
 
@@ -49,7 +49,7 @@ class PushDeliveryKeepsTheBooksTest {
     /** What the store was asked to remove: user, device, token. */
     private final List<List<String>> removed = new CopyOnWriteArrayList<>();
     private final List<AutoCloseable> opened = new ArrayList<>();
-    private RedisClient redis;
+    private UnifiedJedis redis;
     private DeadLetters deadLetters;
 
     @BeforeEach

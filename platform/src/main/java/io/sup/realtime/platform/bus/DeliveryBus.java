@@ -19,8 +19,9 @@ import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
 import io.sup.realtime.proto.gateway.v1.Disconnect;
 import io.sup.realtime.proto.gateway.v1.UserList;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.ClusterCommandArguments;
 import redis.clients.jedis.Protocol;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The publishing side of the delivery bus: services hand it a server -> client event and
@@ -36,7 +37,7 @@ import redis.clients.jedis.RedisClient;
 public final class DeliveryBus {
     private static final Logger LOG = System.getLogger(DeliveryBus.class.getName());
 
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final RoutingRegistry registry;
     private final Clock clock;
 
@@ -45,7 +46,7 @@ public final class DeliveryBus {
      * @param registry the routing registry the gateways maintain
      * @param clock    time source for {@code published_at_ms}
      */
-    public DeliveryBus(RedisClient redis, RoutingRegistry registry, Clock clock) {
+    public DeliveryBus(UnifiedJedis redis, RoutingRegistry registry, Clock clock) {
         this.redis = redis;
         this.registry = registry;
         this.clock = clock;
@@ -173,8 +174,12 @@ public final class DeliveryBus {
         try (AbstractPipeline pipeline = redis.pipelined()) {
             for (Publication p : publications) {
                 // SPUBLISH: on Redis Cluster the inbox lives on one shard; standalone Redis
-                // (7.0+) serves sharded channels too, so one code path serves both.
-                pipeline.sendCommand(Protocol.Command.SPUBLISH, BusKeys.inbox(p.instance()), p.frame().toByteArray());
+                // (7.0+) serves sharded channels too, so one code path serves both. The channel
+                // is marked as the command's key (cluster arguments hash it to its slot), so a
+                // cluster pipeline sends each publication to its channel's master; a standalone
+                // pipeline ignores the slot.
+                pipeline.sendCommand(new ClusterCommandArguments(Protocol.Command.SPUBLISH)
+                        .key(BusKeys.inbox(p.instance())).add(p.frame().toByteArray()));
             }
             pipeline.sync();
         }

@@ -19,7 +19,10 @@ import redis.clients.jedis.Connection;
  * the gateway only enqueues onto connections' writers.
  *
  * <p>When Redis goes away the subscriber reconnects with capped exponential backoff
- * (100 ms doubling to 5 s) until closed. Frames published meanwhile are lost for this
+ * (100 ms doubling to 5 s) until closed. On Redis Cluster each (re)connection goes to the
+ * master that serves the channel's slot at that moment, learnt afresh from the seed nodes: after
+ * a failover the connection breaks and the next attempt finds the promoted replica; when the
+ * slot migrates Redis ends the subscription (SUNSUBSCRIBE) and the subscriber follows it. Frames published meanwhile are lost for this
  * instance (pub/sub is at-most-once); clients recover them from the services' durable logs.
  * The loop is ours rather than a fault-tolerance {@code Retry}: it is a subscription that
  * lives forever, not a call with a result.
@@ -63,7 +66,7 @@ public final class InboxSubscriber implements AutoCloseable {
     private void run() {
         Duration backoff = FIRST_BACKOFF;
         while (!closed) {
-            try (Connection conn = redis.newSubscriberConnection()) {
+            try (Connection conn = redis.newSubscriberConnection(channel)) {
                 connection.set(conn);
                 if (closed) {
                     break; // close() ran while we connected and may not have seen this connection

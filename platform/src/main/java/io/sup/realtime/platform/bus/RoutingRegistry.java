@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.params.ZRangeParams;
 
@@ -23,7 +23,7 @@ public final class RoutingRegistry {
     /** Entries refreshed per pipeline round trip. */
     private static final int BATCH = 1_000;
 
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final Duration ttl;
     private final Clock clock;
 
@@ -32,7 +32,7 @@ public final class RoutingRegistry {
      * @param ttl   how long an entry lives without a refresh; refresh at least every ttl/3
      * @param clock time source (entries are scored in milliseconds since the epoch)
      */
-    public RoutingRegistry(RedisClient redis, Duration ttl, Clock clock) {
+    public RoutingRegistry(UnifiedJedis redis, Duration ttl, Clock clock) {
         this.redis = redis;
         this.ttl = ttl;
         this.clock = clock;

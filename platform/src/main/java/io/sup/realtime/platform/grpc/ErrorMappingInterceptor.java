@@ -9,8 +9,10 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 /**
  * The one place where a service's exceptions become gRPC statuses: {@link ServiceException}
@@ -70,7 +72,11 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
         if (failure instanceof ServiceException se) {
             return Status.fromCode(Status.Code.valueOf(se.kind().name())).withDescription(se.getMessage());
         }
-        if (failure instanceof JedisConnectionException || isTransientRedisState(failure)) {
+        // A cluster client that ran out of attempts (a master down until its failover, no
+        // node for a slot), or a pipelined command that met a moved slot (the client has
+        // learnt the new map by now), is as unavailable as a lost connection: retry.
+        if (failure instanceof JedisConnectionException || failure instanceof JedisClusterOperationException
+                || failure instanceof JedisRedirectionException || isTransientRedisState(failure)) {
             LOG.log(Level.WARNING, method + ": Redis unavailable: " + failure.getMessage());
             return Status.UNAVAILABLE.withDescription("storage unavailable, retry later");
         }

@@ -41,9 +41,10 @@ import io.sup.realtime.platform.redis.LuaScript;
  * </ul>
  *
  * <p>Keys are the service's own, tagged by user ({@code msg:rl:{<user>}:<event>}, and
- * {@code msg:rl:{<user>}:*} for the ceiling). On Redis Cluster a folded check's key is in a
- * different slot from the chat keys its script touches, so there the check will have to run
- * as its own script first (one more round trip); cluster support is not built yet.
+ * {@code msg:rl:{<user>}:*} for the ceiling). A script on the user's own keys folds the check
+ * on Redis Cluster too ({@link RateCheck#keys(java.util.List)}); a script on a chat's or a
+ * call's keys, in another slot, runs the check as its own script first there (one more round
+ * trip; {@link RateCheck#keys(redis.clients.jedis.UnifiedJedis, java.util.List)}).
  *
  * <p>Refusals are counted in the global metrics registry as {@code rate.limit.refusals}
  * tagged {@code event} (Prometheus: {@code rate_limit_refusals_total{event="message:new"}}).

@@ -8,6 +8,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import redis.clients.jedis.AbstractPipeline;
@@ -24,12 +26,15 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * ({@code /lua/rate_limit.lua}), followed by the script that calls them.
  */
 public final class LuaScript {
+    /** Scripts' names by SHA-1, for the {@code redis.commands} timer's {@code script} tag. */
+    private static final Map<String, String> NAMES = new ConcurrentHashMap<>();
+
     private final String source;
     /** The SHA-1 Redis knows the script by, computed here so a pipeline can name it. */
     private final String digest;
     private volatile String sha;
 
-    private LuaScript(String source) {
+    private LuaScript(String name, String source) {
         this.source = source;
         try {
             this.digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
@@ -37,6 +42,19 @@ public final class LuaScript {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-1", e);
         }
+        NAMES.putIfAbsent(digest, name);
+    }
+
+    /**
+     * The name of the script whose SHA-1 is {@code sha1}: its (last) resource's file name, e.g.
+     * {@code append_message.lua}, or {@code unknown} for a script not loaded through this class.
+     */
+    static String nameOf(String sha1) {
+        return NAMES.getOrDefault(sha1, "unknown");
+    }
+
+    private static String fileName(String resource) {
+        return resource.substring(resource.lastIndexOf('/') + 1);
     }
 
     /**
@@ -45,7 +63,7 @@ public final class LuaScript {
      * @throws UncheckedIOException when the resource is missing
      */
     public static LuaScript fromResource(Class<?> owner, String resource) {
-        return new LuaScript(read(owner, resource));
+        return new LuaScript(fileName(resource), read(owner, resource));
     }
 
     /**
@@ -68,7 +86,7 @@ public final class LuaScript {
                 source.append('\n');
             }
         }
-        return new LuaScript(source.toString());
+        return new LuaScript(fileName(resources[resources.length - 1]), source.toString());
     }
 
     private static String read(Class<?> owner, String resource) {

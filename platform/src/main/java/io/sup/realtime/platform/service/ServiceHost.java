@@ -16,7 +16,7 @@ import io.sup.realtime.platform.config.Settings;
 import io.sup.realtime.platform.grpc.GrpcServerHost;
 import io.sup.realtime.platform.observe.ObserveServer;
 import io.sup.realtime.platform.redis.RedisReadiness;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * What every domain service runs besides its domain: its gRPC server on {@code grpc.port}
@@ -30,12 +30,12 @@ public final class ServiceHost implements AutoCloseable {
     private final String name;
     private final GrpcServerHost grpc;
     private final ObserveServer observe;
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     /** One thread per periodic task: a long run of one (a backlog) never holds up another. */
     private final List<ScheduledExecutorService> timers = new CopyOnWriteArrayList<>();
     private final List<Runnable> closers = new CopyOnWriteArrayList<>();
 
-    private ServiceHost(String name, GrpcServerHost grpc, ObserveServer observe, RedisClient redis) {
+    private ServiceHost(String name, GrpcServerHost grpc, ObserveServer observe, UnifiedJedis redis) {
         this.name = name;
         this.grpc = grpc;
         this.observe = observe;
@@ -50,7 +50,7 @@ public final class ServiceHost implements AutoCloseable {
      * @param redis    the service's Redis client; owned by the host from now on
      * @param services the domain gRPC services
      */
-    public static ServiceHost start(String name, Settings settings, RedisClient redis, List<BindableService> services) {
+    public static ServiceHost start(String name, Settings settings, UnifiedJedis redis, List<BindableService> services) {
         List<HealthCheck> checks = List.of(new RedisReadiness(redis));
         GrpcServerHost grpc = GrpcServerHost.start(settings.port("grpc.port"), services);
         ObserveServer observe;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Protocol;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.util.SafeEncoder;
 
 /**
@@ -44,7 +44,7 @@ class DeliveryBusRoutesOneFramePerInstanceTest {
     private static final String DATA_JSON =
             "{\"connection\":{\"userId\":\"carol\",\"connectionId\":\"gw-a.3\"},\"atMs\":\"1234567890123\"}";
 
-    private RedisClient redis;
+    private UnifiedJedis redis;
     private MutableClock clock;
     private RoutingRegistry registry;
     private DeliveryBus bus;

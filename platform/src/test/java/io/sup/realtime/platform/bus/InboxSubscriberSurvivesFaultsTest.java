@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The receiving side of the bus under faults, against a real Redis that is really stopped:
@@ -48,7 +48,7 @@ class InboxSubscriberSurvivesFaultsTest {
             }
 
             awaitTrue(inbox.subscriber::isSubscribed, RECONNECT, "re-subscribed after Redis came back");
-            try (RedisClient redis = REDIS.settings().newClient()) {
+            try (UnifiedJedis redis = REDIS.settings().newClient()) {
                 DeliveryBus bus = new DeliveryBus(redis, new RoutingRegistry(redis, Duration.ofSeconds(30),
                         Clock.systemUTC()), Clock.systemUTC());
                 assertEquals(1, bus.toConnection("gw-f.1", ServerEvent.CHAT_UPDATED, Empty.getDefaultInstance()));

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * {@link ExpiryCutoff} and its {@link SweepLog} on a real Redis, with the service's clock in
@@ -28,7 +28,7 @@ class ExpiryCutoffRecoversFromAnOutageTest {
     private static final String RECOVERY = "t:recovery";
     private static final Duration LIFETIME = Duration.ofSeconds(10);
 
-    private RedisClient redis;
+    private UnifiedJedis redis;
     /** The service's clock; it starts at the real time, as the recovery key expires on Redis's clock. */
     private final MutableClock clock = new MutableClock(System.currentTimeMillis());
 

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
@@ -63,7 +63,7 @@ class GrpcServerHostMapsFailuresToStatusesTest {
                 case "redis" -> {
                     // A real lost Redis: nothing listens on this port.
                     URI nowhere = URI.create("redis://127.0.0.1:" + RedisServerExtension.freePort());
-                    try (RedisClient redis = new RedisSettings(nowhere, Duration.ofMillis(500)).newClient()) {
+                    try (UnifiedJedis redis = new RedisSettings(nowhere, Duration.ofMillis(500)).newClient()) {
                         redis.ping();
                     }
                 }

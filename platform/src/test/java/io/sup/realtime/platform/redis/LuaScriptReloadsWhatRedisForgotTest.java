@@ -17,7 +17,7 @@ import io.sup.realtime.platform.testing.RedisServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * {@link LuaScript} on a real Redis: it runs by SHA (EVALSHA, never EVAL), and loads itself
@@ -33,7 +33,7 @@ class LuaScriptReloadsWhatRedisForgotTest {
     @Test
     void itRunsByShaAndLoadsOnlyOnce() throws Exception {
         LuaScript script = LuaScript.fromResource(getClass(), "/lua/incr_by.lua");
-        try (RedisClient redis = REDIS.settings().newClient(); Jedis admin = new Jedis(REDIS.url())) {
+        try (UnifiedJedis redis = REDIS.settings().newClient(); Jedis admin = new Jedis(REDIS.url())) {
             admin.configResetStat();
 
             assertEquals(5L, script.run(redis, List.of("counter:{a}"), List.of("5")));
@@ -49,7 +49,7 @@ class LuaScriptReloadsWhatRedisForgotTest {
 
     @Test
     void itSurvivesScriptFlush() throws Exception {
-        try (RedisClient redis = REDIS.settings().newClient(); Jedis admin = new Jedis(REDIS.url())) {
+        try (UnifiedJedis redis = REDIS.settings().newClient(); Jedis admin = new Jedis(REDIS.url())) {
             assertEquals(2L, INCR_BY.run(redis, List.of("counter:{b}"), List.of("2")));
 
             admin.scriptFlush();
@@ -62,13 +62,13 @@ class LuaScriptReloadsWhatRedisForgotTest {
 
     @Test
     void itSurvivesARedisRestart() throws Exception {
-        try (RedisClient redis = REDIS.settings().newClient()) {
+        try (UnifiedJedis redis = REDIS.settings().newClient()) {
             assertEquals(4L, INCR_BY.run(redis, List.of("counter:{c}"), List.of("4")));
         }
 
         REDIS.restart();
 
-        try (RedisClient redis = REDIS.settings().newClient()) {
+        try (UnifiedJedis redis = REDIS.settings().newClient()) {
             assertEquals(5L, INCR_BY.run(redis, List.of("counter:{c}"), List.of("1")),
                     "AOF kept the counter; the script was loaded again");
         }
@@ -77,7 +77,7 @@ class LuaScriptReloadsWhatRedisForgotTest {
     @Test
     void aScriptWithoutKeysRuns() {
         LuaScript echo = LuaScript.fromResource(getClass(), "/lua/echo.lua");
-        try (RedisClient redis = REDIS.settings().newClient()) {
+        try (UnifiedJedis redis = REDIS.settings().newClient()) {
             assertEquals("hello", echo.run(redis, List.of(), List.of("hello")));
         }
     }

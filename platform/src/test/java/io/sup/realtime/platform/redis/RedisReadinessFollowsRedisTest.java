@@ -14,7 +14,7 @@ import io.sup.realtime.platform.config.Settings;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Redis connection settings and the readiness check, against a real Redis that is really
@@ -27,7 +27,7 @@ class RedisReadinessFollowsRedisTest {
 
     @Test
     void readinessIsDownWhileRedisIsStoppedAndUpWhenItIsBack() throws Exception {
-        try (RedisClient redis = REDIS.settings().newClient()) {
+        try (UnifiedJedis redis = REDIS.settings().newClient()) {
             RedisReadiness readiness = new RedisReadiness(redis);
             assertEquals(HealthCheckResponse.Status.UP, readiness.call().status());
 
@@ -60,7 +60,7 @@ class RedisReadinessFollowsRedisTest {
 
         assertEquals(REDIS.url(), redisSettings.uri());
         assertEquals(Duration.ofMillis(1500), redisSettings.timeout());
-        try (RedisClient redis = redisSettings.newClient()) {
+        try (UnifiedJedis redis = redisSettings.newClient()) {
             assertEquals("PONG", redis.ping());
         }
     }

@@ -8,7 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import io.sup.realtime.platform.redis.RedisSettings;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -16,12 +20,21 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * A real {@code redis-server} (Debian's package, Redis 7) for a test class: started on a free
  * loopback port before the class, FLUSHALL before each test, stopped after the class. AOF
  * is on, in a temporary directory, so {@link #restart()} keeps the data as production would.
+ *
+ * <p>In cluster mode it is a three-master Redis Cluster instead: three {@code redis-server
+ * --cluster-enabled yes} on free ports, each in its own temporary directory, joined by
+ * {@code redis-cli --cluster create ... --cluster-replicas 0}, ready once every node reports
+ * {@code cluster_state:ok}; FLUSHALL runs on every master before each test. Cluster mode is
+ * {@link #cluster()}, or every extension of the run when the system property
+ * {@value #MODE_PROPERTY} is {@code cluster} (the second Surefire execution of the modules
+ * whose suites run on both). Tests that start services give them {@link #urlSetting()} and
+ * {@link #clusterSetting()} ({@code redis.url}, {@code redis.cluster}).
  *
  * <pre>{@code
  * @RegisterExtension
@@ -29,22 +42,54 @@ import redis.clients.jedis.RedisClient;
  * }</pre>
  */
 public final class RedisServerExtension implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
-    private Process process;
-    private Path dir;
-    private int port;
-    private RedisClient client;
+    /** The system property that puts every extension in cluster mode: {@code -Dsup.test.redis=cluster}. */
+    public static final String MODE_PROPERTY = "sup.test.redis";
+    private static final int CLUSTER_NODES = 3;
+
+    private final boolean clustered;
+    private final List<Node> nodes = new ArrayList<>();
+    /** Whether the cluster has been created (restarts then wait for it to re-form). */
+    private boolean created;
+    private UnifiedJedis client;
+
+    /** Standalone, unless the run asks for cluster mode ({@value #MODE_PROPERTY}{@code =cluster}). */
+    public RedisServerExtension() {
+        this("cluster".equals(System.getProperty(MODE_PROPERTY)));
+    }
+
+    private RedisServerExtension(boolean clustered) {
+        this.clustered = clustered;
+    }
+
+    /** A three-master Redis Cluster, whatever the run's mode. */
+    public static RedisServerExtension cluster() {
+        return new RedisServerExtension(true);
+    }
+
+    /** Whether this is a Redis Cluster. */
+    public boolean isCluster() {
+        return clustered;
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        dir = Files.createTempDirectory("redis-test");
-        port = freePort();
+        for (int i = 0; i < (clustered ? CLUSTER_NODES : 1); i++) {
+            nodes.add(new Node(Files.createTempDirectory("redis-test"), freePort()));
+        }
         start();
+        if (clustered) {
+            createCluster();
+        }
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        try (Jedis jedis = new Jedis("127.0.0.1", port)) {
-            jedis.flushAll();
+        for (Node node : nodes) {
+            try (Jedis jedis = new Jedis("127.0.0.1", node.port)) {
+                if (!clustered || jedis.info("replication").contains("role:master")) {
+                    jedis.flushAll();
+                }
+            }
         }
     }
 
@@ -58,81 +103,119 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
     }
 
     /** A client of this server for the test class, made on first use and closed after the class. */
-    public synchronized RedisClient client() {
+    public synchronized UnifiedJedis client() {
         if (client == null) {
             client = settings().newClient();
         }
         return client;
     }
 
-    /** {@code redis://127.0.0.1:<port>}. */
+    /** {@code redis://127.0.0.1:<port>}: the server, or the cluster's first node (a seed). */
     public URI url() {
-        return URI.create("redis://127.0.0.1:" + port);
+        return nodes.getFirst().url();
     }
 
-    /** Settings for a client of this server. */
+    /** The {@code redis.url} for services: the server's URL, or every cluster node's, comma-separated. */
+    public String urlSetting() {
+        return String.join(",", nodes.stream().map(n -> n.url().toString()).toList());
+    }
+
+    /** The {@code redis.cluster} for services: {@code true} in cluster mode. */
+    public String clusterSetting() {
+        return Boolean.toString(clustered);
+    }
+
+    /** Settings for a client of this server (or cluster). */
     public RedisSettings settings() {
-        return new RedisSettings(url(), Duration.ofSeconds(2));
+        return new RedisSettings(nodes.stream().map(Node::url).toList(), clustered, Duration.ofSeconds(2));
     }
 
-    /** Stops the server (SIGTERM, AOF flushed) and starts it again on the same port. */
+    /** How many keys each node holds now (DBSIZE), by port: one entry standalone, one per master on a cluster. */
+    public Map<Integer, Long> keysPerNode() {
+        Map<Integer, Long> counts = new LinkedHashMap<>();
+        for (Node node : nodes) {
+            try (Jedis jedis = new Jedis("127.0.0.1", node.port)) {
+                counts.put(node.port, jedis.dbSize());
+            }
+        }
+        return counts;
+    }
+
+    /** Stops the server(s) (SIGTERM, AOF flushed) and starts them again on the same ports. */
     public void restart() throws IOException, InterruptedException {
         stop();
         start();
     }
 
-    /** Stops the server until {@link #startAgain()}; clients see connection errors meanwhile. */
+    /** Stops the server(s) until {@link #startAgain()}; clients see connection errors meanwhile. */
     public void stop() {
-        if (process != null) {
-            process.destroy();
-            try {
-                process.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            process = null;
+        for (Node node : nodes) {
+            node.stop();
         }
     }
 
-    /** Starts a stopped server again on the same port and data directory. */
+    /** Starts stopped server(s) again on the same ports and data directories (a cluster re-forms from its nodes.conf). */
     public void startAgain() throws IOException, InterruptedException {
         start();
     }
 
     private void start() throws IOException, InterruptedException {
-        String binary = findBinary();
-        process = new ProcessBuilder(List.of(binary,
-                "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--dir", dir.toString(), "--appendonly", "yes", "--save", "",
-                "--protected-mode", "no", "--loglevel", "warning"))
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("redis.log").toFile())
-                .start();
-        awaitPing();
+        String binary = findBinary("redis-server");
+        for (Node node : nodes) {
+            List<String> command = new ArrayList<>(List.of(binary,
+                    "--port", String.valueOf(node.port), "--bind", "127.0.0.1",
+                    "--dir", node.dir.toString(), "--appendonly", "yes", "--save", "",
+                    "--protected-mode", "no", "--loglevel", "warning"));
+            if (clustered) {
+                // A short node timeout: a test that stops a node sees the cluster decide quickly.
+                command.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                        "--cluster-node-timeout", "2000"));
+            }
+            node.process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(node.dir.resolve("redis.log").toFile()))
+                    .start();
+        }
+        for (Node node : nodes) {
+            node.awaitPing();
+        }
+        if (created) {
+            awaitClusterOk(); // a restarted cluster serves again once its nodes agree
+        }
     }
 
-    private void awaitPing() throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(10);
+    private void createCluster() throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(findBinary("redis-cli"), "--cluster", "create"));
+        nodes.forEach(n -> command.add("127.0.0.1:" + n.port));
+        command.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+        Path log = nodes.getFirst().dir.resolve("cluster-create.log");
+        Process create = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!create.waitFor(60, TimeUnit.SECONDS) || create.exitValue() != 0) {
+            create.destroyForcibly();
+            throw new IllegalStateException("redis-cli --cluster create failed: " + Files.readString(log));
+        }
+        created = true;
+        awaitClusterOk();
+    }
+
+    private void awaitClusterOk() throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(30);
         while (Instant.now().isBefore(deadline)) {
-            try (Jedis jedis = new Jedis("127.0.0.1", port)) {
-                if ("PONG".equals(jedis.ping())) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // Not up yet.
+            if (nodes.stream().allMatch(Node::clusterOk)) {
+                return;
             }
-            Thread.sleep(20);
+            Thread.sleep(50);
         }
-        throw new IllegalStateException("redis-server did not answer on port " + port + " (log: " + dir + "/redis.log)");
+        throw new IllegalStateException("Redis Cluster did not reach cluster_state:ok (logs: " + nodes.getFirst().dir + ")");
     }
 
-    private static String findBinary() {
-        for (String candidate : List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return candidate;
+    private static String findBinary(String name) {
+        for (String dir : List.of("/usr/bin/", "/usr/local/bin/")) {
+            if (Files.isExecutable(Path.of(dir + name))) {
+                return dir + name;
             }
         }
-        throw new IllegalStateException("redis-server not found: install Debian's package (apt-get install -y redis-server)");
+        throw new IllegalStateException(name + " not found: install Debian's package (apt-get install -y redis-server)");
     }
 
     /** A free TCP port on loopback. */
@@ -142,6 +225,57 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One redis-server: its data directory, port and process while it runs. */
+    private static final class Node {
+        final Path dir;
+        final int port;
+        Process process;
+
+        Node(Path dir, int port) {
+            this.dir = dir;
+            this.port = port;
+        }
+
+        URI url() {
+            return URI.create("redis://127.0.0.1:" + port);
+        }
+
+        void stop() {
+            if (process != null) {
+                process.destroy();
+                try {
+                    process.waitFor();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                process = null;
+            }
+        }
+
+        void awaitPing() throws InterruptedException {
+            Instant deadline = Instant.now().plusSeconds(10);
+            while (Instant.now().isBefore(deadline)) {
+                try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+                    if ("PONG".equals(jedis.ping())) {
+                        return;
+                    }
+                } catch (RuntimeException e) {
+                    // Not up yet.
+                }
+                Thread.sleep(20);
+            }
+            throw new IllegalStateException("redis-server did not answer on port " + port + " (log: " + dir + "/redis.log)");
+        }
+
+        boolean clusterOk() {
+            try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+                return jedis.clusterInfo().lines().anyMatch("cluster_state:ok"::equals);
+            } catch (RuntimeException e) {
+                return false;
+            }
         }
     }
 }

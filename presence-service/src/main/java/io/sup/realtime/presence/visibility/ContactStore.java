@@ -11,13 +11,15 @@ import java.util.function.Supplier;
 
 import io.sup.realtime.platform.limits.RateCheck;
 import io.sup.realtime.presence.PresenceKeys;
+import io.sup.realtime.platform.redis.LuaScript;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 
 /** Contact lists in Redis ({@link PresenceKeys#contacts}): whom each user lets see their presence. */
 public final class ContactStore {
+    private static final LuaScript REPLACE = LuaScript.fromResource(ContactStore.class, "/lua/replace_contacts.lua");
+
     private final UnifiedJedis redis;
 
     /** @param redis the presence service's Redis */
@@ -27,13 +29,7 @@ public final class ContactStore {
 
     /** Replaces {@code userId}'s list with {@code contacts} (empty clears it), atomically. */
     void replace(String userId, Collection<String> contacts) {
-        try (AbstractTransaction tx = redis.multi()) {
-            tx.del(PresenceKeys.contacts(userId));
-            if (!contacts.isEmpty()) {
-                tx.sadd(PresenceKeys.contacts(userId), contacts.toArray(String[]::new));
-            }
-            tx.exec();
-        }
+        REPLACE.run(redis, List.of(PresenceKeys.contacts(userId)), List.copyOf(contacts));
     }
 
     /** {@code userId}'s list, sorted. */

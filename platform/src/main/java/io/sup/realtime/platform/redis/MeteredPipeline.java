@@ -1,0 +1,111 @@
+package io.sup.realtime.platform.redis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.helidon.metrics.api.Timer;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.CommandObject;
+import redis.clients.jedis.CommandObjects;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
+
+/**
+ * A pipeline that hands every command to Jedis's own (a {@link Pipeline} on one connection,
+ * or a cluster pipeline split by slot) and times each sync, the round trip(s) the caller waits
+ * on, as {@code redis.commands{command="PIPELINE"}}; a sync that fails is counted in
+ * {@code redis.errors}. Error replies of single commands inside it surface when their
+ * {@code Response} is read and are not counted here, except MOVED/ASK on a cluster
+ * ({@code kind=cluster}), which also make the client learn the slots again.
+ */
+final class MeteredPipeline extends AbstractPipeline {
+    private final AbstractPipeline delegate;
+    private final RedisMeters meters;
+    private final Timer timer;
+    /** On a cluster: learns the slots again; null standalone. */
+    private final Runnable onMoved;
+    /** On a cluster: the replies, checked after sync for MOVED; null standalone. */
+    private final List<Response<?>> replies;
+    private boolean pending;
+
+    /**
+     * @param onMoved on a cluster, what to do when a reply says MOVED or ASK (learn the slots
+     *                again); null on standalone Redis
+     */
+    MeteredPipeline(CommandObjects commands, AbstractPipeline delegate, RedisMeters meters, Runnable onMoved) {
+        super(commands);
+        this.delegate = delegate;
+        this.meters = meters;
+        this.timer = meters.command(RedisMeters.PIPELINE);
+        this.onMoved = onMoved;
+        this.replies = onMoved == null ? null : new ArrayList<>();
+    }
+
+    @Override
+    protected <T> Response<T> appendCommand(CommandObject<T> command) {
+        pending = true;
+        Response<T> reply = switch (delegate) {
+            case Pipeline single -> single.appendCommand(command);
+            case MeteredRedis.SlotPipeline slots -> slots.queue(command);
+            default -> throw new IllegalStateException("unexpected pipeline " + delegate.getClass());
+        };
+        if (replies != null) {
+            replies.add(reply);
+        }
+        return reply;
+    }
+
+    @Override
+    public void sync() {
+        if (!pending) {
+            return;
+        }
+        pending = false;
+        long start = System.nanoTime();
+        try {
+            delegate.sync();
+        } catch (RuntimeException e) {
+            meters.failed(e);
+            throw e;
+        } finally {
+            timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+        if (replies != null) {
+            checkForMoves();
+        }
+    }
+
+    /**
+     * Jedis's cluster pipeline does not follow MOVED or ASK: the command fails (its reply
+     * throws when read) and the client's slot map stays stale. Learn the slots again at once,
+     * so the next command goes to the slot's new master (after a failover or a slot migration).
+     */
+    private void checkForMoves() {
+        boolean moved = false;
+        for (Response<?> reply : replies) {
+            try {
+                reply.get();
+            } catch (JedisRedirectionException e) {
+                meters.failed(e);
+                moved = true;
+            } catch (RuntimeException e) {
+                // Another error reply: the caller sees it when reading this reply.
+            }
+        }
+        replies.clear();
+        if (moved) {
+            onMoved.run();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            sync();
+        } finally {
+            delegate.close();
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.sup.realtime.platform.bus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import com.google.protobuf.Empty;
+import io.sup.realtime.platform.testing.RedisServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.util.JedisClusterCRC16;
+
+/**
+ * The delivery bus on a three-master Redis Cluster: inboxes of instances whose channels hash
+ * to slots on different masters each receive their frames (each subscriber SSUBSCRIBEs on its
+ * channel's master, the publisher's pipeline sends each SPUBLISH to its slot's master), and
+ * the routing registry's keys are spread over every master.
+ */
+class BusWorksOnRedisClusterTest {
+    @RegisterExtension
+    static final RedisServerExtension REDIS = RedisServerExtension.cluster();
+
+    @Test
+    void framesReachInboxesOnEveryMasterAndRoutesSpreadOverTheCluster() throws Exception {
+        List<String> instances = instancesOnDistinctMasters();
+        List<CollectingInbox> inboxes = new ArrayList<>();
+        try (UnifiedJedis redis = REDIS.settings().newClient()) {
+            for (String instance : instances) {
+                inboxes.add(CollectingInbox.start(REDIS.settings(), instance));
+            }
+            RoutingRegistry registry = new RoutingRegistry(redis, Duration.ofSeconds(30), Clock.systemUTC());
+            DeliveryBus bus = new DeliveryBus(redis, registry, Clock.systemUTC());
+            List<String> connections = instances.stream().map(i -> i + ".1").toList();
+
+            assertEquals(instances.size(), bus.toConnections(connections, ServerEvent.CHAT_UPDATED,
+                    Empty.getDefaultInstance()), "one frame per instance, in one pipeline across masters");
+            for (CollectingInbox inbox : inboxes) {
+                assertEquals(inbox.instance + ".1", inbox.next().getConnections().getConnectionIds(0));
+            }
+
+            for (int u = 0; u < 60; u++) {
+                redis.zadd(BusKeys.userRoutes("user-" + u), System.currentTimeMillis(), instances.getFirst());
+            }
+            List<List<String>> live = registry.liveInstances(List.of(BusKeys.userRoutes("user-1"), BusKeys.userRoutes("user-2")));
+            assertEquals(List.of(List.of(instances.getFirst()), List.of(instances.getFirst())), live,
+                    "a pipelined lookup of keys on different masters");
+            REDIS.keysPerNode().forEach((port, keys) ->
+                    assertTrue(keys > 0, "master on port " + port + " holds keys: " + REDIS.keysPerNode()));
+        } finally {
+            inboxes.forEach(CollectingInbox::close);
+        }
+    }
+
+    /** Three instance ids whose inbox channels hash to the three masters' slot ranges (0-5460, 5461-10922, 10923-16383). */
+    private static List<String> instancesOnDistinctMasters() {
+        List<String> picked = new ArrayList<>();
+        Set<Integer> ranges = new HashSet<>();
+        for (int i = 0; picked.size() < 3; i++) {
+            String instance = "gw-c" + i;
+            int range = JedisClusterCRC16.getSlot(BusKeys.inbox(instance)) * 3 / 16384;
+            if (ranges.add(range)) {
+                picked.add(instance);
+            }
+        }
+        return picked;
+    }
+}
