@@ -47,6 +47,7 @@ import io.sup.realtime.gateway.routing.ConnectionReports;
 import io.sup.realtime.gateway.routing.EventRouter;
 import io.sup.realtime.gateway.routing.Outcome;
 import io.sup.realtime.platform.bus.ServerEvent;
+import io.sup.realtime.platform.telemetry.TracedEvent;
 import io.sup.realtime.proto.gateway.v1.Disconnect;
 
 /**
@@ -230,26 +231,38 @@ public final class ClientSessions {
     }
 
     private void handle(ClientConnection connection, ClientEvent event) {
+        // A request id and the connection id on this event's log lines and calls, and its
+        // span while tracing is on; an unknown name is the client's text, never a span name.
+        String name = ClientEvents.isKnown(event.name()) || ClientEvents.AUTH.equals(event.name())
+                || ClientEvents.AUTH_REFRESH.equals(event.name()) ? event.name() : "unknown";
+        try (TracedEvent traced = TracedEvent.start(name, connection.id())) {
+            Outcome outcome = handled(connection, event);
+            if (outcome instanceof Outcome.Failed failed) {
+                traced.failed(failed.code().name());
+            }
+        }
+    }
+
+    /** Handles {@code event} and replies; returns how it ended (null when nothing was replied). */
+    private Outcome handled(ClientConnection connection, ClientEvent event) {
         if (connection.out().isClosedByServer()) {
-            return; // refused, timed out or overflowing: nothing it sends counts any more
+            return null; // refused, timed out or overflowing: nothing it sends counts any more
         }
         if (ClientEvents.AUTH.equals(event.name())) {
             onAuthEvent(connection, event);
-            return;
+            return null;
         }
         if (!connection.isAuthenticated()) {
-            reply(connection, event, new Outcome.Failed(ErrorCode.UNAUTHENTICATED, "authenticate first: send an auth event"));
-            return;
+            return reply(connection, event, new Outcome.Failed(ErrorCode.UNAUTHENTICATED, "authenticate first: send an auth event"));
         }
         if (ClientEvents.AUTH_REFRESH.equals(event.name())) {
             connection.eventReceived();
             count(event.name());
-            reply(connection, event, lifetimes.refresh(connection, event.dataJson()));
-            return;
+            return reply(connection, event, lifetimes.refresh(connection, event.dataJson()));
         }
         connection.eventReceived();
         count(event.name());
-        reply(connection, event, router.handle(connection, event));
+        return reply(connection, event, router.handle(connection, event));
     }
 
     /** The peer closed the connection, or its socket failed. */
@@ -378,7 +391,7 @@ public final class ClientSessions {
         }
     }
 
-    private void reply(ClientConnection connection, ClientEvent event, Outcome outcome) {
+    private Outcome reply(ClientConnection connection, ClientEvent event, Outcome outcome) {
         switch (outcome) {
             case Outcome.Ok ok -> {
                 if (event.wantsAck()) {
@@ -397,6 +410,7 @@ public final class ClientSessions {
                 }
             }
         }
+        return outcome;
     }
 
     private void count(String event) {

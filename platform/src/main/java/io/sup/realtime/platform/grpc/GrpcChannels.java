@@ -8,18 +8,27 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 /**
  * Client channels to the domain services. A target is a gRPC name such as
  * {@code localhost:7001} or {@code dns:///messaging:7001}; requests are spread round-robin
- * over every address the name resolves to (the Kubernetes headless-service pattern).
- * Plaintext: the services sit inside the cluster network.
+ * over every address the name resolves to (the Kubernetes headless-service pattern). Every
+ * call carries the caller's request id and trace context ({@link TelemetryClientInterceptor}).
+ * Plaintext or mutual TLS ({@link GrpcTls}).
  */
 public final class GrpcChannels {
     private GrpcChannels() {
     }
 
-    /** A channel to {@code target}. */
+    /** A plaintext channel to {@code target}. */
     public static ManagedChannel forTarget(String target) {
-        return NettyChannelBuilder.forTarget(target)
+        return forTarget(target, GrpcTls.PLAINTEXT);
+    }
+
+    /**
+     * A channel to {@code target} with {@code tls}'s transport security (with TLS on, the
+     * server's certificate must name the target's host).
+     */
+    public static ManagedChannel forTarget(String target, GrpcTls tls) {
+        return NettyChannelBuilder.forTarget(target, tls.channelCredentials())
                 .defaultLoadBalancingPolicy("round_robin")
-                .usePlaintext()
+                .intercept(new TelemetryClientInterceptor())
                 .keepAliveTime(30, TimeUnit.SECONDS)
                 .build();
     }
