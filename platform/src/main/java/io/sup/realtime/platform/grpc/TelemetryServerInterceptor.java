@@ -1,5 +1,8 @@
 package io.sup.realtime.platform.grpc;
 
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -24,10 +27,14 @@ import io.sup.realtime.platform.telemetry.Tracing;
  * the call's status (OpenTelemetry's RPC semantic conventions: {@code rpc.system},
  * {@code rpc.service}, {@code rpc.method}, {@code rpc.grpc.status_code}).
  *
+ * <p>At debug level ({@code LOG_LEVEL=debug}) each call ends with a line naming its method,
+ * status and duration, never its content.
+ *
  * <p>Every callback sets the context again: grpc-java runs a call's callbacks on whichever
  * executor thread is free (a new virtual thread here), not on one thread.
  */
 public final class TelemetryServerInterceptor implements ServerInterceptor {
+    private static final Logger LOG = System.getLogger(TelemetryServerInterceptor.class.getName());
     private static final TextMapGetter<Metadata> GETTER = new TextMapGetter<>() {
         @Override
         public Iterable<String> keys(Metadata carrier) {
@@ -43,11 +50,13 @@ public final class TelemetryServerInterceptor implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         String requestId = RequestContext.acceptRequestId(headers.get(TelemetryClientInterceptor.REQUEST_ID));
+        String method = call.getMethodDescriptor().getFullMethodName();
+        boolean logged = LOG.isLoggable(Level.DEBUG);
         if (!Tracing.enabled()) {
             CallContext context = new CallContext(requestId, null);
-            return new ContextListener<>(context.run(() -> next.startCall(call, headers)), context);
+            ServerCall<Q, R> served = logged ? new Ending<>(call, method, null) : call;
+            return new ContextListener<>(context.run(() -> next.startCall(served, headers)), context);
         }
-        String method = call.getMethodDescriptor().getFullMethodName();
         Context parent = Tracing.propagator().extract(Context.root(), headers, GETTER);
         Span span = Tracing.tracer().spanBuilder(method)
                 .setParent(parent)
@@ -58,21 +67,7 @@ public final class TelemetryServerInterceptor implements ServerInterceptor {
                 .setAttribute("sup.request.id", requestId)
                 .startSpan();
         CallContext context = new CallContext(requestId, parent.with(span));
-        ServerCall<Q, R> ending = new SimpleForwardingServerCall<>(call) {
-            @Override
-            public void close(Status status, Metadata trailers) {
-                span.setAttribute("rpc.grpc.status_code", status.getCode().value());
-                if (!status.isOk()) {
-                    span.setStatus(StatusCode.ERROR, status.getCode().name());
-                }
-                try {
-                    super.close(status, trailers);
-                } finally {
-                    span.end();
-                }
-            }
-        };
-        ServerCall.Listener<Q> listener = context.run(() -> next.startCall(ending, headers));
+        ServerCall.Listener<Q> listener = context.run(() -> next.startCall(new Ending<>(call, method, span), headers));
         return new ContextListener<>(listener, context) {
             @Override
             public void onCancel() {
@@ -81,6 +76,39 @@ public final class TelemetryServerInterceptor implements ServerInterceptor {
                 span.end(); // a call cancelled by its client is never closed by the server
             }
         };
+    }
+
+    /** Ends the call's span (when tracing) with its status, and logs the call at debug level. */
+    private static final class Ending<Q, R> extends SimpleForwardingServerCall<Q, R> {
+        private final String method;
+        private final Span span;
+        private final long startNanos = System.nanoTime();
+
+        Ending(ServerCall<Q, R> call, String method, Span span) {
+            super(call);
+            this.method = method;
+            this.span = span;
+        }
+
+        @Override
+        public void close(Status status, Metadata trailers) {
+            if (span != null) {
+                span.setAttribute("rpc.grpc.status_code", status.getCode().value());
+                if (!status.isOk()) {
+                    span.setStatus(StatusCode.ERROR, status.getCode().name());
+                }
+            }
+            // Called on a thread that runs a callback, so the line carries the call's context.
+            LOG.log(Level.DEBUG, () -> "call " + method + " " + status.getCode() + " in "
+                    + (System.nanoTime() - startNanos) / 1_000_000 + " ms");
+            try {
+                super.close(status, trailers);
+            } finally {
+                if (span != null) {
+                    span.end();
+                }
+            }
+        }
     }
 
     /** A call's request id and, while tracing, its OpenTelemetry context. */
