@@ -85,6 +85,14 @@ public final class Tracing {
         LOG.log(Level.INFO, "tracing on: spans of " + serviceName + " go to " + tracesEndpoint + " (OTLP/HTTP)");
     }
 
+    /** Exports the spans ended so far now rather than with the next batch (waits up to 5 s). */
+    public static void flush() {
+        SdkTracerProvider provider = state.provider();
+        if (provider != null) {
+            provider.forceFlush().join(5, TimeUnit.SECONDS);
+        }
+    }
+
     /** Turns tracing off, exporting what is still buffered first (up to 5 s). */
     public static void shutdown() {
         replace(State.OFF);
