@@ -1,14 +1,22 @@
 package io.sup.realtime.gateway.e2e;
 
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.sup.realtime.gateway.Main;
 import io.sup.realtime.gateway.auth.TestTokens;
 import io.sup.realtime.platform.config.Settings;
+import io.sup.realtime.platform.grpc.TelemetryServerInterceptor;
+import io.sup.realtime.platform.service.JsonLogFormatter;
 import io.sup.realtime.platform.service.ServiceHost;
 import io.sup.realtime.platform.telemetry.Tracing;
 import io.sup.realtime.platform.testing.RedisServerExtension;
@@ -27,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Tracing for real: with OTEL_EXPORTER_OTLP_ENDPOINT set, a WebSocket {@code message:new}
  * through a real gateway and messaging-service reaches a stand-in collector over OTLP/HTTP as
  * the gateway's span {@code ws message:new} and messaging's span for SendMessage, in one trace,
- * the second a child of the first (W3C traceparent in the gRPC metadata).
+ * the second a child of the first (W3C traceparent in the gRPC metadata); the service's JSON
+ * log line for the call carries that trace id, span id and the gateway's request id.
  */
 class TraceContextCrossesTheGatewayTest {
     @RegisterExtension
@@ -39,8 +48,29 @@ class TraceContextCrossesTheGatewayTest {
     private static ServiceHost messaging;
     private static Main gateway;
 
+    /** The JSON lines of the services' call log, as LOG_FORMAT=json writes them. */
+    private static final List<String> CALL_LINES = new CopyOnWriteArrayList<>();
+    private static final Logger CALL_LOG = Logger.getLogger(TelemetryServerInterceptor.class.getName());
+    private static final Handler CAPTURE = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            CALL_LINES.add(new JsonLogFormatter().format(record));
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
     @BeforeAll
     static void startSystem() throws Exception {
+        CALL_LOG.setLevel(java.util.logging.Level.FINE);
+        CAPTURE.setLevel(java.util.logging.Level.FINE);
+        CALL_LOG.addHandler(CAPTURE);
         collector = new OtlpReceiver();
         // What ServiceHost.runMain does with the environment, in this JVM that hosts both.
         Tracing.configure("sup-test", Settings.of("edge-gateway", Map.of(
@@ -55,6 +85,8 @@ class TraceContextCrossesTheGatewayTest {
         messaging.close();
         Tracing.shutdown();
         collector.close();
+        CALL_LOG.removeHandler(CAPTURE);
+        CALL_LOG.setLevel(null);
     }
 
     @Test
@@ -80,6 +112,21 @@ class TraceContextCrossesTheGatewayTest {
         assertTrue(event.getParentSpanId().isEmpty(), "the event starts the trace");
         assertEquals(Span.SpanKind.SPAN_KIND_SERVER, send.getKind());
         assertTrue(collector.spans().stream().allMatch(r -> r.service().equals("sup-test")));
+
+        // The service's log line for the call names the same trace and span, and the request id.
+        JsonNode line = CALL_LINES.stream().map(TraceContextCrossesTheGatewayTest::parse)
+                .filter(l -> l.path("message").asText().contains(SEND)).findFirst().orElseThrow();
+        assertEquals(HexFormat.of().formatHex(send.getTraceId().toByteArray()), line.path("traceId").asText(), line.toString());
+        assertEquals(HexFormat.of().formatHex(send.getSpanId().toByteArray()), line.path("spanId").asText(), line.toString());
+        assertEquals(16, line.path("requestId").asText().length(), line.toString());
+    }
+
+    private static JsonNode parse(String line) {
+        try {
+            return new ObjectMapper().readTree(line);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(line, e);
+        }
     }
 
     private static List<Span> spans(String name) {

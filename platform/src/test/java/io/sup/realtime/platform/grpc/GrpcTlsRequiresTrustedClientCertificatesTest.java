@@ -18,6 +18,7 @@ import io.sup.realtime.platform.testing.TestCertificates;
 import io.sup.realtime.platform.testing.TestCertificates.Authority;
 import io.sup.realtime.platform.testing.TestCertificates.Identity;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,6 +108,32 @@ class GrpcTlsRequiresTrustedClientCertificatesTest {
         ManagedChannel channel = GrpcChannels.forTarget("localhost:" + host.port(), tls);
         assertEquals(Status.Code.UNAVAILABLE,
                 assertThrows(StatusRuntimeException.class, () -> check(channel)).getStatus().getCode());
+    }
+
+    @Test
+    void theDeploymentsCertificatesFromMakeDevCertsWork() throws Exception {
+        Path script = Path.of("..", "tools", "scripts", "make-dev-certs.sh");
+        Assumptions.assumeTrue(new ProcessBuilder("sh", "-c", "command -v openssl").start().waitFor() == 0,
+                "the script needs openssl");
+        Path out = dir.resolve("deploy");
+        Process make = new ProcessBuilder("bash", script.toString(), "-n", "sup", out.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(make.getInputStream().readAllBytes());
+        assertEquals(0, make.waitFor(), output);
+        // The shared certificate (the Secret sup-grpc-tls) on both sides, as in the cluster.
+        Path shared = out.resolve("shared");
+        GrpcTls tls = GrpcTls.from(settings("true", shared.resolve("tls.crt").toString(),
+                shared.resolve("tls.key").toString(), shared.resolve("ca.crt").toString()));
+        GrpcServerHost deployed = GrpcServerHost.start(0, List.of(), tls);
+        try {
+            assertEquals(ServingStatus.SERVING, check(GrpcChannels.forTarget("localhost:" + deployed.port(), tls)));
+            // A per-service certificate is signed by the same CA.
+            Path messaging = out.resolve("messaging-service");
+            GrpcTls client = GrpcTls.of(messaging.resolve("tls.crt"), messaging.resolve("tls.key"), messaging.resolve("ca.crt"));
+            assertEquals(ServingStatus.SERVING, check(GrpcChannels.forTarget("localhost:" + deployed.port(), client)));
+        } finally {
+            deployed.close();
+        }
     }
 
     @Test
