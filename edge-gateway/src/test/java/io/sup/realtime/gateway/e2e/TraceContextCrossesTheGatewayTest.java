@@ -118,7 +118,9 @@ class TraceContextCrossesTheGatewayTest {
                 .filter(l -> l.path("message").asText().contains(SEND)).findFirst().orElseThrow();
         assertEquals(HexFormat.of().formatHex(send.getTraceId().toByteArray()), line.path("traceId").asText(), line.toString());
         assertEquals(HexFormat.of().formatHex(send.getSpanId().toByteArray()), line.path("spanId").asText(), line.toString());
-        assertEquals(16, line.path("requestId").asText().length(), line.toString());
+        String eventRequestId = event.getAttributesList().stream().filter(a -> a.getKey().equals("sup.request.id"))
+                .map(a -> a.getValue().getStringValue()).findFirst().orElseThrow();
+        assertEquals(eventRequestId, line.path("requestId").asText(), "the gateway's x-request-id: " + line);
     }
 
     private static JsonNode parse(String line) {
