@@ -2,7 +2,8 @@
 # Runs every test: unit, store and end-to-end tests on real Redis, real gRPC and real
 # WebSocket clients, then the Socket.IO compatibility suite with the real npm
 # socket.io-client against the built services. Installs Debian's redis-server, coturn (the
-# TURN server the call tests allocate relays on) and Node.js when absent, as root.
+# TURN server the call tests allocate relays on), Node.js and openssl (make-dev-certs.sh)
+# when absent, as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/scripts/common.sh
@@ -10,6 +11,7 @@ use_jdk
 ensure_redis_server
 ensure_coturn
 ensure_node
+ensure_openssl
 
 echo "==> Java tests (Maven Surefire); also builds the jars the next suite runs"
 mvn -B -ntp -Dstyle.color=never verify
