@@ -6,7 +6,8 @@
 # run, a second refused, Ctrl-C stops everything); first, the offline checks of deploy/ (the
 # Kubernetes overlays rendered and validated, compose, Prometheus, Grafana). Installs Debian's
 # redis-server, coturn (the TURN server the call tests allocate relays on), Node.js,
-# kubernetes-client (kubectl, for rendering), and mmdebstrap, umoci and skopeo when absent, as root.
+# kubernetes-client (kubectl, for rendering), openssl (make-dev-certs.sh), and mmdebstrap,
+# umoci and skopeo when absent, as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/scripts/common.sh
@@ -14,6 +15,7 @@ use_jdk
 ensure_redis_server
 ensure_coturn
 ensure_node
+ensure_openssl
 ensure_kubectl
 
 echo "==> Deploy checks (deploy/k8s rendered and validated offline, compose, Prometheus, Grafana)"

@@ -48,6 +48,21 @@ ensure_redis_server() {
 
 # Debian's coturn (turnserver, turnutils_uclient), which the TURN credential tests run
 # against, installed when absent and we are root with apt-get.
+# Debian's openssl, for tools/scripts/make-dev-certs.sh (and its test), when absent and we are
+# root with apt-get; elsewhere that test is skipped.
+ensure_openssl() {
+  if command -v openssl >/dev/null 2>&1; then
+    return
+  fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Debian's openssl..."
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null
+    return
+  fi
+  echo "note: openssl is not installed: the make-dev-certs.sh test is skipped" >&2
+}
+
 ensure_coturn() {
   if command -v turnserver >/dev/null 2>&1 && command -v turnutils_uclient >/dev/null 2>&1; then
     return

@@ -20,6 +20,7 @@ import io.sup.realtime.platform.config.Settings;
 import io.sup.realtime.platform.expiry.ExpiryCutoff;
 import io.sup.realtime.platform.expiry.SweepLog;
 import io.sup.realtime.platform.grpc.GrpcChannels;
+import io.sup.realtime.platform.grpc.GrpcTls;
 import io.sup.realtime.platform.lifecycle.ConnectionLifecycleEndpoint;
 import io.sup.realtime.platform.limits.RateLimiter;
 import io.sup.realtime.platform.limits.RateLimits;
@@ -51,7 +52,7 @@ public final class Main {
                 config.turnCredentialTtl(), clock);
         RateLimiter limiter = new RateLimiter(RateLimits.from(settings), CallKeys::rateLimit);
         UnifiedJedis redis = RedisSettings.from(settings).newClient();
-        ManagedChannel presence = GrpcChannels.forTarget(config.presenceTarget());
+        ManagedChannel presence = GrpcChannels.forTarget(config.presenceTarget(), GrpcTls.from(settings));
 
         DeliveryBus bus = new DeliveryBus(redis, new RoutingRegistry(redis, config.routeTtl(), clock), clock);
         CallStore store = new CallStore(redis, config.ringTimeout(), config.maxDuration(), config.endedRetention(),

@@ -60,6 +60,7 @@ import io.sup.realtime.platform.limits.RateLimits;
 import io.sup.realtime.platform.grpc.GrpcChannels;
 import io.sup.realtime.platform.grpc.GrpcReadiness;
 import io.sup.realtime.platform.grpc.GrpcServerHost;
+import io.sup.realtime.platform.grpc.GrpcTls;
 import io.sup.realtime.platform.observe.ObserveServer;
 import io.sup.realtime.platform.redis.RedisReadiness;
 import io.sup.realtime.platform.redis.RedisSettings;
@@ -104,10 +105,11 @@ public final class Main implements AutoCloseable {
         ConnectionAdmission admission = new ConnectionAdmission(connectionStore, config.limits(), config.routeTtl(), clock,
                 RateLimits.from(settings));
 
-        messagingChannel = GrpcChannels.forTarget(config.messagingTarget());
-        presenceChannel = GrpcChannels.forTarget(config.presenceTarget());
-        callsChannel = GrpcChannels.forTarget(config.callsTarget());
-        notificationsChannel = GrpcChannels.forTarget(config.notificationsTarget());
+        GrpcTls tls = GrpcTls.from(settings);
+        messagingChannel = GrpcChannels.forTarget(config.messagingTarget(), tls);
+        presenceChannel = GrpcChannels.forTarget(config.presenceTarget(), tls);
+        callsChannel = GrpcChannels.forTarget(config.callsTarget(), tls);
+        notificationsChannel = GrpcChannels.forTarget(config.notificationsTarget(), tls);
         EventRouter router = new EventRouter(List.of(
                 new MessagingRoutes(messagingChannel, connections, config.grpcDeadline()),
                 new PresenceRoutes(presenceChannel, config.grpcDeadline()),
@@ -177,7 +179,7 @@ public final class Main implements AutoCloseable {
             }
             TokenRevocations revocations = new TokenRevocations(connectionStore, new DeliveryBus(redis, registry, clock),
                     config.revocationRetention(), clock);
-            admin = GrpcServerHost.start(config.adminGrpcPort(), List.of(new GatewayAdminGrpcEndpoint(revocations)));
+            admin = GrpcServerHost.start(config.adminGrpcPort(), List.of(new GatewayAdminGrpcEndpoint(revocations)), tls);
             List<HealthCheck> checks = new ArrayList<>(List.of(new RedisReadiness(redis), inboxReadiness(),
                     new ListenerLiveness(server::port)));
             checks.addAll(startGrpcReadiness());

@@ -31,6 +31,7 @@ import io.sup.realtime.platform.bus.DeliveryBus;
 import io.sup.realtime.platform.bus.RoutingRegistry;
 import io.sup.realtime.platform.config.Settings;
 import io.sup.realtime.platform.grpc.GrpcChannels;
+import io.sup.realtime.platform.grpc.GrpcTls;
 import io.sup.realtime.platform.limits.RateLimiter;
 import io.sup.realtime.platform.limits.RateLimits;
 import io.sup.realtime.platform.redis.RedisSettings;
@@ -60,8 +61,8 @@ public final class Main {
         RateLimiter limiter = new RateLimiter(RateLimits.from(settings), NotificationKeys::rateLimit);
         RoutingRegistry routes = new RoutingRegistry(redis, config.routeTtl(), clock);
         DeliveryBus bus = new DeliveryBus(redis, routes, clock);
-        ManagedChannel messaging = GrpcChannels.forTarget(config.messagingTarget());
-        ManagedChannel calls = GrpcChannels.forTarget(config.callsTarget());
+        ManagedChannel messaging = GrpcChannels.forTarget(config.messagingTarget(), GrpcTls.from(settings));
+        ManagedChannel calls = GrpcChannels.forTarget(config.callsTarget(), GrpcTls.from(settings));
 
         NotificationStore store = new NotificationStore(redis, config.maxPerUser(), config.retention());
         PreferenceStore preferenceStore = new PreferenceStore(redis, config.maxMutedChats());

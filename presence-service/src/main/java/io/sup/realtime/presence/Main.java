@@ -10,6 +10,7 @@ import io.sup.realtime.platform.config.Settings;
 import io.sup.realtime.platform.expiry.ExpiryCutoff;
 import io.sup.realtime.platform.expiry.SweepLog;
 import io.sup.realtime.platform.grpc.GrpcChannels;
+import io.sup.realtime.platform.grpc.GrpcTls;
 import io.sup.realtime.platform.lifecycle.ConnectionLifecycleEndpoint;
 import io.sup.realtime.platform.limits.RateLimiter;
 import io.sup.realtime.platform.limits.RateLimits;
@@ -50,7 +51,7 @@ public final class Main {
         RateLimiter limiter = new RateLimiter(RateLimits.from(settings), PresenceKeys::rateLimit);
         Clock clock = Clock.systemUTC();
         UnifiedJedis redis = RedisSettings.from(settings).newClient();
-        ManagedChannel messaging = GrpcChannels.forTarget(config.messagingTarget());
+        ManagedChannel messaging = GrpcChannels.forTarget(config.messagingTarget(), GrpcTls.from(settings));
 
         DeliveryBus bus = new DeliveryBus(redis, new RoutingRegistry(redis, config.routeTtl(), clock), clock);
         Visibility visibility = new Visibility(new ContactStore(redis), new MessagingSharedChats(messaging,

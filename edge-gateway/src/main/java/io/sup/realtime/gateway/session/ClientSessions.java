@@ -46,6 +46,7 @@ import io.sup.realtime.gateway.routing.ConnectionReports;
 import io.sup.realtime.gateway.routing.EventRouter;
 import io.sup.realtime.gateway.routing.Outcome;
 import io.sup.realtime.platform.bus.ServerEvent;
+import io.sup.realtime.platform.telemetry.TracedEvent;
 import io.sup.realtime.proto.gateway.v1.Disconnect;
 
 /**
@@ -230,16 +231,29 @@ public final class ClientSessions {
 
     /** @param received when the event was decoded ({@link System#nanoTime()}), for its latency */
     private void handle(ClientConnection connection, ClientEvent event, long received) {
+        // A request id and the connection id on this event's log lines and calls, and its
+        // span while tracing is on; an unknown name is the client's text, never a span name.
+        String name = ClientEvents.isKnown(event.name()) || ClientEvents.AUTH.equals(event.name())
+                || ClientEvents.AUTH_REFRESH.equals(event.name()) ? event.name() : "unknown";
+        try (TracedEvent traced = TracedEvent.start(name, connection.id())) {
+            Outcome outcome = handled(connection, event, received);
+            if (outcome instanceof Outcome.Failed failed) {
+                traced.failed(failed.code().name());
+            }
+        }
+    }
+
+    /** Handles {@code event} and replies; returns how it ended (null when nothing was replied). */
+    private Outcome handled(ClientConnection connection, ClientEvent event, long received) {
         if (connection.out().isClosedByServer()) {
-            return; // refused, timed out or overflowing: nothing it sends counts any more
+            return null; // refused, timed out or overflowing: nothing it sends counts any more
         }
         if (ClientEvents.AUTH.equals(event.name())) {
             onAuthEvent(connection, event);
-            return;
+            return null;
         }
         if (!connection.isAuthenticated()) {
-            reply(connection, event, new Outcome.Failed(ErrorCode.UNAUTHENTICATED, "authenticate first: send an auth event"));
-            return;
+            return reply(connection, event, new Outcome.Failed(ErrorCode.UNAUTHENTICATED, "authenticate first: send an auth event"));
         }
         connection.eventReceived();
         EventMetrics.Event meters = events.of(event.name());
@@ -249,6 +263,7 @@ public final class ClientSessions {
                 : router.handle(connection, event);
         reply(connection, event, outcome);
         meters.answered(outcome instanceof Outcome.Failed failed ? failed.code() : null, received);
+        return outcome;
     }
 
     /** The peer closed the connection, or its socket failed. */
@@ -380,7 +395,7 @@ public final class ClientSessions {
         }
     }
 
-    private void reply(ClientConnection connection, ClientEvent event, Outcome outcome) {
+    private Outcome reply(ClientConnection connection, ClientEvent event, Outcome outcome) {
         switch (outcome) {
             case Outcome.Ok ok -> {
                 if (event.wantsAck()) {
@@ -396,5 +411,6 @@ public final class ClientSessions {
                 }
             }
         }
+        return outcome;
     }
 }

@@ -8,21 +8,28 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 /**
  * Client channels to the domain services. A target is a gRPC name such as
  * {@code localhost:7001} or {@code dns:///messaging:7001}; requests are spread round-robin
- * over every address the name resolves to (the Kubernetes headless-service pattern).
- * Plaintext: the services sit inside the cluster network. Every call is counted and timed
- * ({@link GrpcClientMetrics}).
+ * over every address the name resolves to (the Kubernetes headless-service pattern). Every
+ * call is counted and timed ({@link GrpcClientMetrics}) and carries the caller's request id
+ * and trace context ({@link TelemetryClientInterceptor}). Plaintext or mutual TLS ({@link GrpcTls}).
  */
 public final class GrpcChannels {
     private GrpcChannels() {
     }
 
-    /** A channel to {@code target}. */
+    /** A plaintext channel to {@code target}. */
     public static ManagedChannel forTarget(String target) {
-        return NettyChannelBuilder.forTarget(target)
+        return forTarget(target, GrpcTls.PLAINTEXT);
+    }
+
+    /**
+     * A channel to {@code target} with {@code tls}'s transport security (with TLS on, the
+     * server's certificate must name the target's host).
+     */
+    public static ManagedChannel forTarget(String target, GrpcTls tls) {
+        return NettyChannelBuilder.forTarget(target, tls.channelCredentials())
                 .defaultLoadBalancingPolicy("round_robin")
-                .usePlaintext()
                 .keepAliveTime(30, TimeUnit.SECONDS)
-                .intercept(GrpcClientMetrics.INSTANCE)
+                .intercept(new TelemetryClientInterceptor(), GrpcClientMetrics.INSTANCE)
                 .build();
     }
 

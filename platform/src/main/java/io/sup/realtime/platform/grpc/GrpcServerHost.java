@@ -16,8 +16,10 @@ import io.grpc.protobuf.services.HealthStatusManager;
 /**
  * A domain service's gRPC server: grpc-java's own Netty server (it honours client deadlines
  * and cancellation, which Helidon 4.2's gRPC routing does not), every service behind
- * {@link ErrorMappingInterceptor} and {@link GrpcServerMetrics}, the standard {@code grpc.health.v1.Health} service, and
+ * {@link ErrorMappingInterceptor}, {@link TelemetryServerInterceptor} (request id, trace
+ * span) and {@link GrpcServerMetrics}, the standard {@code grpc.health.v1.Health} service, and
  * handlers on virtual threads so a blocking Redis call never starves the event loop.
+ * Plaintext or mutual TLS ({@link GrpcTls}).
  */
 public final class GrpcServerHost implements AutoCloseable {
     private final Server server;
@@ -29,20 +31,33 @@ public final class GrpcServerHost implements AutoCloseable {
     }
 
     /**
-     * Starts a server on {@code port} (0 picks a free one) serving {@code services}.
+     * Starts a plaintext server on {@code port} (0 picks a free one) serving {@code services}.
      *
      * @throws UncheckedIOException when the port cannot be bound
      */
     public static GrpcServerHost start(int port, List<BindableService> services) {
+        return start(port, services, GrpcTls.PLAINTEXT);
+    }
+
+    /**
+     * Starts a server on {@code port} (0 picks a free one) serving {@code services}, with
+     * {@code tls}'s transport security (with TLS on, every client must present a certificate
+     * its CA signed).
+     *
+     * @throws UncheckedIOException when the port cannot be bound
+     */
+    public static GrpcServerHost start(int port, List<BindableService> services, GrpcTls tls) {
         HealthStatusManager health = new HealthStatusManager();
-        NettyServerBuilder builder = NettyServerBuilder.forPort(port)
+        NettyServerBuilder builder = NettyServerBuilder.forPort(port, tls.serverCredentials())
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .addService(health.getHealthService());
         ErrorMappingInterceptor errors = new ErrorMappingInterceptor();
+        TelemetryServerInterceptor telemetry = new TelemetryServerInterceptor();
         GrpcServerMetrics metrics = new GrpcServerMetrics();
         for (BindableService service : services) {
-            // The last is outermost: metrics see the status the error mapping gave.
-            builder.addService(ServerInterceptors.intercept(service, errors, metrics));
+            // The last runs first: metrics see the status the error mapping gave, and the
+            // call's span and log context cover the error mapping.
+            builder.addService(ServerInterceptors.intercept(service, errors, telemetry, metrics));
         }
         try {
             Server server = builder.build().start();

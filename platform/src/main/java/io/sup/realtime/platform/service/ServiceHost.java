@@ -14,8 +14,10 @@ import io.grpc.BindableService;
 import io.helidon.health.HealthCheck;
 import io.sup.realtime.platform.config.Settings;
 import io.sup.realtime.platform.grpc.GrpcServerHost;
+import io.sup.realtime.platform.grpc.GrpcTls;
 import io.sup.realtime.platform.observe.ObserveServer;
 import io.sup.realtime.platform.redis.RedisReadiness;
+import io.sup.realtime.platform.telemetry.Tracing;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -46,13 +48,13 @@ public final class ServiceHost implements AutoCloseable {
      * Starts the servers.
      *
      * @param name     the service's name, for logs
-     * @param settings reads {@code grpc.port} and {@code observe.port}
+     * @param settings reads {@code grpc.port}, {@code observe.port} and {@code grpc.tls.*} ({@link GrpcTls})
      * @param redis    the service's Redis client; owned by the host from now on
      * @param services the domain gRPC services
      */
     public static ServiceHost start(String name, Settings settings, UnifiedJedis redis, List<BindableService> services) {
         List<HealthCheck> checks = List.of(new RedisReadiness(redis));
-        GrpcServerHost grpc = GrpcServerHost.start(settings.port("grpc.port"), services);
+        GrpcServerHost grpc = GrpcServerHost.start(settings.port("grpc.port"), services, GrpcTls.from(settings));
         ObserveServer observe;
         try {
             observe = ObserveServer.start(settings.port("observe.port"), checks, true);
@@ -66,7 +68,8 @@ public final class ServiceHost implements AutoCloseable {
 
     /**
      * A service's {@code main}: loads its settings ({@link Settings#load}), configures
-     * logging from {@code LOG_LEVEL}, starts it, and closes it when the JVM is asked to stop.
+     * logging from {@code LOG_LEVEL} and {@code LOG_FORMAT} and tracing from
+     * {@code OTEL_EXPORTER_OTLP_ENDPOINT} ({@link Tracing}), starts it, and closes it when the JVM is asked to stop.
      * A bad setting ends the process with a message that names it.
      *
      * @param service the service's name, which also names its defaults file
@@ -76,13 +79,16 @@ public final class ServiceHost implements AutoCloseable {
         useNettyBufferCachesOnEventLoopsOnly();
         try {
             Settings settings = Settings.load(service);
-            Logging.configure(settings.string("log.level", null));
+            Logging.configure(settings.string("log.level", null), settings.string("log.format", null));
+            Tracing.configure(service, settings);
             AutoCloseable running = start.apply(settings);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     running.close();
                 } catch (Exception e) {
                     LOG.log(Level.WARNING, service + " did not stop cleanly: " + e);
+                } finally {
+                    Tracing.shutdown(); // exports the spans still buffered
                 }
             }, service + "-shutdown"));
         } catch (IllegalArgumentException e) {
