@@ -6,8 +6,8 @@
 #   tools/scripts/make-dev-certs.sh [-n NAMESPACE] [-d DAYS] OUT_DIR
 #
 # Writes OUT_DIR/ca.{crt,key}, OUT_DIR/<service>/{tls.crt,tls.key,ca.crt} for each service
-# and OUT_DIR/shared/{tls.crt,tls.key,ca.crt}. Each certificate is good for both TLS server
-# and client use (every service is both) and names <service>, <service>.<ns>.svc,
+# and OUT_DIR/shared/{tls.crt,tls.key,ca.crt} (also naming edge-gateway-admin). Each
+# certificate is good for both TLS server and client use (every service is both) and names <service>, <service>.<ns>.svc,
 # <service>.<ns>.svc.cluster.local, localhost and 127.0.0.1. Keys are EC P-256 in
 # unencrypted PKCS#8 PEM ("BEGIN PRIVATE KEY"), what GRPC_TLS_KEY takes. Needs openssl 1.1.1+.
 # Keep ca.key out of the cluster: it signs new certificates, nothing at run time needs it.
@@ -66,6 +66,9 @@ for service in "${services[@]}"; do
   # shellcheck disable=SC2207
   all+=($(names "$service"))
 done
+# The gateway's admin gRPC port has a Service of its own (deploy/k8s: edge-gateway-admin).
+# shellcheck disable=SC2207
+all+=($(names edge-gateway-admin))
 issue "sup-grpc" "$out/shared" "${all[@]}" DNS:localhost IP:127.0.0.1
 rm -f "$out/ca.srl"
 

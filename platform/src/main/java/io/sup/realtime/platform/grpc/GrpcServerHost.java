@@ -2,6 +2,7 @@ package io.sup.realtime.platform.grpc;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,11 @@ public final class GrpcServerHost implements AutoCloseable {
     private final Server server;
     private final HealthStatusManager health;
 
+    /** How long a client connection lives before the server asks the client to reconnect. */
+    static final Duration MAX_CONNECTION_AGE = Duration.ofMinutes(5);
+    /** How long calls in flight on a retired connection may still take. */
+    static final Duration MAX_CONNECTION_AGE_GRACE = Duration.ofSeconds(30);
+
     private GrpcServerHost(Server server, HealthStatusManager health) {
         this.server = server;
         this.health = health;
@@ -47,9 +53,20 @@ public final class GrpcServerHost implements AutoCloseable {
      * @throws UncheckedIOException when the port cannot be bound
      */
     public static GrpcServerHost start(int port, List<BindableService> services, GrpcTls tls) {
+        return start(port, services, tls, MAX_CONNECTION_AGE);
+    }
+
+    /** As {@link #start(int, List, GrpcTls)}, with connections retired after {@code maxConnectionAge}. */
+    static GrpcServerHost start(int port, List<BindableService> services, GrpcTls tls, Duration maxConnectionAge) {
         HealthStatusManager health = new HealthStatusManager();
         NettyServerBuilder builder = NettyServerBuilder.forPort(port, tls.serverCredentials())
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
+                // Callers resolve a headless Service once and keep their connections: retiring
+                // each connection (GOAWAY; grpc-java adds +-10% jitter) makes them re-resolve, so
+                // pods added by a scale-up get calls within minutes, not at the next failure.
+                // Calls in flight get the grace to finish; every RPC here is unary and short.
+                .maxConnectionAge(maxConnectionAge.toMillis(), TimeUnit.MILLISECONDS)
+                .maxConnectionAgeGrace(MAX_CONNECTION_AGE_GRACE.toMillis(), TimeUnit.MILLISECONDS)
                 .addService(health.getHealthService());
         ErrorMappingInterceptor errors = new ErrorMappingInterceptor();
         TelemetryServerInterceptor telemetry = new TelemetryServerInterceptor();

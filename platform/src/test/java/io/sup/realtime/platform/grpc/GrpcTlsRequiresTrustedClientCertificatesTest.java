@@ -122,6 +122,17 @@ class GrpcTlsRequiresTrustedClientCertificatesTest {
         assertEquals(0, make.waitFor(), output);
         // The shared certificate (the Secret sup-grpc-tls) on both sides, as in the cluster.
         Path shared = out.resolve("shared");
+        // Every pod presents it, so it names every host a caller dials (deploy/k8s Services).
+        java.security.cert.X509Certificate certificate;
+        try (var in = java.nio.file.Files.newInputStream(shared.resolve("tls.crt"))) {
+            certificate = (java.security.cert.X509Certificate)
+                    java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        List<String> names = certificate.getSubjectAlternativeNames().stream().map(n -> String.valueOf(n.get(1))).toList();
+        for (String host : List.of("messaging-service", "presence-service", "call-signaling-service",
+                "notification-service", "edge-gateway-admin", "messaging-service.sup.svc")) {
+            assertTrue(names.contains(host), host + " is not named by the shared certificate: " + names);
+        }
         GrpcTls tls = GrpcTls.from(settings("true", shared.resolve("tls.crt").toString(),
                 shared.resolve("tls.key").toString(), shared.resolve("ca.crt").toString()));
         GrpcServerHost deployed = GrpcServerHost.start(0, List.of(), tls);
