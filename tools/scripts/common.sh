@@ -29,65 +29,50 @@ use_jdk() {
   GATEWAY_JAVA_OPTS=(-XX:MaxHeapFreeRatio=30 -XX:MinHeapFreeRatio=10 -XX:G1PeriodicGCInterval=15000)
 }
 
+# Whether every command named is on PATH.
+have_commands() {
+  local command
+  for command in "$@"; do
+    command -v "$command" >/dev/null 2>&1 || return 1
+  done
+}
+
+# Installs Debian's packages named, quietly, when we are root with apt-get; fails otherwise
+# (the caller then says what to install).
+apt_install_as_root() {
+  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 || return 1
+  echo "Installing Debian's $*..."
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
 # Debian's redis-server (Redis 7) and redis-cli (redis-tools, which the test suite's local
 # Redis Cluster is created with), installed when absent and we are root with apt-get.
 ensure_redis_server() {
-  if command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; then
-    return
-  fi
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing Debian's redis-server and redis-tools..."
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-tools >/dev/null
-    return
-  fi
+  have_commands redis-server redis-cli || apt_install_as_root redis-server redis-tools && return
   echo "error: redis-server or redis-cli is not installed. Install them (Debian/Ubuntu: sudo apt-get install -y redis-server redis-tools)" >&2
   echo "       or point REDIS_URL at a running Redis 7." >&2
   exit 1
 }
 
-# Debian's coturn (turnserver, turnutils_uclient), which the TURN credential tests run
-# against, installed when absent and we are root with apt-get.
 # Debian's openssl, for tools/scripts/make-dev-certs.sh (and its test), when absent and we are
 # root with apt-get; elsewhere that test is skipped.
 ensure_openssl() {
-  if command -v openssl >/dev/null 2>&1; then
-    return
-  fi
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing Debian's openssl..."
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null
-    return
-  fi
+  have_commands openssl || apt_install_as_root openssl && return
   echo "note: openssl is not installed: the make-dev-certs.sh test is skipped" >&2
 }
 
+# Debian's coturn (turnserver, turnutils_uclient), which the TURN credential tests run
+# against, installed when absent and we are root with apt-get.
 ensure_coturn() {
-  if command -v turnserver >/dev/null 2>&1 && command -v turnutils_uclient >/dev/null 2>&1; then
-    return
-  fi
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing Debian's coturn..."
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq coturn >/dev/null
-    return
-  fi
+  have_commands turnserver turnutils_uclient || apt_install_as_root coturn && return
   echo "error: coturn is not installed (Debian/Ubuntu: sudo apt-get install -y coturn); the TURN tests need it" >&2
   exit 1
 }
 
 # Node.js 20+ with npm, for the Socket.IO suite: Debian's packages when absent and we are root.
 ensure_node() {
-  if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
-    return
-  fi
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing Debian's nodejs and npm..."
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
-    return
-  fi
+  have_commands node npm || apt_install_as_root nodejs npm && return
   echo "error: Node.js 20+ with npm is needed for the Socket.IO suite (Debian: sudo apt-get install -y nodejs npm)" >&2
   exit 1
 }
@@ -96,15 +81,7 @@ ensure_node() {
 # kubernetes-client (kubectl 1.20, kustomize v2.0.3, which deploy/k8s is written for) when
 # absent and we are root. Rendering needs no cluster.
 ensure_kubectl() {
-  if command -v kubectl >/dev/null 2>&1 && kubectl kustomize --help >/dev/null 2>&1; then
-    return
-  fi
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing Debian's kubernetes-client (kubectl)..."
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kubernetes-client >/dev/null
-    return
-  fi
+  { have_commands kubectl && kubectl kustomize --help >/dev/null 2>&1; } || apt_install_as_root kubernetes-client && return
   echo "error: kubectl is not installed (Debian/Ubuntu: sudo apt-get install -y kubernetes-client); the deploy checks render deploy/k8s with it" >&2
   exit 1
 }
@@ -144,16 +121,7 @@ unpacked_deb() {
 # Debian's mmdebstrap, umoci and skopeo, which build the local base image and read the images
 # (tools/scripts/image-checks.sh), installed when absent and we are root with apt-get.
 ensure_image_tools() {
-  if command -v mmdebstrap >/dev/null 2>&1 && command -v umoci >/dev/null 2>&1 \
-    && command -v skopeo >/dev/null 2>&1; then
-    return
-  fi
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing Debian's mmdebstrap, umoci and skopeo..."
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mmdebstrap umoci skopeo >/dev/null
-    return
-  fi
+  have_commands mmdebstrap umoci skopeo || apt_install_as_root mmdebstrap umoci skopeo && return
   echo "error: mmdebstrap, umoci and skopeo are needed for the image checks" >&2
   echo "       (Debian: sudo apt-get install -y mmdebstrap umoci skopeo)" >&2
   exit 1

@@ -3,7 +3,6 @@ package io.sup.realtime.gateway.metrics;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import io.helidon.metrics.api.Counter;
@@ -24,16 +23,11 @@ public final class DeliveryMetrics {
     private static final Set<String> KNOWN = Arrays.stream(ServerEvent.values()).map(ServerEvent::wireName)
             .collect(Collectors.toUnmodifiableSet());
 
-    private final ConcurrentHashMap<String, Event> byName = new ConcurrentHashMap<>();
-    private final Event unknown = new Event("unknown");
+    private final MetersByName<Event> byName = new MetersByName<>(KNOWN::contains, Event::new);
 
     /** The meters of the server event {@code name}. */
     public Event of(String name) {
-        Event found = byName.get(name);
-        if (found != null) {
-            return found;
-        }
-        return KNOWN.contains(name) ? byName.computeIfAbsent(name, Event::new) : unknown;
+        return byName.of(name);
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.sup.realtime.gateway.metrics;
 
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -24,16 +23,11 @@ import io.sup.realtime.platform.observe.LatencyTimers;
  */
 public final class EventMetrics {
     private final MeterRegistry registry = Metrics.globalRegistry();
-    private final ConcurrentHashMap<String, Event> byName = new ConcurrentHashMap<>();
-    private final Event unknown = new Event("unknown");
+    private final MetersByName<Event> byName = new MetersByName<>(ClientEvents::isKnown, Event::new);
 
     /** The meters of the client event {@code name}. */
     public Event of(String name) {
-        Event found = byName.get(name);
-        if (found != null) {
-            return found;
-        }
-        return ClientEvents.isKnown(name) ? byName.computeIfAbsent(name, Event::new) : unknown;
+        return byName.of(name);
     }
 
     /** One client event's meters. */
