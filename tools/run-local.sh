@@ -159,6 +159,15 @@ for entry in "${services[@]}"; do
 done
 await_ready edge-gateway "$METRICS_PORT" "$PORT" "$admin_port"
 
+# On moved ports the CLI's defaults (3001, 7001, 9091, 9101-9104) miss: say what to pass.
+sup_env= client_url=
+if [ "$offset" != 0 ]; then
+  sup_env="
+  export MESSAGING_GRPC_TARGET=localhost:$((7001 + offset)) GATEWAY_HEALTH_URL=http://localhost:$METRICS_PORT
+  export MESSAGING_HEALTH_URL=http://localhost:$((9101 + offset)) PRESENCE_HEALTH_URL=http://localhost:$((9102 + offset))
+  export CALLS_HEALTH_URL=http://localhost:$((9103 + offset)) NOTIFICATIONS_HEALTH_URL=http://localhost:$((9104 + offset))"
+  client_url=" --url ws://localhost:$PORT/ws"
+fi
 cat <<MSG
 
 SUP realtime is up.
@@ -167,14 +176,17 @@ SUP realtime is up.
   JWT secret for this run:     $JWT_SECRET   (also in $shown_dir/jwt-secret)
 
 In another terminal:
-  export JWT_SECRET=$JWT_SECRET
+  export JWT_SECRET=$JWT_SECRET$sup_env
   tools/sup health                                     # every service live and ready?
   tools/sup token --user alice                         # a token for alice
   tools/sup chat create --id c1 --member alice --member bob
-  tools/sup client --user alice --join c1              # type lines to send
-  tools/sup client --user bob --join c1
+  tools/sup client --user alice --join c1$client_url   # type lines to send
+  tools/sup client --user bob --join c1$client_url
 
 Ctrl-C stops everything.
 MSG
-wait -n "${pids[@]}" || true
-[ -n "$stopping" ] || echo "A service exited; see $shown_dir/logs/. Stopping the rest." >&2
+status=0
+wait -n "${pids[@]}" || status=$?
+# Ctrl-C reaches the services too: one may exit from it (130, 143 for SIGTERM) before our
+# trap has run. That is the stop, not a failure.
+[ -n "$stopping" ] || [ "$status" = 130 ] || [ "$status" = 143 ] || echo "A service exited; see $shown_dir/logs/. Stopping the rest." >&2

@@ -52,6 +52,8 @@ describe("compose", () => {
       const module = /^sup\/([a-z-]+):/.exec(s.image)[1];
       const ports = SERVICES[module];
       assert.ok(ports, `${name}: ${s.image} is a module's image`);
+      const version = /<artifactId>sup-realtime<\/artifactId>\s*<version>([^<]+)<\/version>/.exec(read("pom.xml"))[1];
+      assert.equal(s.image.split(":").pop(), version, `${name}: the tag the build makes (the project's version)`);
       const env = s.environment;
       assert.equal(env[ports.observeVar], String(ports.observe), `${name} ${ports.observeVar}`);
       assert.equal(env[ports.grpcVar], String(ports.grpc), `${name} ${ports.grpcVar}`);

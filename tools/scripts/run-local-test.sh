@@ -78,6 +78,12 @@ done
 grep -q '^SUP realtime is up\.' "$work/first.out" || fail "no banner from the first run within 180 s"
 "${health[@]}" >"$work/health-up.out" 2>&1 || fail "sup health is not 0 while the first run is up"
 grep -q '^all 6 up$' "$work/health-up.out" || fail "sup health does not say all 6 up"
+# The banner's own instructions work on these moved ports: its exports, then a bare `sup health`.
+banner_env=$(sed -n 's/^  export \(MESSAGING_GRPC_TARGET=.*\|MESSAGING_HEALTH_URL=.*\|CALLS_HEALTH_URL=.*\)$/\1/p' "$work/first.out")
+[ -n "$banner_env" ] || fail "the banner does not say where the moved ports are"
+# shellcheck disable=SC2046
+env $(echo "$banner_env") tools/sup health >"$work/health-banner.out" 2>&1 \
+  || fail "sup health with the banner's exports is not 0: $(cat "$work/health-banner.out")"
 
 logs_before=$(cd "$work/run/logs" && stat -c '%n %s %Y' *.log && md5sum *.log)
 
