@@ -1,5 +1,6 @@
 package io.sup.realtime.platform.grpc;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -177,5 +178,32 @@ class GrpcTlsRequiresTrustedClientCertificatesTest {
         IllegalArgumentException enabled = assertThrows(IllegalArgumentException.class, () -> GrpcTls.from(
                 settings("yes", server.cert().toString(), server.key().toString(), server.ca().toString())));
         assertTrue(enabled.getMessage().contains("(env GRPC_TLS_ENABLED)"), enabled.getMessage());
+    }
+
+    @Test
+    void aKeyOfAnotherCertificateRefusesTheStartNamingBoth() {
+        IllegalArgumentException mismatch = assertThrows(IllegalArgumentException.class, () -> GrpcTls.from(
+                settings("true", server.cert().toString(), client.key().toString(), server.ca().toString())));
+        assertTrue(mismatch.getMessage().contains("(env GRPC_TLS_KEY) does not belong to the certificate"), mismatch.getMessage());
+        assertTrue(mismatch.getMessage().contains("(env GRPC_TLS_CERT)"), mismatch.getMessage());
+    }
+
+    @Test
+    void aKeyWithAGarbageBodyRefusesTheStartNamingItsSetting() throws Exception {
+        Path garbage = Files.writeString(dir.resolve("garbage.key"),
+                "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5IGF0IGFsbA==\n-----END PRIVATE KEY-----\n");
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> GrpcTls.from(
+                settings("true", server.cert().toString(), garbage.toString(), server.ca().toString())));
+        assertTrue(bad.getMessage().contains("(env GRPC_TLS_KEY)"), bad.getMessage());
+        assertTrue(bad.getMessage().contains("no readable PKCS#8 private key"), bad.getMessage());
+    }
+
+    @Test
+    void anExpiredCertificateRefusesTheStartNamingItsSetting() {
+        Identity expired = TestCertificates.authority(dir, "old").issue("expired", "2020/01/01", 1);
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> GrpcTls.from(
+                settings("true", expired.cert().toString(), expired.key().toString(), expired.ca().toString())));
+        assertTrue(refused.getMessage().contains("(env GRPC_TLS_CERT)"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("expired"), refused.getMessage());
     }
 }

@@ -32,8 +32,13 @@ public final class TestCertificates {
          * use, naming {@code localhost} and {@code 127.0.0.1}.
          */
         public Identity issue(String name) {
+            return issue(name, "-0d", 2);
+        }
+
+        /** As {@link #issue(String)}, valid for {@code days} from {@code start} (keytool's -startdate, e.g. "2020/01/01"). */
+        public Identity issue(String name, String start, int days) {
             keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name,
-                    "-validity", "2", "-signer", "ca", "-signerkeypass", PASS,
+                    "-startdate", start, "-validity", String.valueOf(days), "-signer", "ca", "-signerkeypass", PASS,
                     "-ext", "san=dns:localhost,ip:127.0.0.1", "-ext", "eku=serverAuth,clientAuth",
                     "-ext", "ku=digitalSignature,keyEncipherment",
                     "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", PASS);
