@@ -22,6 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -151,6 +152,67 @@ class HealthCommandAgainstRunningServicesTest {
         assertEquals(HealthCommand.EXIT_UNREACHABLE, run.exitCode(), run.toString());
         assertTrue(run.out().lines().anyMatch(l -> l.startsWith("edge-gateway ")
                 && l.contains("unreachable: HTTP 404 from /health/live (not a health endpoint?)")), run.out());
+    }
+
+    @Test
+    void anEndpointThatTricklesOrFloodsItsBodyIsCutOff() throws Exception {
+        // 200 and headers at once, then a byte now and then forever; and a 2 MB "health" answer.
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/trickle/", exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            try (var body = exchange.getResponseBody()) {
+                for (int i = 0; i < 600; i++) {
+                    body.write('{');
+                    body.flush();
+                    Thread.sleep(200);
+                }
+            } catch (InterruptedException | java.io.IOException closed) {
+                // the probe gave up and closed the connection
+            }
+        });
+        server.createContext("/flood/", exchange -> {
+            byte[] chunk = new byte[64 * 1024];
+            java.util.Arrays.fill(chunk, (byte) ' ');
+            exchange.sendResponseHeaders(200, 0);
+            try (var body = exchange.getResponseBody()) {
+                for (int i = 0; i < 32; i++) {
+                    body.write(chunk);
+                }
+            } catch (java.io.IOException closed) {
+                // the probe stopped reading at its cap
+            }
+        });
+        // A check whose name carries terminal escapes and a line break, to forge a row.
+        server.createContext("/forger/", exchange -> {
+            byte[] json = "{\"status\":\"DOWN\",\"checks\":[{\"name\":\"x\\u001b[2K\\r\\nedge-gateway UP\",\"status\":\"DOWN\"}]}"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(503, json.length);
+            try (var body = exchange.getResponseBody()) {
+                body.write(json);
+            }
+        });
+        server.start();
+        try {
+            String base = "http://127.0.0.1:" + server.getAddress().getPort();
+            CliRun forged = health("--targets", "forger=" + base + "/forger");
+            assertEquals(HealthCommand.EXIT_DOWN, forged.exitCode(), forged.toString());
+            assertFalse(forged.out().contains("\u001b") || forged.out().contains("\r"), forged.out());
+            assertFalse(forged.out().lines().anyMatch(l -> l.startsWith("edge-gateway")), forged.out());
+            assertTrue(forged.out().contains("x\\u001b[2K\\u000d\\u000aedge-gateway UP"), forged.out());
+            // A hang guard, not a timing assertion: without the bound the trickle never ends.
+            CliRun run = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> health("--timeout-ms", "1000",
+                    "--targets", "trickle=" + base + "/trickle,flood=" + base + "/flood"));
+
+            assertEquals(HealthCommand.EXIT_UNREACHABLE, run.exitCode(), run.toString());
+            assertTrue(run.out().lines().anyMatch(l -> l.startsWith("trickle ")
+                    && l.contains("no whole answer within 1000 ms")), run.out());
+            assertTrue(run.out().lines().anyMatch(l -> l.startsWith("flood ")
+                    && l.contains("larger than 1024 KB")), run.out());
+        } finally {
+            server.stop(0);
+        }
     }
 
     @Test

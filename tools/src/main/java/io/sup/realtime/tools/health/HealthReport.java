@@ -47,8 +47,8 @@ public record HealthReport(List<TargetHealth> results) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"SERVICE", "URL", "LIVE", "READY", "LATENCY", "FAILING"});
         for (TargetHealth r : results) {
-            rows.add(new String[] {r.target().name(), r.target().shownUrl(), orNone(r.live()), orNone(r.ready()),
-                    r.latencyMs() < 0 ? NONE : r.latencyMs() + " ms", failingText(r)});
+            rows.add(new String[] {r.target().name(), r.target().shownUrl(), printable(orNone(r.live())),
+                    printable(orNone(r.ready())), r.latencyMs() < 0 ? NONE : r.latencyMs() + " ms", printable(failingText(r))});
         }
         int[] widths = new int[rows.getFirst().length];
         for (String[] row : rows) {
@@ -136,6 +136,22 @@ public record HealthReport(List<TargetHealth> results) {
                     + (data.isEmpty() ? "" : " (" + data + ")"));
         }
         return String.join("; ", parts);
+    }
+
+    /**
+     * {@code text} with control characters shown as {@code \\uXXXX}: what an endpoint answers
+     * must not move the terminal's cursor or forge a line of the table.
+     */
+    static String printable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
     }
 
     private static String orNone(String value) {

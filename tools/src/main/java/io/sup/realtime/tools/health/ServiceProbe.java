@@ -1,17 +1,26 @@
 package io.sup.realtime.tools.health;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,6 +38,9 @@ import io.sup.realtime.tools.health.TargetHealth.State;
  */
 final class ServiceProbe {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Helidon's health JSON is a few KB; more is not a health endpoint. */
+    static final int MAX_BODY_BYTES = 1024 * 1024;
+    private static final ExecutorService BODY_READERS = Executors.newVirtualThreadPerTaskExecutor();
 
     private final HttpClient http;
     private final Duration timeout;
@@ -65,30 +77,57 @@ final class ServiceProbe {
                 .GET()
                 .build();
         long start = System.nanoTime();
-        HttpResponse<String> response;
+        // The request's own timeout ends at the headers: the body is bounded here too, in time
+        // (the same timeout, counted from the start) and in size, so that no endpoint can hold
+        // the command or fill its memory.
+        long deadline = start + timeout.toNanos();
+        CompletableFuture<HttpResponse<InputStream>> sent = http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (HttpConnectTimeoutException e) {
-            return Answer.failed("no connection within " + timeout.toMillis() + " ms");
-        } catch (HttpTimeoutException e) {
+            response = sent.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            sent.cancel(true);
             return Answer.failed("no answer within " + timeout.toMillis() + " ms");
-        } catch (ConnectException e) {
-            return Answer.failed("connection refused (is it running?)");
+        } catch (ExecutionException e) {
+            return Answer.failed(why(e.getCause()));
+        }
+        byte[] body;
+        try (InputStream in = response.body()) {
+            Future<byte[]> read = BODY_READERS.submit(() -> in.readNBytes(MAX_BODY_BYTES + 1));
+            try {
+                body = read.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                read.cancel(true); // closing the stream (below) ends the read
+                return Answer.failed("no whole answer within " + timeout.toMillis() + " ms");
+            } catch (ExecutionException e) {
+                return Answer.failed(why(e.getCause()));
+            }
         } catch (IOException e) {
-            return Answer.failed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            return Answer.failed(why(e));
+        }
+        if (body.length > MAX_BODY_BYTES) {
+            return Answer.failed("the answer from " + path + " is larger than " + MAX_BODY_BYTES / 1024
+                    + " KB (not a health endpoint?)");
         }
         long latencyMs = (System.nanoTime() - start) / 1_000_000;
-        return parse(path, response, latencyMs);
+        return parse(path, response.statusCode(), new String(body, StandardCharsets.UTF_8), latencyMs);
+    }
+
+    private String why(Throwable failure) {
+        return switch (failure) {
+            case HttpConnectTimeoutException e -> "no connection within " + timeout.toMillis() + " ms";
+            case HttpTimeoutException e -> "no answer within " + timeout.toMillis() + " ms";
+            case ConnectException e -> "connection refused (is it running?)";
+            default -> failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+        };
     }
 
     /** Helidon's answer: 200 UP, 503 DOWN, with (or, without details, without) the JSON body. */
-    private static Answer parse(String path, HttpResponse<String> response, long latencyMs) {
-        int code = response.statusCode();
+    private static Answer parse(String path, int code, String body, long latencyMs) {
         if (code != 200 && code != 204 && code != 503) {
             return Answer.failed("HTTP " + code + " from " + path + " (not a health endpoint?)");
         }
-        String body = response.body();
-        if (body == null || body.isBlank()) {
+        if (body.isBlank()) {
             return new Answer(code == 503 ? "DOWN" : "UP", List.of(), latencyMs, null);
         }
         JsonNode json;
