@@ -7,20 +7,37 @@ import io.helidon.metrics.api.Timer;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.CommandObject;
 import redis.clients.jedis.Protocol;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.executors.CommandExecutor;
 
 /**
  * Times every command a client runs outside pipelines and counts its failures
  * ({@link RedisMeters}), around Jedis's own executor (standalone or cluster), so every
  * command of every store is measured in this one place.
+ *
+ * <p>On a standalone Redis it also sends a command once more, on a new connection, when its
+ * pooled connection turned out dead at once (within {@link #STALE_FAILURE}): after a Redis
+ * restart every idle pooled connection is dead, so they are all dropped then, and without
+ * this the first command on each would fail although Redis is back. A command
+ * that failed later (a read timeout: Redis may have run it) is never sent again. The cluster
+ * executor retries on its own.
  */
 final class MeteredExecutor implements CommandExecutor {
+    /** A connection failure this soon after sending means the connection was dead, not the command slow. */
+    static final long STALE_FAILURE = TimeUnit.MILLISECONDS.toNanos(50);
+
     private final CommandExecutor delegate;
     private final RedisMeters meters;
+    private final Runnable dropIdleConnections;
 
-    MeteredExecutor(CommandExecutor delegate, RedisMeters meters) {
+    /**
+     * @param dropIdleConnections empties the pool's idle connections, to retry a command whose
+     *                            connection was dead; null: never retry (the cluster executor does)
+     */
+    MeteredExecutor(CommandExecutor delegate, RedisMeters meters, Runnable dropIdleConnections) {
         this.delegate = delegate;
         this.meters = meters;
+        this.dropIdleConnections = dropIdleConnections;
     }
 
     @Override
@@ -28,7 +45,16 @@ final class MeteredExecutor implements CommandExecutor {
         Timer timer = timerOf(command.getArguments());
         long start = System.nanoTime();
         try {
-            return delegate.executeCommand(command);
+            try {
+                return delegate.executeCommand(command);
+            } catch (JedisConnectionException e) {
+                if (dropIdleConnections == null || System.nanoTime() - start > STALE_FAILURE) {
+                    throw e;
+                }
+                meters.failed(e);
+                dropIdleConnections.run(); // they died with the one that failed: the retry opens a new one
+                return delegate.executeCommand(command);
+            }
         } catch (RuntimeException e) {
             meters.failed(e);
             throw e;

@@ -113,10 +113,10 @@ public record RedisSettings(List<URI> nodes, boolean cluster, Duration timeout) 
                     TOPOLOGY_REFRESH);
             ClusterCommandExecutor executor = new ClusterCommandExecutor(provider, CLUSTER_MAX_ATTEMPTS,
                     timeout.multipliedBy(CLUSTER_MAX_ATTEMPTS));
-            return new MeteredRedis(new MeteredExecutor(executor, meters), provider, new ClusterCommandObjects(), meters);
+            return new MeteredRedis(new MeteredExecutor(executor, meters, null), provider, new ClusterCommandObjects(), meters);
         }
         PooledConnectionProvider provider = new PooledConnectionProvider(hostAndPort(uri()), clientConfig(), pool);
-        return new MeteredRedis(new MeteredExecutor(new DefaultCommandExecutor(provider), meters), provider,
+        return new MeteredRedis(new MeteredExecutor(new DefaultCommandExecutor(provider), meters, provider.getPool()::clear), provider,
                 new CommandObjects(), meters);
     }
 

@@ -1,0 +1,44 @@
+package io.sup.realtime.platform.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.sup.realtime.platform.testing.RedisServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * A client whose pool holds idle connections from before a real Redis restart: once Redis
+ * is back, every command succeeds (each dead connection is replaced on its first use), not
+ * just the ones that happen to get a fresh connection.
+ */
+class PooledConnectionsSurviveARedisRestartTest {
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    @Test
+    void commandsAfterARestartDoNotFailOnDeadPooledConnections() throws Exception {
+        try (UnifiedJedis redis = REDIS.settings().newClient()) {
+            // Fill the pool with idle connections: eight commands in flight at once.
+            try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<String>> pings = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    pings.add(threads.submit(() -> redis.set("k", "v")));
+                }
+                for (Future<String> ping : pings) {
+                    assertEquals("OK", ping.get());
+                }
+            }
+            REDIS.stop();
+            REDIS.startAgain();
+            for (int i = 0; i < 8; i++) {
+                assertEquals("OK", redis.set("k" + i, "after"), "command " + i + " after the restart");
+            }
+        }
+    }
+}
