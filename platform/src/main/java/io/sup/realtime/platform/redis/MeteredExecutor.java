@@ -31,8 +31,9 @@ final class MeteredExecutor implements CommandExecutor {
     private final Runnable dropIdleConnections;
 
     /**
-     * @param dropIdleConnections empties the pool's idle connections, to retry a command whose
-     *                            connection was dead; null: never retry (the cluster executor does)
+     * @param dropIdleConnections empties the pool's idle connections after a connection failure
+     *                            (and before the retry of a command whose connection was dead);
+     *                            null: neither (the cluster executor retries on its own)
      */
     MeteredExecutor(CommandExecutor delegate, RedisMeters meters, Runnable dropIdleConnections) {
         this.delegate = delegate;
@@ -48,12 +49,15 @@ final class MeteredExecutor implements CommandExecutor {
             try {
                 return delegate.executeCommand(command);
             } catch (JedisConnectionException e) {
-                if (dropIdleConnections == null || System.nanoTime() - start > STALE_FAILURE) {
+                if (dropIdleConnections == null) {
+                    throw e;
+                }
+                dropIdleConnections.run(); // likely dead with the one that failed
+                if (System.nanoTime() - start > STALE_FAILURE) {
                     throw e;
                 }
                 meters.failed(e);
-                dropIdleConnections.run(); // they died with the one that failed: the retry opens a new one
-                return delegate.executeCommand(command);
+                return delegate.executeCommand(command); // on a new connection
             }
         } catch (RuntimeException e) {
             meters.failed(e);

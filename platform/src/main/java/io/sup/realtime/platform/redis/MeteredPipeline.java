@@ -10,6 +10,7 @@ import redis.clients.jedis.CommandObject;
 import redis.clients.jedis.CommandObjects;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 /**
@@ -28,16 +29,21 @@ final class MeteredPipeline extends AbstractPipeline {
     private final Runnable onMoved;
     /** On a cluster: the replies, checked after sync for MOVED; null standalone. */
     private final List<Response<?>> replies;
+    /** Standalone: drops the pool's idle connections when this one broke (they are likely dead too). */
+    private final Runnable onConnectionFailure;
     private boolean pending;
 
     /**
-     * @param onMoved on a cluster, what to do when a reply says MOVED or ASK (learn the slots
-     *                again); null on standalone Redis
+     * @param onMoved             on a cluster, what to do when a reply says MOVED or ASK (learn
+     *                            the slots again); null on standalone Redis
+     * @param onConnectionFailure what to do when the sync fails for its connection; may be a no-op
      */
-    MeteredPipeline(CommandObjects commands, AbstractPipeline delegate, RedisMeters meters, Runnable onMoved) {
+    MeteredPipeline(CommandObjects commands, AbstractPipeline delegate, RedisMeters meters, Runnable onMoved,
+            Runnable onConnectionFailure) {
         super(commands);
         this.delegate = delegate;
         this.meters = meters;
+        this.onConnectionFailure = onConnectionFailure;
         this.timer = meters.command(RedisMeters.PIPELINE);
         this.onMoved = onMoved;
         this.replies = onMoved == null ? null : new ArrayList<>();
@@ -66,6 +72,10 @@ final class MeteredPipeline extends AbstractPipeline {
         long start = System.nanoTime();
         try {
             delegate.sync();
+        } catch (JedisConnectionException e) {
+            meters.failed(e);
+            onConnectionFailure.run();
+            throw e;
         } catch (RuntimeException e) {
             meters.failed(e);
             throw e;

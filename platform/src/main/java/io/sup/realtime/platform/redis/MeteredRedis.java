@@ -15,6 +15,7 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.executors.CommandExecutor;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
 import redis.clients.jedis.providers.ConnectionProvider;
+import redis.clients.jedis.providers.PooledConnectionProvider;
 
 /**
  * The services' Redis client ({@link RedisSettings#newClient()}): Jedis's {@link UnifiedJedis}
@@ -64,15 +65,27 @@ public final class MeteredRedis extends UnifiedJedis {
         }
     }
 
+    /**
+     * Standalone: closes the pool's idle connections. Called when one connection broke: after a
+     * Redis restart or a network cut the others are dead too, and each would otherwise fail the
+     * next command that borrows it although Redis may be back.
+     */
+    void dropIdleConnections() {
+        if (connections instanceof PooledConnectionProvider pooled) {
+            pooled.getPool().clear();
+        }
+    }
+
     /** A pipeline whose sync is timed as {@code command=PIPELINE} (on a cluster: split by slot). */
     @Override
     public AbstractPipeline pipelined() {
         if (cluster != null) {
             return new MeteredPipeline(commandObjects, new SlotPipeline(cluster, (ClusterCommandObjects) commandObjects),
-                    meters, this::refreshTopology);
+                    meters, this::refreshTopology, () -> { });
         }
         try {
-            return new MeteredPipeline(commandObjects, new Pipeline(connections.getConnection(), true), meters, null);
+            return new MeteredPipeline(commandObjects, new Pipeline(connections.getConnection(), true), meters, null,
+                    this::dropIdleConnections);
         } catch (RuntimeException e) {
             meters.failed(e); // no connection to pipeline on
             throw e;

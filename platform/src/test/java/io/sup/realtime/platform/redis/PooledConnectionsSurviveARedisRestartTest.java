@@ -1,6 +1,7 @@
 package io.sup.realtime.platform.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,10 @@ import java.util.concurrent.Future;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * A client whose pool holds idle connections from before a real Redis restart: once Redis
@@ -38,6 +42,36 @@ class PooledConnectionsSurviveARedisRestartTest {
             REDIS.startAgain();
             for (int i = 0; i < 8; i++) {
                 assertEquals("OK", redis.set("k" + i, "after"), "command " + i + " after the restart");
+            }
+        }
+    }
+
+    @Test
+    void aFailureWhileRedisIsDownDropsTheIdleConnectionsSoPipelinesWorkWhenItIsBack() throws Exception {
+        try (UnifiedJedis redis = REDIS.settings().newClient()) {
+            fillThePool(redis);
+            REDIS.stop();
+            // A periodic task meets the outage: its failure drops every idle connection.
+            assertThrows(JedisConnectionException.class, () -> redis.get("k"));
+            REDIS.startAgain();
+            for (int i = 0; i < 8; i++) {
+                try (AbstractPipeline pipeline = redis.pipelined()) {
+                    Response<String> reply = pipeline.set("p" + i, "after");
+                    pipeline.sync();
+                    assertEquals("OK", reply.get(), "pipeline " + i + " after the restart");
+                }
+            }
+        }
+    }
+
+    private static void fillThePool(UnifiedJedis redis) throws Exception {
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<String>> sets = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                sets.add(threads.submit(() -> redis.set("k", "v")));
+            }
+            for (Future<String> set : sets) {
+                assertEquals("OK", set.get());
             }
         }
     }
