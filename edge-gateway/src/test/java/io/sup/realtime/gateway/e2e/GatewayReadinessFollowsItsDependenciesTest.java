@@ -5,7 +5,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -14,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sup.realtime.gateway.Main;
 import io.sup.realtime.platform.service.ServiceHost;
 import io.sup.realtime.platform.testing.RedisServerExtension;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,23 +114,15 @@ class GatewayReadinessFollowsItsDependenciesTest {
     }
 
     private JsonNode awaitStatus(String path, int wanted) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(30);
-        HttpResponse<String> response = get(path);
-        while (response.statusCode() != wanted && Instant.now().isBefore(deadline)) {
-            Thread.sleep(50);
-            response = get(path);
-        }
-        assertEquals(wanted, response.statusCode(), path + ": " + response.body());
+        HttpResponse<String> response = Awaitility.await(path + " answering " + wanted).atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+                .until(() -> get(path), r -> r.statusCode() == wanted);
         return JSON.readTree(response.body());
     }
 
-    private void awaitCheck(String path, String check, String status) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(30);
-        String seen;
-        while (!status.equals(seen = checks(JSON.readTree(get(path).body())).get(check)) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(50);
-        }
-        assertEquals(status, seen, check);
+    private void awaitCheck(String path, String check, String status) {
+        Awaitility.await(check + " " + status).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> checks(JSON.readTree(get(path).body())).get(check), status::equals);
     }
 
     private HttpResponse<String> get(String path) throws Exception {
