@@ -103,14 +103,13 @@ else
 fi
 
 declare -A pid_of
-start() { # name "ports" [VAR=value...] -- jar [java options...]
+start() { # module "ports" [VAR=value...]   (its jar with the flags of common.sh java_opts_for)
   local name=$1 ports=$2
   shift 2
-  local vars=()
-  while [ "$1" != -- ]; do vars+=("$1"); shift; done
-  shift
+  local vars=("$@")
   echo "==> Starting $name (log: $shown_dir/logs/$name.log)"
-  env "${vars[@]}" java "${JAVA_OPTS_DEFAULT[@]}" "${@:2}" -jar "$1" >"$RUN_DIR/logs/$name.log" 2>&1 &
+  service_command "$name"
+  env "${vars[@]}" "${SERVICE_COMMAND[@]}" >"$RUN_DIR/logs/$name.log" 2>&1 &
   pids+=($!)
   pid_of[$name]=$!
   echo "$name $! $ports" >>"$services_file"
@@ -147,12 +146,11 @@ for entry in "${services[@]}"; do
   # Every service's peers at the ports just chosen, so the run's wiring is explicit.
   start "$name" "$grpc $observe" GRPC_PORT="$grpc" OBSERVE_PORT="$observe" \
     MESSAGING_GRPC_TARGET="$messaging_target" PRESENCE_GRPC_TARGET="$presence_target" \
-    CALLS_GRPC_TARGET="$calls_target" -- "$name/target/$name.jar"
+    CALLS_GRPC_TARGET="$calls_target"
 done
 start edge-gateway "$PORT $METRICS_PORT $admin_port" METRICS_PORT="$METRICS_PORT" GATEWAY_ADMIN_GRPC_PORT="$admin_port" \
   MESSAGING_GRPC_TARGET="$messaging_target" PRESENCE_GRPC_TARGET="$presence_target" \
-  CALLS_GRPC_TARGET="$calls_target" NOTIFICATIONS_GRPC_TARGET="$notifications_target" \
-  -- edge-gateway/target/edge-gateway.jar "${GATEWAY_JAVA_OPTS[@]}"
+  CALLS_GRPC_TARGET="$calls_target" NOTIFICATIONS_GRPC_TARGET="$notifications_target"
 for entry in "${services[@]}"; do
   read -r name grpc observe <<<"$entry"
   await_ready "$name" "$observe" "$grpc"

@@ -17,6 +17,7 @@ use_jdk() {
     exit 1
   fi
   # JDK 23+ warns about Unsafe use inside protobuf and Guava; allow it quietly there.
+  JAVA_MAJOR=$version
   JAVA_OPTS_DEFAULT=()
   if [ "$version" -ge 23 ]; then
     JAVA_OPTS_DEFAULT+=(--sun-misc-unsafe-memory-access=allow)
@@ -27,6 +28,40 @@ use_jdk() {
   # to what is live (G1 would keep up to 70% free) and give memory back when connections go
   # (a periodic collection when idle). Measured in docs/BENCHMARKS.md (idle mode).
   GATEWAY_JAVA_OPTS=(-XX:MaxHeapFreeRatio=30 -XX:MinHeapFreeRatio=10 -XX:G1PeriodicGCInterval=15000)
+}
+
+# The JVM flags of one service process run on this machine (run-local.sh, the Socket.IO suite,
+# bench/run.sh): `java_opts_for <module>` fills JAVA_OPTS (JAVA_OPTS_DEFAULT included; call it
+# after use_jdk). Without them each of the five JVMs sizes itself for the whole 24 GB machine
+# (a 6 GB heap bound, G1 keeping much of it committed): 1.4-1.8 GB of RSS under load. Sized here so that the whole
+# system stays within 1 GB under the benchmark loads (docs/BENCHMARKS.md "Memory"):
+#   - compact object headers (JDK 24+, JEP 519): 8 bytes less per object, a smaller heap and
+#     less GC work;
+#   - the domain services hold little live data (Redis has the state): the Serial collector
+#     (no concurrent GC threads; young collections of a small heap take a few ms) and a heap
+#     bounded at SERVICE_HEAP (default 128m; messaging MESSAGING_HEAP, default 192m);
+#   - the gateway keeps G1 (its live heap is connection state: 20 KB a connection, collected
+#     concurrently) and GATEWAY_JAVA_OPTS, bounded at GATEWAY_HEAP (default 512m: ~20,000
+#     connections; bench/run.sh's big mode raises it).
+# The deployment sizes the same way from its container limits (deploy/k8s JAVA_TOOL_OPTIONS).
+java_opts_for() {
+  JAVA_OPTS=("${JAVA_OPTS_DEFAULT[@]}")
+  if [ "${JAVA_MAJOR:-0}" -ge 24 ]; then
+    JAVA_OPTS+=(-XX:+UseCompactObjectHeaders)
+  fi
+  case "$1" in
+    edge-gateway) JAVA_OPTS+=(-XX:+UseG1GC -Xms64m "-Xmx${GATEWAY_HEAP:-512m}" "${GATEWAY_JAVA_OPTS[@]}") ;;
+    messaging-service) JAVA_OPTS+=(-XX:+UseSerialGC -Xms32m "-Xmx${MESSAGING_HEAP:-192m}") ;;
+    *) JAVA_OPTS+=(-XX:+UseSerialGC -Xms32m "-Xmx${SERVICE_HEAP:-128m}") ;;
+  esac
+  JAVA_OPTS+=(-XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=64m -XX:+ExitOnOutOfMemoryError)
+}
+
+# `service_command <module>` fills SERVICE_COMMAND with the command line that runs the module's
+# jar (built by Maven into <module>/target) with java_opts_for's flags.
+service_command() {
+  java_opts_for "$1"
+  SERVICE_COMMAND=(java "${JAVA_OPTS[@]}" -jar "$1/target/$1.jar")
 }
 
 # Whether every command named is on PATH.

@@ -122,6 +122,8 @@ for module in "${modules[@]}"; do
   check "$module: the entrypoint allows Unsafe and native access (tools/scripts/common.sh)" \
     jq_true "$cfg" '.config.Entrypoint | index("--sun-misc-unsafe-memory-access=allow") != null
       and index("--enable-native-access=ALL-UNNAMED") != null'
+  check "$module: the entrypoint uses compact object headers (tools/scripts/common.sh java_opts_for)" \
+    jq_true "$cfg" '.config.Entrypoint | index("-XX:+UseCompactObjectHeaders") != null'
   check "$module: the entrypoint fixes no heap size (JAVA_TOOL_OPTIONS does, and the deployment's replaces it)" \
     jq_true "$cfg" '[.config.Entrypoint[] | select(test("^-X(mx|ms)|RAMPercentage"))] == []'
   check "$module: JAVA_TOOL_OPTIONS sizes the heap from the container's memory" \

@@ -60,6 +60,13 @@ redis_url="redis://127.0.0.1:$redis_port"
 jwt_secret=$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')
 turn_secret=$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')
 
+# Each service with the JVM flags it runs with locally (common.sh java_opts_for).
+service_command messaging-service && messaging_command=("${SERVICE_COMMAND[@]}")
+service_command presence-service && presence_command=("${SERVICE_COMMAND[@]}")
+service_command call-signaling-service && calls_command=("${SERVICE_COMMAND[@]}")
+service_command notification-service && notification_command=("${SERVICE_COMMAND[@]}")
+service_command edge-gateway && gateway_command=("${SERVICE_COMMAND[@]}")
+
 t0=$SECONDS
 echo "==> Starting Redis :$redis_port, messaging-service :$grpc_port, presence-service :$presence_port, call-signaling-service :$calls_port, notification-service :$notif_port, gateways gw-a :$gw_a_port, gw-b :$gw_b_port, gw-c :$gw_c_port, gw-d :$gw_d_port, gw-e :$gw_e_port and gw-f :$gw_f_port"
 start_process redis redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no --dir "$work/redis"
@@ -74,14 +81,14 @@ fi
 # an explicit stop or a closed connection. The slow-consumer test floods a chat from one user:
 # message:new's limit is raised (default 30 per minute) so its acks test delivery, not limits.
 start_process messaging-service GRPC_PORT="$grpc_port" OBSERVE_PORT="$msg_observe" REDIS_URL="$redis_url" \
-  MESSAGING_TYPING_TTL_MS=600000 RATE_LIMITS="message:new=100000/60s" java "${JAVA_OPTS_DEFAULT[@]}" -jar messaging-service/target/messaging-service.jar
+  MESSAGING_TYPING_TTL_MS=600000 RATE_LIMITS="message:new=100000/60s" "${messaging_command[@]}"
 # presence-service: the gateways route the presence events to it and report connection
 # lifecycle (opened, alive, closed) to it; its deadline for asking messaging who shares a chat
 # is as generous as the gateways' (below), so that a loaded machine makes a call slower, not
 # refused as "who may call whom is unknown".
 start_process presence-service GRPC_PORT="$presence_port" OBSERVE_PORT="$presence_observe" REDIS_URL="$redis_url" \
   MESSAGING_GRPC_TARGET="localhost:$grpc_port" PRESENCE_MESSAGING_DEADLINE_MS=30000 \
-  java "${JAVA_OPTS_DEFAULT[@]}" -jar presence-service/target/presence-service.jar
+  "${presence_command[@]}"
 # call-signaling-service: the gateways route the call events to it and report connection
 # lifecycle (alive, closed) to it; it asks presence who may call whom, with a deadline as
 # generous as the gateways' (below). A sweep every 100 ms, so that ring timeouts and lost
@@ -91,12 +98,12 @@ start_process call-signaling-service GRPC_PORT="$calls_port" OBSERVE_PORT="$call
   PRESENCE_GRPC_TARGET="localhost:$presence_port" CALL_PRESENCE_DEADLINE_MS=30000 CALL_SWEEP_INTERVAL_MS=100 \
   CALL_ICE_STUN_URLS=stun:stun.sup.test:3478 \
   CALL_ICE_TURN_URLS="turn:turn.sup.test:3478?transport=udp,turns:turn.sup.test:5349" CALL_TURN_SECRET="$turn_secret" \
-  java "${JAVA_OPTS_DEFAULT[@]}" -jar call-signaling-service/target/call-signaling-service.jar
+  "${calls_command[@]}"
 # notification-service: the gateways route the notification and push events to it; it reads
 # messaging's outbox and call-signalling's missed calls.
 start_process notification-service GRPC_PORT="$notif_port" OBSERVE_PORT="$notif_observe" REDIS_URL="$redis_url" \
   MESSAGING_GRPC_TARGET="localhost:$grpc_port" CALLS_GRPC_TARGET="localhost:$calls_port" \
-  java "${JAVA_OPTS_DEFAULT[@]}" -jar notification-service/target/notification-service.jar
+  "${notification_command[@]}"
 # A generous gRPC deadline (the default is 5 s): on a loaded machine a slow answer must make
 # the suite slower, not answer UNAVAILABLE. Loopback is exempt from the connection-attempt
 # limits (the tests connect far more often than a user), except on gw-f, which tests them.
@@ -106,33 +113,33 @@ gateway_env=(REDIS_URL="$redis_url" JWT_SECRET="$jwt_secret" MESSAGING_GRPC_TARG
   NOTIFICATIONS_GRPC_TARGET="localhost:$notif_port"
   GATEWAY_GRPC_DEADLINE_MS=30000 RATE_LIMIT_EXEMPT_ADDRESSES=loopback GATEWAY_ADMIN_GRPC_PORT=0)
 start_process gw-a "${gateway_env[@]}" PORT="$gw_a_port" METRICS_PORT="$gw_a_metrics" GATEWAY_INSTANCE_ID=gw-a \
-  java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" -jar edge-gateway/target/edge-gateway.jar
+  "${gateway_command[@]}"
 # gw-b has the default timers too: the second instance of cross-gateway tests. Short timers
 # live on gateways of their own, so that no test's passive client meets them.
 start_process gw-b "${gateway_env[@]}" PORT="$gw_b_port" METRICS_PORT="$gw_b_metrics" GATEWAY_INSTANCE_ID=gw-b \
-  java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" -jar edge-gateway/target/edge-gateway.jar
+  "${gateway_command[@]}"
 # gw-c is only for the idle-timeout tests: a short MAX_IDLE_TIME, and gw-e's ping timers so
 # that the connections it idles out are alive by their heartbeat.
 start_process gw-c "${gateway_env[@]}" PORT="$gw_c_port" METRICS_PORT="$gw_c_metrics" GATEWAY_INSTANCE_ID=gw-c \
   SOCKETIO_PING_INTERVAL=500 SOCKETIO_PING_TIMEOUT=5000 MAX_IDLE_TIME=4000 \
-  java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" -jar edge-gateway/target/edge-gateway.jar
+  "${gateway_command[@]}"
 # gw-e is only for the heartbeat tests: a ping every 500 ms, and 5 s for the answer (long
 # enough that a loaded machine's stalls do not pass for a dead peer).
 start_process gw-e "${gateway_env[@]}" PORT="$gw_e_port" METRICS_PORT="$gw_e_metrics" GATEWAY_INSTANCE_ID=gw-e \
   SOCKETIO_PING_INTERVAL=500 SOCKETIO_PING_TIMEOUT=5000 \
-  java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" -jar edge-gateway/target/edge-gateway.jar
+  "${gateway_command[@]}"
 # gw-d is only for the slow-consumer tests: a small outbound queue, and a close grace long
 # enough for the close frame to get through once the stalled client reads again.
 start_process gw-d "${gateway_env[@]}" PORT="$gw_d_port" METRICS_PORT="$gw_d_metrics" GATEWAY_INSTANCE_ID=gw-d \
   GATEWAY_OUTBOUND_LIMIT=16 GATEWAY_CLOSE_GRACE_MS=15000 \
-  java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" -jar edge-gateway/target/edge-gateway.jar
+  "${gateway_command[@]}"
 
 # gw-f is only for the limits and token-lifetime tests: no exemption, two connection attempts
 # per user a minute, a short leeway and warning, one allowed Origin.
 start_process gw-f "${gateway_env[@]}" PORT="$gw_f_port" METRICS_PORT="$gw_f_metrics" GATEWAY_INSTANCE_ID=gw-f \
   RATE_LIMIT_EXEMPT_ADDRESSES= RATE_LIMIT_MAX_CONNECTIONS=2 JWT_LEEWAY_MS=500 JWT_EXPIRY_WARNING_MS=2000 \
   CORS_ORIGIN=https://app.example.com \
-  java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" -jar edge-gateway/target/edge-gateway.jar
+  "${gateway_command[@]}"
 
 await_ready messaging-service "http://127.0.0.1:$msg_observe/health/ready"
 await_ready presence-service "http://127.0.0.1:$presence_observe/health/ready"
