@@ -425,7 +425,7 @@ def section_compare(d, meta, reports):
     sample = next((reports[k] for k in reports if not k.startswith("rtt/")), None)
     if sample:
         out += [f"Protocol: {fmt(sample['connections'])} clients over the websocket transport with `auth: {{token}}`, "
-                "side by side in one run; per workload a fresh system, and for each system and generator "
+                "side by side in one run; "
                 f"{(meta.get('settings') or {}).get('warm-up', 'warm-up runs')}; each measured run sends "
                 f"{sample.get('warmup')} s unmeasured (the send phases spread) and then {sample.get('duration')} s measured, "
                 "then waits for late acks and deliveries. Server CPU is utime + stime of every server process "
@@ -435,7 +435,7 @@ def section_compare(d, meta, reports):
                 "issue's bound: the whole system within 1 GB). Late = measured deliveries later than 1 s after "
                 "their send (still received), as % of those received; lost = never received by the end of the drain. "
                 "The ratio compares this system with the peer driven by the same generator.", ""]
-    hdr = ["system", "generator", "delivered/s", "delivery p50 / p99 (ms)", "late > 1 s", "lost", "acks ok / failed",
+    hdr = ["system", "generator", "delivered/s", "delivery p50 / p99 (ms)", "late > 1 s", "lost", "sent / acked / failed",
            "server CPU per 1,000 deliveries (ms)", "CPU ratio to the peer", "server cores", "server RSS peak (MB)",
            "generator processes / CPU s"]
     for w in workloads:
@@ -454,7 +454,7 @@ def section_compare(d, meta, reports):
             late = late_pct(r)
             rows.append([system, gen, fmt(r.get("deliveredPerSec"), 0), ms2(r.get("deliveryMs")),
                          f"{late:.2f} %" if late is not None else "-", fmt(r.get("deliveriesLost")),
-                         f"{fmt(r.get('acked'))} / {fmt(r.get('ackFailed'))}", fmt(cpu, 1), ratio,
+                         f"{fmt(r.get('sent'))} / {fmt(r.get('acked'))} / {fmt(r.get('ackFailed'))}", fmt(cpu, 1), ratio,
                          fmt(r.get("serverCores"), 2), fmt(rss_peak_mb(r), 0),
                          f"{r.get('generatorProcesses', 1)} / {fmt(r.get('generatorCpuSeconds'), 1)}"])
         connections = next((reports[f"{w}/{s}"]["connections"] for s, _, _ in COMPARE_SYSTEMS if f"{w}/{s}" in reports), "?")

@@ -277,26 +277,32 @@ class Share {
       run.slots.set(c.index, { measured: new Uint8Array(maxMessages), sendMicros: new Float64Array(maxMessages),
         deliveries: new Uint16Array(maxMessages), expected: liveByChat.get(c.chatId) - 1, acks: new Uint8Array(maxMessages) });
     }
-    const period = 1000 / o.rate;
-    const timers = [];
-    const tick = (c) => {
-      const now = micros();
-      if (now >= run.sendEnd) return;
-      const slot = run.slots.get(c.index);
-      c.send(run, now >= measureStart, (ok, res, lat, seq) => {
-        slot.acks[seq] = 1;
-        if (!slot.measured[seq]) return;
-        if (ok) { run.acked++; run.ackLat.push(lat); } else { run.ackFailed++; run.lastAckError = JSON.stringify(res); }
-      });
+    // At a fixed rate, as the Java generator's scheduleAtFixedRate: each client has its next due
+    // time (a random phase within the first period); a 1 ms tick sends every message that is due,
+    // so a stalled event loop catches up instead of dropping sends.
+    const period = 1e6 / o.rate; // microseconds
+    const start = local(startAt);
+    const due = new Float64Array(this.live.length);
+    for (let k = 0; k < due.length; k++) due[k] = start + Math.random() * period;
+    const onAck = (slot) => (ok, res, lat, seq) => {
+      slot.acks[seq] = 1;
+      if (!slot.measured[seq]) return;
+      if (ok) { run.acked++; run.ackLat.push(lat); } else { run.ackFailed++; run.lastAckError = JSON.stringify(res); }
     };
-    const startIn = startAt - (performance.timeOrigin + performance.now());
-    for (const c of this.live) {
-      const offset = startIn + Math.random() * period;
-      timers.push(setTimeout(() => { tick(c); timers.push(setInterval(() => tick(c), period)); }, Math.max(0, offset)));
-    }
-    await sleep(endAt - (performance.timeOrigin + performance.now()));
-    while (micros() < run.sendEnd) await sleep(1);
-    timers.forEach((t) => { clearTimeout(t); clearInterval(t); });
+    const acks = this.live.map((c) => onAck(run.slots.get(c.index)));
+    await new Promise((resolve) => {
+      const timer = setInterval(() => {
+        const now = micros();
+        const end = Math.min(now, run.sendEnd);
+        for (let k = 0; k < due.length; k++) {
+          while (due[k] <= end && due[k] < run.sendEnd) {
+            this.live[k].send(run, due[k] >= measureStart, acks[k]);
+            due[k] += period;
+          }
+        }
+        if (now >= run.sendEnd) { clearInterval(timer); resolve(); }
+      }, 1);
+    });
     // counts of the measured messages
     let sent = 0;
     let expected = 0;
