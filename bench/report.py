@@ -305,7 +305,7 @@ def section_idle(d, meta, reports, big=False):
             f"heartbeats only, no messages. RSS is VmRSS from /proc: before connecting, {w['settle']} s after the "
             "last connect, and at the end of the hold; per connection = (connected - before) / connections. "
             "\"Server process\" is the gateway for this system and the Node process for the peer; the "
-            "all-processes line adds messaging-service and Redis.", ""]
+            "all-processes line adds every other server process the run watched (its serverNames), Redis included.", ""]
     out += idle_rows(reports, keys)
     out.append("")
     if big:
