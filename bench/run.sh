@@ -420,15 +420,16 @@ compare_runs() {
   shift 6
   local w=(--group "$group" --rate "$rate" --duration "$COMPARE_DURATION" --warmup "$COMPARE_RUN_WARMUP"
            --chat-prefix "$prefix-" --user-prefix "${prefix}u")
+  # The chats must exist on this system: the Java generator's setup mode creates them (only that;
+  # existing ones are kept), once before the runs, so that no measured run waits on it.
+  if [[ "$system" == ours ]]; then
+    run_generator java compare "$dir/setup-warmup" "$COMPARE_CONNECTIONS" --mode setup --group "$group" \
+      --chat-prefix "$prefix-" --user-prefix "${prefix}u" "${create_chats[@]}"
+  fi
   if [[ "$kind" == node ]]; then
     w+=(--workers "$NODE_WORKERS" "${node_target[@]}")
-    # The chats must exist on this system: the Java generator's setup mode creates them (only that).
-    if [[ "$system" == ours ]]; then
-      run_generator java compare "$dir/setup-warmup" "$COMPARE_CONNECTIONS" --mode setup --group "$group" \
-        --chat-prefix "$prefix-" --user-prefix "${prefix}u" "${create_chats[@]}"
-    fi
   else
-    w+=("${target[@]}")
+    w+=("${node_target[@]}") # the URL and the server pids (the chats exist)
   fi
   for ((i = 1; i <= COMPARE_WARMUPS; i++)); do
     run_generator "$kind" compare "$dir/$name-warmup$i" "$COMPARE_CONNECTIONS" "${w[@]}" "$@" --drain 2

@@ -1083,12 +1083,22 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
             for (int k = 0; k < chats; k++) {
                 CreateChatRequest.Builder req = CreateChatRequest.newBuilder().setId(chatPrefix + k).setTitle("bench " + k);
                 for (int i = k * group; i < Math.min(connections, (k + 1) * group); i++) req.addMemberIds(userPrefix + i);
-                try {
-                    stub.withDeadlineAfter(10, TimeUnit.SECONDS).createChat(req.build());
-                    created++;
-                } catch (StatusRuntimeException e) {
-                    if (e.getStatus().getCode() == Status.Code.ALREADY_EXISTS) existing++;
-                    else throw e;
+                // A messaging-service still busy with the previous run's backlog may answer slowly:
+                // a generous deadline and up to three tries for a call that timed out or found it unavailable.
+                for (int attempt = 1; ; attempt++) {
+                    try {
+                        stub.withDeadlineAfter(30, TimeUnit.SECONDS).createChat(req.build());
+                        created++;
+                        break;
+                    } catch (StatusRuntimeException e) {
+                        Status.Code code = e.getStatus().getCode();
+                        if (code == Status.Code.ALREADY_EXISTS) {
+                            existing++;
+                            break;
+                        }
+                        if (attempt >= 3 || (code != Status.Code.DEADLINE_EXCEEDED && code != Status.Code.UNAVAILABLE)) throw e;
+                        System.err.printf(Locale.ROOT, "chats: %s on %s, trying again%n", code, chatPrefix + k);
+                    }
                 }
             }
             System.err.printf(Locale.ROOT, "chats: %d created, %d already existed%n", created, existing);
