@@ -567,22 +567,26 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
                 duplicates += Math.max(0, got - s.expectedPerMessage);
             }
         }
+        // One snapshot of each histogram, so that counts, percentiles and "late" agree while a
+        // backlogged server still delivers after the drain.
+        Histogram ackSnapshot = run.ackLatency.copy();
+        Histogram deliverySnapshot = run.deliveryLatency.copy();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("sent", sentMeasured);
         m.put("acked", run.acked.sum());
         m.put("ackFailed", run.ackFailures.sum());
         if (run.lastAckError != null) m.put("lastAckError", run.lastAckError);
-        m.put("ackMs", percentiles(run.ackLatency, true));
+        m.put("ackMs", percentiles(ackSnapshot, true));
         m.put("deliveriesExpected", expected);
         m.put("deliveriesReceived", received);
         m.put("deliveriesLost", lost);
         m.put("deliveriesDuplicate", duplicates);
         m.put("deliveriesInWindow", run.deliveriesInWindow.sum());
         m.put("deliveredPerSec", round(run.deliveriesInWindow.sum() / (double) measuredSeconds));
-        m.put("deliveryMs", percentiles(run.deliveryLatency, true));
+        m.put("deliveryMs", percentiles(deliverySnapshot, true));
         // "Late": a delivery that arrived more than LATE_MICROS after its send (it is still counted as received).
         m.put("lateBoundMs", LATE_MICROS / 1000);
-        m.put("deliveriesLate", run.deliveryLatency.getTotalCount() - run.deliveryLatency.getCountBetweenValues(0, LATE_MICROS));
+        m.put("deliveriesLate", deliverySnapshot.getTotalCount() - deliverySnapshot.getCountBetweenValues(0, LATE_MICROS));
         m.put("selfDeliveries", run.selfDeliveries.sum());
         m.put("errorEvents", run.errorEvents.sum());
         m.put("protocolErrors", run.protocolErrors.sum());
