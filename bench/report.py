@@ -92,6 +92,36 @@ def verdict(met, gap):
     return f"**met** ({gap})" if met else f"**not met** ({gap})"
 
 
+def cpu_per_1000(report):
+    """Server CPU per 1,000 deliveries (ms): CPU seconds of every server process (Redis included)
+    in the measured window * 1e6 / the deliveries received in it. None where the report has no CPU."""
+    if report.get("cpuMsPer1000Deliveries") is not None:
+        return report["cpuMsPer1000Deliveries"]
+    cpu = report.get("serverCpuSeconds")
+    n = report.get("deliveriesInWindow")
+    if cpu and n:
+        return sum(v for v in cpu.values() if v > 0) * 1e6 / n
+    cores = report.get("serverCores")  # a ramp step: cores over its window, deliveries per second
+    dps = report.get("deliveredPerSec")
+    if isinstance(cores, dict) and cores and dps:
+        return sum(v for v in cores.values() if v > 0) * 1e6 / dps
+    return None
+
+
+def late_pct(report):
+    """Measured deliveries later than lateBoundMs (1 s), as % of those received."""
+    late = report.get("deliveriesLate")
+    n = (report.get("deliveryMs") or {}).get("count")
+    if late is None or not n:
+        return None
+    return 100.0 * late / n
+
+
+def rss_peak_mb(report):
+    v = (report.get("rssPeakKb") or {}).get("total")
+    return v / 1024 if v is not None and v > 0 else None
+
+
 def pid_of(report, name):
     for pid, n in (report.get("serverNames") or {}).items():
         if n == name:
@@ -133,6 +163,10 @@ def section_load(d, meta, reports):
          lambda r: f"{r['deliveryMs']['p50']} / {r['deliveryMs']['p90']} / {r['deliveryMs']['p99']} / {r['deliveryMs']['max']}"),
         ("server RSS at end (MB, all processes)",
          lambda r: round(sum(v for v in r["rssEndKb"].values() if v > 0) / 1024) if r.get("rssEndKb") else "-"),
+        ("server RSS peak in the measured window (MB, all processes)", lambda r: fmt(rss_peak_mb(r), 0)),
+        ("server CPU per 1,000 deliveries (ms, all processes incl. Redis)", lambda r: fmt(cpu_per_1000(r), 1)),
+        ("server CPU per 1,000 deliveries: ratio to the peer",
+         lambda r: f"{cpu_per_1000(r) / cpu_per_1000(reports['peer-socketio']):.2f}"),
     ]
     keys = [k for k in SYSTEMS if k in reports]
     out = ["## Load: a fixed rate", ""] + header(meta)
@@ -172,10 +206,11 @@ def section_ramp(d, meta, reports):
             server = ", ".join(f"{names.get(pid, pid)} {c}" for pid, c in cores.items())
             rows.append([s["step"], s["ratePerClient"], fmt(s["offeredPerSec"], 0), fmt(s["sentPerSec"], 0),
                          fmt(s["deliveredPerSec"], 0), ms2(s["ackMs"]), ms4(s["deliveryMs"]), s["deliveriesLost"],
-                         f"{server}; generator {s.get('generatorCores')}",
+                         f"{server}; generator {s.get('generatorCores')}", fmt(cpu_per_1000(s), 1),
                          "pass" if s["pass"] else "FAIL: " + s.get("failReason", "")])
         out += table(["step", "msg/s per client", "offered msg/s", "sent msg/s", "delivered/s", "ack p50 / p99 (ms)",
-                      "delivery p50 / p90 / p99 / max (ms)", "lost", "CPU (cores)", "result"], rows)
+                      "delivery p50 / p90 / p99 / max (ms)", "lost", "CPU (cores)",
+                      "server CPU per 1,000 deliveries (ms)", "result"], rows)
         best = r.get("best")
         out += ["", f"Stopped: {r.get('stopReason')}. " + (
             f"Best passing step: {best['step']} at {best['ratePerClient']} msg/s per client, "
@@ -270,7 +305,7 @@ def section_idle(d, meta, reports, big=False):
             f"heartbeats only, no messages. RSS is VmRSS from /proc: before connecting, {w['settle']} s after the "
             "last connect, and at the end of the hold; per connection = (connected - before) / connections. "
             "\"Server process\" is the gateway for this system and the Node process for the peer; the "
-            "all-processes line adds messaging-service and Redis.", ""]
+            "all-processes line adds every other server process the run watched (its serverNames), Redis included.", ""]
     out += idle_rows(reports, keys)
     out.append("")
     if big:
@@ -369,6 +404,98 @@ def section_curves(d, meta, reports_all):
     return out
 
 
+COMPARE_SYSTEMS = [  # (file name stem, system, generator)
+    ("ours-socketio-java", "this system, Socket.IO", "Java"),
+    ("ours-socketio-node", "this system, Socket.IO", "Node socket.io-client"),
+    ("ours-native-java", "this system, native", "Java"),
+    ("peer-socketio-java", "seed peer, Socket.IO", "Java"),
+    ("peer-socketio-node", "seed peer, Socket.IO", "Node socket.io-client"),
+]
+
+
+def peer_of(stem):
+    return "peer-socketio-" + stem.rsplit("-", 1)[1]
+
+
+def section_compare(d, meta, reports):
+    """reports: {"g10-r2/ours-socketio-java": report, ..., "rtt/...": report}."""
+    out = ["## Compare: both systems as deployed, both generators (issue 15)", ""] + header(meta)
+    workloads = sorted({k.split("/")[0] for k in reports if "/" in k and not k.startswith("rtt/")},
+                       key=lambda w: (-int(w.split("-")[0][1:]), float(w.split("-")[1][1:])))
+    sample = next((reports[k] for k in reports if not k.startswith("rtt/")), None)
+    if sample:
+        out += [f"Protocol: {fmt(sample['connections'])} clients over the websocket transport with `auth: {{token}}`, "
+                "side by side in one run; "
+                f"{(meta.get('settings') or {}).get('warm-up', 'warm-up runs')}; each measured run sends "
+                f"{sample.get('warmup')} s unmeasured (the send phases spread) and then {sample.get('duration')} s measured, "
+                "then waits for late acks and deliveries. Server CPU is utime + stime of every server process "
+                "(this system: the five JVMs and Redis; the peer: Node and Redis) over the measured seconds; "
+                "per 1,000 deliveries = CPU seconds * 1e6 / deliveries received in those seconds. Server RSS is "
+                "the peak of the sum of those processes' VmRSS, read every 500 ms in the measured seconds (the "
+                "issue's bound: the whole system within 1 GB). Late = measured deliveries later than 1 s after "
+                "their send (still received), as % of those received; lost = never received by the end of the drain. "
+                "The ratio compares this system with the peer driven by the same generator.", ""]
+    hdr = ["system", "generator", "delivered/s", "delivery p50 / p99 (ms)", "late > 1 s", "lost", "sent / acked / failed",
+           "server CPU per 1,000 deliveries (ms)", "CPU ratio to the peer", "server cores", "server RSS peak (MB)",
+           "generator processes / CPU s"]
+    for w in workloads:
+        group, rate = w.split("-")[0][1:], w.split("-")[1][1:]
+        rows = []
+        for stem, system, gen in COMPARE_SYSTEMS:
+            r = reports.get(f"{w}/{stem}")
+            if not r:
+                continue
+            cpu = cpu_per_1000(r)
+            peer = reports.get(f"{w}/{peer_of(stem)}")
+            peer_cpu = cpu_per_1000(peer) if peer else None
+            ratio = "-"
+            if not stem.startswith("peer") and cpu is not None and peer_cpu:
+                ratio = f"{fmt(cpu, 1)} / {fmt(peer_cpu, 1)} = **{cpu / peer_cpu:.2f}**"
+            late = late_pct(r)
+            rows.append([system, gen, fmt(r.get("deliveredPerSec"), 0), ms2(r.get("deliveryMs")),
+                         f"{late:.2f} %" if late is not None else "-", fmt(r.get("deliveriesLost")),
+                         f"{fmt(r.get('sent'))} / {fmt(r.get('acked'))} / {fmt(r.get('ackFailed'))}", fmt(cpu, 1), ratio,
+                         fmt(r.get("serverCores"), 2), fmt(rss_peak_mb(r), 0),
+                         f"{r.get('generatorProcesses', 1)} / {fmt(r.get('generatorCpuSeconds'), 1)}"])
+        connections = next((reports[f"{w}/{s}"]["connections"] for s, _, _ in COMPARE_SYSTEMS if f"{w}/{s}" in reports), "?")
+        offered = None
+        try:
+            n, g, rr = int(connections), int(group), float(rate)
+            offered = sum(m * (m - 1) for m in (min(g, n - k) for k in range(0, n, g))) * rr
+        except ValueError:
+            pass
+        out += [f"### Chats of {group}, {rate} msg/s per client ({fmt(connections)} clients; offered "
+                f"{fmt(offered, 0)} deliveries/s)", ""]
+        out += table(hdr, rows) + [""]
+        bad = [f"{s}: {r.get('connectionsFailed')} connects failed, {r.get('joinFailed')} joins failed, "
+               f"{r.get('errorEvents')} errors, {r.get('unexpectedCloses')} unexpected closes"
+               for s, _, _ in COMPARE_SYSTEMS for r in [reports.get(f"{w}/{s}")]
+               if r and (r.get("connectionsFailed") or r.get("joinFailed") or r.get("errorEvents") or r.get("unexpectedCloses"))]
+        if bad:
+            out += ["Errors: " + "; ".join(bad) + ".", ""]
+    rtt = [(stem, system, gen, reports[f"rtt/{stem}"]) for stem, system, gen in COMPARE_SYSTEMS if f"rtt/{stem}" in reports]
+    if rtt:
+        r0 = rtt[0][3]
+        out += [f"### Ack round trip on an idle system (one client, {fmt(r0.get('rttCount'))} `message:new` one after "
+                f"another, each waiting for its ack; the later {fmt(r0.get('measured'))} measured)", ""]
+        rows = []
+        for stem, system, gen, r in rtt:
+            a = r.get("ackMs") or {}
+            rows.append([system, gen, fmt(a.get("p50"), 2), fmt(a.get("p90"), 2), fmt(a.get("p99"), 2), fmt(a.get("max"), 1),
+                         f"{fmt(r.get('acked'))} / {fmt(r.get('ackFailed'))} / {fmt(r.get('acksMissing'))}",
+                         fmt(r.get("rttSeconds"), 1)])
+        out += table(["system", "generator", "ack median (ms)", "p90 (ms)", "p99 (ms)", "max (ms)",
+                      "acked / failed / missing", "seconds for all sends"], rows) + [""]
+    return out
+
+
+def compare_reports(d):
+    out = {}
+    for p in sorted(glob.glob(os.path.join(d, "*", "*.json"))):
+        out[os.path.relpath(p, d)[:-5]] = load_json(p)
+    return out
+
+
 # ---------------------------------------------------------------- commands
 
 def cmd_report(results):
@@ -381,15 +508,18 @@ def cmd_report(results):
     summary = os.path.join(os.path.dirname(os.path.abspath(results)), "summary.md")
     if os.path.exists(summary):
         out += [open(summary, encoding="utf-8").read().rstrip(), ""]
-    order = [("load", section_load), ("ramp", section_ramp), ("idle", section_idle),
+    order = [("compare", section_compare), ("load", section_load), ("ramp", section_ramp), ("idle", section_idle),
              ("big", lambda d, m, r: section_idle(d, m, r, big=True)), ("curves", section_curves)]
     for mode, fn in order:
         d = os.path.join(results, mode)
         if not os.path.isdir(d):
             continue
         meta = load_json(os.path.join(d, "meta.json")) if os.path.exists(os.path.join(d, "meta.json")) else {}
-        reports = {os.path.basename(p)[:-5]: load_json(p) for p in sorted(glob.glob(os.path.join(d, "*.json")))
-                   if not p.endswith("meta.json")}
+        if mode == "compare":
+            reports = compare_reports(d)
+        else:
+            reports = {os.path.basename(p)[:-5]: load_json(p) for p in sorted(glob.glob(os.path.join(d, "*.json")))
+                       if not p.endswith("meta.json")}
         if not reports:
             continue
         out += fn(d, meta, reports)
@@ -415,10 +545,22 @@ def cmd_meta(d, command, pairs):
 def cmd_summary(path):
     r = load_json(path)
     mode = r.get("mode", "load")
-    head = f"   {r['connectionsOk']}/{r['connections']} connected ({r['connectRatePerSec']}/s)"
+    if mode == "setup":
+        print(f"   {r.get('chats')} chats of {r.get('group')} ready")
+        return
+    if mode == "rtt":
+        a = r.get("ackMs") or {}
+        print(f"   {r.get('generator')}: {r.get('measured')} of {r.get('sent')} sequential sends measured; ack median "
+              f"{a.get('p50')} ms, p90 {a.get('p90')} ms; failed {r.get('ackFailed')}, missing {r.get('acksMissing')}")
+        return
+    head = f"   {r['connectionsOk']}/{r['connections']} connected ({r.get('connectRatePerSec')}/s)"
     if mode == "load":
-        print(f"{head}; {r['deliveredPerSec']} delivered/s, delivery p99 {r['deliveryMs']['p99']} ms, "
-              f"lost {r['deliveriesLost']}, acks failed {r['ackFailed']}")
+        cpu = r.get("cpuMsPer1000Deliveries")
+        peak = (r.get("rssPeakKb") or {}).get("total")
+        print(f"{head}; {r['deliveredPerSec']} delivered/s, delivery p50 {r['deliveryMs']['p50']} p99 {r['deliveryMs']['p99']} ms, "
+              f"lost {r['deliveriesLost']}, late {r.get('deliveriesLate', '-')}, acks failed {r['ackFailed']}"
+              + (f"; server CPU {cpu} ms per 1,000 deliveries ({r.get('serverCores')} cores)" if cpu is not None else "")
+              + (f", server RSS peak {peak // 1024} MB" if peak and peak > 0 else ""))
     elif mode == "ramp":
         b = r.get("best")
         print(f"{head}; {len(r['steps'])} steps; best {b['deliveredPerSec'] if b else 0} delivered/s "

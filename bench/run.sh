@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
-# The side-by-side benchmark: this system (Redis + messaging-service + edge-gateway; native
-# protocol and Socket.IO) and the seed-stack peer (../shared/peers/socketio-seed, or
-# $SEED_PEER) run one after the other on this machine, each against its own fresh Redis, driven
-# by the same load generator and workloads. Results go to bench/results/<mode>/*.json and
+# The side-by-side benchmark: this system as it is deployed (Redis with AOF everysec +
+# messaging-service, presence-service, call-signaling-service, notification-service and
+# edge-gateway; native protocol and Socket.IO) and the seed-stack peer (../shared/peers/socketio-seed,
+# or $SEED_PEER) run one after the other on this machine, each against its own fresh Redis (AOF
+# everysec too), driven by the same load generators and workloads. Results go to bench/results/<mode>/*.json and
 # docs/BENCHMARKS.md is rewritten from everything under bench/results/ (see bench/README.md).
 #
-#   bench/run.sh [load|ramp|idle|curves|big ...]   default: all = load ramp idle
+#   bench/run.sh [load|ramp|idle|curves|big|compare ...]   default: all = load ramp idle
+#
+#   compare the issue-15 protocol: for each workload of WORKLOADS="10 2;10 5;2 5" ("group rate";
+#           COMPARE_CONNECTIONS=1000 clients), each generator of GENERATORS_KIND="java node" (the
+#           Java generator and bench/node, the real npm socket.io-client) and each system (this
+#           one over Socket.IO, over native with the Java generator only, the peer):
+#           COMPARE_WARMUPS=2 unmeasured runs, then one measured run, each COMPARE_DURATION=10 s
+#           (plus COMPARE_RUN_WARMUP=2 s unmeasured inside each run while the send phases
+#           spread); a fresh system per workload. Then the ack round trip (rtt) on a fresh idle
+#           system, both generators, ours and the peer: RTT_COUNT=4000 sequential sends, the
+#           later half measured. NODE_WORKERS=2 generator processes for bench/node.
 #
 #   load    fixed rate: CONNECTIONS=1000 GROUP=10 RATE=2 DURATION=30 WARMUP=5
 #   ramp    the rate per client raised step by step until delivery p99 > P99_BOUND or a loss:
@@ -42,9 +53,9 @@ targets=()
 for t in "${@:-all}"; do
   case "$t" in
     all) targets+=(load ramp idle) ;;
-    load | ramp | idle | curves | big) targets+=("$t") ;;
+    load | ramp | idle | curves | big | compare) targets+=("$t") ;;
     idle50k) targets+=(big) ;;
-    *) echo "usage: $0 [load|ramp|idle|curves|big|all ...]" >&2; exit 2 ;;
+    *) echo "usage: $0 [load|ramp|idle|curves|big|compare|all ...]" >&2; exit 2 ;;
   esac
 done
 
@@ -79,6 +90,14 @@ CURVE_DURATION=${CURVE_DURATION:-20}
 CURVE_WARMUP=${CURVE_WARMUP:-5}
 CURVE_SYSTEMS=${CURVE_SYSTEMS:-ours peer}
 CURVE_WARMUP_RUN=${CURVE_WARMUP_RUN:-20}
+WORKLOADS=${WORKLOADS:-10 2;10 5;2 5}
+GENERATORS_KIND=${GENERATORS_KIND:-java node}
+COMPARE_CONNECTIONS=${COMPARE_CONNECTIONS:-1000}
+COMPARE_DURATION=${COMPARE_DURATION:-10}
+COMPARE_WARMUPS=${COMPARE_WARMUPS:-2}
+COMPARE_RUN_WARMUP=${COMPARE_RUN_WARMUP:-2}
+RTT_COUNT=${RTT_COUNT:-4000}
+NODE_WORKERS=${NODE_WORKERS:-2}
 CONNECT_TIMEOUT=${CONNECT_TIMEOUT:-20}
 GIVE_UP_AFTER=${GIVE_UP_AFTER:-400}
 RESULTS=${RESULTS:-bench/results}
@@ -119,42 +138,61 @@ start_redis() {
   redis_port=$(free_ports 1)
   redis_url="redis://127.0.0.1:$redis_port"
   rm -rf "$work/redis" && mkdir -p "$work/redis"
-  start_process redis redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no --dir "$work/redis"
+  # As deployed (tools/run-local.sh, deploy/): AOF on, fsync every second; for the peer's Redis too.
+  start_process redis redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly yes --appendfsync everysec \
+    --dir "$work/redis"
   for _ in $(seq 50); do redis_answers 127.0.0.1 "$redis_port" && return; sleep 0.1; done
   echo "error: Redis did not start" >&2
   exit 1
 }
 
-# A fresh Redis, messaging-service, presence-service and gateway. Arguments: extra VAR=value
-# for the gateway.
+# A fresh Redis and every service as deployed: messaging-service, presence-service,
+# call-signaling-service, notification-service and the gateway (wired as tools/run-local.sh
+# wires them). Arguments: extra VAR=value for the gateway.
 start_ours() {
   stop_system
-  local grpc_port msg_observe presence_port presence_observe gw_metrics
+  local grpc_port msg_observe presence_port presence_observe calls_port calls_observe notif_port notif_observe gw_metrics
   start_redis
-  read -r grpc_port msg_observe presence_port presence_observe gw_port gw_metrics <<<"$(free_ports 6)"
+  read -r grpc_port msg_observe presence_port presence_observe calls_port calls_observe notif_port notif_observe gw_port gw_metrics \
+    <<<"$(free_ports 10)"
+  # Every service knows its peers at the ports just chosen, as in tools/run-local.sh.
+  local peers=(MESSAGING_GRPC_TARGET="localhost:$grpc_port" PRESENCE_GRPC_TARGET="localhost:$presence_port"
+               CALLS_GRPC_TARGET="localhost:$calls_port")
   # Limits raised as the peer raises its own (server.js: 30000/60 s, 10000/10 s), checks kept:
   # the default 30 messages per user and minute would refuse most of a 2 msg/s load.
-  start_process messaging-service GRPC_PORT="$grpc_port" OBSERVE_PORT="$msg_observe" REDIS_URL="$redis_url" \
+  start_process messaging-service GRPC_PORT="$grpc_port" OBSERVE_PORT="$msg_observe" REDIS_URL="$redis_url" "${peers[@]}" \
     RATE_LIMITS="message:new=30000/60s,message:typing=10000/10s" \
     java "${JAVA_OPTS_DEFAULT[@]}" -jar messaging-service/target/messaging-service.jar
   # presence-service: the gateway reports every connection to it (opened, alive, closed).
-  start_process presence-service GRPC_PORT="$presence_port" OBSERVE_PORT="$presence_observe" REDIS_URL="$redis_url" \
-    MESSAGING_GRPC_TARGET="localhost:$grpc_port" java "${JAVA_OPTS_DEFAULT[@]}" -jar presence-service/target/presence-service.jar
+  start_process presence-service GRPC_PORT="$presence_port" OBSERVE_PORT="$presence_observe" REDIS_URL="$redis_url" "${peers[@]}" \
+    java "${JAVA_OPTS_DEFAULT[@]}" -jar presence-service/target/presence-service.jar
+  # call-signaling-service: the gateway reports connection lifecycle (alive, closed) to it.
+  start_process call-signaling-service GRPC_PORT="$calls_port" OBSERVE_PORT="$calls_observe" REDIS_URL="$redis_url" "${peers[@]}" \
+    java "${JAVA_OPTS_DEFAULT[@]}" -jar call-signaling-service/target/call-signaling-service.jar
+  # notification-service: reads messaging's outbox (every message goes through it).
+  start_process notification-service GRPC_PORT="$notif_port" OBSERVE_PORT="$notif_observe" REDIS_URL="$redis_url" "${peers[@]}" \
+    java "${JAVA_OPTS_DEFAULT[@]}" -jar notification-service/target/notification-service.jar
   # The load generator connects thousands of users from loopback within seconds: exempt it
-  # from the connection-attempt limits, as a deployment would its load balancer. No
-  # call-signalling or notifications run here: readiness waits for messaging and presence only.
-  start_process gateway PORT="$gw_port" METRICS_PORT="$gw_metrics" REDIS_URL="$redis_url" JWT_SECRET="$secret" \
-    MESSAGING_GRPC_TARGET="localhost:$grpc_port" PRESENCE_GRPC_TARGET="localhost:$presence_port" \
-    RATE_LIMIT_EXEMPT_ADDRESSES=loopback GATEWAY_ADMIN_GRPC_PORT=0 GATEWAY_READINESS_SERVICES=messaging,presence "$@" java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" \
+  # from the connection-attempt limits, as a deployment would its load balancer. Readiness
+  # covers all four services, as deployed.
+  start_process gateway PORT="$gw_port" METRICS_PORT="$gw_metrics" REDIS_URL="$redis_url" JWT_SECRET="$secret" "${peers[@]}" \
+    NOTIFICATIONS_GRPC_TARGET="localhost:$notif_port" \
+    RATE_LIMIT_EXEMPT_ADDRESSES=loopback GATEWAY_ADMIN_GRPC_PORT=0 "$@" java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" \
     -jar edge-gateway/target/edge-gateway.jar
   await_ready messaging-service "http://127.0.0.1:$msg_observe/health/ready"
   await_ready presence-service "http://127.0.0.1:$presence_observe/health/ready"
+  await_ready call-signaling-service "http://127.0.0.1:$calls_observe/health/ready"
+  await_ready notification-service "http://127.0.0.1:$notif_observe/health/ready"
   await_ready gateway "http://127.0.0.1:$gw_metrics/health/ready"
-  echo "==> This system: Redis :$redis_port, messaging-service :$grpc_port, presence-service :$presence_port, gateway :$gw_port ${*:-(production settings)}"
-  target=(--url "http://127.0.0.1:$gw_port" --create-chats-grpc "localhost:$grpc_port"
-          --server-pid "gateway=${pid_of[gateway]}" --server-pid "messaging-service=${pid_of[messaging-service]}"
-          --server-pid "presence-service=${pid_of[presence-service]}"
-          --server-pid "redis=${pid_of[redis]}")
+  echo "==> This system: Redis :$redis_port (AOF everysec), messaging-service :$grpc_port, presence-service :$presence_port, call-signaling-service :$calls_port, notification-service :$notif_port, gateway :$gw_port ${*:-(production settings)}"
+  server_pids=(--server-pid "gateway=${pid_of[gateway]}" --server-pid "messaging-service=${pid_of[messaging-service]}"
+               --server-pid "presence-service=${pid_of[presence-service]}"
+               --server-pid "call-signaling-service=${pid_of[call-signaling-service]}"
+               --server-pid "notification-service=${pid_of[notification-service]}"
+               --server-pid "redis=${pid_of[redis]}")
+  create_chats=(--create-chats-grpc "localhost:$grpc_port")
+  node_target=(--url "http://127.0.0.1:$gw_port" "${server_pids[@]}")
+  target=(--url "http://127.0.0.1:$gw_port" "${create_chats[@]}" "${server_pids[@]}")
   system=ours
 }
 
@@ -170,7 +208,10 @@ start_peer() {
   start_process peer REDIS_URL="$redis_url" JWT_SECRET="$secret" PORT="$peer_port" node "$work/peer/server.js"
   await_ready peer "http://127.0.0.1:$peer_port/"
   echo "==> The seed peer (Node) :$peer_port"
-  target=(--url "http://127.0.0.1:$peer_port" --server-pid "peer=${pid_of[peer]}" --server-pid "redis=${pid_of[redis]}")
+  server_pids=(--server-pid "peer=${pid_of[peer]}" --server-pid "redis=${pid_of[redis]}")
+  create_chats=()
+  node_target=(--url "http://127.0.0.1:$peer_port" "${server_pids[@]}")
+  target=("${node_target[@]}")
   system=peer
 }
 
@@ -191,22 +232,48 @@ heap_for() { # connections in one generator JVM -> -Xmx (about 70-80 KB of heap 
   echo "${BENCH_HEAP:-$((512 + $1 * 150 / 1000))m}"
 }
 
-# bench <mode dir> <label> <connections> args... : one generator run, its JSON into $RESULTS/<mode>/<label>.json
-bench() {
-  local mode=$1 label=$2 n=$3 rc=0
-  shift 3
+# bench <mode dir> <label> <connections> args... : one run of the Java generator, its JSON into
+# $RESULTS/<mode>/<label>.json (a label may name a subfolder: g10-r2/ours-socketio-java)
+bench() { run_generator java "$@"; }
+
+# The Node generator (bench/node: the real npm socket.io-client), from its lockfile with npm ci
+# when its node_modules is missing or older than the lockfile.
+ensure_node_bench() {
+  local lock=bench/node/package-lock.json installed=bench/node/node_modules/.package-lock.json
+  [[ -f "$installed" && ! "$lock" -nt "$installed" ]] && return 0
+  echo "==> npm ci (bench/node)"
+  (cd bench/node && npm ci --no-audit --no-fund --loglevel=error) >"$work/logs/bench-node-npm.log" 2>&1 || {
+    echo "error: npm ci in bench/node failed:" >&2
+    tail -n 20 "$work/logs/bench-node-npm.log" >&2
+    exit 1
+  }
+}
+
+# run_generator <java|node> <mode dir> <label> <connections> args...
+run_generator() {
+  local kind=$1 mode=$2 label=$3 n=$4 rc=0
+  shift 4
+  local file=${label//\//_}
   echo "==> $mode: $label"
-  # shellcheck disable=SC2046
-  java "${JAVA_OPTS_DEFAULT[@]}" "-Xmx$(heap_for "$n")" -jar bench/target/bench.jar --json --secret "$secret" \
-    --connections "$n" $(sources_for "$n") "$@" >"$work/$mode-$label.json" 2>"$work/logs/bench-$mode-$label.log" || rc=$?
-  if [[ $rc -ne 0 || ! -s "$work/$mode-$label.json" ]]; then
+  if [[ "$kind" == node ]]; then
+    node bench/node/bench.mjs --json --secret "$secret" --connections "$n" "$@" \
+      >"$work/$mode-$file.json" 2>"$work/logs/bench-$mode-$file.log" || rc=$?
+  else
+    # shellcheck disable=SC2046
+    java "${JAVA_OPTS_DEFAULT[@]}" "-Xmx$(heap_for "$n")" -jar bench/target/bench.jar --json --secret "$secret" \
+      --connections "$n" $(sources_for "$n") "$@" >"$work/$mode-$file.json" 2>"$work/logs/bench-$mode-$file.log" || rc=$?
+  fi
+  if [[ $rc -ne 0 || ! -s "$work/$mode-$file.json" ]]; then
     echo "   the generator failed (exit $rc); the end of its log:" >&2
-    tail -n 20 "$work/logs/bench-$mode-$label.log" >&2
-    notes+=("$mode/$label: the generator failed (exit $rc), see its log")
+    tail -n 20 "$work/logs/bench-$mode-$file.log" >&2
+    notes+=("$mode/$label: the $kind generator failed (exit $rc), see its log")
     return 0
   fi
-  if [[ "$label" != *warmup* ]]; then cp "$work/$mode-$label.json" "$RESULTS/$mode/$label.json"; fi
-  python3 bench/report.py summary "$work/$mode-$label.json" || true
+  if [[ "$label" != *warmup* ]]; then
+    mkdir -p "$(dirname "$RESULTS/$mode/$label.json")"
+    cp "$work/$mode-$file.json" "$RESULTS/$mode/$label.json"
+  fi
+  python3 bench/report.py summary "$work/$mode-$file.json" || true
 }
 
 begin_mode() { # mode: a clean results directory for it
@@ -344,6 +411,87 @@ run_curves() {
   done
   end_mode curves "bench/run.sh curves (CURVE_CONNECTIONS=\"$CURVE_CONNECTIONS\" CURVE_RATE=$CURVE_RATE CURVE_GROUPS=\"$CURVE_GROUPS\" CURVE_GROUP_CONNECTIONS=$CURVE_GROUP_CONNECTIONS CURVE_DELIVERIES=$CURVE_DELIVERIES CURVE_DURATION=$CURVE_DURATION CURVE_WARMUP=$CURVE_WARMUP CURVE_SYSTEMS=\"$CURVE_SYSTEMS\")" \
     "warm-up=$([[ $CURVE_WARMUP_RUN -gt 0 ]] && echo "one unmeasured $((CURVE_WARMUP_RUN + 5)) s run of 1000 connections at 1 msg/s per system" || echo none)"
+}
+
+# compare: one workload on the running system with one generator: COMPARE_WARMUPS unmeasured
+# runs, then the measured one. compare_runs <kind> <workload dir> <name> <group> <rate> <chat/user prefix> args...
+compare_runs() {
+  local kind=$1 dir=$2 name=$3 group=$4 rate=$5 prefix=$6 i
+  shift 6
+  local w=(--group "$group" --rate "$rate" --duration "$COMPARE_DURATION" --warmup "$COMPARE_RUN_WARMUP"
+           --chat-prefix "$prefix-" --user-prefix "${prefix}u")
+  # The chats must exist on this system: the Java generator's setup mode creates them (only that;
+  # existing ones are kept), once before the runs, so that no measured run waits on it.
+  if [[ "$system" == ours ]]; then
+    run_generator java compare "$dir/setup-warmup" "$COMPARE_CONNECTIONS" --mode setup --group "$group" \
+      --chat-prefix "$prefix-" --user-prefix "${prefix}u" "${create_chats[@]}"
+  fi
+  if [[ "$kind" == node ]]; then
+    w+=(--workers "$NODE_WORKERS" "${node_target[@]}")
+  else
+    w+=("${node_target[@]}") # the URL and the server pids (the chats exist)
+  fi
+  for ((i = 1; i <= COMPARE_WARMUPS; i++)); do
+    run_generator "$kind" compare "$dir/$name-warmup$i" "$COMPARE_CONNECTIONS" "${w[@]}" "$@" --drain 2
+  done
+  run_generator "$kind" compare "$dir/$name" "$COMPARE_CONNECTIONS" "${w[@]}" "$@"
+}
+
+run_compare() {
+  begin_mode compare
+  local workload group rate kind dir prefix
+  local kinds=()
+  for kind in $GENERATORS_KIND; do
+    case "$kind" in
+      java) ;;
+      node) ensure_node_bench ;;
+      *) echo "error: GENERATORS_KIND takes java and node" >&2; exit 2 ;;
+    esac
+    kinds+=("$kind")
+  done
+  IFS=';' read -r -a workloads <<<"$WORKLOADS"
+  for workload in "${workloads[@]}"; do
+    read -r group rate <<<"$workload"
+    [[ -n "$group" && -n "$rate" ]] || continue
+    dir="g$group-r$rate"
+    prefix="c${group}r${rate//./_}"
+    start_ours
+    for kind in "${kinds[@]}"; do
+      compare_runs "$kind" "$dir" "ours-socketio-$kind" "$group" "$rate" "$prefix" $([[ $kind == java ]] && echo --protocol socketio)
+      if [[ "$kind" == java ]]; then
+        compare_runs java "$dir" ours-native-java "$group" "$rate" "$prefix" --protocol native
+      fi
+    done
+    start_peer
+    for kind in "${kinds[@]}"; do
+      compare_runs "$kind" "$dir" "peer-socketio-$kind" "$group" "$rate" "$prefix" $([[ $kind == java ]] && echo --protocol socketio)
+    done
+  done
+  # The ack round trip on an idle system: one client, one message after another.
+  local r=(--mode rtt --rtt-count "$RTT_COUNT" --group 2 --chat-prefix rtt- --user-prefix rttu)
+  start_ours
+  for kind in "${kinds[@]}"; do
+    if [[ "$kind" == java ]]; then
+      run_generator java compare rtt/ours-socketio-java 1 "${r[@]}" --protocol socketio "${target[@]}"
+      run_generator java compare rtt/ours-native-java 1 "${r[@]}" --protocol native "${target[@]}"
+    else
+      run_generator java compare rtt/setup-warmup 1 --mode setup --group 2 --chat-prefix rtt- --user-prefix rttu "${create_chats[@]}"
+      run_generator node compare rtt/ours-socketio-node 1 "${r[@]}" "${node_target[@]}"
+    fi
+  done
+  start_peer
+  for kind in "${kinds[@]}"; do
+    if [[ "$kind" == java ]]; then
+      run_generator java compare rtt/peer-socketio-java 1 "${r[@]}" --protocol socketio "${target[@]}"
+    else
+      run_generator node compare rtt/peer-socketio-node 1 "${r[@]}" "${node_target[@]}"
+    fi
+  done
+  end_mode compare "bench/run.sh compare (WORKLOADS=\"$WORKLOADS\" GENERATORS_KIND=\"$GENERATORS_KIND\" COMPARE_CONNECTIONS=$COMPARE_CONNECTIONS COMPARE_WARMUPS=$COMPARE_WARMUPS COMPARE_DURATION=$COMPARE_DURATION COMPARE_RUN_WARMUP=$COMPARE_RUN_WARMUP RTT_COUNT=$RTT_COUNT NODE_WORKERS=$NODE_WORKERS)" \
+    "redis=AOF on (appendonly yes, appendfsync everysec) for this system and the peer" \
+    "this system=every service: messaging, presence, call-signaling, notification, gateway; server CPU and RSS cover all five JVMs and Redis" \
+    "warm-up=$COMPARE_WARMUPS unmeasured runs of ${COMPARE_DURATION} s of the same workload and generator before each measured run; a fresh system per workload" \
+    "node generator=bench/node (socket.io-client $(node -p "require('./bench/node/node_modules/socket.io-client/package.json').version" 2>/dev/null || echo '?')), $NODE_WORKERS processes"
 }
 
 echo "==> Targets: ${targets[*]}; ulimit -n $FD_LIMIT; results in $RESULTS; logs in $work/logs"

@@ -35,6 +35,7 @@ final class BenchClient implements WebSocket.Listener {
     volatile String failure;
     volatile boolean closed;
     volatile int pings; // server heartbeats seen: WebSocket pings (native) or Engine.IO "2"
+    volatile Runnable ackHook; // rtt: told of every message ack (success or not), after it was counted
 
     private final StringBuilder partial = new StringBuilder();
     private CompletableFuture<?> sendChain = CompletableFuture.completedFuture(null);
@@ -289,14 +290,17 @@ final class BenchClient implements WebSocket.Listener {
             run.protocolErrors.increment();
             return;
         }
-        if (!slot.measured[seq]) return;
-        if (ok) {
-            run.acked.increment();
-            run.ackLatency.recordValue(Math.max(0, (now - slot.sendNanos.get(seq)) / 1000));
-        } else {
-            run.ackFailures.increment();
-            run.lastAckError = data.toString();
+        if (slot.measured[seq]) {
+            if (ok) {
+                run.acked.increment();
+                run.ackLatency.recordValue(Math.max(0, (now - slot.sendNanos.get(seq)) / 1000));
+            } else {
+                run.ackFailures.increment();
+                run.lastAckError = data.toString();
+            }
         }
+        Runnable hook = ackHook;
+        if (hook != null) hook.run();
     }
 
     static String rootMessage(Throwable e) {

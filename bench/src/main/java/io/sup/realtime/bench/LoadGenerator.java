@@ -45,7 +45,7 @@ import picocli.CommandLine;
         description = "Drives a messenger gateway (native /ws or Socket.IO) and reports connect, ack and delivery latency, or idle memory per connection.")
 public final class LoadGenerator implements java.util.concurrent.Callable<Integer> {
 
-    @Option(names = "--mode", defaultValue = "load", description = "load (default), ramp or idle.")
+    @Option(names = "--mode", defaultValue = "load", description = "load (default), ramp, idle, rtt (one client, sequential sends, each waiting for its ack) or setup (only --create-chats-grpc).")
     String mode;
     @Option(names = "--url", defaultValue = "http://127.0.0.1:3001", description = "Gateway base URL (http://host:port).")
     String url;
@@ -125,6 +125,15 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
     @Option(names = "--max-steps", defaultValue = "30", description = "ramp: at most this many steps.")
     int maxSteps;
 
+    // ---- rtt ----
+    @Option(names = "--rtt-count", defaultValue = "4000", description = "rtt: messages sent one after another (each waits for its ack); the later half is measured.")
+    int rttCount;
+    @Option(names = "--rtt-timeout", defaultValue = "10", description = "rtt: seconds to wait for one ack before counting it missing and sending the next.")
+    int rttTimeout;
+
+    /** A delivery later than this (microseconds) after its send counts as late (it still counts as received). */
+    static final long LATE_MICROS = 1_000_000L;
+
     private final int cpus = Runtime.getRuntime().availableProcessors();
     private ServerProbe probe;
     private ScheduledExecutorService timer;
@@ -141,8 +150,12 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
             case "socketio" -> true;
             default -> throw new CommandLine.ParameterException(cl, "--protocol must be native or socketio");
         };
-        if (!List.of("load", "ramp", "idle").contains(mode)) {
-            throw new CommandLine.ParameterException(cl, "--mode must be load, ramp or idle");
+        if (!List.of("load", "ramp", "idle", "rtt", "setup").contains(mode)) {
+            throw new CommandLine.ParameterException(cl, "--mode must be load, ramp, idle, rtt or setup");
+        }
+        if (mode.equals("rtt")) {
+            connections = 1; // one client; its chat is created with it alone
+            if (rttCount < 2) throw new CommandLine.ParameterException(cl, "--rtt-count must be >= 2");
         }
         if (connections < 1 || group < 1 || rate <= 0 || duration < 1 || warmup < 0 || hold < 0 || settle < 0
                 || stepDuration < 1 || stepSettle < 0 || rampFactor < 1 || rampStep < 0 || (rampFactor == 1 && rampStep == 0)) {
@@ -153,6 +166,16 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
         if (processes > 1) return idleCoordinator(cl, sources);
         probe = new ServerProbe(worker ? List.of() : serverPids);
         if (createChatsGrpc != null) createChats();
+        if (mode.equals("setup")) {
+            if (createChatsGrpc == null) throw new CommandLine.ParameterException(cl, "--mode setup needs --create-chats-grpc");
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("mode", mode);
+            r.put("connections", connections);
+            r.put("group", group);
+            r.put("chats", (connections + group - 1) / group);
+            print(r);
+            return 0;
+        }
 
         Runs runs = new Runs();
         String base = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
@@ -168,6 +191,7 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
         }
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("mode", mode);
+        report.put("generator", "java-bench");
         report.put("protocol", protocol);
         report.put("url", url);
         report.put("connections", connections);
@@ -178,6 +202,7 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
                 report.put("duration", duration);
                 report.put("warmup", warmup);
             }
+            case "rtt" -> report.put("rttCount", rttCount);
             case "ramp" -> {
                 report.put("rate", rate);
                 report.put("rampFactor", rampStep > 0 ? null : rampFactor);
@@ -228,11 +253,14 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
             case "load" -> {
                 int maxMessages = (int) Math.ceil(rate * (warmup + duration)) + 4;
                 first.allocate(live, maxMessages, liveByChat);
-                send(live, first, rate, warmup, duration);
+                Window window = new Window();
+                send(live, first, rate, warmup, duration, window);
                 report.putAll(drainAndTally(live, first, duration));
+                window.report(report, ((Number) report.get("deliveriesInWindow")).longValue());
                 report.put("rssEndKb", probe.rss());
                 yield 0;
             }
+            case "rtt" -> rtt(live, first, liveByChat, report);
             case "ramp" -> ramp(live, liveByChat, runs, base, report);
             default -> worker ? workerLoop(clients, live, runs, base, report, generatorHeapBefore)
                     : idle(clients, live, runs, base, report, rssBeforeGc, heapBefore, generatorHeapBefore);
@@ -363,6 +391,12 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
 
     /** Sends at rate per client: warmupSec unmeasured, then durationSec measured, into run. */
     private void send(List<BenchClient> live, Run run, double perClientRate, int warmupSec, int durationSec) throws InterruptedException {
+        send(live, run, perClientRate, warmupSec, durationSec, null);
+    }
+
+    /** As above; with a window, server CPU and RSS are read over the measured seconds. */
+    private void send(List<BenchClient> live, Run run, double perClientRate, int warmupSec, int durationSec, Window window)
+            throws InterruptedException {
         long periodNanos = (long) (1e9 / perClientRate);
         long sendStart = System.nanoTime() + 200_000_000L;
         long measureStart = sendStart + warmupSec * 1_000_000_000L;
@@ -377,14 +411,129 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
                 c.sendMessage(run, now >= measureStart);
             }, Math.max(0, offset), periodNanos, TimeUnit.NANOSECONDS));
         }
+        List<ScheduledFuture<?>> probes = new ArrayList<>();
+        if (window != null) {
+            long toMeasure = Math.max(0, measureStart - System.nanoTime());
+            probes.add(timer.schedule(window::begin, toMeasure, TimeUnit.NANOSECONDS));
+            probes.add(timer.scheduleAtFixedRate(window::sampleRss, toMeasure + 250_000_000L, 500_000_000L, TimeUnit.NANOSECONDS));
+        }
         for (long t = System.nanoTime(); t < sendEnd; t = System.nanoTime()) {
-            Thread.sleep(Math.min(5_000L, (sendEnd - t) / 1_000_000 + 1));
+            Thread.sleep(Math.min(window != null ? 200L : 5_000L, (sendEnd - t) / 1_000_000 + 1));
             if (!json) {
                 System.err.printf(Locale.ROOT, "  t=%.0fs acked=%d delivered=%d%n", (System.nanoTime() - sendStart) / 1e9,
                         run.acked.sum(), run.measuredDeliveries.sum());
             }
         }
+        if (window != null) {
+            window.end();
+            probes.forEach(f -> f.cancel(false));
+        }
         tasks.forEach(f -> f.cancel(false));
+    }
+
+    /**
+     * The measured seconds of a load run as the servers saw them: CPU time (utime + stime) of
+     * every --server-pid and of this generator from the start of the measured window to the end
+     * of sending, and the peak of their summed RSS, sampled every 500 ms in that window.
+     */
+    private final class Window {
+        private volatile Map<String, Double> cpu0;
+        private volatile double gen0;
+        private volatile long t0;
+        private Map<String, Double> cpu1;
+        private double gen1;
+        private long t1;
+        private final Map<String, Long> peakByPid = new java.util.concurrent.ConcurrentHashMap<>();
+        private final java.util.concurrent.atomic.AtomicLong peakTotal = new java.util.concurrent.atomic.AtomicLong(-1);
+
+        void begin() {
+            t0 = System.nanoTime();
+            cpu0 = probe.cpuSeconds();
+            gen0 = ServerProbe.cpuSeconds(ProcessHandle.current().pid());
+            sampleRss();
+        }
+
+        void sampleRss() {
+            if (cpu0 == null) return;
+            long total = 0;
+            for (var e : probe.rss().entrySet()) {
+                if (e.getValue() > 0) {
+                    total += e.getValue();
+                    peakByPid.merge(e.getKey(), e.getValue(), Math::max);
+                }
+            }
+            long t = total;
+            peakTotal.accumulateAndGet(t, Math::max);
+        }
+
+        void end() {
+            if (cpu0 == null) begin(); // a window too short to have started: an empty one
+            sampleRss();
+            t1 = System.nanoTime();
+            cpu1 = probe.cpuSeconds();
+            gen1 = ServerProbe.cpuSeconds(ProcessHandle.current().pid());
+        }
+
+        void report(Map<String, Object> report, long deliveriesInWindow) {
+            double seconds = (t1 - t0) / 1e9;
+            Map<String, Double> cpu = new LinkedHashMap<>();
+            double total = 0;
+            for (var e : cpu1.entrySet()) {
+                Double b = cpu0.get(e.getKey());
+                double d = b == null || b < 0 || e.getValue() < 0 ? 0 : e.getValue() - b;
+                cpu.put(e.getKey(), round(d));
+                total += d;
+            }
+            report.put("measuredWindowSeconds", round(seconds));
+            report.put("serverCpuSeconds", cpu);
+            report.put("serverCpuSecondsTotal", round(total));
+            report.put("serverCores", round(seconds > 0 ? total / seconds : 0));
+            report.put("generatorCpuSeconds", round(gen1 - gen0));
+            report.put("cpuMsPer1000Deliveries", deliveriesInWindow > 0 ? round(total * 1e6 / deliveriesInWindow) : null);
+            Map<String, Object> peak = new LinkedHashMap<>(peakByPid);
+            peak.put("total", peakTotal.get());
+            report.put("rssPeakKb", peak);
+        }
+    }
+
+    // ------------------------------------------------------------------ rtt
+
+    /**
+     * One client sends --rtt-count messages one after another, each after the previous one's
+     * ack (or --rtt-timeout); the later half is measured (ackMs).
+     */
+    private int rtt(List<BenchClient> live, Run run, Map<String, Integer> liveByChat, Map<String, Object> report)
+            throws InterruptedException {
+        if (live.isEmpty()) {
+            report.put("rttError", "the client did not connect");
+            return 1;
+        }
+        BenchClient c = live.get(0);
+        run.allocate(List.of(c), rttCount, liveByChat);
+        Semaphore acks = new Semaphore(0);
+        c.ackHook = acks::release;
+        int measuredFrom = rttCount / 2;
+        long missing = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < rttCount; i++) {
+            if (!c.sendMessage(run, i >= measuredFrom)) break;
+            if (!acks.tryAcquire(rttTimeout, TimeUnit.SECONDS)) missing++;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        c.ackHook = null;
+        report.put("sent", run.slots[c.index].sent);
+        report.put("measured", rttCount - measuredFrom);
+        report.put("acked", run.acked.sum());
+        report.put("ackFailed", run.ackFailures.sum());
+        if (run.lastAckError != null) report.put("lastAckError", run.lastAckError);
+        report.put("acksMissing", missing);
+        report.put("rttSeconds", round(seconds));
+        report.put("ackMs", percentiles(run.ackLatency, true));
+        report.put("errorEvents", run.errorEvents.sum());
+        report.put("protocolErrors", run.protocolErrors.sum());
+        report.put("unexpectedCloses", run.unexpectedCloses.sum());
+        report.put("rssEndKb", probe.rss());
+        return 0;
     }
 
     /** Waits up to --drain for late acks and deliveries, then counts the run's measured messages. */
@@ -418,18 +567,26 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
                 duplicates += Math.max(0, got - s.expectedPerMessage);
             }
         }
+        // One snapshot of each histogram, so that counts, percentiles and "late" agree while a
+        // backlogged server still delivers after the drain.
+        Histogram ackSnapshot = run.ackLatency.copy();
+        Histogram deliverySnapshot = run.deliveryLatency.copy();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("sent", sentMeasured);
         m.put("acked", run.acked.sum());
         m.put("ackFailed", run.ackFailures.sum());
         if (run.lastAckError != null) m.put("lastAckError", run.lastAckError);
-        m.put("ackMs", percentiles(run.ackLatency, true));
+        m.put("ackMs", percentiles(ackSnapshot, true));
         m.put("deliveriesExpected", expected);
         m.put("deliveriesReceived", received);
         m.put("deliveriesLost", lost);
         m.put("deliveriesDuplicate", duplicates);
+        m.put("deliveriesInWindow", run.deliveriesInWindow.sum());
         m.put("deliveredPerSec", round(run.deliveriesInWindow.sum() / (double) measuredSeconds));
-        m.put("deliveryMs", percentiles(run.deliveryLatency, true));
+        m.put("deliveryMs", percentiles(deliverySnapshot, true));
+        // "Late": a delivery that arrived more than LATE_MICROS after its send (it is still counted as received).
+        m.put("lateBoundMs", LATE_MICROS / 1000);
+        m.put("deliveriesLate", deliverySnapshot.getTotalCount() - deliverySnapshot.getCountBetweenValues(0, LATE_MICROS));
         m.put("selfDeliveries", run.selfDeliveries.sum());
         m.put("errorEvents", run.errorEvents.sum());
         m.put("protocolErrors", run.protocolErrors.sum());
@@ -930,12 +1087,22 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
             for (int k = 0; k < chats; k++) {
                 CreateChatRequest.Builder req = CreateChatRequest.newBuilder().setId(chatPrefix + k).setTitle("bench " + k);
                 for (int i = k * group; i < Math.min(connections, (k + 1) * group); i++) req.addMemberIds(userPrefix + i);
-                try {
-                    stub.withDeadlineAfter(10, TimeUnit.SECONDS).createChat(req.build());
-                    created++;
-                } catch (StatusRuntimeException e) {
-                    if (e.getStatus().getCode() == Status.Code.ALREADY_EXISTS) existing++;
-                    else throw e;
+                // A messaging-service still busy with the previous run's backlog may answer slowly:
+                // a generous deadline and up to three tries for a call that timed out or found it unavailable.
+                for (int attempt = 1; ; attempt++) {
+                    try {
+                        stub.withDeadlineAfter(30, TimeUnit.SECONDS).createChat(req.build());
+                        created++;
+                        break;
+                    } catch (StatusRuntimeException e) {
+                        Status.Code code = e.getStatus().getCode();
+                        if (code == Status.Code.ALREADY_EXISTS) {
+                            existing++;
+                            break;
+                        }
+                        if (attempt >= 3 || (code != Status.Code.DEADLINE_EXCEEDED && code != Status.Code.UNAVAILABLE)) throw e;
+                        System.err.printf(Locale.ROOT, "chats: %s on %s, trying again%n", code, chatPrefix + k);
+                    }
                 }
             }
             System.err.printf(Locale.ROOT, "chats: %d created, %d already existed%n", created, existing);
