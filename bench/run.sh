@@ -155,30 +155,34 @@ start_ours() {
   start_redis
   read -r grpc_port msg_observe presence_port presence_observe calls_port calls_observe notif_port notif_observe gw_port gw_metrics \
     <<<"$(free_ports 10)"
-  # Every service knows its peers at the ports just chosen, as in tools/run-local.sh.
+  # Every service knows its peers at the ports just chosen, and runs with the JVM flags it has
+  # in tools/run-local.sh (common.sh java_opts_for).
+  service_command messaging-service && local messaging_command=("${SERVICE_COMMAND[@]}")
+  service_command presence-service && local presence_command=("${SERVICE_COMMAND[@]}")
+  service_command call-signaling-service && local calls_command=("${SERVICE_COMMAND[@]}")
+  service_command notification-service && local notification_command=("${SERVICE_COMMAND[@]}")
+  service_command edge-gateway && local gateway_command=("${SERVICE_COMMAND[@]}")
   local peers=(MESSAGING_GRPC_TARGET="localhost:$grpc_port" PRESENCE_GRPC_TARGET="localhost:$presence_port"
                CALLS_GRPC_TARGET="localhost:$calls_port")
   # Limits raised as the peer raises its own (server.js: 30000/60 s, 10000/10 s), checks kept:
   # the default 30 messages per user and minute would refuse most of a 2 msg/s load.
   start_process messaging-service GRPC_PORT="$grpc_port" OBSERVE_PORT="$msg_observe" REDIS_URL="$redis_url" "${peers[@]}" \
-    RATE_LIMITS="message:new=30000/60s,message:typing=10000/10s" \
-    java "${JAVA_OPTS_DEFAULT[@]}" -jar messaging-service/target/messaging-service.jar
+    RATE_LIMITS="message:new=30000/60s,message:typing=10000/10s" "${messaging_command[@]}"
   # presence-service: the gateway reports every connection to it (opened, alive, closed).
   start_process presence-service GRPC_PORT="$presence_port" OBSERVE_PORT="$presence_observe" REDIS_URL="$redis_url" "${peers[@]}" \
-    java "${JAVA_OPTS_DEFAULT[@]}" -jar presence-service/target/presence-service.jar
+    "${presence_command[@]}"
   # call-signaling-service: the gateway reports connection lifecycle (alive, closed) to it.
   start_process call-signaling-service GRPC_PORT="$calls_port" OBSERVE_PORT="$calls_observe" REDIS_URL="$redis_url" "${peers[@]}" \
-    java "${JAVA_OPTS_DEFAULT[@]}" -jar call-signaling-service/target/call-signaling-service.jar
+    "${calls_command[@]}"
   # notification-service: reads messaging's outbox (every message goes through it).
   start_process notification-service GRPC_PORT="$notif_port" OBSERVE_PORT="$notif_observe" REDIS_URL="$redis_url" "${peers[@]}" \
-    java "${JAVA_OPTS_DEFAULT[@]}" -jar notification-service/target/notification-service.jar
+    "${notification_command[@]}"
   # The load generator connects thousands of users from loopback within seconds: exempt it
   # from the connection-attempt limits, as a deployment would its load balancer. Readiness
   # covers all four services, as deployed.
   start_process gateway PORT="$gw_port" METRICS_PORT="$gw_metrics" REDIS_URL="$redis_url" JWT_SECRET="$secret" "${peers[@]}" \
     NOTIFICATIONS_GRPC_TARGET="localhost:$notif_port" \
-    RATE_LIMIT_EXEMPT_ADDRESSES=loopback GATEWAY_ADMIN_GRPC_PORT=0 "$@" java "${JAVA_OPTS_DEFAULT[@]}" "${GATEWAY_JAVA_OPTS[@]}" \
-    -jar edge-gateway/target/edge-gateway.jar
+    RATE_LIMIT_EXEMPT_ADDRESSES=loopback GATEWAY_ADMIN_GRPC_PORT=0 "$@" "${gateway_command[@]}"
   await_ready messaging-service "http://127.0.0.1:$msg_observe/health/ready"
   await_ready presence-service "http://127.0.0.1:$presence_observe/health/ready"
   await_ready call-signaling-service "http://127.0.0.1:$calls_observe/health/ready"
@@ -372,8 +376,16 @@ run_idle() {
     "heartbeats=$ping_desc" "generators=$(generators_for "$IDLE_CONNECTIONS")"
 }
 
+# The gateway's heap bound (common.sh GATEWAY_HEAP, default 512m, ~20,000 connections) for
+# runs of more connections: ~20 KB of heap each, doubled for headroom, plus 256 MB.
+gateway_heap_for() { # connections
+  echo "${GATEWAY_HEAP:-$((256 + $1 * 40 / 1000))m}"
+}
+
 run_big() {
   begin_mode big
+  # (local: evaluated before it shadows a GATEWAY_HEAP given in the environment)
+  local GATEWAY_HEAP=$(gateway_heap_for "$BIG_CONNECTIONS")
   ping_env "$BIG_HOLD"
   start_ours "${gw_env[@]}"
   idle_run big ours-native "$BIG_CONNECTIONS" "$BIG_HOLD" native
@@ -389,6 +401,7 @@ run_big() {
 
 run_curves() {
   begin_mode curves
+  local GATEWAY_HEAP=$(gateway_heap_for "$(tr ' ' '\n' <<<"$CURVE_CONNECTIONS" | sort -n | tail -n1)")
   local s n g rate
   for s in $CURVE_SYSTEMS; do
     case "$s" in
