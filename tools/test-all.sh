@@ -21,6 +21,9 @@ ensure_kubectl
 echo "==> Deploy checks (deploy/k8s rendered and validated offline, compose, Prometheus, Grafana)"
 tools/scripts/deploy-checks.sh
 
+echo "==> Benchmark report tests (bench/report.py's figures: CPU per 1,000 deliveries, late, tables)"
+python3 -m unittest discover -s bench -p 'test_*.py'
+
 echo "==> Java tests (Maven Surefire); also builds the jars the next suite runs"
 mvn -B -ntp -Dstyle.color=never verify
 
