@@ -33,13 +33,18 @@ use_jdk() {
 # The JVM flags of one service process run on this machine (run-local.sh, the Socket.IO suite,
 # bench/run.sh): `java_opts_for <module>` fills JAVA_OPTS (JAVA_OPTS_DEFAULT included; call it
 # after use_jdk). Without them each of the five JVMs sizes itself for the whole 24 GB machine
-# (a 6 GB heap bound, G1 keeping much of it committed): 1.4-1.8 GB of RSS under load. Sized here so that the whole
-# system stays within 1 GB under the benchmark loads (docs/BENCHMARKS.md "Memory"):
+# (a 6 GB heap bound, G1 keeping much of it committed): 1.5-1.7 GB of RSS under load. Sized
+# so that the whole system stays near 1 GB under the benchmark loads (docs/BENCHMARKS.md):
 #   - compact object headers (JDK 24+, JEP 519): 8 bytes less per object, a smaller heap and
 #     less GC work;
 #   - the domain services hold little live data (Redis has the state): the Serial collector
 #     (no concurrent GC threads; young collections of a small heap take a few ms) and a heap
 #     bounded at SERVICE_HEAP (default 128m; messaging MESSAGING_HEAP, default 192m);
+#   - presence, call-signalling and notifications, off the per-message path, compile with C1
+#     only (LIGHT_SERVICE_TIER=1; 4 = C2 too): with five JVMs on two cores C2 compiles for
+#     minutes after a start (a third of the gateway's and messaging's CPU after a minute of
+#     load, async-profiler); C1 only in all five took ~20 % off the system's RSS and ~8 %
+#     off its CPU per delivery in a 10 s window, but the hot path keeps C2's faster code;
 #   - the gateway keeps G1 (its live heap is connection state: 20 KB a connection, collected
 #     concurrently) and GATEWAY_JAVA_OPTS, bounded at GATEWAY_HEAP (default 512m: ~20,000
 #     connections; bench/run.sh's big mode raises it).
@@ -52,7 +57,7 @@ java_opts_for() {
   case "$1" in
     edge-gateway) JAVA_OPTS+=(-XX:+UseG1GC -Xms64m "-Xmx${GATEWAY_HEAP:-512m}" "${GATEWAY_JAVA_OPTS[@]}") ;;
     messaging-service) JAVA_OPTS+=(-XX:+UseSerialGC -Xms32m "-Xmx${MESSAGING_HEAP:-192m}") ;;
-    *) JAVA_OPTS+=(-XX:+UseSerialGC -Xms32m "-Xmx${SERVICE_HEAP:-128m}") ;;
+    *) JAVA_OPTS+=(-XX:+UseSerialGC -Xms32m "-Xmx${SERVICE_HEAP:-128m}" "-XX:TieredStopAtLevel=${LIGHT_SERVICE_TIER:-1}") ;;
   esac
   JAVA_OPTS+=(-XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=64m -XX:+ExitOnOutOfMemoryError)
 }

@@ -19,7 +19,9 @@ import io.grpc.protobuf.services.HealthStatusManager;
  * and cancellation, which Helidon 4.2's gRPC routing does not), every service behind
  * {@link ErrorMappingInterceptor}, {@link TelemetryServerInterceptor} (request id, trace
  * span) and {@link GrpcServerMetrics}, the standard {@code grpc.health.v1.Health} service, and
- * handlers on virtual threads so a blocking Redis call never starves the event loop.
+ * handlers on virtual threads so a blocking Redis call never starves the event loop, at most
+ * {@value #MAX_CALLS_IN_FLIGHT} at once ({@link CallsInFlightLimit}: the rest wait before they
+ * start, and those whose caller gave up meanwhile are skipped).
  * Plaintext or mutual TLS ({@link GrpcTls}).
  */
 public final class GrpcServerHost implements AutoCloseable {
@@ -30,6 +32,11 @@ public final class GrpcServerHost implements AutoCloseable {
     static final Duration MAX_CONNECTION_AGE = Duration.ofMinutes(5);
     /** How long calls in flight on a retired connection may still take. */
     static final Duration MAX_CONNECTION_AGE_GRACE = Duration.ofSeconds(30);
+    /**
+     * The most handlers running at once: the size of a service's Redis pool
+     * ({@code RedisSettings}), since more handlers than connections would only wait for one.
+     */
+    static final int MAX_CALLS_IN_FLIGHT = 64;
 
     private GrpcServerHost(Server server, HealthStatusManager health) {
         this.server = server;
@@ -53,11 +60,15 @@ public final class GrpcServerHost implements AutoCloseable {
      * @throws UncheckedIOException when the port cannot be bound
      */
     public static GrpcServerHost start(int port, List<BindableService> services, GrpcTls tls) {
-        return start(port, services, tls, MAX_CONNECTION_AGE);
+        return start(port, services, tls, MAX_CONNECTION_AGE, MAX_CALLS_IN_FLIGHT);
     }
 
-    /** As {@link #start(int, List, GrpcTls)}, with connections retired after {@code maxConnectionAge}. */
-    static GrpcServerHost start(int port, List<BindableService> services, GrpcTls tls, Duration maxConnectionAge) {
+    /**
+     * As {@link #start(int, List, GrpcTls)}, with connections retired after {@code maxConnectionAge}
+     * and at most {@code maxCallsInFlight} handlers running at once.
+     */
+    static GrpcServerHost start(int port, List<BindableService> services, GrpcTls tls, Duration maxConnectionAge,
+                                int maxCallsInFlight) {
         HealthStatusManager health = new HealthStatusManager();
         NettyServerBuilder builder = NettyServerBuilder.forPort(port, tls.serverCredentials())
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
@@ -71,10 +82,11 @@ public final class GrpcServerHost implements AutoCloseable {
         ErrorMappingInterceptor errors = new ErrorMappingInterceptor();
         TelemetryServerInterceptor telemetry = new TelemetryServerInterceptor();
         GrpcServerMetrics metrics = new GrpcServerMetrics();
+        CallsInFlightLimit limit = new CallsInFlightLimit(maxCallsInFlight); // one for all the services
         for (BindableService service : services) {
             // The last runs first: metrics see the status the error mapping gave, and the
-            // call's span and log context cover the error mapping.
-            builder.addService(ServerInterceptors.intercept(service, errors, telemetry, metrics));
+            // call's span and log context cover the error mapping and the wait for a slot.
+            builder.addService(ServerInterceptors.intercept(service, limit, errors, telemetry, metrics));
         }
         try {
             Server server = builder.build().start();

@@ -23,7 +23,8 @@ class GrpcConnectionsAreRetiredTest {
 
     @Test
     void aConnectionIsRetiredAfterItsAgeAndCallsGoOn() throws Exception {
-        GrpcServerHost host = GrpcServerHost.start(0, List.of(), GrpcTls.PLAINTEXT, Duration.ofSeconds(1));
+        GrpcServerHost host = GrpcServerHost.start(0, List.of(), GrpcTls.PLAINTEXT, Duration.ofSeconds(1),
+                GrpcServerHost.MAX_CALLS_IN_FLIGHT);
         ManagedChannel channel = GrpcChannels.forTarget("localhost:" + host.port());
         try {
             assertEquals(ServingStatus.SERVING, check(channel));

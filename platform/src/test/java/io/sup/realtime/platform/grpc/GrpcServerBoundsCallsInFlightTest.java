@@ -1,0 +1,105 @@
+package io.sup.realtime.platform.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.sup.realtime.proto.gateway.v1.Caller;
+import io.sup.realtime.proto.gateway.v1.ConnectionEvent;
+import io.sup.realtime.proto.gateway.v1.ConnectionEventAck;
+import io.sup.realtime.proto.gateway.v1.ConnectionLifecycleServiceGrpc;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real grpc-java server started by {@link GrpcServerHost} with room for few handlers at
+ * once, called through a real channel by more callers than that: no more handlers run at once
+ * than the limit, the calls that expire while they wait for a slot never reach their handler,
+ * and once the slots are free again calls are served as before.
+ */
+class GrpcServerBoundsCallsInFlightTest {
+    private static final int LIMIT = 3;
+
+    /** Blocks every call until {@link #release} opens, counting how many run at once and in all. */
+    static final class Blocking extends ConnectionLifecycleServiceGrpc.ConnectionLifecycleServiceImplBase {
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger running = new AtomicInteger();
+        final AtomicInteger mostAtOnce = new AtomicInteger();
+        final AtomicInteger started = new AtomicInteger();
+
+        @Override
+        public void connectionOpened(ConnectionEvent request, StreamObserver<ConnectionEventAck> reply) {
+            started.incrementAndGet();
+            mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                running.decrementAndGet();
+            }
+            reply.onNext(ConnectionEventAck.getDefaultInstance());
+            reply.onCompleted();
+        }
+    }
+
+    @Test
+    void callsBeyondTheLimitWaitAndThoseThatExpireWaitingAreNeverHandled() throws Exception {
+        Blocking service = new Blocking();
+        GrpcServerHost host = GrpcServerHost.start(0, List.of(service), GrpcTls.PLAINTEXT,
+                GrpcServerHost.MAX_CONNECTION_AGE, LIMIT);
+        ManagedChannel channel = GrpcChannels.forTarget("localhost:" + host.port());
+        try {
+            var stub = ConnectionLifecycleServiceGrpc.newFutureStub(channel);
+            List<ListenableFuture<ConnectionEventAck>> calls = new ArrayList<>();
+            for (int i = 0; i < 3 * LIMIT; i++) {
+                calls.add(stub.withDeadlineAfter(2, TimeUnit.SECONDS).connectionOpened(event("u" + i)));
+            }
+            // The first LIMIT run (and block); the rest wait for a slot until their deadline.
+            await().atMost(Duration.ofSeconds(10)).until(() -> service.started.get() == LIMIT);
+            for (ListenableFuture<ConnectionEventAck> call : calls) {
+                assertEquals(Status.Code.DEADLINE_EXCEEDED, statusOf(call));
+            }
+            service.release.countDown(); // the blocked handlers end; their slots go to the waiting, expired calls
+            await().atMost(Duration.ofSeconds(10)).until(() -> service.running.get() == 0);
+
+            ConnectionEventAck fresh = ConnectionLifecycleServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(10, TimeUnit.SECONDS).connectionOpened(event("later"));
+            assertEquals(ConnectionEventAck.getDefaultInstance(), fresh);
+            assertEquals(LIMIT, service.mostAtOnce.get(), "handlers running at once");
+            assertEquals(LIMIT + 1, service.started.get(),
+                    "the calls that expired while waiting for a slot must not have been handled");
+        } finally {
+            GrpcChannels.close(channel);
+            host.close();
+        }
+    }
+
+    private static ConnectionEvent event(String userId) {
+        return ConnectionEvent.newBuilder().setConnection(Caller.newBuilder().setUserId(userId)).build();
+    }
+
+    private static Status.Code statusOf(ListenableFuture<ConnectionEventAck> call) throws InterruptedException {
+        try {
+            call.get(20, TimeUnit.SECONDS);
+            return Status.Code.OK;
+        } catch (ExecutionException e) {
+            assertTrue(e.getCause() instanceof StatusRuntimeException, e.getCause().toString());
+            return ((StatusRuntimeException) e.getCause()).getStatus().getCode();
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("a call never ended", e);
+        }
+    }
+}
