@@ -111,7 +111,14 @@ SEED_PEER=${SEED_PEER:-../shared/peers/socketio-seed}
 ulimit -n 1000000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 FD_LIMIT=$(ulimit -n)
 
-if [[ -n "${BUILD:-}" || ! -f bench/target/bench.jar || ! -f edge-gateway/target/edge-gateway.jar ]]; then
+jars_missing() {
+  local module
+  for module in bench edge-gateway messaging-service presence-service call-signaling-service notification-service; do
+    [[ -f "$module/target/$module.jar" ]] || return 0
+  done
+  return 1
+}
+if [[ -n "${BUILD:-}" ]] || jars_missing; then
   echo "==> Building"
   mvn -B -q -ntp package -DskipTests
 fi
@@ -365,6 +372,7 @@ idle_run() { # mode label connections hold protocol
 
 run_idle() {
   begin_mode idle
+  local GATEWAY_HEAP=$(gateway_heap_for "$IDLE_CONNECTIONS")
   ping_env "$HOLD"
   start_ours "${gw_env[@]}"
   idle_run idle ours-native "$IDLE_CONNECTIONS" "$HOLD" native
@@ -376,8 +384,8 @@ run_idle() {
     "heartbeats=$ping_desc" "generators=$(generators_for "$IDLE_CONNECTIONS")"
 }
 
-# The gateway's heap bound (common.sh GATEWAY_HEAP, default 512m, ~20,000 connections) for
-# runs of more connections: ~20 KB of heap each, doubled for headroom, plus 256 MB.
+# The gateway's heap bound (common.sh GATEWAY_HEAP, default 512m) for runs of many idle
+# connections: ~20 KB of heap each, doubled for headroom, plus 256 MB.
 gateway_heap_for() { # connections
   echo "${GATEWAY_HEAP:-$((256 + $1 * 40 / 1000))m}"
 }

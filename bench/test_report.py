@@ -64,6 +64,19 @@ class CompareSection(unittest.TestCase):
         self.assertIn("400.0 / 200.0 = **2.00**", text)  # Node vs the peer under Node
         self.assertIn("| this system, Socket.IO | Java | 1.50 | 2.50 |", text)
 
+    def test_a_run_that_fell_behind_gets_no_cost_ratio(self):
+        with tempfile.TemporaryDirectory() as d:
+            folder = os.path.join(d, "compare", "g2-r5")
+            os.makedirs(folder)
+            for name, r in {"ours-socketio-node": load_report({"1": 9.0}, 10000, late=900, count=10000),
+                            "peer-socketio-node": load_report({"1": 1.0}, 10000)}.items():
+                with open(os.path.join(folder, name + ".json"), "w") as f:
+                    json.dump(r, f)
+            reports = report.compare_reports(os.path.join(d, "compare"))
+            text = "\n".join(report.section_compare(os.path.join(d, "compare"), {}, reports))
+        self.assertIn("(9.00: backlog, not a cost)", text)
+        self.assertNotIn("**9.00**", text)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -35,8 +35,8 @@ use_jdk() {
 # after use_jdk). Without them each of the five JVMs sizes itself for the whole 24 GB machine
 # (a 6 GB heap bound, G1 keeping much of it committed): 1.5-1.7 GB of RSS under load. Sized
 # so that the whole system stays near 1 GB under the benchmark loads (docs/BENCHMARKS.md):
-#   - compact object headers (JDK 24+, JEP 519): 8 bytes less per object, a smaller heap and
-#     less GC work;
+#   - compact object headers (a product option since JDK 25, JEP 519; experimental in 24): 8
+#     bytes less per object, a smaller heap and less GC work;
 #   - the domain services hold little live data (Redis has the state): the Serial collector
 #     (no concurrent GC threads; young collections of a small heap take a few ms) and a heap
 #     bounded at SERVICE_HEAP (default 128m; messaging MESSAGING_HEAP, default 192m);
@@ -46,12 +46,12 @@ use_jdk() {
 #     load, async-profiler); C1 only in all five took ~20 % off the system's RSS and ~8 %
 #     off its CPU per delivery in a 10 s window, but the hot path keeps C2's faster code;
 #   - the gateway keeps G1 (its live heap is connection state: 20 KB a connection, collected
-#     concurrently) and GATEWAY_JAVA_OPTS, bounded at GATEWAY_HEAP (default 512m: ~20,000
-#     connections; bench/run.sh's big mode raises it).
+#     concurrently) and GATEWAY_JAVA_OPTS, bounded at GATEWAY_HEAP (default 512m: ~10,000
+#     idle connections with room to spare; bench/run.sh sizes it for bigger runs).
 # The deployment sizes the same way from its container limits (deploy/k8s JAVA_TOOL_OPTIONS).
 java_opts_for() {
   JAVA_OPTS=("${JAVA_OPTS_DEFAULT[@]}")
-  if [ "${JAVA_MAJOR:-0}" -ge 24 ]; then
+  if [ "${JAVA_MAJOR:-0}" -ge 25 ]; then
     JAVA_OPTS+=(-XX:+UseCompactObjectHeaders)
   fi
   case "$1" in

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.sup.realtime.proto.gateway.v1.Caller;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * A real grpc-java server started by {@link GrpcServerHost} with room for few handlers at
  * once, called through a real channel by more callers than that: no more handlers run at once
  * than the limit, the calls that expire while they wait for a slot never reach their handler,
- * and once the slots are free again calls are served as before.
+ * the ones holding the slots finish, and once the slots are free calls are served as before.
  */
 class GrpcServerBoundsCallsInFlightTest {
     private static final int LIMIT = 3;
@@ -44,7 +46,7 @@ class GrpcServerBoundsCallsInFlightTest {
             started.incrementAndGet();
             mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
             try {
-                release.await(30, TimeUnit.SECONDS);
+                release.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
@@ -62,21 +64,30 @@ class GrpcServerBoundsCallsInFlightTest {
                 GrpcServerHost.MAX_CONNECTION_AGE, LIMIT);
         ManagedChannel channel = GrpcChannels.forTarget("localhost:" + host.port());
         try {
+            // Connected first, so that no deadline below covers the connection's set-up.
+            HealthGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.getDefaultInstance());
             var stub = ConnectionLifecycleServiceGrpc.newFutureStub(channel);
-            List<ListenableFuture<ConnectionEventAck>> calls = new ArrayList<>();
-            for (int i = 0; i < 3 * LIMIT; i++) {
-                calls.add(stub.withDeadlineAfter(2, TimeUnit.SECONDS).connectionOpened(event("u" + i)));
+            List<ListenableFuture<ConnectionEventAck>> running = new ArrayList<>();
+            for (int i = 0; i < LIMIT; i++) {
+                running.add(stub.connectionOpened(event("u" + i))); // no deadline: they hold the slots
             }
-            // The first LIMIT run (and block); the rest wait for a slot until their deadline.
-            await().atMost(Duration.ofSeconds(10)).until(() -> service.started.get() == LIMIT);
-            for (ListenableFuture<ConnectionEventAck> call : calls) {
-                assertEquals(Status.Code.DEADLINE_EXCEEDED, statusOf(call));
+            await().atMost(Duration.ofSeconds(30)).until(() -> service.started.get() == LIMIT);
+            List<ListenableFuture<ConnectionEventAck>> waiting = new ArrayList<>();
+            for (int i = 0; i < 2 * LIMIT; i++) {
+                waiting.add(stub.withDeadlineAfter(1, TimeUnit.SECONDS).connectionOpened(event("w" + i)));
             }
-            service.release.countDown(); // the blocked handlers end; their slots go to the waiting, expired calls
-            await().atMost(Duration.ofSeconds(10)).until(() -> service.running.get() == 0);
+            for (ListenableFuture<ConnectionEventAck> call : waiting) {
+                assertEquals(Status.Code.DEADLINE_EXCEEDED, statusOf(call), "a call that found no free slot");
+            }
+            assertEquals(LIMIT, service.started.get(), "handlers started while every slot was held");
 
+            service.release.countDown();
+            for (ListenableFuture<ConnectionEventAck> call : running) {
+                assertEquals(Status.Code.OK, statusOf(call), "a call that held a slot");
+            }
             ConnectionEventAck fresh = ConnectionLifecycleServiceGrpc.newBlockingStub(channel)
-                    .withDeadlineAfter(10, TimeUnit.SECONDS).connectionOpened(event("later"));
+                    .withDeadlineAfter(30, TimeUnit.SECONDS).connectionOpened(event("later"));
             assertEquals(ConnectionEventAck.getDefaultInstance(), fresh);
             assertEquals(LIMIT, service.mostAtOnce.get(), "handlers running at once");
             assertEquals(LIMIT + 1, service.started.get(),
