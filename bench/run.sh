@@ -6,7 +6,15 @@
 # everysec too), driven by the same load generators and workloads. Results go to bench/results/<mode>/*.json and
 # docs/BENCHMARKS.md is rewritten from everything under bench/results/ (see bench/README.md).
 #
-#   bench/run.sh [load|ramp|idle|curves|big|compare ...]   default: all = load ramp idle
+#   bench/run.sh [train] [load|ramp|idle|curves|big|compare ...]   default: all = load ramp idle
+#
+#   train   writes each JVM's AOT cache (<module>/target/<module>.aot, see common.sh
+#           service_command): this system under load, TRAIN_DURATION=60 s of chats of 10 at
+#           TRAIN_RATE=1 msg/s per client on each protocol (native, Socket.IO) from
+#           TRAIN_CONNECTIONS=1000 clients, then every JVM stopped so that it writes its cache
+#           (STOP_GRACE=180 s for that). Every later run of this system starts with the caches
+#           (AOT_CACHE=off: without); a build makes them stale (the JVM then warns and runs
+#           without), so train again after one. Writes no results.
 #
 #   compare the issue-15 protocol: for each workload of WORKLOADS="10 2;10 5;2 5" ("group rate";
 #           COMPARE_CONNECTIONS=1000 clients), each generator of GENERATORS_KIND="java node" (the
@@ -53,9 +61,9 @@ targets=()
 for t in "${@:-all}"; do
   case "$t" in
     all) targets+=(load ramp idle) ;;
-    load | ramp | idle | curves | big | compare) targets+=("$t") ;;
+    train | load | ramp | idle | curves | big | compare) targets+=("$t") ;;
     idle50k) targets+=(big) ;;
-    *) echo "usage: $0 [load|ramp|idle|curves|big|compare|all ...]" >&2; exit 2 ;;
+    *) echo "usage: $0 [train] [load|ramp|idle|curves|big|compare|all ...]" >&2; exit 2 ;;
   esac
 done
 
@@ -297,7 +305,7 @@ end_mode() { # mode command-description settings...
   local mode=$1 desc=$2
   shift 2
   stop_system
-  python3 bench/report.py meta "$RESULTS/$mode" "$desc" "fd_limit=$FD_LIMIT" "$@" "${notes[@]/#/note=}"
+  python3 bench/report.py meta "$RESULTS/$mode" "$desc" "fd_limit=$FD_LIMIT" "aot cache=$(aot_cache_state edge-gateway messaging-service presence-service call-signaling-service notification-service)" "$@" "${notes[@]/#/note=}"
 }
 
 ping_env() { # hold seconds -> gateway env (and a description) for heartbeats within the hold
@@ -313,6 +321,26 @@ ping_env() { # hold seconds -> gateway env (and a description) for heartbeats wi
 }
 
 # ---------------------------------------------------------------- modes
+
+run_train() {
+  local module p w=(--group 10 --rate "${TRAIN_RATE:-1}" --duration "${TRAIN_DURATION:-60}" --warmup 5)
+  AOT_CACHE=train start_ours
+  for p in native socketio; do
+    bench train "warmup-$p" "${TRAIN_CONNECTIONS:-1000}" "${w[@]}" --protocol "$p" "${target[@]}" \
+      --chat-prefix "train-$p-" --user-prefix "t$p"
+  done
+  echo "==> Stopping this system: each JVM writes its AOT cache as it exits"
+  STOP_GRACE=${STOP_GRACE:-180} stop_system
+  for module in edge-gateway messaging-service presence-service call-signaling-service notification-service; do
+    if [[ -s "$module/target/$module.aot" ]]; then
+      echo "   $module/target/$module.aot: $(du -h "$module/target/$module.aot" | cut -f1)"
+    else
+      echo "error: $module wrote no AOT cache; the end of its log:" >&2
+      tail -n 20 "$work/logs/${module/edge-gateway/gateway}.log" >&2
+      exit 1
+    fi
+  done
+}
 
 run_load() {
   begin_mode load
@@ -516,6 +544,7 @@ run_compare() {
 }
 
 echo "==> Targets: ${targets[*]}; ulimit -n $FD_LIMIT; results in $RESULTS; logs in $work/logs"
+echo "==> AOT caches (bench/run.sh train): $(aot_cache_state edge-gateway messaging-service presence-service call-signaling-service notification-service)"
 for t in "${targets[@]}"; do
   "run_$t"
 done

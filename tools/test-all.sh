@@ -27,6 +27,9 @@ python3 -m unittest discover -s bench -p 'test_*.py'
 echo "==> Java tests (Maven Surefire); also builds the jars the next suite runs"
 mvn -B -ntp -Dstyle.color=never verify
 
+echo "==> AOT cache wiring (common.sh service_command: train, use, off, stale), on a copy of the built CLI"
+tools/scripts/aot-cache-test.sh
+
 echo "==> Container images (Jib buildTar on a local Debian base; docs/ops-notes/images.md)"
 if [ "$(id -u)" = 0 ]; then
   tools/scripts/image-checks.sh

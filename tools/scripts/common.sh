@@ -47,7 +47,11 @@ use_jdk() {
 #     off its CPU per delivery in a 10 s window, but the hot path keeps C2's faster code;
 #   - the gateway keeps G1 (its live heap is connection state: 20 KB a connection, collected
 #     concurrently) and GATEWAY_JAVA_OPTS, bounded at GATEWAY_HEAP (default 512m: ~10,000
-#     idle connections with room to spare; bench/run.sh sizes it for bigger runs).
+#     idle connections with room to spare; bench/run.sh sizes it for bigger runs), and starts
+#     at GATEWAY_MIN_HEAP (default 128m): with GATEWAY_JAVA_OPTS' tight free ratios a 64 MB
+#     heap under 1,000 busy connections ran a concurrent mark every 2-3 s and a young
+#     collection every second, 13 % of the gateway's CPU (async-profiler); 128 MB took about
+#     a fifth off its CPU at chats of 10 x 0.5 msg/s for +50 MB of RSS (docs/BENCHMARKS.md).
 # The deployment sizes the same way from its container limits (deploy/k8s JAVA_TOOL_OPTIONS).
 java_opts_for() {
   JAVA_OPTS=("${JAVA_OPTS_DEFAULT[@]}")
@@ -55,7 +59,7 @@ java_opts_for() {
     JAVA_OPTS+=(-XX:+UseCompactObjectHeaders)
   fi
   case "$1" in
-    edge-gateway) JAVA_OPTS+=(-XX:+UseG1GC -Xms64m "-Xmx${GATEWAY_HEAP:-512m}" "${GATEWAY_JAVA_OPTS[@]}") ;;
+    edge-gateway) JAVA_OPTS+=(-XX:+UseG1GC "-Xms${GATEWAY_MIN_HEAP:-128m}" "-Xmx${GATEWAY_HEAP:-512m}" "${GATEWAY_JAVA_OPTS[@]}") ;;
     messaging-service) JAVA_OPTS+=(-XX:+UseSerialGC -Xms32m "-Xmx${MESSAGING_HEAP:-192m}") ;;
     *) JAVA_OPTS+=(-XX:+UseSerialGC -Xms32m "-Xmx${SERVICE_HEAP:-128m}" "-XX:TieredStopAtLevel=${LIGHT_SERVICE_TIER:-1}") ;;
   esac
@@ -63,10 +67,41 @@ java_opts_for() {
 }
 
 # `service_command <module>` fills SERVICE_COMMAND with the command line that runs the module's
-# jar (built by Maven into <module>/target) with java_opts_for's flags.
+# jar (built by Maven into <module>/target) with java_opts_for's flags and its AOT cache.
+#
+# The AOT cache (JDK 25: JEP 483 classes loaded and linked ahead of time, JEP 515 method
+# profiles, JEP 514 one-step training) is <module>/target/<module>.aot, written by a training
+# run (`bench/run.sh train`: the system under the benchmark's load, every JVM with
+# -XX:AOTCacheOutput, the caches written as each exits). With it a JVM starts with the
+# training's classes and profiles, so C2 compiles the hot path in the first seconds instead
+# of the first minute of load. AOT_CACHE=off runs without; AOT_CACHE=train writes the caches.
+# A cache the JVM cannot use (the jars were rebuilt since: their sizes and times are checked,
+# or another JDK) is skipped with a warning and the JVM runs as without one.
 service_command() {
   java_opts_for "$1"
+  local cache="$PWD/$1/target/$1.aot"
+  if [ "${JAVA_MAJOR:-0}" -ge 25 ]; then
+    case "${AOT_CACHE:-on}" in
+      train) rm -f "$cache" && JAVA_OPTS+=("-XX:AOTCacheOutput=$cache") ;;
+      on) [ -f "$cache" ] && JAVA_OPTS+=("-XX:AOTCache=$cache") ;;
+      off) ;;
+      *) echo "error: AOT_CACHE is on, off or train, not '$AOT_CACHE'" >&2; return 1 ;;
+    esac
+  fi
   SERVICE_COMMAND=(java "${JAVA_OPTS[@]}" -jar "$1/target/$1.jar")
+}
+
+# `aot_cache_state <module>...` says which of the modules start with an AOT cache (for
+# benchmark results): "<used>[; stale (built since training, not used): <stale>]", "none", or
+# "off (AOT_CACHE=off)". Stale: the jar is newer than its cache (the JVM would refuse it).
+aot_cache_state() {
+  local module with=() stale=()
+  [ "${AOT_CACHE:-on}" = off ] && { echo "off (AOT_CACHE=off)"; return; }
+  for module in "$@"; do
+    [ -f "$module/target/$module.aot" ] || continue
+    if [ "$module/target/$module.jar" -nt "$module/target/$module.aot" ]; then stale+=("$module"); else with+=("$module"); fi
+  done
+  echo "${with[*]:-none}${stale[*]:+; stale (built since training, not used): ${stale[*]}}"
 }
 
 # Whether every command named is on PATH.

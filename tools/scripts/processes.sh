@@ -64,13 +64,14 @@ print(" ".join(str(s.getsockname()[1]) for s in socks))
   fi
 }
 
-# Stops every started process: TERM, and KILL for one still running 10 s later.
+# Stops every started process: TERM, and KILL for one still running STOP_GRACE (default 10)
+# seconds later.
 stop_processes() {
   if [[ ${#pids[@]} -gt 0 ]]; then
     kill "${pids[@]}" 2>/dev/null || true
     (
       trap 'kill "$nap" 2>/dev/null; exit 0' TERM
-      sleep 10 & nap=$!
+      sleep "${STOP_GRACE:-10}" & nap=$!
       wait "$nap"
       kill -KILL "${pids[@]}" 2>/dev/null
     ) &
