@@ -52,7 +52,7 @@ use_jdk() {
 #     at GATEWAY_MIN_HEAP (default 128m): with GATEWAY_JAVA_OPTS' tight free ratios a 64 MB
 #     heap under 1,000 busy connections ran a concurrent mark every 2-3 s and a young
 #     collection every second, 13 % of the gateway's CPU (async-profiler); 128 MB took about
-#     a fifth off its CPU at chats of 10 x 0.5 msg/s for +50 MB of RSS (docs/BENCHMARKS.md).
+#     a fifth off its CPU at chats of 10 x 0.5 msg/s for +50 MB of RSS (bench/summary.md).
 # The deployment sizes the same way from its container limits (deploy/k8s JAVA_TOOL_OPTIONS).
 java_opts_for() {
   JAVA_OPTS=("${JAVA_OPTS_DEFAULT[@]}")
@@ -92,8 +92,8 @@ heap_mb() {
 # profiles, JEP 514 one-step training) is <module>/target/<module>.aot, written by a training
 # run (`bench/run.sh train`: the system under the benchmark's load, every JVM with
 # -XX:AOTCacheOutput, the caches written as each exits). With it a JVM starts with the
-# training's classes and profiles, so C2 compiles the hot path within seconds of load instead
-# of half a minute. AOT_CACHE=off runs without (on, the default, uses a cache that is there).
+# training's classes and profiles: the first seconds under load are faster (bench/summary.md,
+# issue 15). AOT_CACHE=off runs without (on, the default, uses a cache that is there).
 # A cache older than its jar or any jar in target/libs (a build since the training) is left
 # out, with a note: the JVM would refuse it anyway (it checks every jar's size and time), with
 # an error-level log line that is no error. Only bench/run.sh train writes caches: it calls
