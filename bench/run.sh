@@ -13,8 +13,8 @@
 #           TRAIN_RATE=1 msg/s per client on each protocol (native, Socket.IO) from
 #           TRAIN_CONNECTIONS=1000 clients, then every JVM stopped so that it writes its cache
 #           (STOP_GRACE=180 s for that). Every later run of this system starts with the caches
-#           (AOT_CACHE=off: without); a build makes them stale (the JVM then warns and runs
-#           without), so train again after one. Writes no results.
+#           (AOT_CACHE=off: without); a build makes them stale (each service then starts
+#           without its cache, with a note), so train again after one. Writes no results.
 #
 #   compare the issue-15 protocol: for each workload of WORKLOADS="10 2;10 5;2 5" ("group rate";
 #           COMPARE_CONNECTIONS=1000 clients), each generator of GENERATORS_KIND="java node" (the
@@ -119,9 +119,12 @@ SEED_PEER=${SEED_PEER:-../shared/peers/socketio-seed}
 ulimit -n 1000000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 FD_LIMIT=$(ulimit -n)
 
+# This system's JVMs, as service_command knows them.
+modules=(edge-gateway messaging-service presence-service call-signaling-service notification-service)
+
 jars_missing() {
   local module
-  for module in bench edge-gateway messaging-service presence-service call-signaling-service notification-service; do
+  for module in bench "${modules[@]}"; do
     [[ -f "$module/target/$module.jar" ]] || return 0
   done
   return 1
@@ -204,6 +207,7 @@ start_ours() {
   await_ready notification-service "http://127.0.0.1:$notif_observe/health/ready"
   await_ready gateway "http://127.0.0.1:$gw_metrics/health/ready"
   echo "==> This system: Redis :$redis_port (AOF everysec), messaging-service :$grpc_port, presence-service :$presence_port, call-signaling-service :$calls_port, notification-service :$notif_port, gateway :$gw_port ${*:-(production settings)}"
+  echo "    AOT caches (bench/run.sh train): $(aot_cache_state "${modules[@]}")"
   server_pids=(--server-pid "gateway=${pid_of[gateway]}" --server-pid "messaging-service=${pid_of[messaging-service]}"
                --server-pid "presence-service=${pid_of[presence-service]}"
                --server-pid "call-signaling-service=${pid_of[call-signaling-service]}"
@@ -305,7 +309,7 @@ end_mode() { # mode command-description settings...
   local mode=$1 desc=$2
   shift 2
   stop_system
-  python3 bench/report.py meta "$RESULTS/$mode" "$desc" "fd_limit=$FD_LIMIT" "aot cache=$(aot_cache_state edge-gateway messaging-service presence-service call-signaling-service notification-service)" "$@" "${notes[@]/#/note=}"
+  python3 bench/report.py meta "$RESULTS/$mode" "$desc" "fd_limit=$FD_LIMIT" "aot cache=$(aot_cache_state "${modules[@]}")" "$@" "${notes[@]/#/note=}"
 }
 
 ping_env() { # hold seconds -> gateway env (and a description) for heartbeats within the hold
@@ -323,20 +327,31 @@ ping_env() { # hold seconds -> gateway env (and a description) for heartbeats wi
 # ---------------------------------------------------------------- modes
 
 run_train() {
-  local module p w=(--group 10 --rate "${TRAIN_RATE:-1}" --duration "${TRAIN_DURATION:-60}" --warmup 5)
-  AOT_CACHE=train start_ours
+  local module log p w=(--group 10 --rate "${TRAIN_RATE:-1}" --duration "${TRAIN_DURATION:-60}" --warmup 5)
+  notes=()
+  AOT_TRAINING=1 start_ours
   for p in native socketio; do
     bench train "warmup-$p" "${TRAIN_CONNECTIONS:-1000}" "${w[@]}" --protocol "$p" "${target[@]}" \
       --chat-prefix "train-$p-" --user-prefix "t$p"
   done
+  # A cache trained on a failed run would hold the profile of an idle system.
+  if [[ ${#notes[@]} -gt 0 ]]; then
+    printf 'error: %s\n' "${notes[@]}" >&2
+    echo "error: training failed; stopping without writing caches" >&2
+    STOP_GRACE=1 stop_system
+    exit 1
+  fi
   echo "==> Stopping this system: each JVM writes its AOT cache as it exits"
   STOP_GRACE=${STOP_GRACE:-180} stop_system
-  for module in edge-gateway messaging-service presence-service call-signaling-service notification-service; do
-    if [[ -s "$module/target/$module.aot" ]]; then
+  for module in "${modules[@]}"; do
+    log="$work/logs/${module/edge-gateway/gateway}.log"
+    # The JVM says so once the cache is whole; a JVM killed while writing leaves a part.
+    if grep -q "AOTCache creation is complete" "$log"; then
       echo "   $module/target/$module.aot: $(du -h "$module/target/$module.aot" | cut -f1)"
     else
+      rm -f "$module/target/$module.aot"
       echo "error: $module wrote no AOT cache; the end of its log:" >&2
-      tail -n 20 "$work/logs/${module/edge-gateway/gateway}.log" >&2
+      tail -n 20 "$log" >&2
       exit 1
     fi
   done
@@ -544,7 +559,6 @@ run_compare() {
 }
 
 echo "==> Targets: ${targets[*]}; ulimit -n $FD_LIMIT; results in $RESULTS; logs in $work/logs"
-echo "==> AOT caches (bench/run.sh train): $(aot_cache_state edge-gateway messaging-service presence-service call-signaling-service notification-service)"
 for t in "${targets[@]}"; do
   "run_$t"
 done

@@ -28,6 +28,7 @@ use_jdk() {
   # to what is live (G1 would keep up to 70% free) and give memory back when connections go
   # (a periodic collection when idle). Measured in docs/BENCHMARKS.md (idle mode).
   GATEWAY_JAVA_OPTS=(-XX:MaxHeapFreeRatio=30 -XX:MinHeapFreeRatio=10 -XX:G1PeriodicGCInterval=15000)
+  check_aot_setting
 }
 
 # The JVM flags of one service process run on this machine (run-local.sh, the Socket.IO suite,
@@ -51,7 +52,7 @@ use_jdk() {
 #     at GATEWAY_MIN_HEAP (default 128m): with GATEWAY_JAVA_OPTS' tight free ratios a 64 MB
 #     heap under 1,000 busy connections ran a concurrent mark every 2-3 s and a young
 #     collection every second, 13 % of the gateway's CPU (async-profiler); 128 MB took about
-#     a fifth off its CPU at chats of 10 x 0.5 msg/s for +50 MB of RSS (docs/BENCHMARKS.md).
+#     a fifth off its CPU at chats of 10 x 0.5 msg/s for +50 MB of RSS (bench/summary.md).
 # The deployment sizes the same way from its container limits (deploy/k8s JAVA_TOOL_OPTIONS).
 java_opts_for() {
   JAVA_OPTS=("${JAVA_OPTS_DEFAULT[@]}")
@@ -59,49 +60,87 @@ java_opts_for() {
     JAVA_OPTS+=(-XX:+UseCompactObjectHeaders)
   fi
   case "$1" in
-    edge-gateway) JAVA_OPTS+=(-XX:+UseG1GC "-Xms${GATEWAY_MIN_HEAP:-128m}" "-Xmx${GATEWAY_HEAP:-512m}" "${GATEWAY_JAVA_OPTS[@]}") ;;
+    edge-gateway) JAVA_OPTS+=(-XX:+UseG1GC "-Xms$(gateway_min_heap)" "-Xmx${GATEWAY_HEAP:-512m}" "${GATEWAY_JAVA_OPTS[@]}") ;;
     messaging-service) JAVA_OPTS+=(-XX:+UseSerialGC -Xms32m "-Xmx${MESSAGING_HEAP:-192m}") ;;
     *) JAVA_OPTS+=(-XX:+UseSerialGC -Xms32m "-Xmx${SERVICE_HEAP:-128m}" "-XX:TieredStopAtLevel=${LIGHT_SERVICE_TIER:-1}") ;;
   esac
   JAVA_OPTS+=(-XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=64m -XX:+ExitOnOutOfMemoryError)
 }
 
+# GATEWAY_MIN_HEAP (default 128m), but never above GATEWAY_HEAP (a JVM refuses -Xms > -Xmx).
+gateway_min_heap() {
+  local min=${GATEWAY_MIN_HEAP:-128m} max=${GATEWAY_HEAP:-512m}
+  if [ "$(heap_mb "$min")" -gt "$(heap_mb "$max")" ]; then echo "$max"; else echo "$min"; fi
+}
+
+# A heap size as -Xmx takes it (<n>, <n>k, <n>m, <n>g) -> MB (0 for what it cannot read).
+heap_mb() {
+  case "$1" in
+    *[gG]) echo $((${1%?} * 1024)) ;;
+    *[mM]) echo "${1%?}" ;;
+    *[kK]) echo $((${1%?} / 1024)) ;;
+    *[0-9]) echo $(($1 / 1048576)) ;;
+    *) echo 0 ;;
+  esac
+}
+
 # `service_command <module>` fills SERVICE_COMMAND with the command line that runs the module's
-# jar (built by Maven into <module>/target) with java_opts_for's flags and its AOT cache.
+# jar (built by Maven into <module>/target) with java_opts_for's flags and its AOT cache, and
+# records in AOT_STATE[<module>] what it did with the cache (used, stale, none, off, training).
 #
 # The AOT cache (JDK 25: JEP 483 classes loaded and linked ahead of time, JEP 515 method
 # profiles, JEP 514 one-step training) is <module>/target/<module>.aot, written by a training
 # run (`bench/run.sh train`: the system under the benchmark's load, every JVM with
 # -XX:AOTCacheOutput, the caches written as each exits). With it a JVM starts with the
-# training's classes and profiles, so C2 compiles the hot path in the first seconds instead
-# of the first minute of load. AOT_CACHE=off runs without; AOT_CACHE=train writes the caches.
-# A cache the JVM cannot use (the jars were rebuilt since: their sizes and times are checked,
-# or another JDK) is skipped with a warning and the JVM runs as without one.
+# training's classes and profiles: the first seconds under load are faster (bench/summary.md,
+# issue 15). AOT_CACHE=off runs without (on, the default, uses a cache that is there).
+# A cache older than its jar or any jar in target/libs (a build since the training) is left
+# out, with a note: the JVM would refuse it anyway (it checks every jar's size and time), with
+# an error-level log line that is no error. Only bench/run.sh train writes caches: it calls
+# this with AOT_TRAINING=1.
+declare -gA AOT_STATE=()
 service_command() {
   java_opts_for "$1"
   local cache="$PWD/$1/target/$1.aot"
-  if [ "${JAVA_MAJOR:-0}" -ge 25 ]; then
-    case "${AOT_CACHE:-on}" in
-      train) rm -f "$cache" && JAVA_OPTS+=("-XX:AOTCacheOutput=$cache") ;;
-      on) [ -f "$cache" ] && JAVA_OPTS+=("-XX:AOTCache=$cache") ;;
-      off) ;;
-      *) echo "error: AOT_CACHE is on, off or train, not '$AOT_CACHE'" >&2; return 1 ;;
-    esac
+  check_aot_setting
+  if [ "${JAVA_MAJOR:-0}" -lt 25 ]; then
+    AOT_STATE[$1]="none (JDK $JAVA_MAJOR)"
+  elif [ -n "${AOT_TRAINING:-}" ]; then
+    rm -f "$cache"
+    JAVA_OPTS+=("-XX:AOTCacheOutput=$cache")
+    AOT_STATE[$1]=training
+  elif [ "${AOT_CACHE:-on}" = off ]; then
+    AOT_STATE[$1]=off
+  elif [ ! -f "$cache" ]; then
+    AOT_STATE[$1]=none
+  elif [ -n "$(find "$1/target/$1.jar" "$1/target/libs" -newer "$cache" -print -quit 2>/dev/null)" ]; then
+    echo "note: $1 starts without its AOT cache, which is older than its jars (run bench/run.sh train again)" >&2
+    AOT_STATE[$1]=stale
+  else
+    JAVA_OPTS+=("-XX:AOTCache=$cache")
+    AOT_STATE[$1]=used
   fi
   SERVICE_COMMAND=(java "${JAVA_OPTS[@]}" -jar "$1/target/$1.jar")
 }
 
-# `aot_cache_state <module>...` says which of the modules start with an AOT cache (for
-# benchmark results): "<used>[; stale (built since training, not used): <stale>]", "none", or
-# "off (AOT_CACHE=off)". Stale: the jar is newer than its cache (the JVM would refuse it).
+# Refuses (exit 1) an AOT_CACHE other than on or off, before anything starts.
+check_aot_setting() {
+  case "${AOT_CACHE:-on}" in
+    on | off) ;;
+    *) echo "error: AOT_CACHE is on or off, not '$AOT_CACHE' (bench/run.sh train writes the caches)" >&2; exit 1 ;;
+  esac
+}
+
+# `aot_cache_state <module>...`: what the last service_command of each module did with its AOT
+# cache, for benchmark results: "<module> <state>, ..." (states as in AOT_STATE; "not started"
+# for a module service_command has not run for).
 aot_cache_state() {
-  local module with=() stale=()
-  [ "${AOT_CACHE:-on}" = off ] && { echo "off (AOT_CACHE=off)"; return; }
+  local module states=()
   for module in "$@"; do
-    [ -f "$module/target/$module.aot" ] || continue
-    if [ "$module/target/$module.jar" -nt "$module/target/$module.aot" ]; then stale+=("$module"); else with+=("$module"); fi
+    states+=("$module ${AOT_STATE[$module]:-not started}")
   done
-  echo "${with[*]:-none}${stale[*]:+; stale (built since training, not used): ${stale[*]}}"
+  local IFS=,
+  echo "${states[*]}" | sed 's/,/, /g'
 }
 
 # Whether every command named is on PATH.

@@ -70,7 +70,7 @@ public final class MeteredRedis extends UnifiedJedis {
      * Redis restart or a network cut the others are dead too, and each would otherwise fail the
      * next command that borrows it although Redis may be back.
      */
-    void dropIdleConnections() {
+    static void dropIdleConnections(ConnectionProvider connections) {
         if (connections instanceof PooledConnectionProvider pooled) {
             pooled.getPool().clear();
         }
@@ -85,7 +85,7 @@ public final class MeteredRedis extends UnifiedJedis {
         }
         try {
             return new MeteredPipeline(commandObjects, new Pipeline(connections.getConnection(), true), meters, null,
-                    this::dropIdleConnections);
+                    () -> dropIdleConnections(connections));
         } catch (RuntimeException e) {
             meters.failed(e); // no connection to pipeline on
             throw e;

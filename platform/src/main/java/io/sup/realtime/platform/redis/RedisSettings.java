@@ -116,7 +116,8 @@ public record RedisSettings(List<URI> nodes, boolean cluster, Duration timeout) 
             return new MeteredRedis(new MeteredExecutor(executor, meters, null), provider, new ClusterCommandObjects(), meters);
         }
         PooledConnectionProvider provider = new PooledConnectionProvider(hostAndPort(uri()), clientConfig(), pool);
-        return new MeteredRedis(new MeteredExecutor(new DefaultCommandExecutor(provider), meters, provider.getPool()::clear), provider,
+        return new MeteredRedis(new MeteredExecutor(new DefaultCommandExecutor(provider), meters,
+                () -> MeteredRedis.dropIdleConnections(provider)), provider,
                 new CommandObjects(), meters);
     }
 
