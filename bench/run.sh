@@ -334,11 +334,13 @@ run_train() {
     bench train "warmup-$p" "${TRAIN_CONNECTIONS:-1000}" "${w[@]}" --protocol "$p" "${target[@]}" \
       --chat-prefix "train-$p-" --user-prefix "t$p"
   done
-  # A cache trained on a failed run would hold the profile of an idle system.
+  # A cache trained on a failed run would hold the profile of an idle system; a JVM stopped
+  # now may leave part of one.
   if [[ ${#notes[@]} -gt 0 ]]; then
     printf 'error: %s\n' "${notes[@]}" >&2
     echo "error: training failed; stopping without writing caches" >&2
     STOP_GRACE=1 stop_system
+    for module in "${modules[@]}"; do rm -f "$module/target/$module.aot" "$module/target/$module.aot.config"; done
     exit 1
   fi
   echo "==> Stopping this system: each JVM writes its AOT cache as it exits"

@@ -135,12 +135,11 @@ check_aot_setting() {
 # cache, for benchmark results: "<module> <state>, ..." (states as in AOT_STATE; "not started"
 # for a module service_command has not run for).
 aot_cache_state() {
-  local module states=()
+  local module out=
   for module in "$@"; do
-    states+=("$module ${AOT_STATE[$module]:-not started}")
+    out+="${out:+, }$module ${AOT_STATE[$module]:-not started}"
   done
-  local IFS=,
-  echo "${states[*]}" | sed 's/,/, /g'
+  echo "$out"
 }
 
 # Whether every command named is on PATH.
