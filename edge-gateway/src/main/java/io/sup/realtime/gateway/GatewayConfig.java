@@ -7,6 +7,7 @@ import io.sup.realtime.gateway.auth.JwtSettings;
 import io.sup.realtime.gateway.connection.OutboundPolicy;
 import io.sup.realtime.gateway.health.ReadinessSettings;
 import io.sup.realtime.gateway.limits.ConnectionLimits;
+import io.sup.realtime.gateway.routing.ShedPolicy;
 import io.sup.realtime.gateway.session.TokenPolicy;
 import io.sup.realtime.gateway.ws.OriginPolicy;
 import io.sup.realtime.platform.config.Settings;
@@ -29,6 +30,9 @@ import io.sup.realtime.platform.ids.Ids;
  *                         many as the open-file limit allows, see {@link io.sup.realtime.gateway.connection.ConnectionCap})
  * @param maxMessageBytes  largest client message ({@code SOCKETIO_MAX_BUFFER_SIZE}, default 1 MiB)
  * @param grpcDeadline     deadline of each call to a service ({@code GATEWAY_GRPC_DEADLINE_MS}, default 5 s)
+ * @param shed             how many client events of one domain may be with its service at once, and the
+ *                         retry time of one refused beyond that ({@code GATEWAY_GRPC_MAX_IN_FLIGHT}, default 128;
+ *                         {@code GATEWAY_BUSY_RETRY_MS}, default 1 s)
  * @param messagingTarget  messaging-service gRPC target ({@code MESSAGING_GRPC_TARGET}, default localhost:7001)
  * @param presenceTarget   presence-service gRPC target ({@code PRESENCE_GRPC_TARGET}, default localhost:7002)
  * @param callsTarget      call-signaling-service gRPC target ({@code CALLS_GRPC_TARGET}, default localhost:7003)
@@ -54,7 +58,8 @@ import io.sup.realtime.platform.ids.Ids;
  * @param readiness        the gRPC services readiness waits for, and their probes ({@code GATEWAY_READINESS_*})
  */
 public record GatewayConfig(int port, int metricsPort, boolean metricsEnabled, String instanceId, Duration authTimeout,
-                            OutboundPolicy outbound, int maxConnections, int maxMessageBytes, Duration grpcDeadline, String messagingTarget,
+                            OutboundPolicy outbound, int maxConnections, int maxMessageBytes, Duration grpcDeadline, ShedPolicy shed,
+                            String messagingTarget,
                             String presenceTarget, String callsTarget, String notificationsTarget,
                             Duration connectionAliveInterval,
                             Duration routeTtl, Duration heartbeatInterval, Duration heartbeatTimeout, Duration maxIdle,
@@ -82,6 +87,7 @@ public record GatewayConfig(int port, int metricsPort, boolean metricsEnabled, S
                 s.intInRange("gateway.max.connections", 0, Integer.MAX_VALUE),
                 s.intInRange("socketio.max.buffer.size", 1024, 64 * 1024 * 1024),
                 s.millis("gateway.grpc.deadline.ms"),
+                new ShedPolicy(s.intInRange("gateway.grpc.max.in.flight", 1, 1_000_000), s.millis("gateway.busy.retry.ms")),
                 s.string("messaging.grpc.target"),
                 s.string("presence.grpc.target"),
                 s.string("calls.grpc.target"),

@@ -114,7 +114,7 @@ public final class Main implements AutoCloseable {
                 new MessagingRoutes(messagingChannel, connections, config.grpcDeadline()),
                 new PresenceRoutes(presenceChannel, config.grpcDeadline()),
                 new CallRoutes(callsChannel, config.grpcDeadline()),
-                new NotificationRoutes(notificationsChannel, config.grpcDeadline())));
+                new NotificationRoutes(notificationsChannel, config.grpcDeadline())), config.shed());
         timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("gateway-timers").daemon().factory());
         writers = Executors.newVirtualThreadPerTaskExecutor();
         // messaging keeps only what a connection's close ends (its typing): it takes no other report.

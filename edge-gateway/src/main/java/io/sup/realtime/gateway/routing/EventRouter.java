@@ -2,12 +2,24 @@ package io.sup.realtime.gateway.routing;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.StatusRuntimeException;
+import io.helidon.common.concurrency.limits.FixedLimit;
+import io.helidon.common.concurrency.limits.LimitAlgorithm;
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.Tag;
 import io.sup.realtime.gateway.connection.ClientConnection;
 import io.sup.realtime.gateway.protocol.ClientEvent;
 import io.sup.realtime.gateway.protocol.ErrorCode;
@@ -25,18 +37,33 @@ import redis.clients.jedis.exceptions.JedisException;
  *
  * <p>Runs on the connection's {@link io.sup.realtime.gateway.connection.InboundQueue}, one
  * event at a time, so a client's events reach the services in the order it sent them.
+ *
+ * <p>Sheds load ({@link ShedPolicy}): while {@code maxInFlight} events of a domain are with its
+ * service, a further one is answered at once with {@code UNAVAILABLE} "service busy" and
+ * {@code retryAfterMs}, and is not sent; counted in {@code gateway.events.shed{domain}}, and
+ * logged at most every {@value #SHED_LOG_INTERVAL_MS} ms per domain with the count since.
+ * {@code gateway.events.in.flight{domain}} is how many are with the service now (the process's:
+ * summed over the gateways of one JVM, like the connection gauges).
+ * Helidon's {@link FixedLimit} holds the count (a semaphore's {@code tryAcquire}: no lock,
+ * no wait).
  */
 public final class EventRouter {
     private static final Logger LOG = System.getLogger(EventRouter.class.getName());
 
+    private static final long SHED_LOG_INTERVAL_MS = 10_000;
+
     private final Map<String, Route> routes;
+    private final Map<ClientEvents.Domain, Shedding> shedding = new EnumMap<>(ClientEvents.Domain.class);
+    private final ShedPolicy shed;
 
     /**
      * @param tables the domains' route tables
+     * @param shed   how many events of one domain may be with its service at once
      * @throws IllegalArgumentException when a table routes an event its domain does not own,
      *                                  or two tables route the same event (a wiring mistake)
      */
-    public EventRouter(List<? extends RouteTable> tables) {
+    public EventRouter(List<? extends RouteTable> tables, ShedPolicy shed) {
+        this.shed = shed;
         Map<String, Route> all = new HashMap<>();
         for (RouteTable table : tables) {
             table.routes().forEach((event, route) -> {
@@ -48,6 +75,7 @@ public final class EventRouter {
                     throw new IllegalArgumentException(event + " is routed twice");
                 }
             });
+            shedding.computeIfAbsent(table.domain(), domain -> new Shedding(domain, shed.maxInFlight()));
         }
         this.routes = Map.copyOf(all);
     }
@@ -67,6 +95,30 @@ public final class EventRouter {
             return new Outcome.Failed(ErrorCode.UNIMPLEMENTED,
                     owner.name().toLowerCase() + " events are not implemented yet");
         }
+        Shedding domain = shedding.get(owner);
+        Optional<LimitAlgorithm.Token> slot = domain.limit.tryAcquire(false);
+        if (slot.isEmpty()) {
+            domain.shed();
+            return new Outcome.Failed(ErrorCode.UNAVAILABLE, "service busy, retry later", shed.retryAfter().toMillis());
+        }
+        domain.inFlight.incrementAndGet();
+        Outcome outcome = null;
+        try {
+            outcome = call(route, connection, event);
+            return outcome;
+        } finally {
+            domain.inFlight.decrementAndGet();
+            // A failure of the service itself (down, slow) counts as dropped, all else as
+            // served: the signal an adaptive limit would need; the fixed one only frees the slot.
+            if (outcome instanceof Outcome.Failed f && f.code() == ErrorCode.UNAVAILABLE) {
+                slot.get().dropped();
+            } else {
+                slot.get().success();
+            }
+        }
+    }
+
+    private Outcome call(Route route, ClientConnection connection, ClientEvent event) {
         try {
             return new Outcome.Ok(ProtoJson.print(route.call(connection, connection.caller(), event.dataJson())));
         } catch (InvalidProtocolBufferException e) {
@@ -86,6 +138,46 @@ public final class EventRouter {
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, event.name() + " failed in the gateway", e);
             return new Outcome.Failed(ErrorCode.INTERNAL, "internal error");
+        }
+    }
+
+    /** One domain's in-flight limit, its shed counter, and when its shedding was last logged. */
+    private static final class Shedding {
+        private static final Map<ClientEvents.Domain, AtomicInteger> IN_FLIGHT = Arrays.stream(ClientEvents.Domain.values())
+                .collect(Collectors.toUnmodifiableMap(d -> d, d -> new AtomicInteger()));
+
+        private final ClientEvents.Domain domain;
+        private final AtomicInteger inFlight;
+        private final LimitAlgorithm limit;
+        private final Counter shedCount;
+        private final AtomicLong unlogged = new AtomicLong();
+        private final AtomicLong lastLoggedMs = new AtomicLong(Long.MIN_VALUE / 2);
+
+        Shedding(ClientEvents.Domain domain, int maxInFlight) {
+            this.domain = domain;
+            this.inFlight = IN_FLIGHT.get(domain);
+            List<Tag> tags = List.of(Tag.create("domain", domain.name().toLowerCase()));
+            Metrics.globalRegistry().getOrCreate(Gauge.builder("gateway.events.in.flight", inFlight, AtomicInteger::doubleValue)
+                    .description("Client events with their domain's service now (sent, not yet answered), by domain")
+                    .tags(tags));
+            this.limit = FixedLimit.builder().name("gateway-" + domain.name().toLowerCase())
+                    .permits(maxInFlight).queueLength(0).build();
+            this.shedCount = Metrics.globalRegistry().getOrCreate(Counter.builder("gateway.events.shed")
+                    .description("Client events answered UNAVAILABLE at once, unsent, because GATEWAY_GRPC_MAX_IN_FLIGHT"
+                            + " events of their domain were with its service, by domain")
+                    .tags(tags));
+        }
+
+        void shed() {
+            shedCount.increment();
+            unlogged.incrementAndGet();
+            long now = System.currentTimeMillis();
+            long last = lastLoggedMs.get();
+            if (now - last >= SHED_LOG_INTERVAL_MS && lastLoggedMs.compareAndSet(last, now)) {
+                long since = unlogged.getAndSet(0);
+                LOG.log(Level.WARNING, domain.name().toLowerCase() + " service busy: " + since
+                        + " event(s) shed since the last report (GATEWAY_GRPC_MAX_IN_FLIGHT reached)");
+            }
         }
     }
 }

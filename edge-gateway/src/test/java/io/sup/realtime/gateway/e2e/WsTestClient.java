@@ -90,8 +90,18 @@ final class WsTestClient implements AutoCloseable {
 
     /** Sends {@code event} with an ack id and returns the ack's data. */
     JsonNode request(String event, Object data) throws Exception {
+        return awaitAck(send(event, data));
+    }
+
+    /** Sends {@code event} with an ack id without waiting for the ack; returns the id, for {@link #awaitAck}. */
+    long send(String event, Object data) throws Exception {
         long id = ids.incrementAndGet();
         sendText(JSON.writeValueAsString(Map.of("event", event, "id", id, "data", data)));
+        return id;
+    }
+
+    /** Waits for the ack of the event sent with {@code id}; returns its data. */
+    JsonNode awaitAck(long id) throws InterruptedException {
         return await(f -> f.has("ack") && f.get("ack").asLong() == id).get("data");
     }
 

@@ -3,6 +3,7 @@ package io.sup.realtime.gateway.routing;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class EventRouterComposesRouteTablesTest {
     private static final Route ANY = (connection, caller, data) -> Empty.getDefaultInstance();
+    private static final ShedPolicy SHED = new ShedPolicy(128, Duration.ofSeconds(1));
 
     private static RouteTable table(ClientEvents.Domain domain, String... events) {
         Map<String, Route> routes = new HashMap<>();
@@ -39,21 +41,21 @@ class EventRouterComposesRouteTablesTest {
     void tablesOfDifferentDomainsCompose() {
         assertDoesNotThrow(() -> new EventRouter(List.of(
                 table(ClientEvents.Domain.MESSAGING, "message:new", "chat:join"),
-                table(ClientEvents.Domain.PRESENCE, "presence:update"))));
+                table(ClientEvents.Domain.PRESENCE, "presence:update")), SHED));
     }
 
     @Test
     void aTableRoutingAnotherDomainsEventIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new EventRouter(List.of(
-                table(ClientEvents.Domain.PRESENCE, "presence:update", "message:new"))));
+                table(ClientEvents.Domain.PRESENCE, "presence:update", "message:new")), SHED));
         assertThrows(IllegalArgumentException.class, () -> new EventRouter(List.of(
-                table(ClientEvents.Domain.CALLS, "call:no-such-event"))));
+                table(ClientEvents.Domain.CALLS, "call:no-such-event")), SHED));
     }
 
     @Test
     void anEventRoutedTwiceIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new EventRouter(List.of(
                 table(ClientEvents.Domain.MESSAGING, "message:new"),
-                table(ClientEvents.Domain.MESSAGING, "message:new"))));
+                table(ClientEvents.Domain.MESSAGING, "message:new")), SHED));
     }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.args.ClientPauseMode;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -139,6 +140,28 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
             }
         }
         return counts;
+    }
+
+    /**
+     * Makes every node hold each write command and every script ({@code CLIENT PAUSE <ms> WRITE})
+     * for up to {@code duration}, as a stalled Redis would: reads still answer. Ends at
+     * {@link #unpause} or when {@code duration} has passed.
+     */
+    public void pauseWrites(Duration duration) {
+        for (Node node : nodes) {
+            try (Jedis jedis = new Jedis("127.0.0.1", node.port)) {
+                jedis.clientPause(duration.toMillis(), ClientPauseMode.WRITE);
+            }
+        }
+    }
+
+    /** Ends a {@link #pauseWrites} pause on every node now ({@code CLIENT UNPAUSE}). */
+    public void unpause() {
+        for (Node node : nodes) {
+            try (Jedis jedis = new Jedis("127.0.0.1", node.port)) {
+                jedis.clientUnpause();
+            }
+        }
     }
 
     /** Stops the server(s) (SIGTERM, AOF flushed) and starts them again on the same ports. */

@@ -1,0 +1,97 @@
+package io.sup.realtime.gateway.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sup.realtime.gateway.Main;
+import io.sup.realtime.gateway.auth.TestTokens;
+import io.sup.realtime.platform.service.ServiceHost;
+import io.sup.realtime.platform.testing.RedisServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Load shedding at the edge, for real: a gateway that lets two messaging events be with
+ * messaging-service at once, in front of a messaging-service whose Redis holds every write
+ * ({@code CLIENT PAUSE ... WRITE}, as a stalled Redis would). Two senders' messages wait; a
+ * third sender is answered at once, {@code UNAVAILABLE} "service busy" with the configured
+ * {@code retryAfterMs}, and her message is never sent (not stored, not delivered); it is
+ * counted in {@code gateway_events_shed_total}. When Redis goes on, the waiting two are stored
+ * and acked, and her retry goes through.
+ */
+class GatewayShedsLoadTest {
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    private static final String SHED = "gateway_events_shed_total";
+    private static final String IN_FLIGHT = "gateway_events_in_flight";
+    private static final String MESSAGING = "domain=\"messaging\"";
+
+    @Test
+    void eventsBeyondTheInFlightLimitAreRefusedAtOnceAndNeverSent() throws Exception {
+        // A Redis read timeout longer than the pause: the waiting calls wait, they do not fail.
+        ServiceHost messaging = TestSystem.messaging(REDIS, 0, "redis.timeout.ms", "60000");
+        TestSystem.createChat(messaging.grpcPort(), "shed", "alice", "bob", "carol");
+        try (Main gateway = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-shed",
+                "gateway.grpc.max.in.flight", "2", "gateway.busy.retry.ms", "750");
+             var alice = WsTestClient.connectAs(gateway.port(), TestTokens.access("alice"));
+             var bob = WsTestClient.connectAs(gateway.port(), TestTokens.access("bob"));
+             var carol = WsTestClient.connectAs(gateway.port(), TestTokens.access("carol"))) {
+            int observe = gateway.observePort();
+            double shedBefore = GatewayMetrics.value(observe, SHED, MESSAGING);
+            double inFlightBefore = GatewayMetrics.value(observe, IN_FLIGHT, MESSAGING);
+
+            REDIS.pauseWrites(Duration.ofSeconds(60));
+            long aliceSend;
+            long bobSend;
+            JsonNode refused;
+            try {
+                aliceSend = alice.send("message:new", Map.of("chatId", "shed", "content", "from alice", "tempId", "a1"));
+                bobSend = bob.send("message:new", Map.of("chatId", "shed", "content", "from bob", "tempId", "b1"));
+                GatewayMetrics.await(observe, IN_FLIGHT, MESSAGING, v -> v == inFlightBefore + 2);
+
+                refused = carol.request("message:new", Map.of("chatId", "shed", "content", "shed one", "tempId", "c1"));
+                assertEquals(inFlightBefore + 2, GatewayMetrics.value(observe, IN_FLIGHT, MESSAGING),
+                        "the two waiting sends still wait: carol was answered while they did");
+            } finally {
+                REDIS.unpause();
+            }
+            assertFalse(refused.path("success").asBoolean(), refused.toString());
+            assertEquals("UNAVAILABLE", refused.at("/error/code").asText(), refused.toString());
+            assertEquals("service busy, retry later", refused.at("/error/message").asText());
+            assertEquals(750, refused.at("/error/retryAfterMs").asLong(), refused.toString());
+            assertEquals(shedBefore + 1, GatewayMetrics.value(observe, SHED, MESSAGING));
+
+            assertTrue(alice.awaitAck(aliceSend).path("success").asBoolean(), "alice's send, once Redis went on");
+            assertTrue(bob.awaitAck(bobSend).path("success").asBoolean(), "bob's send, once Redis went on");
+            GatewayMetrics.await(observe, IN_FLIGHT, MESSAGING, v -> v == inFlightBefore);
+            JsonNode retried = carol.request("message:new", Map.of("chatId", "shed", "content", "retried", "tempId", "c1"));
+            assertTrue(retried.path("success").asBoolean(), "carol's retry: " + retried);
+
+            JsonNode log = alice.request("message:sync", Map.of("chatId", "shed", "afterSeq", "0"));
+            assertEquals(List.of("from alice", "from bob", "retried"), sorted(contents(log)),
+                    "the shed message was never sent: stored are the two that waited and the retry");
+            assertEquals("retried", bob.awaitEvent("message:new", d -> "carol".equals(d.path("senderId").asText()))
+                    .path("content").asText(), "bob got carol's retry, and no other message of hers");
+        } finally {
+            messaging.close();
+        }
+    }
+
+    private static List<String> contents(JsonNode page) {
+        List<String> contents = new ArrayList<>();
+        page.path("messages").forEach(m -> contents.add(m.path("content").asText()));
+        return contents;
+    }
+
+    private static List<String> sorted(List<String> values) {
+        return values.stream().sorted().toList();
+    }
+}
