@@ -31,7 +31,7 @@ import io.sup.realtime.platform.ids.Ids;
  * @param maxMessageBytes  largest client message ({@code SOCKETIO_MAX_BUFFER_SIZE}, default 1 MiB)
  * @param grpcDeadline     deadline of each call to a service ({@code GATEWAY_GRPC_DEADLINE_MS}, default 5 s)
  * @param shed             how many client events of one domain may be with its service at once, and the
- *                         retry time of one refused beyond that ({@code GATEWAY_GRPC_MAX_IN_FLIGHT}, default 128;
+ *                         retry time of one refused beyond that ({@code GATEWAY_GRPC_MAX_IN_FLIGHT}, default 128, 0: no bound;
  *                         {@code GATEWAY_BUSY_RETRY_MS}, default 1 s)
  * @param messagingTarget  messaging-service gRPC target ({@code MESSAGING_GRPC_TARGET}, default localhost:7001)
  * @param presenceTarget   presence-service gRPC target ({@code PRESENCE_GRPC_TARGET}, default localhost:7002)
@@ -87,7 +87,7 @@ public record GatewayConfig(int port, int metricsPort, boolean metricsEnabled, S
                 s.intInRange("gateway.max.connections", 0, Integer.MAX_VALUE),
                 s.intInRange("socketio.max.buffer.size", 1024, 64 * 1024 * 1024),
                 s.millis("gateway.grpc.deadline.ms"),
-                new ShedPolicy(s.intInRange("gateway.grpc.max.in.flight", 1, 1_000_000), s.millis("gateway.busy.retry.ms")),
+                new ShedPolicy(s.intInRange("gateway.grpc.max.in.flight", 0, 1_000_000), s.millis("gateway.busy.retry.ms")),
                 s.string("messaging.grpc.target"),
                 s.string("presence.grpc.target"),
                 s.string("calls.grpc.target"),

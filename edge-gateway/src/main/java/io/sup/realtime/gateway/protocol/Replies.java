@@ -7,7 +7,7 @@ import java.util.Map;
  * The JSON payloads of acks and the {@code error} event, one shape for every wire protocol:
  * success {@code {"success": true, ...response fields}}, failure
  * {@code {"success": false, "error": {"code": "...", "message": "...", "retryAfterMs": n}}}
- * ({@code retryAfterMs} only for RATE_LIMITED), and the {@code error} event
+ * ({@code retryAfterMs} for RATE_LIMITED, and for UNAVAILABLE when the event was shed unsent), and the {@code error} event
  * {@code {"code": "...", "message": "...", "event": "<the client event, if any>"}}.
  */
 public final class Replies {
@@ -28,7 +28,7 @@ public final class Replies {
         return failure(code, message, 0);
     }
 
-    /** A failed ack; {@code retryAfterMs} (when positive) tells a rate-limited client when to retry. */
+    /** A failed ack; {@code retryAfterMs} (when positive) tells a rate-limited or shed client when to retry. */
     public static String failure(ErrorCode code, String message, long retryAfterMs) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code.name());

@@ -1,6 +1,7 @@
 package io.sup.realtime.gateway.routing;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The client -> server event catalogue: the original service's 24 events, plus
@@ -47,6 +48,15 @@ public final class ClientEvents {
             Map.entry("notification:get-preferences", Domain.NOTIFICATIONS),
             Map.entry("push:register", Domain.NOTIFICATIONS),
             Map.entry("push:unregister", Domain.NOTIFICATIONS));
+
+    /**
+     * Events that end something the client started (typing, a room, a call, a subscription, a
+     * push registration): never shed under overload ({@link ShedPolicy}), because clients send
+     * them without waiting for an answer and a lost one leaves the state on (a typing indicator
+     * that stays, a call that rings on, pushes to a device that unregistered). They are few.
+     */
+    public static final Set<String> NEVER_SHED = Set.of("message:stop-typing", "chat:leave", "call:reject",
+            "call:end", "presence:unsubscribe", "push:unregister");
 
     /** The in-band authentication event of the native protocol: {@code {"token": "..."}}. */
     public static final String AUTH = "auth";

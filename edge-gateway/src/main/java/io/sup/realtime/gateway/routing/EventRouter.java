@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -40,20 +42,23 @@ import redis.clients.jedis.exceptions.JedisException;
  *
  * <p>Sheds load ({@link ShedPolicy}): while {@code maxInFlight} events of a domain are with its
  * service, a further one is answered at once with {@code UNAVAILABLE} "service busy" and
- * {@code retryAfterMs}, and is not sent; counted in {@code gateway.events.shed{domain}}, and
- * logged at most every {@value #SHED_LOG_INTERVAL_MS} ms per domain with the count since.
- * {@code gateway.events.in.flight{domain}} is how many are with the service now (the process's:
- * summed over the gateways of one JVM, like the connection gauges).
- * Helidon's {@link FixedLimit} holds the count (a semaphore's {@code tryAcquire}: no lock,
- * no wait).
+ * {@code retryAfterMs} (the policy's retry time, jittered by +-50 % so that refused clients do
+ * not all come back at once), and is not sent: an {@code UNAVAILABLE} with {@code retryAfterMs}
+ * is always one that was not sent, so even an event without a {@code tempId} is safe to send
+ * again. The events of {@link ClientEvents#NEVER_SHED} pass regardless (and count). A shed event
+ * is a gap in a connection's order: the client's next event may be served. Counted in
+ * {@code gateway.events.shed{domain}} and logged at most every 10 s per domain with the count
+ * since; {@code gateway.events.in.flight{domain}} is how many are with the service now (the
+ * process's: summed over the gateways of one JVM, like the connection gauges). Helidon's
+ * {@link FixedLimit} holds the count (a semaphore's {@code tryAcquire}: no lock, no wait).
  */
 public final class EventRouter {
     private static final Logger LOG = System.getLogger(EventRouter.class.getName());
 
-    private static final long SHED_LOG_INTERVAL_MS = 10_000;
+    private static final long SHED_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final Map<String, Route> routes;
-    private final Map<ClientEvents.Domain, Shedding> shedding = new EnumMap<>(ClientEvents.Domain.class);
+    private final Map<ClientEvents.Domain, DomainLimit> limits = new EnumMap<>(ClientEvents.Domain.class);
     private final ShedPolicy shed;
 
     /**
@@ -75,7 +80,7 @@ public final class EventRouter {
                     throw new IllegalArgumentException(event + " is routed twice");
                 }
             });
-            shedding.computeIfAbsent(table.domain(), domain -> new Shedding(domain, shed.maxInFlight()));
+            limits.computeIfAbsent(table.domain(), domain -> new DomainLimit(domain, shed.maxInFlight()));
         }
         this.routes = Map.copyOf(all);
     }
@@ -95,27 +100,36 @@ public final class EventRouter {
             return new Outcome.Failed(ErrorCode.UNIMPLEMENTED,
                     owner.name().toLowerCase() + " events are not implemented yet");
         }
-        Shedding domain = shedding.get(owner);
-        Optional<LimitAlgorithm.Token> slot = domain.limit.tryAcquire(false);
-        if (slot.isEmpty()) {
-            domain.shed();
-            return new Outcome.Failed(ErrorCode.UNAVAILABLE, "service busy, retry later", shed.retryAfter().toMillis());
+        DomainLimit limit = limits.get(owner);
+        boolean sheddable = !ClientEvents.NEVER_SHED.contains(event.name());
+        Optional<LimitAlgorithm.Token> slot = sheddable ? limit.algorithm.tryAcquire(false) : Optional.empty();
+        if (sheddable && slot.isEmpty()) {
+            limit.shed();
+            return new Outcome.Failed(ErrorCode.UNAVAILABLE, "service busy, retry later", jitteredRetryAfterMs());
         }
-        domain.inFlight.incrementAndGet();
+        limit.inFlight.incrementAndGet();
         Outcome outcome = null;
         try {
             outcome = call(route, connection, event);
             return outcome;
         } finally {
-            domain.inFlight.decrementAndGet();
-            // A failure of the service itself (down, slow) counts as dropped, all else as
-            // served: the signal an adaptive limit would need; the fixed one only frees the slot.
-            if (outcome instanceof Outcome.Failed f && f.code() == ErrorCode.UNAVAILABLE) {
-                slot.get().dropped();
-            } else {
-                slot.get().success();
+            limit.inFlight.decrementAndGet();
+            if (slot.isPresent()) {
+                // A failure of the service itself (down, slow) counts as dropped, all else as
+                // served: the signal an adaptive limit would need; the fixed one only frees the slot.
+                if (outcome instanceof Outcome.Failed f && f.code() == ErrorCode.UNAVAILABLE) {
+                    slot.get().dropped();
+                } else {
+                    slot.get().success();
+                }
             }
         }
+    }
+
+    /** The retry time, somewhere in [50 %, 150 %) of the policy's. */
+    private long jitteredRetryAfterMs() {
+        long base = shed.retryAfter().toMillis();
+        return Math.max(1, base / 2 + ThreadLocalRandom.current().nextLong(Math.max(1, base)));
     }
 
     private Outcome call(Route route, ClientConnection connection, ClientEvent event) {
@@ -141,26 +155,27 @@ public final class EventRouter {
         }
     }
 
-    /** One domain's in-flight limit, its shed counter, and when its shedding was last logged. */
-    private static final class Shedding {
+    /** One domain's in-flight limit, its meters, and when its shedding was last logged. */
+    private static final class DomainLimit {
         private static final Map<ClientEvents.Domain, AtomicInteger> IN_FLIGHT = Arrays.stream(ClientEvents.Domain.values())
                 .collect(Collectors.toUnmodifiableMap(d -> d, d -> new AtomicInteger()));
 
         private final ClientEvents.Domain domain;
         private final AtomicInteger inFlight;
-        private final LimitAlgorithm limit;
+        private final LimitAlgorithm algorithm;
         private final Counter shedCount;
         private final AtomicLong unlogged = new AtomicLong();
-        private final AtomicLong lastLoggedMs = new AtomicLong(Long.MIN_VALUE / 2);
+        private final AtomicLong lastLoggedNanos = new AtomicLong(System.nanoTime() - SHED_LOG_INTERVAL_NANOS);
 
-        Shedding(ClientEvents.Domain domain, int maxInFlight) {
+        DomainLimit(ClientEvents.Domain domain, int maxInFlight) {
             this.domain = domain;
             this.inFlight = IN_FLIGHT.get(domain);
             List<Tag> tags = List.of(Tag.create("domain", domain.name().toLowerCase()));
             Metrics.globalRegistry().getOrCreate(Gauge.builder("gateway.events.in.flight", inFlight, AtomicInteger::doubleValue)
                     .description("Client events with their domain's service now (sent, not yet answered), by domain")
                     .tags(tags));
-            this.limit = FixedLimit.builder().name("gateway-" + domain.name().toLowerCase())
+            // 0 permits: FixedLimit does not limit at all.
+            this.algorithm = FixedLimit.builder().name("gateway-" + domain.name().toLowerCase())
                     .permits(maxInFlight).queueLength(0).build();
             this.shedCount = Metrics.globalRegistry().getOrCreate(Counter.builder("gateway.events.shed")
                     .description("Client events answered UNAVAILABLE at once, unsent, because GATEWAY_GRPC_MAX_IN_FLIGHT"
@@ -171,9 +186,9 @@ public final class EventRouter {
         void shed() {
             shedCount.increment();
             unlogged.incrementAndGet();
-            long now = System.currentTimeMillis();
-            long last = lastLoggedMs.get();
-            if (now - last >= SHED_LOG_INTERVAL_MS && lastLoggedMs.compareAndSet(last, now)) {
+            long now = System.nanoTime();
+            long last = lastLoggedNanos.get();
+            if (now - last >= SHED_LOG_INTERVAL_NANOS && lastLoggedNanos.compareAndSet(last, now)) {
                 long since = unlogged.getAndSet(0);
                 LOG.log(Level.WARNING, domain.name().toLowerCase() + " service busy: " + since
                         + " event(s) shed since the last report (GATEWAY_GRPC_MAX_IN_FLIGHT reached)");

@@ -11,8 +11,8 @@ public sealed interface Outcome {
     }
 
     /**
-     * Failure with a client error code, a client-safe message, and for {@code RATE_LIMITED}
-     * how long to wait before retrying (ms; 0 when unsaid).
+     * Failure with a client error code, a client-safe message, and for {@code RATE_LIMITED}, or
+     * {@code UNAVAILABLE} of an event shed unsent, how long to wait before retrying (ms; 0 when unsaid).
      */
     record Failed(ErrorCode code, String message, long retryAfterMs) implements Outcome {
         /** A failure with no retry hint. */
