@@ -32,7 +32,7 @@ import io.sup.realtime.platform.ids.Ids;
  * @param grpcDeadline     deadline of each call to a service ({@code GATEWAY_GRPC_DEADLINE_MS}, default 5 s)
  * @param shed             how many client events of one domain may be with its service at once, and the
  *                         retry time of one refused beyond that ({@code GATEWAY_GRPC_MAX_IN_FLIGHT}, default 128, 0: no bound;
- *                         {@code GATEWAY_BUSY_RETRY_MS}, default 1 s)
+ *                         {@code GATEWAY_BUSY_RETRY_MS}, 1 ms to 1 h, default 1 s)
  * @param messagingTarget  messaging-service gRPC target ({@code MESSAGING_GRPC_TARGET}, default localhost:7001)
  * @param presenceTarget   presence-service gRPC target ({@code PRESENCE_GRPC_TARGET}, default localhost:7002)
  * @param callsTarget      call-signaling-service gRPC target ({@code CALLS_GRPC_TARGET}, default localhost:7003)
@@ -87,7 +87,7 @@ public record GatewayConfig(int port, int metricsPort, boolean metricsEnabled, S
                 s.intInRange("gateway.max.connections", 0, Integer.MAX_VALUE),
                 s.intInRange("socketio.max.buffer.size", 1024, 64 * 1024 * 1024),
                 s.millis("gateway.grpc.deadline.ms"),
-                new ShedPolicy(s.intInRange("gateway.grpc.max.in.flight", 0, 1_000_000), s.millis("gateway.busy.retry.ms")),
+                new ShedPolicy(s.intInRange("gateway.grpc.max.in.flight", 0, 1_000_000), Duration.ofMillis(s.intInRange("gateway.busy.retry.ms", 1, 3_600_000))),
                 s.string("messaging.grpc.target"),
                 s.string("presence.grpc.target"),
                 s.string("calls.grpc.target"),

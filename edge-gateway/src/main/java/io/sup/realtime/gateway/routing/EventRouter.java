@@ -47,8 +47,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * is always one that was not sent, so even an event without a {@code tempId} is safe to send
  * again. The events of {@link ClientEvents#NEVER_SHED} pass regardless (and count). A shed event
  * is a gap in a connection's order: the client's next event may be served. Counted in
- * {@code gateway.events.shed{domain}} and logged at most every 10 s per domain with the count
- * since; {@code gateway.events.in.flight{domain}} is how many are with the service now (the
+ * {@code gateway.events.shed{domain}}; logged per domain at the first shed after a quiet 10 s,
+ * then with the count shed since at the first event of the domain (shed or served) 10 s after
+ * the last line, so a burst's size is told once it is over; {@code gateway.events.in.flight{domain}} is how many are with the service now (the
  * process's: summed over the gateways of one JVM, like the connection gauges). Helidon's
  * {@link FixedLimit} holds the count (a semaphore's {@code tryAcquire}: no lock, no wait).
  */
@@ -107,6 +108,7 @@ public final class EventRouter {
             limit.shed();
             return new Outcome.Failed(ErrorCode.UNAVAILABLE, "service busy, retry later", jitteredRetryAfterMs());
         }
+        limit.reportShedding();
         limit.inFlight.incrementAndGet();
         Outcome outcome = null;
         try {
@@ -186,12 +188,22 @@ public final class EventRouter {
         void shed() {
             shedCount.increment();
             unlogged.incrementAndGet();
+            reportShedding();
+        }
+
+        /** Logs the sheds not yet logged, if any, when the last line is 10 s old; one volatile read otherwise. */
+        void reportShedding() {
+            if (unlogged.get() == 0) {
+                return;
+            }
             long now = System.nanoTime();
             long last = lastLoggedNanos.get();
             if (now - last >= SHED_LOG_INTERVAL_NANOS && lastLoggedNanos.compareAndSet(last, now)) {
                 long since = unlogged.getAndSet(0);
-                LOG.log(Level.WARNING, domain.name().toLowerCase() + " service busy: " + since
-                        + " event(s) shed since the last report (GATEWAY_GRPC_MAX_IN_FLIGHT reached)");
+                if (since > 0) {
+                    LOG.log(Level.WARNING, domain.name().toLowerCase() + " service busy: " + since
+                            + " event(s) shed since the last report (GATEWAY_GRPC_MAX_IN_FLIGHT reached)");
+                }
             }
         }
     }
