@@ -49,9 +49,10 @@ import redis.clients.jedis.exceptions.JedisException;
  * is a gap in a connection's order: the client's next event may be served. Counted in
  * {@code gateway.events.shed{domain}}; logged per domain at the first shed after a quiet 10 s,
  * then with the count shed since at the first event of the domain (shed or served) 10 s after
- * the last line, so a burst's size is told once it is over; {@code gateway.events.in.flight{domain}} is how many are with the service now (the
- * process's: summed over the gateways of one JVM, like the connection gauges). Helidon's
- * {@link FixedLimit} holds the count (a semaphore's {@code tryAcquire}: no lock, no wait).
+ * the last line, so a burst's size is told once it is over. {@code gateway.events.in.flight{domain}}
+ * is how many are with the service now (the process's: summed over the gateways of one JVM,
+ * like the connection gauges). Helidon's {@link FixedLimit} holds the count (a semaphore's
+ * {@code tryAcquire}: no lock, no wait).
  */
 public final class EventRouter {
     private static final Logger LOG = System.getLogger(EventRouter.class.getName());
