@@ -103,29 +103,21 @@ public final class EventRouter {
                     owner.name().toLowerCase() + " events are not implemented yet");
         }
         DomainLimit limit = limits.get(owner);
-        boolean sheddable = !ClientEvents.NEVER_SHED.contains(event.name());
-        Optional<LimitAlgorithm.Token> slot = sheddable ? limit.algorithm.tryAcquire(false) : Optional.empty();
-        if (sheddable && slot.isEmpty()) {
-            limit.shed();
-            return new Outcome.Failed(ErrorCode.UNAVAILABLE, "service busy, retry later", jitteredRetryAfterMs());
+        Optional<LimitAlgorithm.Token> slot = Optional.empty();
+        if (!ClientEvents.NEVER_SHED.contains(event.name())) {
+            slot = limit.algorithm.tryAcquire(false);
+            if (slot.isEmpty()) {
+                limit.shed();
+                return new Outcome.Failed(ErrorCode.UNAVAILABLE, "service busy, retry later", jitteredRetryAfterMs());
+            }
         }
         limit.reportShedding();
         limit.inFlight.incrementAndGet();
-        Outcome outcome = null;
         try {
-            outcome = call(route, connection, event);
-            return outcome;
+            return call(route, connection, event);
         } finally {
             limit.inFlight.decrementAndGet();
-            if (slot.isPresent()) {
-                // A failure of the service itself (down, slow) counts as dropped, all else as
-                // served: the signal an adaptive limit would need; the fixed one only frees the slot.
-                if (outcome instanceof Outcome.Failed f && f.code() == ErrorCode.UNAVAILABLE) {
-                    slot.get().dropped();
-                } else {
-                    slot.get().success();
-                }
-            }
+            slot.ifPresent(LimitAlgorithm.Token::success); // a fixed limit only frees the slot
         }
     }
 
