@@ -1,7 +1,8 @@
 """Prints the figures of a bench/compare-trees.sh run: one line per tree, workload, round and
 protocol, with delivery p50/p99 and server CPU per 1,000 deliveries (every server process,
 Redis included), then that CPU per process by name (gateway, messaging-service, redis, ...;
-processes under 0.01 cores left out), which says where a change moved the cost. Usage: python3 bench/compare-report.py DIR (the OUT_DIR, or a copy of it)."""
+processes under 0.01 cores left out, and each recorded to 0.01 cores), which says where a
+change moved the cost. Usage: python3 bench/compare-report.py DIR (the OUT_DIR, or a copy of it)."""
 import glob
 import json
 import os
