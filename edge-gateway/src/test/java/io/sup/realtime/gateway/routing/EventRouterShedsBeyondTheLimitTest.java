@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.google.protobuf.Empty;
 import io.sup.realtime.gateway.connection.ClientConnection;
@@ -52,11 +53,9 @@ class EventRouterShedsBeyondTheLimitTest {
     void anEventBeyondTheBoundIsAnsweredAtOnceAndNeverRuns() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch running = new CountDownLatch(1);
-        int[] runs = {0};
+        AtomicInteger runs = new AtomicInteger();
         EventRouter router = new EventRouter(List.of(messaging((c, caller, data) -> {
-            synchronized (runs) {
-                runs[0]++;
-            }
+            runs.incrementAndGet();
             running.countDown();
             try {
                 release.await(30, TimeUnit.SECONDS);
@@ -80,9 +79,7 @@ class EventRouterShedsBeyondTheLimitTest {
         release.countDown();
         assertInstanceOf(Outcome.Ok.class, holder.get(30, TimeUnit.SECONDS));
         assertInstanceOf(Outcome.Ok.class, handle(router, "message:new"), "the slot came back");
-        synchronized (runs) {
-            assertEquals(2, runs[0], "the shed send never reached its route");
-        }
+        assertEquals(2, runs.get(), "the shed send never reached its route");
     }
 
     @Test
