@@ -30,8 +30,10 @@ import io.sup.realtime.platform.ids.Ids;
  *                         many as the open-file limit allows, see {@link io.sup.realtime.gateway.connection.ConnectionCap})
  * @param maxMessageBytes  largest client message ({@code SOCKETIO_MAX_BUFFER_SIZE}, default 1 MiB)
  * @param grpcDeadline     deadline of each call to a service ({@code GATEWAY_GRPC_DEADLINE_MS}, default 5 s)
- * @param shed             how many client events of one domain may be with its service at once, and the
- *                         retry time of one refused beyond that ({@code GATEWAY_GRPC_MAX_IN_FLIGHT}, default 128, 0: no bound;
+ * @param shed             how many client events of one domain may be with its service at once, how many
+ *                         and how long may wait for a slot beyond that, and the retry time of one refused
+ *                         ({@code GATEWAY_GRPC_MAX_IN_FLIGHT}, default 128, 0: no bound; {@code GATEWAY_GRPC_QUEUE_LENGTH},
+ *                         default 1024, 0: none wait; {@code GATEWAY_GRPC_QUEUE_TIMEOUT_MS}, 1 ms to 60 s, default 100 ms;
  *                         {@code GATEWAY_BUSY_RETRY_MS}, 1 ms to 1 h, default 1 s)
  * @param messagingTarget  messaging-service gRPC target ({@code MESSAGING_GRPC_TARGET}, default localhost:7001)
  * @param presenceTarget   presence-service gRPC target ({@code PRESENCE_GRPC_TARGET}, default localhost:7002)
@@ -88,6 +90,8 @@ public record GatewayConfig(int port, int metricsPort, boolean metricsEnabled, S
                 s.intInRange("socketio.max.buffer.size", 1024, 64 * 1024 * 1024),
                 s.millis("gateway.grpc.deadline.ms"),
                 new ShedPolicy(s.intInRange("gateway.grpc.max.in.flight", 0, 1_000_000),
+                        s.intInRange("gateway.grpc.queue.length", 0, 1_000_000),
+                        Duration.ofMillis(s.intInRange("gateway.grpc.queue.timeout.ms", 1, 60_000)),
                         Duration.ofMillis(s.intInRange("gateway.busy.retry.ms", 1, 3_600_000))),
                 s.string("messaging.grpc.target"),
                 s.string("presence.grpc.target"),

@@ -41,18 +41,21 @@ import redis.clients.jedis.exceptions.JedisException;
  * event at a time, so a client's events reach the services in the order it sent them.
  *
  * <p>Sheds load ({@link ShedPolicy}): while {@code maxInFlight} events of a domain are with its
- * service, a further one is answered at once with {@code UNAVAILABLE} "service busy" and
- * {@code retryAfterMs} (the policy's retry time, jittered by +-50 % so that refused clients do
- * not all come back at once), and is not sent: an {@code UNAVAILABLE} with {@code retryAfterMs}
+ * service, a further one waits for a slot, up to {@code queueTimeout} in a FIFO queue of at most
+ * {@code queueLength}; one that gets none (the wait ran out, or the queue was full) is answered
+ * with {@code UNAVAILABLE} "service busy" and {@code retryAfterMs} (the policy's retry time,
+ * jittered by +-50 % so that refused clients do not all come back at once), and is not sent: an
+ * {@code UNAVAILABLE} with {@code retryAfterMs}
  * is always one that was not sent, so even an event without a {@code tempId} is safe to send
  * again. The events of {@link ClientEvents#NEVER_SHED} pass regardless (and count). A shed event
  * is a gap in a connection's order: the client's next event may be served. Counted in
  * {@code gateway.events.shed{domain}}; logged per domain at the first shed after a quiet 10 s,
  * then with the count shed since at the first event of the domain (shed or served) 10 s after
  * the last line, so a burst's size is told once it is over. {@code gateway.events.in.flight{domain}}
- * is how many are with the service now (the process's: summed over the gateways of one JVM,
- * like the connection gauges). Helidon's {@link FixedLimit} holds the count (a semaphore's
- * {@code tryAcquire}: no lock, no wait).
+ * is how many are with the service now and {@code gateway.events.waiting{domain}} how many wait
+ * for a slot (the process's: summed over the gateways of one JVM, like the connection gauges).
+ * Helidon's {@link FixedLimit} holds the count and the queue (a fair semaphore: a free slot is a
+ * {@code tryAcquire} with no lock and no wait, a full bound a timed wait).
  */
 public final class EventRouter {
     private static final Logger LOG = System.getLogger(EventRouter.class.getName());
@@ -82,7 +85,7 @@ public final class EventRouter {
                     throw new IllegalArgumentException(event + " is routed twice");
                 }
             });
-            limits.computeIfAbsent(table.domain(), domain -> new DomainLimit(domain, shed.maxInFlight()));
+            limits.computeIfAbsent(table.domain(), domain -> new DomainLimit(domain, shed));
         }
         this.routes = Map.copyOf(all);
     }
@@ -105,7 +108,7 @@ public final class EventRouter {
         DomainLimit limit = limits.get(owner);
         Optional<LimitAlgorithm.Token> slot = Optional.empty();
         if (!ClientEvents.NEVER_SHED.contains(event.name())) {
-            slot = limit.algorithm.tryAcquire(false);
+            slot = limit.acquire(shed.waits());
             if (slot.isEmpty()) {
                 limit.shed();
                 return new Outcome.Failed(ErrorCode.UNAVAILABLE, "service busy, retry later", jitteredRetryAfterMs());
@@ -155,27 +158,55 @@ public final class EventRouter {
         private static final Map<ClientEvents.Domain, AtomicInteger> IN_FLIGHT = Arrays.stream(ClientEvents.Domain.values())
                 .collect(Collectors.toUnmodifiableMap(d -> d, d -> new AtomicInteger()));
 
+        private static final Map<ClientEvents.Domain, AtomicInteger> WAITING = Arrays.stream(ClientEvents.Domain.values())
+                .collect(Collectors.toUnmodifiableMap(d -> d, d -> new AtomicInteger()));
+
         private final ClientEvents.Domain domain;
         private final AtomicInteger inFlight;
+        private final AtomicInteger waiting;
         private final LimitAlgorithm algorithm;
         private final Counter shedCount;
         private final AtomicLong unlogged = new AtomicLong();
         private final AtomicLong lastLoggedNanos = new AtomicLong(System.nanoTime() - SHED_LOG_INTERVAL_NANOS);
 
-        DomainLimit(ClientEvents.Domain domain, int maxInFlight) {
+        DomainLimit(ClientEvents.Domain domain, ShedPolicy policy) {
             this.domain = domain;
             this.inFlight = IN_FLIGHT.get(domain);
+            this.waiting = WAITING.get(domain);
             List<Tag> tags = List.of(Tag.create("domain", domain.name().toLowerCase()));
             Metrics.globalRegistry().getOrCreate(Gauge.builder("gateway.events.in.flight", inFlight, AtomicInteger::doubleValue)
                     .description("Client events with their domain's service now (sent, not yet answered), by domain")
                     .tags(tags));
-            // 0 permits: FixedLimit does not limit at all.
-            this.algorithm = FixedLimit.builder().name("gateway-" + domain.name().toLowerCase())
-                    .permits(maxInFlight).queueLength(0).build();
-            this.shedCount = Metrics.globalRegistry().getOrCreate(Counter.builder("gateway.events.shed")
-                    .description("Client events answered UNAVAILABLE at once, unsent, because GATEWAY_GRPC_MAX_IN_FLIGHT"
-                            + " events of their domain were with its service, by domain")
+            Metrics.globalRegistry().getOrCreate(Gauge.builder("gateway.events.waiting", waiting, AtomicInteger::doubleValue)
+                    .description("Client events waiting for a slot now (GATEWAY_GRPC_MAX_IN_FLIGHT events of their domain"
+                            + " are with its service), by domain")
                     .tags(tags));
+            // 0 permits: FixedLimit does not limit at all. Fair: the longest waiting event gets the next free slot.
+            this.algorithm = FixedLimit.builder().name("gateway-" + domain.name().toLowerCase())
+                    .permits(policy.maxInFlight()).queueLength(policy.queueLength()).queueTimeout(policy.queueTimeout())
+                    .fair(true).build();
+            this.shedCount = Metrics.globalRegistry().getOrCreate(Counter.builder("gateway.events.shed")
+                    .description("Client events answered UNAVAILABLE, unsent, because GATEWAY_GRPC_MAX_IN_FLIGHT events of"
+                            + " their domain were with its service and no slot came free within GATEWAY_GRPC_QUEUE_TIMEOUT_MS"
+                            + " (or GATEWAY_GRPC_QUEUE_LENGTH were waiting already), by domain")
+                    .tags(tags));
+        }
+
+        /**
+         * A slot: at once when one is free; else, when {@code wait}, the first to come free within the
+         * queue timeout, unless the queue is full. Empty when there is none.
+         */
+        Optional<LimitAlgorithm.Token> acquire(boolean wait) {
+            Optional<LimitAlgorithm.Token> slot = algorithm.tryAcquire(false);
+            if (slot.isPresent() || !wait) {
+                return slot;
+            }
+            waiting.incrementAndGet();
+            try {
+                return algorithm.tryAcquire(true);
+            } finally {
+                waiting.decrementAndGet();
+            }
         }
 
         void shed() {
@@ -195,7 +226,8 @@ public final class EventRouter {
                 long since = unlogged.getAndSet(0);
                 if (since > 0) {
                     LOG.log(Level.WARNING, domain.name().toLowerCase() + " service busy: " + since
-                            + " event(s) shed since the last report (GATEWAY_GRPC_MAX_IN_FLIGHT reached)");
+                            + " event(s) shed since the last report (GATEWAY_GRPC_MAX_IN_FLIGHT reached, no slot free within"
+                            + " GATEWAY_GRPC_QUEUE_TIMEOUT_MS)");
                 }
             }
         }

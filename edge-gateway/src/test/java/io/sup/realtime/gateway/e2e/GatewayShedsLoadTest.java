@@ -20,12 +20,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Load shedding at the edge, for real: a gateway that lets two messaging events be with
  * messaging-service at once, in front of a messaging-service whose Redis holds every write
- * ({@code CLIENT PAUSE ... WRITE}, as a stalled Redis would). Two senders' messages wait; a
- * third sender is answered at once, {@code UNAVAILABLE} "service busy" with the configured
- * {@code retryAfterMs} (the configured 750 ms, jittered), and her message is never sent (not
- * stored, not delivered); it is counted in {@code gateway_events_shed_total}. A
- * {@code message:stop-typing} (an event that ends something: never shed) is sent although the
- * limit is full. When Redis goes on, the waiting ones are answered, and her retry goes through.
+ * ({@code CLIENT PAUSE ... WRITE}, as a stalled Redis would). Two senders' messages wait with
+ * the service. A third sender's message waits for a slot at the gateway
+ * ({@code gateway_events_waiting}): when none comes free within the queue timeout it is answered
+ * {@code UNAVAILABLE} "service busy" with the configured {@code retryAfterMs} (750 ms, jittered)
+ * and is never sent (not stored, not delivered), counted in {@code gateway_events_shed_total};
+ * when Redis goes on within the timeout (a burst, not an overload) it is served like the others.
+ * A {@code message:stop-typing} (an event that ends something: never shed) is sent although the
+ * limit is full. When Redis goes on, the waiting ones are answered, and a refused retry goes through.
  */
 class GatewayShedsLoadTest {
     @RegisterExtension
@@ -33,15 +35,16 @@ class GatewayShedsLoadTest {
 
     private static final String SHED = "gateway_events_shed_total";
     private static final String IN_FLIGHT = "gateway_events_in_flight";
+    private static final String WAITING = "gateway_events_waiting";
     private static final String MESSAGING = "domain=\"messaging\"";
 
     @Test
-    void eventsBeyondTheInFlightLimitAreRefusedAtOnceAndNeverSent() throws Exception {
+    void anEventThatFindsNoSlotWithinTheQueueTimeoutIsRefusedAndNeverSent() throws Exception {
         // A Redis read timeout longer than the pause: the waiting calls wait, they do not fail.
         ServiceHost messaging = TestSystem.messaging(REDIS, 0, "redis.timeout.ms", "60000");
         TestSystem.createChat(messaging.grpcPort(), "shed", "alice", "bob", "carol", "dave");
         try (Main gateway = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-shed",
-                "gateway.grpc.max.in.flight", "2", "gateway.busy.retry.ms", "750");
+                "gateway.grpc.max.in.flight", "2", "gateway.grpc.queue.timeout.ms", "300", "gateway.busy.retry.ms", "750");
              var alice = WsTestClient.connectAs(gateway.port(), TestTokens.access("alice"));
              var bob = WsTestClient.connectAs(gateway.port(), TestTokens.access("bob"));
              var carol = WsTestClient.connectAs(gateway.port(), TestTokens.access("carol"));
@@ -49,6 +52,7 @@ class GatewayShedsLoadTest {
             int observe = gateway.observePort();
             double shedBefore = GatewayMetrics.value(observe, SHED, MESSAGING);
             double inFlightBefore = GatewayMetrics.value(observe, IN_FLIGHT, MESSAGING);
+            double waitingBefore = GatewayMetrics.value(observe, WAITING, MESSAGING);
 
             long aliceSend;
             long bobSend;
@@ -63,6 +67,7 @@ class GatewayShedsLoadTest {
                 refused = carol.request("message:new", Map.of("chatId", "shed", "content", "shed one", "tempId", "c1"));
                 assertEquals(inFlightBefore + 2, GatewayMetrics.value(observe, IN_FLIGHT, MESSAGING),
                         "the two waiting sends still wait: carol was answered while they did");
+                assertEquals(waitingBefore, GatewayMetrics.value(observe, WAITING, MESSAGING), "carol's wait is over");
 
                 daveStops = dave.send("message:stop-typing", Map.of("chatId", "shed"));
                 GatewayMetrics.await(observe, IN_FLIGHT, MESSAGING, v -> v == inFlightBefore + 3);
@@ -88,6 +93,51 @@ class GatewayShedsLoadTest {
                     "the shed message was never sent: stored are the two that waited and the retry");
             assertEquals("retried", bob.awaitEvent("message:new", d -> "carol".equals(d.path("senderId").asText()))
                     .path("content").asText(), "bob got carol's retry, and no other message of hers");
+        } finally {
+            messaging.close();
+        }
+    }
+
+    @Test
+    void anEventThatFindsNoSlotWaitsForOneAndIsServed() throws Exception {
+        ServiceHost messaging = TestSystem.messaging(REDIS, 0, "redis.timeout.ms", "60000");
+        TestSystem.createChat(messaging.grpcPort(), "burst", "alice", "bob", "carol");
+        try (Main gateway = TestSystem.gateway(REDIS, messaging.grpcPort(), "gw-burst",
+                "gateway.grpc.max.in.flight", "2", "gateway.grpc.queue.timeout.ms", "60000");
+             var alice = WsTestClient.connectAs(gateway.port(), TestTokens.access("alice"));
+             var bob = WsTestClient.connectAs(gateway.port(), TestTokens.access("bob"));
+             var carol = WsTestClient.connectAs(gateway.port(), TestTokens.access("carol"))) {
+            int observe = gateway.observePort();
+            double shedBefore = GatewayMetrics.value(observe, SHED, MESSAGING);
+            double inFlightBefore = GatewayMetrics.value(observe, IN_FLIGHT, MESSAGING);
+            double waitingBefore = GatewayMetrics.value(observe, WAITING, MESSAGING);
+
+            long aliceSend;
+            long bobSend;
+            long carolSend;
+            try {
+                REDIS.pauseWrites(Duration.ofSeconds(60));
+                aliceSend = alice.send("message:new", Map.of("chatId", "burst", "content", "from alice", "tempId", "a1"));
+                bobSend = bob.send("message:new", Map.of("chatId", "burst", "content", "from bob", "tempId", "b1"));
+                GatewayMetrics.await(observe, IN_FLIGHT, MESSAGING, v -> v == inFlightBefore + 2);
+                carolSend = carol.send("message:new", Map.of("chatId", "burst", "content", "from carol", "tempId", "c1"));
+                GatewayMetrics.await(observe, WAITING, MESSAGING, v -> v == waitingBefore + 1);
+                assertEquals(inFlightBefore + 2, GatewayMetrics.value(observe, IN_FLIGHT, MESSAGING),
+                        "carol's send waits at the gateway, not with the service");
+            } finally {
+                REDIS.unpause();
+            }
+            assertTrue(alice.awaitAck(aliceSend).path("success").asBoolean(), "alice's send, once Redis went on");
+            assertTrue(bob.awaitAck(bobSend).path("success").asBoolean(), "bob's send, once Redis went on");
+            JsonNode carolAck = carol.awaitAck(carolSend);
+            assertTrue(carolAck.path("success").asBoolean(), "carol's send got a slot when one came free: " + carolAck);
+            assertEquals(shedBefore, GatewayMetrics.value(observe, SHED, MESSAGING), "nothing was shed");
+            GatewayMetrics.await(observe, WAITING, MESSAGING, v -> v == waitingBefore);
+
+            JsonNode log = alice.request("message:sync", Map.of("chatId", "burst", "afterSeq", "0"));
+            assertEquals(List.of("from alice", "from bob", "from carol"), sorted(contents(log)), "all three stored");
+            assertEquals("from carol", bob.awaitEvent("message:new", d -> "carol".equals(d.path("senderId").asText()))
+                    .path("content").asText(), "bob got carol's message");
         } finally {
             messaging.close();
         }
