@@ -272,6 +272,8 @@ def idle_rows(reports, keys):
         ("connections ok / failed", lambda r: f"{fmt(r['connectionsOk'])} / {fmt(r['connectionsFailed'])}"),
         ("connect failures", lambda r: "; ".join(f"{k}: {v}" for k, v in (r.get("connectFailures") or {}).items()) or "-"),
         ("connect rate (/s)", lambda r: fmt(r["connectRatePerSec"], 0)),
+        ("server CPU while connecting and joining (s, by process)",
+         lambda r: ", ".join(f"{k} {fmt(v, 2)}" for k, v in (r.get("connectPhaseServerCpuSeconds") or {}).items()) or "-"),
         ("chat:join failed", lambda r: r.get("joinFailed", "-")),
         ("chat:join error", lambda r: r.get("joinError") or "-"),
         ("closed before the hold (unexpected closes while connecting and joining)",

@@ -48,7 +48,10 @@
 # gateway's HEARTBEAT_INTERVAL and SOCKETIO_PING_INTERVAL; default: production values, except
 # that an idle hold shorter than 90 s gets HOLD/4 so that pings are seen), CONNECT_TIMEOUT=20
 # and GIVE_UP_AFTER=400 (idle, big: stop connecting after that many failures), RESULTS
-# (default bench/results), DOC (default docs/BENCHMARKS.md; empty: no doc), BUILD=1.
+# (default bench/results), DOC (default docs/BENCHMARKS.md; empty: no doc), BUILD=1,
+# GATEWAY_SETTINGS (space-separated VAR=value given to this system's gateway in every run, e.g.
+# "GATEWAY_GRPC_QUEUE_TIMEOUT_MS=1000": the services start with env -i, so an exported variable
+# never reaches them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/scripts/common.sh
@@ -198,15 +201,18 @@ start_ours() {
   # The load generator connects thousands of users from loopback within seconds: exempt it
   # from the connection-attempt limits, as a deployment would its load balancer. Readiness
   # covers all four services, as deployed.
+  local settings=()
+  read -r -a settings <<<"${GATEWAY_SETTINGS:-}"
   start_process gateway PORT="$gw_port" METRICS_PORT="$gw_metrics" REDIS_URL="$redis_url" JWT_SECRET="$secret" "${peers[@]}" \
     NOTIFICATIONS_GRPC_TARGET="localhost:$notif_port" \
-    RATE_LIMIT_EXEMPT_ADDRESSES=loopback GATEWAY_ADMIN_GRPC_PORT=0 "$@" "${gateway_command[@]}"
+    RATE_LIMIT_EXEMPT_ADDRESSES=loopback GATEWAY_ADMIN_GRPC_PORT=0 "$@" ${settings[@]+"${settings[@]}"} "${gateway_command[@]}"
   await_ready messaging-service "http://127.0.0.1:$msg_observe/health/ready"
   await_ready presence-service "http://127.0.0.1:$presence_observe/health/ready"
   await_ready call-signaling-service "http://127.0.0.1:$calls_observe/health/ready"
   await_ready notification-service "http://127.0.0.1:$notif_observe/health/ready"
   await_ready gateway "http://127.0.0.1:$gw_metrics/health/ready"
-  echo "==> This system: Redis :$redis_port (AOF everysec), messaging-service :$grpc_port, presence-service :$presence_port, call-signaling-service :$calls_port, notification-service :$notif_port, gateway :$gw_port ${*:-(production settings)}"
+  local extra=("$@" ${settings[@]+"${settings[@]}"})
+  echo "==> This system: Redis :$redis_port (AOF everysec), messaging-service :$grpc_port, presence-service :$presence_port, call-signaling-service :$calls_port, notification-service :$notif_port, gateway :$gw_port ${extra[*]:-(production settings)}"
   echo "    AOT caches (bench/run.sh train): $(aot_cache_state "${modules[@]}")"
   server_pids=(--server-pid "gateway=${pid_of[gateway]}" --server-pid "messaging-service=${pid_of[messaging-service]}"
                --server-pid "presence-service=${pid_of[presence-service]}"
@@ -309,7 +315,8 @@ end_mode() { # mode command-description settings...
   local mode=$1 desc=$2
   shift 2
   stop_system
-  python3 bench/report.py meta "$RESULTS/$mode" "$desc" "fd_limit=$FD_LIMIT" "aot cache=$(aot_cache_state "${modules[@]}")" "$@" "${notes[@]/#/note=}"
+  python3 bench/report.py meta "$RESULTS/$mode" "$desc" "fd_limit=$FD_LIMIT" "aot cache=$(aot_cache_state "${modules[@]}")" \
+    ${GATEWAY_SETTINGS:+"gateway settings=$GATEWAY_SETTINGS"} "$@" "${notes[@]/#/note=}"
 }
 
 ping_env() { # hold seconds -> gateway env (and a description) for heartbeats within the hold

@@ -357,6 +357,23 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
         report.put("connectMs", percentiles(run.connectLatency, false));
     }
 
+    /**
+     * CPU seconds (utime + stime) each server process spent between two readings, by its name
+     * ({@code serverNames}), and their {@code total}: where a phase's work went.
+     */
+    private static Map<String, Double> cpuSpent(ServerProbe probe, Map<String, Double> before, Map<String, Double> after) {
+        Map<String, Double> spent = new LinkedHashMap<>();
+        double total = 0;
+        for (var e : after.entrySet()) {
+            Double b = before.get(e.getKey());
+            double d = b == null || b < 0 || e.getValue() < 0 ? 0 : e.getValue() - b;
+            spent.put(probe.names.getOrDefault(e.getKey(), e.getKey()), round(d));
+            total += d;
+        }
+        spent.put("total", round(total));
+        return spent;
+    }
+
     private void joinAll(List<BenchClient> live, Map<String, Object> report) {
         int done = 0;
         for (BenchClient c : live) {
@@ -882,6 +899,7 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
         }
         if (!workerHeap.isEmpty()) jvm.add("-Xmx" + workerHeap);
         jvm.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadGenerator.class.getName()));
+        Map<String, Double> connectCpu0 = probe.cpuSeconds();
         long start = System.nanoTime();
         int chatStart = 0;
         for (int w = 0; w < processes; w++) {
@@ -930,6 +948,7 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
             r.path("connectPhaseErrors").fields().forEachRemaining(e -> connectErrors.merge(e.getKey(), e.getValue().asLong(), (a, b) -> (Long) a + (Long) b));
             hist.add(r.path("connectHistogram").asText());
         }
+        report.put("connectPhaseServerCpuSeconds", cpuSpent(probe, connectCpu0, probe.cpuSeconds()));
         report.put("connectionsOk", ok);
         report.put("connectionsFailed", failed);
         report.put("connectFailures", failures);

@@ -33,7 +33,7 @@ import io.sup.realtime.platform.ids.Ids;
  * @param shed             how many client events of one domain may be with its service at once, how many
  *                         and how long may wait for a slot beyond that, and the retry time of one refused
  *                         ({@code GATEWAY_GRPC_MAX_IN_FLIGHT}, default 128, 0: no bound; {@code GATEWAY_GRPC_QUEUE_LENGTH},
- *                         default 1024, 0: none wait; {@code GATEWAY_GRPC_QUEUE_TIMEOUT_MS}, 1 ms to 60 s, default 100 ms;
+ *                         default 256, 0: none wait; {@code GATEWAY_GRPC_QUEUE_TIMEOUT_MS}, 1 ms to 60 s, default 1 s;
  *                         {@code GATEWAY_BUSY_RETRY_MS}, 1 ms to 1 h, default 1 s)
  * @param messagingTarget  messaging-service gRPC target ({@code MESSAGING_GRPC_TARGET}, default localhost:7001)
  * @param presenceTarget   presence-service gRPC target ({@code PRESENCE_GRPC_TARGET}, default localhost:7002)

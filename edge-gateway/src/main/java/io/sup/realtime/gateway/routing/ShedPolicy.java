@@ -16,14 +16,15 @@ import java.time.Duration;
  * concurrency limit of Netflix's concurrency-limits and Envoy's circuit-breaker
  * {@code max_requests} and {@code max_pending_requests}, here fixed rather than adaptive.
  *
- * <p>Why a short wait before refusing: a burst is not an overload. Clients reconnecting after a
- * gateway restart each send their {@code chat:join}s within moments, more than
- * {@code maxInFlight} at once, while the service is idle; refused at once, most of them were
- * (6,794 of 10,000 joins in bench/run.sh idle, 2026-12-02), and a client written for the original,
- * which never refused, does not join again. An event that finds no slot waits up to
- * {@code queueTimeout} in a bounded FIFO queue, on its connection's own thread (its later events
- * wait behind it, so their order holds): a burst is served as slots free, while a service that
- * has fallen behind for longer still sheds, each refusal delayed by at most the queue timeout.
+ * <p>Why a wait before refusing: a burst is not an overload. Clients reconnecting after a
+ * gateway restart each send their {@code chat:join}s within moments: more than
+ * {@code maxInFlight} at once, each slowed by the storm's other work. Refused at once, most of
+ * them were (6,794 of 10,000 joins in bench/run.sh idle, 2026-12-02; with a 100 ms wait still
+ * 4,922), and a client written for the original, which never refused, does not join again. An
+ * event that finds no slot waits up to {@code queueTimeout} in a bounded FIFO queue, on its
+ * connection's own thread (its later events wait behind it, so their order holds): a burst is
+ * served as slots free, while in a lasting overload the queue stays full and the excess is
+ * refused at once, the events served waiting at most the queue's length at the service's pace.
  *
  * <p>The bound is per gateway instance and per domain: N gateways send a service at most
  * N x {@code maxInFlight} events at once (the service's own bound, 64 handlers at once, queues
@@ -35,12 +36,15 @@ import java.time.Duration;
  *                    instance serves on the 2-core benchmark box (about 2,000 messages/s in 1:1
  *                    chats), so the bound is reached only when the service has fallen behind
  * @param queueLength  most events of one domain waiting for a slot at once; one beyond that is
- *                     refused at once ({@code GATEWAY_GRPC_QUEUE_LENGTH}, default 1024, as Envoy's
- *                     {@code max_pending_requests}; 0: no waiting, refused at once)
+ *                     refused at once ({@code GATEWAY_GRPC_QUEUE_LENGTH}, default 256; 0: no
+ *                     waiting, refused at once). What bounds a served event's wait in a lasting
+ *                     overload, when the queue stays full: 256 events at the ~2,000 events/s of one
+ *                     messaging-service instance on the benchmark box are ~130 ms; a burst of up to
+ *                     {@code maxInFlight + queueLength} events at once is served whole
  * @param queueTimeout longest an event waits for a slot before it is refused
- *                     ({@code GATEWAY_GRPC_QUEUE_TIMEOUT_MS}, default 100 ms: at 2-5 ms per call, 128
- *                     slots serve a burst of 2,500-6,000 events in that time, and a served event is
- *                     never held back much more than that)
+ *                     ({@code GATEWAY_GRPC_QUEUE_TIMEOUT_MS}, default 1 s): long enough for a
+ *                     service slowed by a burst (a connect storm's joins took over 100 ms each
+ *                     on the 2-core box), well inside the call's 5 s deadline
  * @param retryAfter  the {@code retryAfterMs} a refused event is answered with, jittered by
  *                    +-50 % ({@code GATEWAY_BUSY_RETRY_MS}, default 1 s)
  */

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class EventRouterComposesRouteTablesTest {
     private static final Route ANY = (connection, caller, data) -> Empty.getDefaultInstance();
-    private static final ShedPolicy SHED = new ShedPolicy(128, 1024, Duration.ofMillis(100), Duration.ofSeconds(1));
+    private static final ShedPolicy SHED = new ShedPolicy(128, 256, Duration.ofSeconds(1), Duration.ofSeconds(1));
 
     private static RouteTable table(ClientEvents.Domain domain, String... events) {
         Map<String, Route> routes = new HashMap<>();
