@@ -49,9 +49,9 @@
 # that an idle hold shorter than 90 s gets HOLD/4 so that pings are seen), CONNECT_TIMEOUT=20
 # and GIVE_UP_AFTER=400 (idle, big: stop connecting after that many failures), RESULTS
 # (default bench/results), DOC (default docs/BENCHMARKS.md; empty: no doc), BUILD=1,
-# GATEWAY_SETTINGS (space-separated VAR=value given to this system's gateway in every run, e.g.
-# "GATEWAY_GRPC_QUEUE_TIMEOUT_MS=1000": the services start with env -i, so an exported variable
-# never reaches them).
+# GATEWAY_SETTINGS (space-separated VAR=value given to this system's gateway in every run,
+# training included, after and over a mode's own, e.g. "GATEWAY_GRPC_QUEUE_LENGTH=0": the
+# services start with env -i, so an exported variable never reaches them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/scripts/common.sh
@@ -201,8 +201,11 @@ start_ours() {
   # The load generator connects thousands of users from loopback within seconds: exempt it
   # from the connection-attempt limits, as a deployment would its load balancer. Readiness
   # covers all four services, as deployed.
-  local settings=()
+  local settings=() s
   read -r -a settings <<<"${GATEWAY_SETTINGS:-}"
+  for s in ${settings[@]+"${settings[@]}"}; do
+    [[ $s == [A-Za-z_]*=* ]] || { echo "error: GATEWAY_SETTINGS holds '$s', not VAR=value" >&2; exit 2; }
+  done
   start_process gateway PORT="$gw_port" METRICS_PORT="$gw_metrics" REDIS_URL="$redis_url" JWT_SECRET="$secret" "${peers[@]}" \
     NOTIFICATIONS_GRPC_TARGET="localhost:$notif_port" \
     RATE_LIMIT_EXEMPT_ADDRESSES=loopback GATEWAY_ADMIN_GRPC_PORT=0 "$@" ${settings[@]+"${settings[@]}"} "${gateway_command[@]}"

@@ -235,6 +235,7 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
         ExecutorService wsExecutor = Executors.newFixedThreadPool(Math.max(2, cpus));
         HttpClient[][] http = httpClients(sources, wsExecutor);
         report.put("httpClients", sources.size() * http[0].length);
+        Map<String, Double> connectCpu0 = probe.cpuSeconds();
         connect(clients, http, first, report);
         if (!mode.equals("idle")) report.put("rssConnectedKb", probe.rss());
 
@@ -245,6 +246,7 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
         }
         if (!noJoin) joinAll(live, report);
         else report.put("joinFailed", 0);
+        report.put("connectPhaseServerCpuSeconds", cpuSpent(probe, connectCpu0, probe.cpuSeconds()));
         Map<String, Integer> liveByChat = new HashMap<>();
         for (BenchClient c : live) liveByChat.merge(c.chatId, 1, Integer::sum);
 
@@ -359,14 +361,18 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
 
     /**
      * CPU seconds (utime + stime) each server process spent between two readings, by its name
-     * ({@code serverNames}), and their {@code total}: where a phase's work went.
+     * ({@code serverNames}), and their {@code total}: where a phase's work went. A process that
+     * could not be read (gone) is left out.
      */
     private static Map<String, Double> cpuSpent(ServerProbe probe, Map<String, Double> before, Map<String, Double> after) {
         Map<String, Double> spent = new LinkedHashMap<>();
         double total = 0;
         for (var e : after.entrySet()) {
             Double b = before.get(e.getKey());
-            double d = b == null || b < 0 || e.getValue() < 0 ? 0 : e.getValue() - b;
+            if (b == null || b < 0 || e.getValue() < 0) {
+                continue;
+            }
+            double d = e.getValue() - b;
             spent.put(probe.names.getOrDefault(e.getKey(), e.getKey()), round(d));
             total += d;
         }

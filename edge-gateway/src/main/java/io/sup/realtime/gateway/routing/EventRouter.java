@@ -7,7 +7,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,8 +16,6 @@ import java.util.stream.Collectors;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.StatusRuntimeException;
-import io.helidon.common.concurrency.limits.FixedLimit;
-import io.helidon.common.concurrency.limits.LimitAlgorithm;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.Metrics;
@@ -54,8 +52,11 @@ import redis.clients.jedis.exceptions.JedisException;
  * the last line, so a burst's size is told once it is over. {@code gateway.events.in.flight{domain}}
  * is how many are with the service now and {@code gateway.events.waiting{domain}} how many wait
  * for a slot (the process's: summed over the gateways of one JVM, like the connection gauges).
- * Helidon's {@link FixedLimit} holds the count and the queue (a fair semaphore: a free slot is a
- * {@code tryAcquire} with no lock and no wait, a full bound a timed wait).
+ * A fair {@link Semaphore} per domain holds the slots and the queue: a free slot with nobody
+ * waiting is one compare-and-set; otherwise a timed wait in arrival order. (Not Helidon's
+ * {@code FixedLimit}: in 4.2.0 its waiting acquire first tries a barging one, so a newcomer can
+ * take the slot a waiting event was due, which then times out.) An event's ack can so take up
+ * to the queue timeout plus the call's deadline.
  */
 public final class EventRouter {
     private static final Logger LOG = System.getLogger(EventRouter.class.getName());
@@ -68,7 +69,8 @@ public final class EventRouter {
 
     /**
      * @param tables the domains' route tables
-     * @param shed   how many events of one domain may be with its service at once
+     * @param shed   how many events of one domain may be with its service at once, and how many
+     *               and how long may wait for a slot
      * @throws IllegalArgumentException when a table routes an event its domain does not own,
      *                                  or two tables route the same event (a wiring mistake)
      */
@@ -106,21 +108,20 @@ public final class EventRouter {
                     owner.name().toLowerCase() + " events are not implemented yet");
         }
         DomainLimit limit = limits.get(owner);
-        Optional<LimitAlgorithm.Token> slot = Optional.empty();
-        if (!ClientEvents.NEVER_SHED.contains(event.name())) {
-            slot = limit.acquire(shed.waits());
-            if (slot.isEmpty()) {
-                limit.shed();
-                return new Outcome.Failed(ErrorCode.UNAVAILABLE, "service busy, retry later", jitteredRetryAfterMs());
-            }
+        boolean sheddable = !ClientEvents.NEVER_SHED.contains(event.name());
+        if (sheddable && !limit.acquire()) {
+            limit.shed();
+            return new Outcome.Failed(ErrorCode.UNAVAILABLE, "service busy, retry later", jitteredRetryAfterMs());
         }
-        limit.reportShedding();
         limit.inFlight.incrementAndGet();
         try {
+            limit.reportShedding();
             return call(route, connection, event);
         } finally {
             limit.inFlight.decrementAndGet();
-            slot.ifPresent(LimitAlgorithm.Token::success); // a fixed limit only frees the slot
+            if (sheddable) {
+                limit.release();
+            }
         }
     }
 
@@ -164,15 +165,19 @@ public final class EventRouter {
         private final ClientEvents.Domain domain;
         private final AtomicInteger inFlight;
         private final AtomicInteger waiting;
-        private final LimitAlgorithm algorithm;
+        /** The slots; null when there is no bound. */
+        private final Semaphore slots;
+        private final ShedPolicy policy;
         private final Counter shedCount;
         private final AtomicLong unlogged = new AtomicLong();
         private final AtomicLong lastLoggedNanos = new AtomicLong(System.nanoTime() - SHED_LOG_INTERVAL_NANOS);
 
         DomainLimit(ClientEvents.Domain domain, ShedPolicy policy) {
             this.domain = domain;
+            this.policy = policy;
             this.inFlight = IN_FLIGHT.get(domain);
             this.waiting = WAITING.get(domain);
+            this.slots = policy.maxInFlight() > 0 ? new Semaphore(policy.maxInFlight(), true) : null;
             List<Tag> tags = List.of(Tag.create("domain", domain.name().toLowerCase()));
             Metrics.globalRegistry().getOrCreate(Gauge.builder("gateway.events.in.flight", inFlight, AtomicInteger::doubleValue)
                     .description("Client events with their domain's service now (sent, not yet answered), by domain")
@@ -181,31 +186,49 @@ public final class EventRouter {
                     .description("Client events waiting for a slot now (GATEWAY_GRPC_MAX_IN_FLIGHT events of their domain"
                             + " are with its service), by domain")
                     .tags(tags));
-            // 0 permits: FixedLimit does not limit at all. Fair: the longest waiting event gets the next free slot.
-            this.algorithm = FixedLimit.builder().name("gateway-" + domain.name().toLowerCase())
-                    .permits(policy.maxInFlight()).queueLength(policy.queueLength()).queueTimeout(policy.queueTimeout())
-                    .fair(true).build();
             this.shedCount = Metrics.globalRegistry().getOrCreate(Counter.builder("gateway.events.shed")
                     .description("Client events answered UNAVAILABLE, unsent, because GATEWAY_GRPC_MAX_IN_FLIGHT events of"
-                            + " their domain were with its service and no slot came free within GATEWAY_GRPC_QUEUE_TIMEOUT_MS"
-                            + " (or GATEWAY_GRPC_QUEUE_LENGTH were waiting already), by domain")
+                            + " their domain were with its service and the event got no slot: its wait"
+                            + " (GATEWAY_GRPC_QUEUE_TIMEOUT_MS) ran out, GATEWAY_GRPC_QUEUE_LENGTH were waiting already,"
+                            + " or none may wait, by domain")
                     .tags(tags));
         }
 
         /**
-         * A slot: at once when one is free; else, when {@code wait}, the first to come free within the
-         * queue timeout, unless the queue is full. Empty when there is none.
+         * Takes a slot: at once when one is free and nobody waits; else, when the policy lets
+         * events wait and its queue is not full, the first to come free within the queue
+         * timeout, in arrival order. Release a slot taken with {@link #release()}.
+         *
+         * @return whether the event has a slot (always, when there is no bound)
          */
-        Optional<LimitAlgorithm.Token> acquire(boolean wait) {
-            Optional<LimitAlgorithm.Token> slot = algorithm.tryAcquire(false);
-            if (slot.isPresent() || !wait) {
-                return slot;
+        boolean acquire() {
+            if (slots == null) {
+                return true;
+            }
+            if (!policy.waits()) {
+                return slots.tryAcquire();
+            }
+            if (!slots.hasQueuedThreads() && slots.tryAcquire()) {
+                return true; // the common case: no timed wait, no gauge update
+            }
+            if (slots.getQueueLength() >= policy.queueLength()) {
+                return false; // an estimate (Semaphore's own word): the bound is approximate under races
             }
             waiting.incrementAndGet();
             try {
-                return algorithm.tryAcquire(true);
+                return slots.tryAcquire(policy.queueTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
             } finally {
                 waiting.decrementAndGet();
+            }
+        }
+
+        /** Gives back a slot {@link #acquire()} took. */
+        void release() {
+            if (slots != null) {
+                slots.release();
             }
         }
 
@@ -226,8 +249,8 @@ public final class EventRouter {
                 long since = unlogged.getAndSet(0);
                 if (since > 0) {
                     LOG.log(Level.WARNING, domain.name().toLowerCase() + " service busy: " + since
-                            + " event(s) shed since the last report (GATEWAY_GRPC_MAX_IN_FLIGHT reached, no slot free within"
-                            + " GATEWAY_GRPC_QUEUE_TIMEOUT_MS)");
+                            + " event(s) shed since the last report (GATEWAY_GRPC_MAX_IN_FLIGHT reached, and no slot came"
+                            + " free within GATEWAY_GRPC_QUEUE_TIMEOUT_MS or the GATEWAY_GRPC_QUEUE_LENGTH queue was full)");
                 }
             }
         }

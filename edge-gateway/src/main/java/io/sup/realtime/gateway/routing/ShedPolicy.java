@@ -22,7 +22,8 @@ import java.time.Duration;
  * them were (6,794 of 10,000 joins in bench/run.sh idle, 2026-12-02; with a 100 ms wait still
  * 4,922), and a client written for the original, which never refused, does not join again. An
  * event that finds no slot waits up to {@code queueTimeout} in a bounded FIFO queue, on its
- * connection's own thread (its later events wait behind it, so their order holds): a burst is
+ * connection's own thread (its later events, of every domain and those never shed too, wait
+ * behind it, so their order holds): a burst is
  * served as slots free, while in a lasting overload the queue stays full and the excess is
  * refused at once, the events served waiting at most the queue's length at the service's pace.
  *
@@ -40,11 +41,13 @@ import java.time.Duration;
  *                     waiting, refused at once). What bounds a served event's wait in a lasting
  *                     overload, when the queue stays full: 256 events at the ~2,000 events/s of one
  *                     messaging-service instance on the benchmark box are ~130 ms; a burst of up to
- *                     {@code maxInFlight + queueLength} events at once is served whole
+ *                     {@code maxInFlight + queueLength} events at once waits rather than being
+ *                     refused, and is served whole when the service gets through it in the timeout
  * @param queueTimeout longest an event waits for a slot before it is refused
  *                     ({@code GATEWAY_GRPC_QUEUE_TIMEOUT_MS}, default 1 s): long enough for a
  *                     service slowed by a burst (a connect storm's joins took over 100 ms each
- *                     on the 2-core box), well inside the call's 5 s deadline
+ *                     on the 2-core box). The wait comes before the call and its deadline, so an
+ *                     ack can take up to this plus {@code GATEWAY_GRPC_DEADLINE_MS}
  * @param retryAfter  the {@code retryAfterMs} a refused event is answered with, jittered by
  *                    +-50 % ({@code GATEWAY_BUSY_RETRY_MS}, default 1 s)
  */

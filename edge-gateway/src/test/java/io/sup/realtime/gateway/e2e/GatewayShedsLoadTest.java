@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sup.realtime.gateway.Main;
@@ -64,7 +65,10 @@ class GatewayShedsLoadTest {
                 bobSend = bob.send("message:new", Map.of("chatId", "shed", "content", "from bob", "tempId", "b1"));
                 GatewayMetrics.await(observe, IN_FLIGHT, MESSAGING, v -> v == inFlightBefore + 2);
 
+                long asked = System.nanoTime();
                 refused = carol.request("message:new", Map.of("chatId", "shed", "content", "shed one", "tempId", "c1"));
+                long answeredAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked);
+                assertTrue(answeredAfterMs >= 300, "carol waited the 300 ms queue timeout first: " + answeredAfterMs + " ms");
                 assertEquals(inFlightBefore + 2, GatewayMetrics.value(observe, IN_FLIGHT, MESSAGING),
                         "the two waiting sends still wait: carol was answered while they did");
                 assertEquals(waitingBefore, GatewayMetrics.value(observe, WAITING, MESSAGING), "carol's wait is over");
