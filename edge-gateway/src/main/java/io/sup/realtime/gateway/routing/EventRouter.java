@@ -156,11 +156,14 @@ public final class EventRouter {
 
     /** One domain's in-flight limit, its meters, and when its shedding was last logged. */
     private static final class DomainLimit {
-        private static final Map<ClientEvents.Domain, AtomicInteger> IN_FLIGHT = Arrays.stream(ClientEvents.Domain.values())
-                .collect(Collectors.toUnmodifiableMap(d -> d, d -> new AtomicInteger()));
+        private static final Map<ClientEvents.Domain, AtomicInteger> IN_FLIGHT = perDomain();
+        private static final Map<ClientEvents.Domain, AtomicInteger> WAITING = perDomain();
 
-        private static final Map<ClientEvents.Domain, AtomicInteger> WAITING = Arrays.stream(ClientEvents.Domain.values())
-                .collect(Collectors.toUnmodifiableMap(d -> d, d -> new AtomicInteger()));
+        /** One count per domain, shared by every router of the process (what its gauges read). */
+        private static Map<ClientEvents.Domain, AtomicInteger> perDomain() {
+            return Arrays.stream(ClientEvents.Domain.values())
+                    .collect(Collectors.toUnmodifiableMap(d -> d, d -> new AtomicInteger()));
+        }
 
         private final ClientEvents.Domain domain;
         private final AtomicInteger inFlight;

@@ -20,6 +20,7 @@ import io.sup.realtime.gateway.connection.ClientConnection;
 import io.sup.realtime.gateway.protocol.ClientEvent;
 import io.sup.realtime.gateway.protocol.ErrorCode;
 import io.sup.realtime.proto.gateway.v1.Caller;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -81,13 +82,18 @@ class EventRouterShedsBeyondTheLimitTest {
         return CompletableFuture.supplyAsync(() -> handle(router, event), command -> Thread.ofVirtual().start(command));
     }
 
-    /** Waits until {@code thread} is parked in a timed wait (the limit's queue). */
-    private static void awaitParked(Thread thread) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (thread.getState() != Thread.State.TIMED_WAITING) {
-            assertTrue(thread.isAlive() && System.nanoTime() < deadline, "the send never waited: " + thread.getState());
-            Thread.sleep(5);
-        }
+    /** Waits until {@code thread} is parked in a timed wait (the limit's queue); fails at once if it ended instead. */
+    private static void awaitParked(Thread thread) {
+        Awaitility.await("the send waits in the queue").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+                .failFast("the send never waited: it ended", () -> !thread.isAlive())
+                .until(() -> thread.getState() == Thread.State.TIMED_WAITING);
+    }
+
+    /** Starts a send on its own thread that takes {@code router}'s one slot and holds it until {@code send} is released. */
+    private static CompletableFuture<Outcome> holdTheSlot(EventRouter router, HeldRoute send) throws InterruptedException {
+        CompletableFuture<Outcome> holder = handleOnItsOwnThread(router, "message:new");
+        assertTrue(send.running.await(30, TimeUnit.SECONDS), "the first send holds the slot");
+        return holder;
     }
 
     @Test
@@ -95,8 +101,7 @@ class EventRouterShedsBeyondTheLimitTest {
         HeldRoute send = new HeldRoute();
         EventRouter router = new EventRouter(List.of(messaging(send)), noQueue());
 
-        CompletableFuture<Outcome> holder = handleOnItsOwnThread(router, "message:new");
-        assertTrue(send.running.await(30, TimeUnit.SECONDS), "the first send holds the slot");
+        CompletableFuture<Outcome> holder = holdTheSlot(router, send);
 
         Outcome shed = handle(router, "message:new");
         Outcome.Failed failed = assertInstanceOf(Outcome.Failed.class, shed);
@@ -117,8 +122,7 @@ class EventRouterShedsBeyondTheLimitTest {
         EventRouter router = new EventRouter(List.of(messaging(send)),
                 new ShedPolicy(1, 8, Duration.ofSeconds(30), Duration.ofMillis(1000)));
 
-        CompletableFuture<Outcome> holder = handleOnItsOwnThread(router, "message:new");
-        assertTrue(send.running.await(30, TimeUnit.SECONDS), "the first send holds the slot");
+        CompletableFuture<Outcome> holder = holdTheSlot(router, send);
         AtomicReference<Outcome> waited = new AtomicReference<>();
         Thread waiter = Thread.ofVirtual().start(() -> waited.set(handle(router, "message:new")));
         awaitParked(waiter);
@@ -137,8 +141,7 @@ class EventRouterShedsBeyondTheLimitTest {
         HeldRoute send = new HeldRoute();
         EventRouter router = new EventRouter(List.of(messaging(send)),
                 new ShedPolicy(1, 8, Duration.ofMillis(1500), Duration.ofMillis(1000)));
-        CompletableFuture<Outcome> holder = handleOnItsOwnThread(router, "message:new");
-        assertTrue(send.running.await(30, TimeUnit.SECONDS), "the first send holds the slot");
+        CompletableFuture<Outcome> holder = holdTheSlot(router, send);
 
         long start = System.nanoTime();
         Outcome.Failed failed = assertInstanceOf(Outcome.Failed.class, handle(router, "message:new"));
@@ -157,8 +160,7 @@ class EventRouterShedsBeyondTheLimitTest {
         HeldRoute send = new HeldRoute();
         EventRouter router = new EventRouter(List.of(messaging(send)),
                 new ShedPolicy(1, 1, Duration.ofSeconds(30), Duration.ofMillis(1000)));
-        CompletableFuture<Outcome> holder = handleOnItsOwnThread(router, "message:new");
-        assertTrue(send.running.await(30, TimeUnit.SECONDS), "the first send holds the slot");
+        CompletableFuture<Outcome> holder = holdTheSlot(router, send);
         AtomicReference<Outcome> waited = new AtomicReference<>();
         Thread waiter = Thread.ofVirtual().start(() -> waited.set(handle(router, "message:new")));
         awaitParked(waiter);
