@@ -18,6 +18,7 @@ import io.sup.realtime.messaging.chats.ChatService;
 import io.sup.realtime.messaging.chats.ChatStore;
 import io.sup.realtime.platform.grpc.ServiceException;
 import io.sup.realtime.platform.limits.RateCheck;
+import io.sup.realtime.platform.redis.PipelinedReads;
 
 /**
  * Sending messages: validate, store durably in the chat's log (membership checked, and the
@@ -25,6 +26,13 @@ import io.sup.realtime.platform.limits.RateCheck;
  * member's connections, then hand it to the notifications with what the delivery learned.
  * Storing comes first: a message that was acked is never lost, even when its delivery or
  * its notifications are.
+ *
+ * <p>The ack (the return) waits for the delivery's publish although the message is durable
+ * before it: the gateway sends a connection's next event only after this one's ack, and that
+ * is what keeps one sender's messages in order for their recipients (acking before the
+ * publish let message N+1 be published before N; see
+ * {@code bench/baseline/issue-15-early-ack}). The delivery's route look-up costs no round
+ * trip of its own: it rides in the append's ({@link MessageEvents#lookUpAhead}).
  */
 public final class MessageService {
     private static final Logger LOG = System.getLogger(MessageService.class.getName());
@@ -144,7 +152,8 @@ public final class MessageService {
         StoredMessage draftMessage = new StoredMessage(chatId, 0, sender.userId(), sender.deviceId(), type, content,
                 draft.tempId(), now, encrypted, draft.replyTo(), forwardedFrom, mentionCandidates);
         RateCheck check = limits.check(sender.userId(), ClientEvent.MESSAGE_NEW);
-        return switch (messages.append(draftMessage, check)) {
+        PipelinedReads ahead = events.lookUpAhead(chatId);
+        return switch (messages.append(draftMessage, check, ahead)) {
             case MessageStore.Appended.NotMember n -> throw ChatService.notAMember(chatId);
             case MessageStore.Appended.RateLimited r -> throw check.refused(r.retryAfterMs());
             case MessageStore.Appended.Duplicate d -> {
@@ -156,7 +165,7 @@ public final class MessageService {
             case MessageStore.Appended.Stored s -> {
                 storedCount.increment();
                 StoredMessage stored = withSeq(draftMessage, s.seq(), s.mentions());
-                List<String> offline = announce(stored, s.memberIds(), sender.connectionId());
+                List<String> offline = announce(stored, s.memberIds(), sender.connectionId(), ahead);
                 notifications.messageStored(stored, s.memberIds(), offline, repliedToSenderId);
                 yield stored;
             }
@@ -272,9 +281,10 @@ public final class MessageService {
     }
 
     /** Delivers {@code stored}; returns the members it did not reach live (all of them when delivery failed). */
-    private List<String> announce(StoredMessage stored, List<String> memberIds, String senderConnectionId) {
+    private List<String> announce(StoredMessage stored, List<String> memberIds, String senderConnectionId,
+                                  PipelinedReads ahead) {
         try {
-            return events.messageStored(stored, memberIds, senderConnectionId);
+            return events.messageStored(stored, memberIds, senderConnectionId, ahead);
         } catch (RuntimeException e) {
             // Stored and acked: members catch up from the log on reconnect.
             LOG.log(Level.WARNING, "message " + stored.chatId() + "/" + stored.id() + " stored but not delivered: "

@@ -12,6 +12,7 @@ import io.sup.realtime.messaging.MessagingKeys;
 import io.sup.realtime.platform.limits.RateCheck;
 import io.sup.realtime.platform.limits.RateLimiter;
 import io.sup.realtime.platform.redis.LuaScript;
+import io.sup.realtime.platform.redis.PipelinedReads;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.StreamEntry;
@@ -83,9 +84,12 @@ public final class MessageStore {
      * Appends {@code m} (its seq is ignored: the next one is assigned) if its sender is a
      * member and {@code check} allows it, at most once per (sender, tempId), in one script
      * (see {@code lua/append_message.lua} for the order of the checks). Its mentions are the
-     * candidates: the script stores, and answers, only the members among them.
+     * candidates: the script stores, and answers, only the members among them. {@code alongside}
+     * (the delivery's route look-up) is read in the same round trip, after the script, where
+     * that order holds; else it is discarded ({@link LuaScript#run(UnifiedJedis, List, List,
+     * PipelinedReads)}).
      */
-    Appended append(StoredMessage m, RateCheck check) {
+    Appended append(StoredMessage m, RateCheck check, PipelinedReads alongside) {
         String chatId = m.chatId();
         List<String> keys = check.keys(redis, List.of(MessagingKeys.members(chatId), MessagingKeys.seq(chatId),
                 MessagingKeys.log(chatId), MessagingKeys.tempId(chatId, m.senderId(), m.tempId())));
@@ -106,7 +110,7 @@ public final class MessageStore {
             // Metadata entries as fields of their own, prefixed: no second encoding needed.
             m.encrypted().metadata().forEach((key, value) -> args.addAll(List.of(META_PREFIX + key, value)));
         }
-        List<?> reply = (List<?>) APPEND.run(redis, keys, check.args(args));
+        List<?> reply = (List<?>) APPEND.run(redis, keys, check.args(args), alongside);
         long seq = (Long) reply.get(0);
         if (seq == -1) {
             return new Appended.NotMember();

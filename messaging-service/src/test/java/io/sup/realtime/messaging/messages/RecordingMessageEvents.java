@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.sup.realtime.platform.redis.PipelinedReads;
+
 /**
  * A {@link MessageEvents} that records each announcement, so a test can see what the domain
  * asked to deliver, to whom, and how many times. Our own port, implemented for the test.
@@ -19,7 +21,7 @@ final class RecordingMessageEvents implements MessageEvents {
     /** Records the announcement; every recipient counts as connected. */
     @Override
     public List<String> messageStored(StoredMessage message, Collection<String> recipientIds,
-                                      String senderConnectionId) {
+                                      String senderConnectionId, PipelinedReads ahead) {
         announcements.add(new Announcement(message, Set.copyOf(recipientIds), senderConnectionId));
         return List.of();
     }

@@ -48,7 +48,7 @@ class RepliesForwardsAndEncryptedContentTest {
         chats.create("c1", "", List.of("alice", "bob"));
         chats.create("c2", "", List.of("alice"));
         store = new MessageStore(redis, 1_000, Duration.ofHours(1));
-        messages = new MessageService(chatStore, store, (m, r, c) -> List.of(),
+        messages = new MessageService(chatStore, store, (m, r, c, ahead) -> List.of(),
                 DroppedNotifications.MESSAGES, 65_536, clock, TestLimits.defaults());
     }
 

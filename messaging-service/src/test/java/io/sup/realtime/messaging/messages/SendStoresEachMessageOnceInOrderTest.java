@@ -257,7 +257,7 @@ class SendStoresEachMessageOnceInOrderTest {
     void aFailedAnnouncementDoesNotLoseTheStoredMessage() {
         MessageService failingDelivery = new MessageService(new ChatStore(redis),
                 new MessageStore(redis, 10_000, Duration.ofHours(24)),
-                (message, recipients, connection) -> {
+                (message, recipients, connection, ahead) -> {
                     throw new IllegalStateException("bus down");
                 }, DroppedNotifications.MESSAGES, 65_536, Clock.fixed(NOW, ZoneOffset.UTC), TestLimits.defaults());
 

@@ -42,7 +42,7 @@ class SyncCatchesUpInPagesTest {
         new ChatService(chatStore, 10, clock, new RecordingChatEvents(),
                 DroppedNotifications.CHATS, TestLimits.defaults()).create("c1", "", List.of("alice", "bob"));
         return new MessageService(chatStore, new MessageStore(redis, historyLength, Duration.ofHours(1)),
-                (m, r, c) -> List.of(), DroppedNotifications.MESSAGES, 65_536, clock, TestLimits.generous());
+                (m, r, c, ahead) -> List.of(), DroppedNotifications.MESSAGES, 65_536, clock, TestLimits.generous());
     }
 
     @BeforeEach

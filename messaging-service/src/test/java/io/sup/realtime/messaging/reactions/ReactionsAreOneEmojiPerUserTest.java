@@ -46,7 +46,7 @@ class ReactionsAreOneEmojiPerUserTest {
         ChatStore chatStore = new ChatStore(redis);
         new ChatService(chatStore, 10, clock, new RecordingChatEvents(),
                 DroppedNotifications.CHATS, TestLimits.defaults()).create("c1", "", List.of("alice", "bob"));
-        new MessageService(chatStore, new MessageStore(redis, 100, Duration.ofHours(1)), (m, r, c) -> List.of(),
+        new MessageService(chatStore, new MessageStore(redis, 100, Duration.ofHours(1)), (m, r, c, ahead) -> List.of(),
                 DroppedNotifications.MESSAGES, 1_000, clock,
                 TestLimits.defaults())
                 .send(new Actor("alice", "a1", "gw.1"), "c1", "text", "hello", "");

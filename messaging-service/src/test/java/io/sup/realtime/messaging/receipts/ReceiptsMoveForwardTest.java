@@ -54,7 +54,7 @@ class ReceiptsMoveForwardTest {
         chats.create("c1", "", List.of("alice", "bob", "carol"));
         chats.create("c2", "", List.of("alice", "bob"));
         MessageService messages = new MessageService(chatStore, new MessageStore(redis, 1_000, Duration.ofHours(1)),
-                (m, r, c) -> List.of(), DroppedNotifications.MESSAGES, 65_536, clock, TestLimits.defaults());
+                (m, r, c, ahead) -> List.of(), DroppedNotifications.MESSAGES, 65_536, clock, TestLimits.defaults());
         Actor alice = new Actor("alice", "a1", "gw.1");
         Actor carol = new Actor("carol", "c1", "gw.2");
         Actor bob = new Actor("bob", "b1", "gw.3");

@@ -14,6 +14,8 @@ import java.util.Map;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import io.sup.realtime.platform.json.ProtoJson;
+import io.sup.realtime.platform.redis.MeteredRedis;
+import io.sup.realtime.platform.redis.PipelinedReads;
 import io.sup.realtime.proto.gateway.v1.ConnectionList;
 import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
 import io.sup.realtime.proto.gateway.v1.Disconnect;
@@ -40,6 +42,7 @@ public final class DeliveryBus {
     private final UnifiedJedis redis;
     private final RoutingRegistry registry;
     private final Clock clock;
+    private final boolean readsAhead;
 
     /**
      * @param redis    the client for the {@code gw:} keyspace
@@ -50,6 +53,16 @@ public final class DeliveryBus {
         this.redis = redis;
         this.registry = registry;
         this.clock = clock;
+        this.readsAhead = redis instanceof MeteredRedis client && !client.isCluster();
+    }
+
+    /**
+     * Whether a {@link #lookUpAhead} can travel in another command's round trip: on one
+     * standalone Redis, whose pipeline runs in order on one connection. On a cluster the reads
+     * would go to other nodes, in no order with that command, so they are never sent ahead.
+     */
+    public boolean readsAhead() {
+        return readsAhead;
     }
 
     /**
@@ -62,11 +75,31 @@ public final class DeliveryBus {
      */
     public UserDelivery toUsers(Collection<String> userIds, ServerEvent event, Message data,
                                 Collection<String> excludeConnectionIds) {
+        return toUsers(userIds, event, data, excludeConnectionIds, RouteLookup.NONE);
+    }
+
+    /**
+     * A look-up of {@code userIds}' routes to be sent ahead, in the round trip of the write that
+     * precedes a delivery to them ({@link PipelinedReads}); then {@link #toUsers(Collection,
+     * ServerEvent, Message, Collection, RouteLookup)}. {@link RouteLookup#NONE} where the bus
+     * does not {@linkplain #readsAhead() read ahead}.
+     */
+    public RouteLookup lookUpAhead(Collection<String> userIds) {
+        return userIds.isEmpty() || !readsAhead ? RouteLookup.NONE
+                : new RouteLookup(registry, List.copyOf(new LinkedHashSet<>(userIds)));
+    }
+
+    /**
+     * {@link #toUsers(Collection, ServerEvent, Message, Collection)} with the routes {@code ahead}
+     * found: only the users it did not cover are looked up (no round trip when it covered all).
+     */
+    public UserDelivery toUsers(Collection<String> userIds, ServerEvent event, Message data,
+                                Collection<String> excludeConnectionIds, RouteLookup ahead) {
         List<String> users = List.copyOf(new LinkedHashSet<>(userIds)); // each user once
         if (users.isEmpty()) {
             return UserDelivery.NONE;
         }
-        List<List<String>> instancesPerUser = registry.liveInstances(users.stream().map(BusKeys::userRoutes).toList());
+        List<List<String>> instancesPerUser = liveInstances(users, ahead);
         Map<String, UserList.Builder> recipientsByInstance = new LinkedHashMap<>();
         List<String> offline = new ArrayList<>();
         for (int i = 0; i < users.size(); i++) {
@@ -82,6 +115,27 @@ public final class DeliveryBus {
         recipientsByInstance.forEach((instance, recipients) ->
                 publications.add(new Publication(instance, common.setUsers(recipients).build())));
         return new UserDelivery(publish(publications), offline);
+    }
+
+    /** Each user's live instances, in order: from {@code ahead} where it covered them, the rest looked up now. */
+    private List<List<String>> liveInstances(List<String> users, RouteLookup ahead) {
+        List<List<String>> found = new ArrayList<>(users.size());
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < users.size(); i++) {
+            List<String> instances = ahead.instancesOf(users.get(i));
+            found.add(instances);
+            if (instances == null) {
+                missing.add(i);
+            }
+        }
+        if (!missing.isEmpty()) {
+            List<List<String>> looked = registry.liveInstances(
+                    missing.stream().map(i -> BusKeys.userRoutes(users.get(i))).toList());
+            for (int j = 0; j < missing.size(); j++) {
+                found.set(missing.get(j), looked.get(j));
+            }
+        }
+        return found;
     }
 
     /**

@@ -134,14 +134,21 @@ public final class RoutingRegistry {
 
     /** The live instances for each key, in key order (one pipelined round trip). */
     List<List<String>> liveInstances(List<String> keys) {
-        long staleBefore = clock.millis() - ttl.toMillis();
-        ZRangeParams live = ZRangeParams.zrangeByScoreParams(staleBefore, Double.POSITIVE_INFINITY);
         try (AbstractPipeline pipeline = redis.pipelined()) {
-            List<Response<List<String>>> replies =
-                    keys.stream().map(key -> pipeline.zrange(key, live)).toList();
+            List<Response<List<String>>> replies = queueLiveInstances(pipeline, keys);
             pipeline.sync();
             return replies.stream().map(Response::get).toList();
         }
+    }
+
+    /**
+     * Queues in {@code pipeline} the reads of {@link #liveInstances}: each key's live
+     * instances, in key order, once the pipeline has synced.
+     */
+    List<Response<List<String>>> queueLiveInstances(AbstractPipeline pipeline, List<String> keys) {
+        long staleBefore = clock.millis() - ttl.toMillis();
+        ZRangeParams live = ZRangeParams.zrangeByScoreParams(staleBefore, Double.POSITIVE_INFINITY);
+        return keys.stream().map(key -> pipeline.zrange(key, live)).toList();
     }
 
     private static List<String> keys(Collection<String> userIds, Collection<String> rooms) {

@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
@@ -116,6 +117,56 @@ public final class LuaScript {
             }
         }
         return redis.evalsha(load(redis, keys), keys, args);
+    }
+
+    /**
+     * Runs the script and, in the same round trip, {@code alongside}'s reads, queued after it
+     * in one pipeline (so Redis runs them once the script has run, and they see what it wrote);
+     * the round trip is timed as {@code redis.commands{command=PIPELINE, script=<its name>}}.
+     * Where that order cannot hold, the script runs on its own and {@code alongside} is
+     * {@linkplain PipelinedReads#discard() discarded}: on anything but a standalone
+     * {@link MeteredRedis} (a cluster's pipeline sends each command to its own node, in no
+     * order), before this process has loaded the script, when Redis had forgotten it (the
+     * reads then ran, the script did not), and when the pipeline's pooled connection turned
+     * out dead at once (after a Redis restart; the script then runs on a new connection, as
+     * {@link MeteredExecutor} does for a command).
+     *
+     * @return Redis's reply to the script
+     */
+    public Object run(UnifiedJedis redis, List<String> keys, List<String> args, PipelinedReads alongside) {
+        // sha, not digest: set once this process has run the script, so Redis most likely has it.
+        String current = sha;
+        if (alongside.isEmpty()) {
+            return run(redis, keys, args);
+        }
+        if (current == null || !(redis instanceof MeteredRedis client) || client.isCluster()) {
+            alongside.discard();
+            return run(redis, keys, args);
+        }
+        Response<Object> reply;
+        long start = System.nanoTime();
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            ((MeteredPipeline) pipeline).timedAs(current);
+            reply = pipeline.evalsha(current, keys, args);
+            alongside.queueIn(pipeline);
+            pipeline.sync();
+        } catch (JedisConnectionException e) {
+            if (System.nanoTime() - start > MeteredExecutor.STALE_FAILURE) {
+                throw e; // Redis may have run the script: never run it twice
+            }
+            alongside.discard();
+            return run(redis, keys, args);
+        }
+        try {
+            return reply.get();
+        } catch (JedisNoScriptException e) {
+            RedisMeters.global().failed(e);
+            alongside.discard();
+            return redis.evalsha(load(redis, keys), keys, args);
+        } catch (RuntimeException e) {
+            RedisMeters.global().failed(e); // the script's error reply, as the executor counts it
+            throw e;
+        }
     }
 
     /**

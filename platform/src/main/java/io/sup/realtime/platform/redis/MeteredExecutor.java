@@ -83,7 +83,7 @@ final class MeteredExecutor implements CommandExecutor {
 
     private Timer timerOf(CommandArguments args) {
         if (args.getCommand() == Protocol.Command.EVALSHA && args.size() > 1) {
-            return meters.script(new String(args.get(1).getRaw(), StandardCharsets.US_ASCII));
+            return meters.script("EVALSHA", new String(args.get(1).getRaw(), StandardCharsets.US_ASCII));
         }
         return meters.command(args.getCommand().toString());
     }

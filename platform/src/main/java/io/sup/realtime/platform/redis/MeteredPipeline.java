@@ -24,7 +24,8 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
 final class MeteredPipeline extends AbstractPipeline {
     private final AbstractPipeline delegate;
     private final RedisMeters meters;
-    private final Timer timer;
+    /** PIPELINE's timer, or a script's ({@link #timedAs}). */
+    private Timer timer;
     /** On a cluster: learns the slots again; null standalone. */
     private final Runnable onMoved;
     /** On a cluster: the replies, checked after sync for MOVED; null standalone. */
@@ -44,9 +45,18 @@ final class MeteredPipeline extends AbstractPipeline {
         this.delegate = delegate;
         this.meters = meters;
         this.onConnectionFailure = onConnectionFailure;
-        this.timer = meters.command(RedisMeters.PIPELINE);
         this.onMoved = onMoved;
+        this.timer = meters.command(RedisMeters.PIPELINE);
         this.replies = onMoved == null ? null : new ArrayList<>();
+    }
+
+    /**
+     * Times this pipeline's syncs as the round trips of the script Redis knows by {@code sha1}
+     * ({@code command=PIPELINE}, its name as {@code script}): for a script with reads sent after
+     * it, so that its latency stays visible by name.
+     */
+    void timedAs(String sha1) {
+        timer = meters.script(RedisMeters.PIPELINE, sha1);
     }
 
     @Override

@@ -26,7 +26,8 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
  *       redirections and retries included. Tags: {@code command} (the Redis command, e.g.
  *       {@code HGET}, {@code EVALSHA}, or {@code PIPELINE} for one pipeline's sync) and
  *       {@code script} (for EVALSHA the Lua script's resource name, e.g.
- *       {@code append_message.lua}; {@code -} otherwise). Failed commands are timed too.</li>
+ *       {@code append_message.lua}, and so for the PIPELINE of a script with reads sent in its
+ *       round trip; {@code -} otherwise). Failed commands are timed too.</li>
  *   <li>{@code redis.errors} (Prometheus {@code redis_errors_total}): commands and pipelines
  *       that failed, tagged {@code kind}: {@code connection} (no connection, a broken one or
  *       a read timeout: Redis is away or slow), {@code cluster} (a cluster routing failure:
@@ -74,9 +75,14 @@ public final class RedisMeters {
         return commands.computeIfAbsent(command, c -> timer(c, NO_SCRIPT));
     }
 
-    /** The timer of the script Redis knows by {@code sha1}: named when a {@link LuaScript} has it. */
-    Timer script(String sha1) {
-        return scripts.computeIfAbsent(sha1, s -> timer("EVALSHA", LuaScript.nameOf(s)));
+    /**
+     * The timer of the script Redis knows by {@code sha1}, run as {@code command}: {@code EVALSHA}
+     * on its own, or {@link #PIPELINE} for the round trip of a script with reads sent after it
+     * ({@link LuaScript#run(redis.clients.jedis.UnifiedJedis, java.util.List, java.util.List,
+     * PipelinedReads)}). Named when a {@link LuaScript} has it.
+     */
+    Timer script(String command, String sha1) {
+        return scripts.computeIfAbsent(command + ' ' + sha1, k -> timer(command, LuaScript.nameOf(sha1)));
     }
 
     /** Counts one failure, by the kind {@code error} shows. */

@@ -1,6 +1,8 @@
 package io.sup.realtime.platform.bus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 
 import com.google.protobuf.Empty;
+import io.sup.realtime.platform.redis.LuaScript;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -55,6 +58,31 @@ class BusWorksOnRedisClusterTest {
                     assertTrue(keys > 0, "master on port " + port + " holds keys: " + REDIS.keysPerNode()));
         } finally {
             inboxes.forEach(CollectingInbox::close);
+        }
+    }
+
+    @Test
+    void aClusterBusReadsNothingAheadAndTheDeliveryLooksUpItself() throws Exception {
+        String instance = instancesOnDistinctMasters().getFirst();
+        CollectingInbox inbox = CollectingInbox.start(REDIS.settings(), instance);
+        try (UnifiedJedis redis = REDIS.settings().newClient()) {
+            RoutingRegistry registry = new RoutingRegistry(redis, Duration.ofSeconds(30), Clock.systemUTC());
+            DeliveryBus bus = new DeliveryBus(redis, registry, Clock.systemUTC());
+            registry.addUser(instance, "ahead-user");
+            LuaScript script = LuaScript.fromResource(BusWorksOnRedisClusterTest.class, "/lua/incr_by.lua");
+            script.run(redis, List.of("counter:{ahead}"), List.of("1")); // loaded: a standalone client would pipeline now
+
+            // Its reads would run on other masters, in no order with the script's write.
+            assertFalse(bus.readsAhead());
+            assertEquals(RouteLookup.NONE, bus.lookUpAhead(List.of("ahead-user")));
+            RouteLookup ahead = new RouteLookup(registry, List.of("ahead-user")); // as a standalone bus would
+            assertEquals(2L, script.run(redis, List.of("counter:{ahead}"), List.of("1"), ahead));
+            assertNull(ahead.instancesOf("ahead-user"), "the script ran on its own; the reads were not sent");
+            assertEquals(1, bus.toUsers(List.of("ahead-user"), ServerEvent.CHAT_UPDATED, Empty.getDefaultInstance(),
+                    List.of(), ahead).instances());
+            assertEquals(List.of("ahead-user"), inbox.next().getUsers().getUserIdsList());
+        } finally {
+            inbox.close();
         }
     }
 

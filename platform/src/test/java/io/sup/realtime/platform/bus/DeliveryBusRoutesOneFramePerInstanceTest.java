@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.util.SafeEncoder;
@@ -96,6 +97,48 @@ class DeliveryBusRoutesOneFramePerInstanceTest {
                 () -> assertEquals(List.of("gw-a.3"), b.getExcludeConnectionIdsList()),
                 () -> assertEquals(T0, a.getPublishedAtMs()),
                 () -> assertEquals(T0, b.getPublishedAtMs()));
+    }
+
+    @Test
+    void aLookUpAheadServesTheRecipientsItCoveredAndOnlyTheOthersAreLookedUp() throws Exception {
+        registry.addUser("gw-a", "alice");
+        registry.addUser("gw-b", "bob");
+        registry.addUser("gw-b", "dave");
+        RouteLookup ahead = bus.lookUpAhead(List.of("alice", "dave", "erin")); // bob not guessed, dave no recipient
+        sendAlone(ahead);
+        registry.removeUser("gw-a", "alice"); // after the look-up: what it found is what counts
+
+        UserDelivery delivery = bus.toUsers(List.of("alice", "bob", "erin"), ServerEvent.MESSAGE_NEW, DATA, List.of(),
+                ahead);
+
+        assertEquals(2, delivery.instances());
+        assertEquals(List.of("erin"), delivery.offlineUserIds(), "erin's empty routes, as the look-up ahead found them");
+        assertEquals(List.of("alice"), gwA.framesBefore(bus).getFirst().getUsers().getUserIdsList(),
+                "alice as the look-up ahead found her, not looked up again");
+        assertEquals(List.of("bob"), gwB.framesBefore(bus).getFirst().getUsers().getUserIdsList(),
+                "bob looked up at delivery; dave, guessed, is no recipient");
+    }
+
+    @Test
+    void aDiscardedLookUpAheadCoversNobody() throws Exception {
+        registry.addUser("gw-a", "alice");
+        RouteLookup ahead = bus.lookUpAhead(List.of("alice"));
+        sendAlone(ahead);
+        ahead.discard();
+        registry.removeUser("gw-a", "alice");
+        registry.addUser("gw-b", "alice");
+
+        assertEquals(1, bus.toUsers(List.of("alice"), ServerEvent.MESSAGE_NEW, DATA, List.of(), ahead).instances());
+        assertEquals(List.of(), gwA.framesBefore(bus));
+        assertEquals(List.of("alice"), gwB.framesBefore(bus).getFirst().getUsers().getUserIdsList());
+    }
+
+    /** Sends a look-up ahead in a pipeline of its own (in use it follows a script's run in the same pipeline). */
+    private void sendAlone(RouteLookup ahead) {
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            ahead.queueIn(pipeline);
+            pipeline.sync();
+        }
     }
 
     @Test
