@@ -7,14 +7,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.helidon.metrics.api.Meter;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.metrics.api.Timer;
 import io.sup.realtime.messaging.RunningMessagingService;
-import io.sup.realtime.platform.bus.InboxSubscriber;
 import io.sup.realtime.platform.bus.RoutingRegistry;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
@@ -30,7 +28,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.UnifiedJedis;
 
 import static io.sup.realtime.messaging.RunningMessagingService.caller;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -55,10 +52,9 @@ class RoutesAreLookedUpInTheAppendsRoundTripTest {
 
     private UnifiedJedis redis;
     private RoutingRegistry registry;
-    private final BlockingQueue<DeliveryFrame> gwtest = new LinkedBlockingQueue<>();
-    private final BlockingQueue<DeliveryFrame> gwother = new LinkedBlockingQueue<>();
-    private InboxSubscriber gwtestInbox;
-    private InboxSubscriber gwotherInbox;
+    private GatewayInboxes inboxes;
+    private BlockingQueue<DeliveryFrame> gwtest;
+    private BlockingQueue<DeliveryFrame> gwother;
 
     @BeforeAll
     static void start() {
@@ -78,18 +74,14 @@ class RoutesAreLookedUpInTheAppendsRoundTripTest {
     void subscribe() {
         redis = REDIS.settings().newClient();
         registry = new RoutingRegistry(redis, Duration.ofSeconds(30), Clock.systemUTC());
-        gwtestInbox = new InboxSubscriber(REDIS.settings(), "gwtest", gwtest::add);
-        gwotherInbox = new InboxSubscriber(REDIS.settings(), "gwother", gwother::add);
-        gwtestInbox.start();
-        gwotherInbox.start();
-        await().atMost(Duration.ofSeconds(WAIT_SECONDS))
-                .until(() -> gwtestInbox.isSubscribed() && gwotherInbox.isSubscribed());
+        inboxes = GatewayInboxes.subscribe(REDIS, Duration.ofSeconds(WAIT_SECONDS), "gwtest", "gwother");
+        gwtest = inboxes.of("gwtest");
+        gwother = inboxes.of("gwother");
     }
 
     @AfterEach
     void unsubscribe() {
-        gwtestInbox.close();
-        gwotherInbox.close();
+        inboxes.close();
         redis.close();
     }
 

@@ -8,11 +8,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.sup.realtime.messaging.RunningMessagingService;
-import io.sup.realtime.platform.bus.InboxSubscriber;
 import io.sup.realtime.platform.bus.RoutingRegistry;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
@@ -52,10 +50,9 @@ class SendMessageReachesGatewayInboxTest {
 
     private UnifiedJedis redis;
     private RoutingRegistry registry;
-    private final BlockingQueue<DeliveryFrame> gwtest = new LinkedBlockingQueue<>();
-    private final BlockingQueue<DeliveryFrame> gwother = new LinkedBlockingQueue<>();
-    private InboxSubscriber gwtestInbox;
-    private InboxSubscriber gwotherInbox;
+    private GatewayInboxes inboxes;
+    private BlockingQueue<DeliveryFrame> gwtest;
+    private BlockingQueue<DeliveryFrame> gwother;
 
     @BeforeAll
     static void start() {
@@ -68,23 +65,19 @@ class SendMessageReachesGatewayInboxTest {
     }
 
     @BeforeEach
-    void subscribe() throws InterruptedException {
+    void subscribe() {
         redis = REDIS.settings().newClient();
         registry = new RoutingRegistry(redis, Duration.ofSeconds(30), Clock.systemUTC());
-        gwtestInbox = new InboxSubscriber(REDIS.settings(), "gwtest", gwtest::add);
-        gwotherInbox = new InboxSubscriber(REDIS.settings(), "gwother", gwother::add);
-        gwtestInbox.start();
-        gwotherInbox.start();
-        awaitSubscribed(gwtestInbox);
-        awaitSubscribed(gwotherInbox);
+        inboxes = GatewayInboxes.subscribe(REDIS, Duration.ofSeconds(WAIT_SECONDS), "gwtest", "gwother");
+        gwtest = inboxes.of("gwtest");
+        gwother = inboxes.of("gwother");
         service.admin().createChat(CreateChatRequest.newBuilder()
                 .setId("c1").addAllMemberIds(List.of("alice", "bob")).build());
     }
 
     @AfterEach
     void unsubscribe() {
-        gwtestInbox.close();
-        gwotherInbox.close();
+        inboxes.close();
         redis.close();
     }
 
@@ -170,16 +163,6 @@ class SendMessageReachesGatewayInboxTest {
         try (JsonReader reader = Json.createReader(new StringReader(
                 new String(frame.getDataJson().toByteArray(), StandardCharsets.UTF_8)))) {
             return reader.readObject();
-        }
-    }
-
-    private static void awaitSubscribed(InboxSubscriber inbox) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(WAIT_SECONDS);
-        while (!inbox.isSubscribed()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("inbox not subscribed within " + WAIT_SECONDS + " s");
-            }
-            Thread.sleep(10);
         }
     }
 }
