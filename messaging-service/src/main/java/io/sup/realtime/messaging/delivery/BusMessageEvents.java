@@ -36,7 +36,7 @@ public final class BusMessageEvents implements MessageEvents {
 
     @Override
     public PipelinedReads lookUpAhead(String chatId) {
-        return bus.readsAhead() ? bus.lookUpAhead(recentMembers.of(chatId)) : PipelinedReads.NONE;
+        return bus.lookUpAhead(recentMembers.of(chatId)); // NONE where the bus cannot read ahead
     }
 
     @Override

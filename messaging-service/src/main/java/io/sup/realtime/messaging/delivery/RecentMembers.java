@@ -39,15 +39,21 @@ final class RecentMembers {
     }
 
     /** Remembers {@code memberIds} as {@code chatId}'s members (forgets the chat when it has more than the bound). */
-    void saw(String chatId, Collection<String> memberIds) {
+    synchronized void saw(String chatId, Collection<String> memberIds) {
+        List<String> before = byChat.get(chatId); // also marks the chat most recently used
+        if (memberIds.equals(before)) {
+            return; // the common case: members unchanged, nothing copied
+        }
         List<String> members = memberIds.size() <= maxMembers ? List.copyOf(memberIds) : null;
-        synchronized (this) {
-            List<String> before = members == null ? byChat.remove(chatId) : byChat.put(chatId, members);
-            ids += (members == null ? 0 : members.size()) - (before == null ? 0 : before.size());
-            for (Iterator<List<String>> eldest = byChat.values().iterator(); ids > maxIds; ) {
-                ids -= eldest.next().size();
-                eldest.remove();
-            }
+        if (members == null) {
+            byChat.remove(chatId);
+        } else {
+            byChat.put(chatId, members);
+        }
+        ids += (members == null ? 0 : members.size()) - (before == null ? 0 : before.size());
+        for (Iterator<List<String>> eldest = byChat.values().iterator(); ids > maxIds; ) {
+            ids -= eldest.next().size();
+            eldest.remove();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.sup.realtime.messaging.delivery;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -7,23 +8,33 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
 import io.sup.realtime.platform.bus.InboxSubscriber;
+import io.sup.realtime.platform.bus.RoutingRegistry;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
+import redis.clients.jedis.UnifiedJedis;
 
 import static org.awaitility.Awaitility.await;
 
 /**
- * Gateway instances' inboxes on a real Redis, each subscribed as a gateway subscribes it
- * ({@link InboxSubscriber}) and collecting the frames it receives, in order: what the
- * delivery bus sent to each instance.
+ * Gateway instances' side of the delivery bus on a real Redis: each instance's inbox
+ * subscribed as a gateway subscribes it ({@link InboxSubscriber}), collecting the frames it
+ * receives in order (what the bus sent to that instance), and the routing registry's entries
+ * a gateway writes when a user connects to it.
  */
 final class GatewayInboxes implements AutoCloseable {
     private final Map<String, InboxSubscriber> subscribers = new LinkedHashMap<>();
     private final Map<String, BlockingQueue<DeliveryFrame>> frames = new LinkedHashMap<>();
+    private final UnifiedJedis redis;
+    private final RoutingRegistry registry;
+
+    private GatewayInboxes(RedisServerExtension redis) {
+        this.redis = redis.settings().newClient();
+        this.registry = new RoutingRegistry(this.redis, Duration.ofSeconds(30), Clock.systemUTC());
+    }
 
     /** Subscribes the inboxes of {@code instances}, waiting (up to {@code within}) until each is subscribed. */
     static GatewayInboxes subscribe(RedisServerExtension redis, Duration within, String... instances) {
-        GatewayInboxes inboxes = new GatewayInboxes();
+        GatewayInboxes inboxes = new GatewayInboxes(redis);
         for (String instance : instances) {
             BlockingQueue<DeliveryFrame> received = new LinkedBlockingQueue<>();
             InboxSubscriber subscriber = new InboxSubscriber(redis.settings(), instance, received::add);
@@ -41,8 +52,14 @@ final class GatewayInboxes implements AutoCloseable {
         return frames.get(instance);
     }
 
+    /** Routes {@code userId} to {@code instance}, as that gateway does on the user's first connection there. */
+    void connect(String instance, String userId) {
+        registry.addUser(instance, userId);
+    }
+
     @Override
     public void close() {
         subscribers.values().forEach(InboxSubscriber::close);
+        redis.close();
     }
 }

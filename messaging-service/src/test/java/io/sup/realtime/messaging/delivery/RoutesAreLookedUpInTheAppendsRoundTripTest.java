@@ -1,7 +1,6 @@
 package io.sup.realtime.messaging.delivery;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -13,7 +12,6 @@ import io.helidon.metrics.api.Meter;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.metrics.api.Timer;
 import io.sup.realtime.messaging.RunningMessagingService;
-import io.sup.realtime.platform.bus.RoutingRegistry;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
 import io.sup.realtime.proto.messaging.v1.ChangeMembersRequest;
@@ -50,9 +48,7 @@ class RoutesAreLookedUpInTheAppendsRoundTripTest {
 
     private static RunningMessagingService service;
 
-    private UnifiedJedis redis;
-    private RoutingRegistry registry;
-    private GatewayInboxes inboxes;
+    private GatewayInboxes gateways;
     private BlockingQueue<DeliveryFrame> gwtest;
     private BlockingQueue<DeliveryFrame> gwother;
 
@@ -72,23 +68,20 @@ class RoutesAreLookedUpInTheAppendsRoundTripTest {
 
     @BeforeEach
     void subscribe() {
-        redis = REDIS.settings().newClient();
-        registry = new RoutingRegistry(redis, Duration.ofSeconds(30), Clock.systemUTC());
-        inboxes = GatewayInboxes.subscribe(REDIS, Duration.ofSeconds(WAIT_SECONDS), "gwtest", "gwother");
-        gwtest = inboxes.of("gwtest");
-        gwother = inboxes.of("gwother");
+        gateways = GatewayInboxes.subscribe(REDIS, Duration.ofSeconds(WAIT_SECONDS), "gwtest", "gwother");
+        gwtest = gateways.of("gwtest");
+        gwother = gateways.of("gwother");
     }
 
     @AfterEach
     void unsubscribe() {
-        inboxes.close();
-        redis.close();
+        gateways.close();
     }
 
     @Test
     void aChatsFirstMessageCostsThreeRoundTripsAndTheNextOnesTwo() throws Exception {
         createChat("rt1", "alice", "bob");
-        registry.addUser("gwtest", "bob");
+        gateways.connect("gwtest", "bob");
         send("alice", "rt1", "warm-up"); // another chat's first message: loads the script
         assertNotNull(nextMessage(gwtest));
         createChat("rt2", "alice", "bob");
@@ -112,9 +105,9 @@ class RoutesAreLookedUpInTheAppendsRoundTripTest {
     @Test
     void theGuessNeverDecidesWhoGetsTheMessage() throws Exception {
         createChat("g1", "alice", "bob", "carol");
-        registry.addUser("gwtest", "bob");
-        registry.addUser("gwother", "carol");
-        registry.addUser("gwother", "dave");
+        gateways.connect("gwtest", "bob");
+        gateways.connect("gwother", "carol");
+        gateways.connect("gwother", "dave");
         send("alice", "g1", "to bob and carol");
         assertEquals("to bob and carol", content(nextMessage(gwtest)));
         assertEquals(List.of("carol"), nextMessage(gwother).getUsers().getUserIdsList());
@@ -137,15 +130,17 @@ class RoutesAreLookedUpInTheAppendsRoundTripTest {
     @Test
     void aScriptRedisForgotIsStoredOnceAndDelivered() throws Exception {
         createChat("f1", "alice", "bob");
-        registry.addUser("gwtest", "bob");
+        gateways.connect("gwtest", "bob");
         send("alice", "f1", "before");
         assertNotNull(nextMessage(gwtest));
 
-        redis.scriptFlush();
-        long seq = send("alice", "f1", "after the flush");
+        try (UnifiedJedis redis = REDIS.settings().newClient()) {
+            redis.scriptFlush();
+            long seq = send("alice", "f1", "after the flush");
 
-        assertEquals(2, seq);
-        assertEquals(2, redis.xlen("msg:{f1}:log"), "the refused EVALSHA ran nothing; its rerun stored it once");
+            assertEquals(2, seq);
+            assertEquals(2, redis.xlen("msg:{f1}:log"), "the refused EVALSHA ran nothing; its rerun stored it once");
+        }
         DeliveryFrame frame = nextMessage(gwtest);
         assertEquals("after the flush", content(frame));
         assertEquals(List.of("bob"), frame.getUsers().getUserIdsList());

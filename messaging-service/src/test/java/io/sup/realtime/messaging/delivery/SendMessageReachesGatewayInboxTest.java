@@ -2,7 +2,6 @@ package io.sup.realtime.messaging.delivery;
 
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -11,7 +10,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.sup.realtime.messaging.RunningMessagingService;
-import io.sup.realtime.platform.bus.RoutingRegistry;
 import io.sup.realtime.platform.testing.RedisServerExtension;
 import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
 import io.sup.realtime.proto.messaging.v1.CreateChatRequest;
@@ -26,7 +24,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.UnifiedJedis;
 
 import static io.sup.realtime.messaging.RunningMessagingService.caller;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,9 +45,7 @@ class SendMessageReachesGatewayInboxTest {
 
     private static RunningMessagingService service;
 
-    private UnifiedJedis redis;
-    private RoutingRegistry registry;
-    private GatewayInboxes inboxes;
+    private GatewayInboxes gateways;
     private BlockingQueue<DeliveryFrame> gwtest;
     private BlockingQueue<DeliveryFrame> gwother;
 
@@ -66,24 +61,21 @@ class SendMessageReachesGatewayInboxTest {
 
     @BeforeEach
     void subscribe() {
-        redis = REDIS.settings().newClient();
-        registry = new RoutingRegistry(redis, Duration.ofSeconds(30), Clock.systemUTC());
-        inboxes = GatewayInboxes.subscribe(REDIS, Duration.ofSeconds(WAIT_SECONDS), "gwtest", "gwother");
-        gwtest = inboxes.of("gwtest");
-        gwother = inboxes.of("gwother");
+        gateways = GatewayInboxes.subscribe(REDIS, Duration.ofSeconds(WAIT_SECONDS), "gwtest", "gwother");
+        gwtest = gateways.of("gwtest");
+        gwother = gateways.of("gwother");
         service.admin().createChat(CreateChatRequest.newBuilder()
                 .setId("c1").addAllMemberIds(List.of("alice", "bob")).build());
     }
 
     @AfterEach
     void unsubscribe() {
-        inboxes.close();
-        redis.close();
+        gateways.close();
     }
 
     @Test
     void messageFromAliceReachesBobsGatewayAsMessageNew() throws Exception {
-        registry.addUser("gwtest", "bob");
+        gateways.connect("gwtest", "bob");
 
         Message sent = send("alice", "gwsender", "c1", "hello bob", "t-1");
         DeliveryFrame frame = gwtest.poll(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -109,8 +101,8 @@ class SendMessageReachesGatewayInboxTest {
 
     @Test
     void theSendersOtherDevicesOnTheSameGatewayAreAddressedToo() throws Exception {
-        registry.addUser("gwtest", "bob");
-        registry.addUser("gwtest", "alice");
+        gateways.connect("gwtest", "bob");
+        gateways.connect("gwtest", "alice");
 
         send("alice", "gwtest", "c1", "hi", "");
         DeliveryFrame frame = gwtest.poll(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -122,8 +114,8 @@ class SendMessageReachesGatewayInboxTest {
 
     @Test
     void gatewaysWithoutRecipientsGetNothing() throws Exception {
-        registry.addUser("gwtest", "bob");
-        registry.addUser("gwother", "carol"); // connected, but not a member of c1
+        gateways.connect("gwtest", "bob");
+        gateways.connect("gwother", "carol"); // connected, but not a member of c1
         service.admin().createChat(CreateChatRequest.newBuilder()
                 .setId("c2").addAllMemberIds(List.of("alice", "carol")).build());
 
@@ -141,7 +133,7 @@ class SendMessageReachesGatewayInboxTest {
 
     @Test
     void aRetriedTempIdIsDeliveredOnlyOnce() throws Exception {
-        registry.addUser("gwtest", "bob");
+        gateways.connect("gwtest", "bob");
 
         send("alice", "gwsender", "c1", "once", "t-9");
         send("alice", "gwsender", "c1", "once", "t-9");

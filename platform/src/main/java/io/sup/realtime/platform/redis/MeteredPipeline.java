@@ -45,8 +45,8 @@ final class MeteredPipeline extends AbstractPipeline {
         this.delegate = delegate;
         this.meters = meters;
         this.onConnectionFailure = onConnectionFailure;
-        this.onMoved = onMoved;
         this.timer = meters.command(RedisMeters.PIPELINE);
+        this.onMoved = onMoved;
         this.replies = onMoved == null ? null : new ArrayList<>();
     }
 

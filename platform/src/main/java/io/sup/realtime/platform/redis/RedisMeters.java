@@ -54,7 +54,9 @@ public final class RedisMeters {
 
     private final MeterRegistry registry;
     private final Map<String, Timer> commands = new ConcurrentHashMap<>();
-    private final Map<String, Timer> scripts = new ConcurrentHashMap<>();
+    /** By command (EVALSHA, PIPELINE), then by SHA-1: no key to build per command run. */
+    private final Map<String, Map<String, Timer>> scripts = Map.of("EVALSHA", new ConcurrentHashMap<>(),
+            PIPELINE, new ConcurrentHashMap<>());
     private final Map<String, Counter> errors;
 
     private RedisMeters(MeterRegistry registry) {
@@ -82,7 +84,7 @@ public final class RedisMeters {
      * PipelinedReads)}). Named when a {@link LuaScript} has it.
      */
     Timer script(String command, String sha1) {
-        return scripts.computeIfAbsent(command + ' ' + sha1, k -> timer(command, LuaScript.nameOf(sha1)));
+        return scripts.get(command).computeIfAbsent(sha1, s -> timer(command, LuaScript.nameOf(s)));
     }
 
     /** Counts one failure, by the kind {@code error} shows. */
