@@ -58,6 +58,7 @@ import io.sup.realtime.platform.bus.RoutingRegistry;
 import io.sup.realtime.platform.config.Settings;
 import io.sup.realtime.platform.limits.RateLimits;
 import io.sup.realtime.platform.grpc.GrpcChannels;
+import io.sup.realtime.platform.grpc.multiplex.MultiplexChannel;
 import io.sup.realtime.platform.grpc.GrpcReadiness;
 import io.sup.realtime.platform.grpc.GrpcServerHost;
 import io.sup.realtime.platform.grpc.GrpcTls;
@@ -85,6 +86,8 @@ public final class Main implements AutoCloseable {
     private final ManagedChannel presenceChannel;
     private final ManagedChannel callsChannel;
     private final ManagedChannel notificationsChannel;
+    /** The client events' streams over those channels (GrpcChannels.multiplexed), by domain. */
+    private final List<MultiplexChannel> eventChannels;
     private final LocalConnections connections;
     private final InboxSubscriber inbox;
     private final ScheduledExecutorService timers;
@@ -110,11 +113,14 @@ public final class Main implements AutoCloseable {
         presenceChannel = GrpcChannels.forTarget(config.presenceTarget(), tls);
         callsChannel = GrpcChannels.forTarget(config.callsTarget(), tls);
         notificationsChannel = GrpcChannels.forTarget(config.notificationsTarget(), tls);
+        // Client events ride a few long-lived streams per service, not an HTTP/2 stream each.
+        eventChannels = List.of(GrpcChannels.multiplexed(messagingChannel), GrpcChannels.multiplexed(presenceChannel),
+                GrpcChannels.multiplexed(callsChannel), GrpcChannels.multiplexed(notificationsChannel));
         EventRouter router = new EventRouter(List.of(
-                new MessagingRoutes(messagingChannel, connections, config.grpcDeadline()),
-                new PresenceRoutes(presenceChannel, config.grpcDeadline()),
-                new CallRoutes(callsChannel, config.grpcDeadline()),
-                new NotificationRoutes(notificationsChannel, config.grpcDeadline())), config.shed());
+                new MessagingRoutes(eventChannels.get(0), connections, config.grpcDeadline()),
+                new PresenceRoutes(eventChannels.get(1), config.grpcDeadline()),
+                new CallRoutes(eventChannels.get(2), config.grpcDeadline()),
+                new NotificationRoutes(eventChannels.get(3), config.grpcDeadline())), config.shed());
         timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("gateway-timers").daemon().factory());
         writers = Executors.newVirtualThreadPerTaskExecutor();
         // messaging keeps only what a connection's close ends (its typing): it takes no other report.
@@ -330,6 +336,7 @@ public final class Main implements AutoCloseable {
         inbox.close();
         timers.shutdownNow();
         writers.shutdown();
+        eventChannels.forEach(MultiplexChannel::close); // ends their streams: the channels' shutdown waits for them
         GrpcChannels.close(messagingChannel);
         GrpcChannels.close(presenceChannel);
         GrpcChannels.close(callsChannel);

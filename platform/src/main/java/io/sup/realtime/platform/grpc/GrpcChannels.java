@@ -2,8 +2,10 @@ package io.sup.realtime.platform.grpc;
 
 import java.util.concurrent.TimeUnit;
 
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.sup.realtime.platform.grpc.multiplex.MultiplexChannel;
 
 /**
  * Client channels to the domain services. A target is a gRPC name such as
@@ -31,6 +33,19 @@ public final class GrpcChannels {
                 .keepAliveTime(30, TimeUnit.SECONDS)
                 .intercept(new TelemetryClientInterceptor(), GrpcClientMetrics.INSTANCE)
                 .build();
+    }
+
+    /**
+     * {@code channel}'s unary calls carried over a few long-lived {@code Multiplex} streams
+     * ({@link MultiplexChannel}): for a caller that makes many small calls, such as the gateway
+     * with its client events. Each call is counted, timed and given the caller's context as on
+     * {@code channel}; the streams themselves are counted once each, as
+     * {@code sup.multiplex.v1.Multiplex/Exchange}. Close it before {@code channel}: that ends
+     * the streams, for which the channel's shutdown would otherwise wait.
+     */
+    public static MultiplexChannel multiplexed(Channel channel) {
+        return new MultiplexChannel(channel, MultiplexChannel.STREAMS, MultiplexChannel.MAX_STREAM_AGE,
+                new TelemetryClientInterceptor(), GrpcClientMetrics.INSTANCE);
     }
 
     /** Shuts {@code channel} down, waiting up to 5 s for calls in flight. */

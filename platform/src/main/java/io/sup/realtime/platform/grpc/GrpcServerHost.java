@@ -3,16 +3,20 @@ package io.sup.realtime.platform.grpc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.sup.realtime.platform.grpc.multiplex.MultiplexService;
 
 /**
  * A domain service's gRPC server: grpc-java's own Netty server (it honours client deadlines
@@ -27,6 +31,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 public final class GrpcServerHost implements AutoCloseable {
     private final Server server;
     private final HealthStatusManager health;
+    private final MultiplexService multiplex;
 
     /** How long a client connection lives before the server asks the client to reconnect. */
     static final Duration MAX_CONNECTION_AGE = Duration.ofMinutes(5);
@@ -38,9 +43,10 @@ public final class GrpcServerHost implements AutoCloseable {
      */
     static final int MAX_CALLS_IN_FLIGHT = 64;
 
-    private GrpcServerHost(Server server, HealthStatusManager health) {
+    private GrpcServerHost(Server server, HealthStatusManager health, MultiplexService multiplex) {
         this.server = server;
         this.health = health;
+        this.multiplex = multiplex;
     }
 
     /**
@@ -70,8 +76,9 @@ public final class GrpcServerHost implements AutoCloseable {
     static GrpcServerHost start(int port, List<BindableService> services, GrpcTls tls, Duration maxConnectionAge,
                                 int maxCallsInFlight) {
         HealthStatusManager health = new HealthStatusManager();
+        ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
         NettyServerBuilder builder = NettyServerBuilder.forPort(port, tls.serverCredentials())
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .executor(handlers)
                 // Callers resolve a headless Service once and keep their connections: retiring
                 // each connection (GOAWAY; grpc-java adds +-10% jitter) makes them re-resolve, so
                 // pods added by a scale-up get calls within minutes, not at the next failure.
@@ -83,18 +90,24 @@ public final class GrpcServerHost implements AutoCloseable {
         TelemetryServerInterceptor telemetry = new TelemetryServerInterceptor();
         GrpcServerMetrics metrics = new GrpcServerMetrics();
         CallsInFlightLimit limit = new CallsInFlightLimit(maxCallsInFlight); // one for all the services
+        List<ServerServiceDefinition> served = new ArrayList<>();
         for (BindableService service : services) {
             // The last runs first: metrics see the status the error mapping gave, and the
             // call's span and log context cover the error mapping and the wait for a slot.
-            builder.addService(ServerInterceptors.intercept(service, limit, errors, telemetry, metrics));
+            ServerServiceDefinition intercepted = ServerInterceptors.intercept(service, limit, errors, telemetry, metrics);
+            builder.addService(intercepted);
+            served.add(intercepted);
         }
+        // The same definitions serve the calls a Multiplex stream carries (the gateway's).
+        MultiplexService multiplex = new MultiplexService(served, handlers);
+        builder.addService(multiplex).callExecutor(multiplex.callExecutor());
         try {
             Server server = builder.build().start();
             for (BindableService service : services) {
                 health.setStatus(service.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
             }
             health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
-            return new GrpcServerHost(server, health);
+            return new GrpcServerHost(server, health, multiplex);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start gRPC server on port " + port, e);
         }
@@ -105,10 +118,14 @@ public final class GrpcServerHost implements AutoCloseable {
         return server.getPort();
     }
 
-    /** Reports NOT_SERVING, stops taking calls, and waits up to 5 s for calls in flight. */
+    /**
+     * Reports NOT_SERVING, stops taking calls (multiplexed ones too: their streams end once the
+     * calls they carry are answered), and waits up to 5 s for calls in flight.
+     */
     @Override
     public void close() {
         health.enterTerminalState();
+        multiplex.drain();
         server.shutdown();
         try {
             if (!server.awaitTermination(5, TimeUnit.SECONDS)) {

@@ -1,0 +1,149 @@
+package io.sup.realtime.platform.grpc.multiplex;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.google.common.util.concurrent.MoreExecutors;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.sup.realtime.proto.multiplex.v1.MultiplexGrpc;
+import io.sup.realtime.proto.multiplex.v1.MultiplexedRequest;
+import io.sup.realtime.proto.multiplex.v1.MultiplexedResponse;
+
+/**
+ * The client end of one {@code Multiplex/Exchange} stream: sends calls on it and hands each
+ * response to the call it answers. Its callbacks run on the transport's thread (a direct
+ * executor): they only look the call up and pass the response on. Sends are serialized here,
+ * since a {@link ClientCall} is not thread-safe; every response is requested up front, so
+ * nothing else touches the call from the transport's side.
+ */
+final class ClientExchange extends ClientCall.Listener<MultiplexedResponse> {
+    private final ClientCall<MultiplexedRequest, MultiplexedResponse> stream;
+    private final Channel channel;
+    private final Runnable onUnimplemented;
+    private final Map<Long, MultiplexedClientCall<?, ?>> pending = new ConcurrentHashMap<>();
+    private final long openedNanos = System.nanoTime();
+    private long lastCallId;
+    /** Guarded by this. */
+    private boolean retiring;
+    private boolean halfClosed;
+    private volatile boolean ended;
+    private volatile Status endStatus;
+
+    /** What {@link #send} did with a call. */
+    enum Sent {
+        /** On its way to the server. */
+        SENT,
+        /** Ended already: the call was ended as the stream's calls were (failed, or sent directly). */
+        ENDED_WITH_THE_STREAM,
+        /** Retired: nothing was done, the call is to go on another stream. */
+        REFUSED
+    }
+
+    private ClientExchange(Channel channel, ClientCall<MultiplexedRequest, MultiplexedResponse> stream,
+                           Runnable onUnimplemented) {
+        this.channel = channel;
+        this.stream = stream;
+        this.onUnimplemented = onUnimplemented;
+    }
+
+    /**
+     * Opens a stream on {@code channel}. If the server has no Multiplex service,
+     * {@code onUnimplemented} runs and the calls sent here are made directly on {@code channel}
+     * instead (the server ran none of them).
+     */
+    static ClientExchange open(Channel channel, Runnable onUnimplemented) {
+        ClientCall<MultiplexedRequest, MultiplexedResponse> stream = channel.newCall(MultiplexGrpc.getExchangeMethod(),
+                CallOptions.DEFAULT.withExecutor(MoreExecutors.directExecutor()));
+        ClientExchange exchange = new ClientExchange(channel, stream, onUnimplemented);
+        synchronized (exchange) {
+            stream.start(exchange, new Metadata());
+            stream.request(Integer.MAX_VALUE);
+        }
+        return exchange;
+    }
+
+    /** Whether new calls may still go here: not ended, not retired, younger than {@code maxAgeNanos}. */
+    boolean usable(long maxAgeNanos) {
+        return !ended && !retiring && System.nanoTime() - openedNanos < maxAgeNanos;
+    }
+
+    /** Sends {@code call}'s request on this stream, unless it has ended or been retired. */
+    synchronized Sent send(MultiplexedClientCall<?, ?> call) {
+        if (ended) {
+            endWithTheStream(call);
+            return Sent.ENDED_WITH_THE_STREAM;
+        }
+        if (retiring) {
+            return Sent.REFUSED;
+        }
+        long callId = ++lastCallId;
+        pending.put(callId, call);
+        call.sentOn(this, callId);
+        stream.sendMessage(call.request(callId));
+        return Sent.SENT;
+    }
+
+    /** Forgets a call answered here some other way (its deadline passed, or it was cancelled). */
+    void forget(long callId) {
+        if (pending.remove(callId) != null) {
+            halfCloseIfDone();
+        }
+    }
+
+    /** Takes no new calls; half-closes once every call sent here is answered. */
+    synchronized void retire() {
+        retiring = true;
+        halfCloseIfDone();
+    }
+
+    private synchronized void halfCloseIfDone() {
+        if (retiring && !halfClosed && !ended && pending.isEmpty()) {
+            halfClosed = true;
+            stream.halfClose();
+        }
+    }
+
+    @Override
+    public void onMessage(MultiplexedResponse response) {
+        MultiplexedClientCall<?, ?> call = pending.remove(response.getCallId());
+        if (call != null) {
+            call.answered(response);
+            if (retiring) {
+                halfCloseIfDone();
+            }
+        }
+    }
+
+    @Override
+    public void onClose(Status status, Metadata trailers) {
+        synchronized (this) { // a send either saw the end or left its call in pending for the loop below
+            endStatus = status;
+            ended = true;
+        }
+        if (status.getCode() == Status.Code.UNIMPLEMENTED) {
+            onUnimplemented.run();
+        }
+        for (Long callId : pending.keySet()) {
+            MultiplexedClientCall<?, ?> call = pending.remove(callId);
+            if (call != null) {
+                endWithTheStream(call);
+            }
+        }
+    }
+
+    /**
+     * Ends a call this ended stream did not answer: directly on the channel if the server had
+     * no Multiplex service (it ran nothing), else with the stream's failure.
+     */
+    private void endWithTheStream(MultiplexedClientCall<?, ?> call) {
+        if (endStatus.getCode() == Status.Code.UNIMPLEMENTED) {
+            call.sendDirectly(channel);
+        } else {
+            call.failed(MultiplexChannel.streamEnded(endStatus));
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.sup.realtime.platform.grpc.multiplex;
+
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+
+/**
+ * A {@link Channel} that carries every unary call over a few long-lived
+ * {@code sup.multiplex.v1.Multiplex/Exchange} streams of an underlying channel, so a call costs
+ * two DATA frames on a stream already open instead of an HTTP/2 stream of its own (its HEADERS,
+ * HPACK, trailers, and a server call set up and torn down). Stubs built on it are the
+ * generated ones and see what a direct call gives: the server runs each call through the same
+ * interceptors and handler, and its status, trailers and response come back as they would
+ * (multiplex.proto).
+ *
+ * <p>Calls are spread round-robin over {@code streams} streams; with the underlying channel's
+ * round-robin policy each new stream may go to another server. A stream is retired once it is
+ * {@code maxStreamAge} old: new calls open a new one (so calls follow a scale-up, and move off
+ * a connection the server retires before its grace ends), and the old one is half-closed once
+ * its calls are answered. Deadlines are kept here, per call (what was left of one is sent
+ * along, for the server's context); a call whose stream fails gets the stream's status
+ * ({@code UNAVAILABLE} when the stream ended without one), as a direct call on a failed
+ * connection would. Streaming methods, and every call for five minutes after a server said it
+ * has no {@code Multiplex} service ({@code UNIMPLEMENTED}: an older version, during a rolling
+ * upgrade), go directly over the underlying channel; so do the calls that were on the refused
+ * stream (the server ran none of them).
+ *
+ * <p>Thread-safe. The responses are read on the transport's thread and handed to each call's
+ * executor (the caller's own thread for blocking stubs), where they are parsed.
+ */
+public final class MultiplexChannel extends Channel implements AutoCloseable {
+    /** How many streams calls are spread over. */
+    public static final int STREAMS = 2;
+    /**
+     * How old a stream gets before calls move to a new one: below the 30 s grace a server
+     * gives calls on a connection it retires (GrpcServerHost), so no call is cut off.
+     */
+    public static final Duration MAX_STREAM_AGE = Duration.ofSeconds(20);
+
+    /** How long calls go directly after a server said it cannot multiplex. */
+    private static final long DIRECT_AFTER_UNIMPLEMENTED_NANOS = TimeUnit.MINUTES.toNanos(5);
+    /** Runs the listeners of calls made without an executor (not blocking stubs). */
+    private static final Executor CALLBACKS = Executors.newVirtualThreadPerTaskExecutor();
+
+    private final Channel channel;
+    private final Channel multiplexed;
+    private final ClientExchange[] streams;
+    private final long maxStreamAgeNanos;
+    private final AtomicInteger next = new AtomicInteger();
+    private volatile long directUntilNanos = System.nanoTime();
+    private volatile boolean closed;
+
+    /**
+     * @param channel      the underlying channel, to a server that serves {@code Multiplex}
+     *                     (every platform GrpcServerHost does)
+     * @param streams      how many streams to spread calls over, at least 1
+     * @param maxStreamAge how old a stream gets before calls move to a new one
+     * @param interceptors applied to each multiplexed call (as a channel's interceptors, the last
+     *                     runs first); calls that go directly get only the underlying channel's
+     */
+    public MultiplexChannel(Channel channel, int streams, Duration maxStreamAge, ClientInterceptor... interceptors) {
+        if (streams < 1) {
+            throw new IllegalArgumentException("streams must be at least 1: " + streams);
+        }
+        this.channel = channel;
+        this.streams = new ClientExchange[streams];
+        this.maxStreamAgeNanos = maxStreamAge.toNanos();
+        this.multiplexed = ClientInterceptors.intercept(new Channel() {
+            @Override
+            public <Q, R> ClientCall<Q, R> newCall(MethodDescriptor<Q, R> method, CallOptions options) {
+                return new MultiplexedClientCall<>(MultiplexChannel.this, method, options,
+                        options.getExecutor() != null ? options.getExecutor() : CALLBACKS);
+            }
+
+            @Override
+            public String authority() {
+                return channel.authority();
+            }
+        }, interceptors);
+    }
+
+    @Override
+    public <Q, R> ClientCall<Q, R> newCall(MethodDescriptor<Q, R> method, CallOptions options) {
+        if (closed || method.getType() != MethodDescriptor.MethodType.UNARY || System.nanoTime() - directUntilNanos < 0) {
+            return channel.newCall(method, options);
+        }
+        return multiplexed.newCall(method, options);
+    }
+
+    @Override
+    public String authority() {
+        return channel.authority();
+    }
+
+    /**
+     * Retires every stream (each half-closes once its calls are answered, so the underlying
+     * channel can then shut down at once); later calls go directly. Close this before the
+     * underlying channel: a channel's shutdown waits for its streams.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        synchronized (streams) {
+            for (int i = 0; i < streams.length; i++) {
+                if (streams[i] != null) {
+                    streams[i].retire();
+                    streams[i] = null;
+                }
+            }
+        }
+    }
+
+    /**
+     * Sends {@code call} on the next stream, opening one when that slot has none, or a failed
+     * or retired one, or one older than the stream age. A call whose stream fails as it is sent
+     * (say, the server cannot be reached) gets that failure, as a direct call would.
+     */
+    void send(MultiplexedClientCall<?, ?> call) {
+        int slot = Math.floorMod(next.getAndIncrement(), streams.length);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            if (current(slot).send(call) != ClientExchange.Sent.REFUSED) {
+                return;
+            }
+            // Retired between the pick and the send: the slot gets a new one.
+        }
+        call.failed(Status.UNAVAILABLE.withDescription("no multiplexed stream took the call"));
+    }
+
+    private ClientExchange current(int slot) {
+        ClientExchange exchange = streams[slot];
+        if (exchange != null && exchange.usable(maxStreamAgeNanos)) {
+            return exchange;
+        }
+        synchronized (streams) {
+            exchange = streams[slot];
+            if (exchange == null || !exchange.usable(maxStreamAgeNanos)) {
+                if (exchange != null) {
+                    exchange.retire();
+                }
+                exchange = ClientExchange.open(channel, this::streamUnimplemented);
+                streams[slot] = exchange;
+            }
+            return exchange;
+        }
+    }
+
+    /** A server has no Multiplex service: go directly for a while (a rolling upgrade). */
+    private void streamUnimplemented() {
+        directUntilNanos = System.nanoTime() + DIRECT_AFTER_UNIMPLEMENTED_NANOS;
+    }
+
+    /** {@code UNAVAILABLE}, for calls whose stream ended before they were answered. */
+    static Status streamEnded(Status status) {
+        if (status.isOk()) {
+            return Status.UNAVAILABLE.withDescription("multiplexed stream ended before the call was answered");
+        }
+        return status;
+    }
+}

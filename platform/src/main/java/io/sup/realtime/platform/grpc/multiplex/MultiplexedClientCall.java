@@ -1,0 +1,269 @@
+package io.sup.realtime.platform.grpc.multiplex;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.google.common.util.concurrent.MoreExecutors;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.MessageLite;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.sup.realtime.proto.multiplex.v1.MultiplexedRequest;
+import io.sup.realtime.proto.multiplex.v1.MultiplexedResponse;
+
+/**
+ * One unary call made through a {@link MultiplexChannel}: collects the request, sends it when
+ * the caller half-closes, and ends exactly once, with the response, its stream's failure, its
+ * deadline or a cancel, whichever comes first. The listener's callbacks run on the call's
+ * executor, in gRPC's order (headers, message, close).
+ */
+final class MultiplexedClientCall<Q, R> extends ClientCall<Q, R> {
+    private final MultiplexChannel owner;
+    private final MethodDescriptor<Q, R> method;
+    private final CallOptions options;
+    private final Executor executor;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private Listener<R> listener;
+    private Metadata headers;
+    private Q message;
+    private long timeoutMicros;
+    /** The request as it travels, all but its call id (set when it is sent). */
+    private MultiplexedRequest.Builder prepared;
+    private volatile ClientExchange exchange;
+    private volatile long callId;
+    private volatile ScheduledFuture<?> deadlineTimer;
+    /** The same call made directly, when the server could not multiplex it. */
+    private volatile ClientCall<Q, R> direct;
+
+    MultiplexedClientCall(MultiplexChannel owner, MethodDescriptor<Q, R> method, CallOptions options, Executor executor) {
+        this.owner = owner;
+        this.method = method;
+        this.options = options;
+        this.executor = executor;
+    }
+
+    @Override
+    public void start(Listener<R> listener, Metadata headers) {
+        this.listener = listener;
+        this.headers = headers;
+    }
+
+    @Override
+    public void request(int numMessages) {
+        // A unary call has one response, and it is always delivered.
+    }
+
+    @Override
+    public void sendMessage(Q message) {
+        if (this.message != null) {
+            throw new IllegalStateException("a unary call sends one message");
+        }
+        this.message = message;
+    }
+
+    @Override
+    public void halfClose() {
+        if (message == null) {
+            end(Status.INTERNAL.withDescription("unary call half-closed without a request"), new Metadata(), null);
+            return;
+        }
+        try {
+            prepared = MultiplexedRequest.newBuilder()
+                    .setMethod(method.getFullMethodName())
+                    .setMessage(serialize(message));
+            MetadataEntries.addTo(headers, prepared::addHeaders);
+        } catch (RuntimeException e) {
+            end(Status.INTERNAL.withDescription("cannot serialize the request").withCause(e), new Metadata(), null);
+            return;
+        }
+        Deadline deadline = earliest(options.getDeadline(), Context.current().getDeadline());
+        if (deadline != null) {
+            long remainingNanos = deadline.timeRemaining(TimeUnit.NANOSECONDS);
+            if (remainingNanos <= 0) {
+                end(Status.DEADLINE_EXCEEDED.withDescription("deadline passed before the call was sent"), new Metadata(), null);
+                return;
+            }
+            timeoutMicros = Math.max(1, TimeUnit.NANOSECONDS.toMicros(remainingNanos));
+            prepared.setTimeoutMicros(timeoutMicros);
+            deadlineTimer = DeadlineTimer.INSTANCE.schedule(this::deadlinePassed, remainingNanos, TimeUnit.NANOSECONDS);
+        }
+        owner.send(this);
+    }
+
+    @Override
+    public void cancel(String message, Throwable cause) {
+        Status status = Status.CANCELLED.withDescription(message != null ? message : "cancelled by the caller");
+        if (end(cause != null ? status.withCause(cause) : status, new Metadata(), null)) {
+            leave();
+        }
+    }
+
+    @Override
+    public boolean isReady() {
+        return true;
+    }
+
+    /** Called by the exchange, under its lock, before the request goes out. */
+    void sentOn(ClientExchange exchange, long callId) {
+        this.exchange = exchange;
+        this.callId = callId;
+    }
+
+    /** The request as it travels on the stream. */
+    MultiplexedRequest request(long callId) {
+        return prepared.setCallId(callId).build();
+    }
+
+    /** The server's answer (on the transport's thread). */
+    void answered(MultiplexedResponse response) {
+        Status status = Status.fromCodeValue(response.getStatusCode());
+        if (!response.getStatusDescription().isEmpty()) {
+            status = status.withDescription(response.getStatusDescription());
+        }
+        end(status, null, response);
+    }
+
+    /** The stream failed before the server answered. */
+    void failed(Status status) {
+        end(status, new Metadata(), null);
+    }
+
+    /**
+     * Makes this call directly on {@code channel}: its stream's server has no Multiplex
+     * service, so it did not run it.
+     */
+    void sendDirectly(Channel channel) {
+        ClientCall<Q, R> call = channel.newCall(method, options.withExecutor(MoreExecutors.directExecutor()));
+        direct = call;
+        call.start(new Listener<>() {
+            private R reply;
+
+            @Override
+            public void onMessage(R message) {
+                reply = message;
+            }
+
+            @Override
+            public void onClose(Status status, Metadata trailers) {
+                endDirect(status, trailers, reply);
+            }
+        }, headers);
+        call.request(1);
+        call.sendMessage(message);
+        call.halfClose();
+    }
+
+    private void deadlinePassed() {
+        if (end(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded after "
+                + TimeUnit.MICROSECONDS.toMillis(timeoutMicros) + " ms"), new Metadata(), null)) {
+            leave();
+        }
+    }
+
+    /** Tells the exchange (or the direct call) it need not wait for this call's answer any longer. */
+    private void leave() {
+        ClientExchange sentOn = exchange;
+        if (sentOn != null) {
+            sentOn.forget(callId);
+        }
+        ClientCall<Q, R> call = direct;
+        if (call != null) {
+            call.cancel("the multiplexed call ended", null);
+        }
+    }
+
+    private void endDirect(Status status, Metadata trailers, R reply) {
+        if (!endOnce()) {
+            return;
+        }
+        executor.execute(() -> {
+            listener.onHeaders(new Metadata());
+            if (reply != null && status.isOk()) {
+                listener.onMessage(reply);
+            }
+            listener.onClose(status, trailers);
+        });
+    }
+
+    /**
+     * Ends the call once: the listener gets {@code response}'s message and trailers, or
+     * {@code trailers} when there is no response.
+     *
+     * @return whether this ended the call (false: it had ended already)
+     */
+    private boolean end(Status status, Metadata trailers, MultiplexedResponse response) {
+        if (!endOnce()) {
+            return false;
+        }
+        executor.execute(() -> deliver(status, trailers, response));
+        return true;
+    }
+
+    /** Marks the call ended and stops its deadline timer; false if it had ended already. */
+    private boolean endOnce() {
+        if (!ended.compareAndSet(false, true)) {
+            return false;
+        }
+        ScheduledFuture<?> timer = deadlineTimer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        return true;
+    }
+
+    private void deliver(Status status, Metadata trailers, MultiplexedResponse response) {
+        Status closing = status;
+        Metadata closingTrailers = trailers;
+        R reply = null;
+        if (response != null) {
+            try {
+                closingTrailers = MetadataEntries.toMetadata(response.getTrailersList());
+                if (response.hasMessage()) {
+                    reply = parse(response.getMessage());
+                }
+            } catch (RuntimeException e) {
+                closing = Status.INTERNAL.withDescription("cannot read the multiplexed response").withCause(e);
+                closingTrailers = new Metadata();
+                reply = null;
+            }
+        }
+        listener.onHeaders(new Metadata());
+        if (reply != null && closing.isOk()) {
+            listener.onMessage(reply);
+        }
+        listener.onClose(closing, closingTrailers);
+    }
+
+    private ByteString serialize(Q request) {
+        if (request instanceof MessageLite proto) {
+            return proto.toByteString();
+        }
+        try (InputStream stream = method.streamRequest(request)) {
+            return ByteString.readFrom(stream);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private R parse(ByteString bytes) {
+        return method.parseResponse(bytes.newInput());
+    }
+
+    private static Deadline earliest(Deadline a, Deadline b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null ? a : a.minimum(b);
+    }
+}

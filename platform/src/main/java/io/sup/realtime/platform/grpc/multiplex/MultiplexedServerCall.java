@@ -1,0 +1,209 @@
+package io.sup.realtime.platform.grpc.multiplex;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.TimeUnit;
+
+import com.google.common.util.concurrent.MoreExecutors;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.MessageLite;
+import io.grpc.Attributes;
+import io.grpc.Context;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.Status;
+import io.sup.realtime.proto.multiplex.v1.MultiplexedRequest;
+import io.sup.realtime.proto.multiplex.v1.MultiplexedResponse;
+
+/**
+ * One call a stream carried, run as grpc-java runs a direct unary call: the method's handler
+ * (its interceptors first) gets this {@link ServerCall}, then the request and the half-close,
+ * inside a {@link Context} that is cancelled when the call's deadline passes or its stream is
+ * lost; the listener then gets {@code onComplete} once the call is closed, or {@code onCancel}
+ * if it is cancelled first, in which case nothing is sent (the client keeps the deadline
+ * itself). Whatever the handler closes it with (status, trailers, message) goes back in a
+ * {@code MultiplexedResponse}.
+ */
+final class MultiplexedServerCall<Q, R> extends ServerCall<Q, R> {
+    private static final Logger LOG = System.getLogger(MultiplexedServerCall.class.getName());
+
+    private final ServerMethodDefinition<Q, R> method;
+    private final MultiplexedRequest request;
+    private final ServerExchange exchange;
+    private final Context.CancellableContext context;
+    /** Guarded by this: whether the call was closed or cancelled, and whether its listener was told. */
+    private boolean ended;
+    private boolean listenerTold;
+    private boolean cancelled;
+    private Listener<Q> listener;
+    private R response;
+    /** The thread running the handler while it runs: a close there leaves the listener's last callback to {@link #run}. */
+    private volatile Thread runner;
+
+    @SuppressWarnings("unchecked")
+    MultiplexedServerCall(ServerMethodDefinition<?, ?> method, MultiplexedRequest request, ServerExchange exchange) {
+        this.method = (ServerMethodDefinition<Q, R>) method;
+        this.request = request;
+        this.exchange = exchange;
+        this.context = request.getTimeoutMicros() > 0
+                ? Context.ROOT.withDeadlineAfter(request.getTimeoutMicros(), TimeUnit.MICROSECONDS,
+                        DeadlineTimer.INSTANCE)
+                : Context.ROOT.withCancellation();
+    }
+
+    /** Runs the handler, on a handler thread. */
+    void run() {
+        runner = Thread.currentThread();
+        context.addListener(ignored -> cancelled(), MoreExecutors.directExecutor());
+        context.run(() -> {
+            Q message;
+            Metadata headers;
+            try {
+                headers = MetadataEntries.toMetadata(request.getHeadersList());
+                message = method.getMethodDescriptor().parseRequest(request.getMessage().newInput());
+            } catch (RuntimeException e) {
+                close(Status.INTERNAL.withDescription("invalid multiplexed request: " + e.getClass().getSimpleName()),
+                        new Metadata());
+                return;
+            }
+            try {
+                Listener<Q> started = method.getServerCallHandler().startCall(this, headers);
+                synchronized (this) {
+                    listener = started;
+                }
+                started.onMessage(message);
+                started.onHalfClose();
+            } catch (RuntimeException e) {
+                // grpc-java closes a call whose handler threw with UNKNOWN; the interceptors map
+                // every error of ours, so this is a defect, logged (without the request).
+                LOG.log(Level.ERROR, method.getMethodDescriptor().getFullMethodName() + " threw", e);
+                close(Status.UNKNOWN.withDescription("Application error processing RPC"), new Metadata());
+            }
+            runner = null;
+            tellListener();
+        });
+    }
+
+    /** The stream was lost: the handler's context is cancelled, nothing will be sent. */
+    void cancel() {
+        context.cancel(Status.CANCELLED.withDescription("multiplexed stream lost").asRuntimeException());
+    }
+
+    private void cancelled() {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            cancelled = true;
+        }
+        exchange.abandoned(request.getCallId());
+        tellListener();
+    }
+
+    /** Gives the listener its last callback once it exists and the call has ended. */
+    private void tellListener() {
+        Listener<Q> told;
+        boolean wasCancelled;
+        synchronized (this) {
+            if (listener == null || !ended || listenerTold) {
+                return;
+            }
+            listenerTold = true;
+            told = listener;
+            wasCancelled = cancelled;
+        }
+        if (wasCancelled) {
+            told.onCancel();
+        } else {
+            told.onComplete();
+        }
+    }
+
+    @Override
+    public void request(int numMessages) {
+        // The one request is delivered when the call starts.
+    }
+
+    @Override
+    public void sendHeaders(Metadata headers) {
+        // Response headers are not carried: unary handlers here set none.
+    }
+
+    @Override
+    public void sendMessage(R message) {
+        response = message;
+    }
+
+    @Override
+    public void close(Status status, Metadata trailers) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+        }
+        MultiplexedResponse.Builder answer = MultiplexedResponse.newBuilder()
+                .setCallId(request.getCallId())
+                .setStatusCode(status.getCode().value());
+        if (status.getDescription() != null) {
+            answer.setStatusDescription(status.getDescription());
+        }
+        try {
+            if (status.isOk() && response != null) {
+                answer.setMessage(serialize(response));
+            }
+            MetadataEntries.addTo(trailers, answer::addTrailers);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "cannot serialize the response of " + method.getMethodDescriptor().getFullMethodName(), e);
+            answer.clearMessage().clearTrailers().setStatusCode(Status.Code.INTERNAL.value())
+                    .setStatusDescription("cannot serialize the response");
+        }
+        exchange.answered(request.getCallId(), answer.build());
+        context.cancel(null); // releases the deadline timer
+        if (Thread.currentThread() != runner) {
+            tellListener();
+        }
+    }
+
+    @Override
+    public synchronized boolean isCancelled() {
+        return cancelled;
+    }
+
+    @Override
+    public boolean isReady() {
+        return true;
+    }
+
+    @Override
+    public Attributes getAttributes() {
+        return Attributes.EMPTY;
+    }
+
+    @Override
+    public String getAuthority() {
+        return null;
+    }
+
+    @Override
+    public MethodDescriptor<Q, R> getMethodDescriptor() {
+        return method.getMethodDescriptor();
+    }
+
+    private ByteString serialize(R message) {
+        if (message instanceof MessageLite proto) {
+            return proto.toByteString();
+        }
+        try (InputStream stream = method.getMethodDescriptor().streamResponse(message)) {
+            return ByteString.readFrom(stream);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
