@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 import io.grpc.ManagedChannel;
 import io.helidon.health.HealthCheck;
@@ -58,10 +59,10 @@ import io.sup.realtime.platform.bus.RoutingRegistry;
 import io.sup.realtime.platform.config.Settings;
 import io.sup.realtime.platform.limits.RateLimits;
 import io.sup.realtime.platform.grpc.GrpcChannels;
-import io.sup.realtime.platform.grpc.multiplex.MultiplexChannel;
 import io.sup.realtime.platform.grpc.GrpcReadiness;
 import io.sup.realtime.platform.grpc.GrpcServerHost;
 import io.sup.realtime.platform.grpc.GrpcTls;
+import io.sup.realtime.platform.grpc.multiplex.MultiplexChannel;
 import io.sup.realtime.platform.observe.ObserveServer;
 import io.sup.realtime.platform.redis.RedisReadiness;
 import io.sup.realtime.platform.redis.RedisSettings;
@@ -114,8 +115,8 @@ public final class Main implements AutoCloseable {
         callsChannel = GrpcChannels.forTarget(config.callsTarget(), tls);
         notificationsChannel = GrpcChannels.forTarget(config.notificationsTarget(), tls);
         // Client events ride a few long-lived streams per service, not an HTTP/2 stream each.
-        eventChannels = List.of(GrpcChannels.multiplexed(messagingChannel), GrpcChannels.multiplexed(presenceChannel),
-                GrpcChannels.multiplexed(callsChannel), GrpcChannels.multiplexed(notificationsChannel));
+        eventChannels = Stream.of(messagingChannel, presenceChannel, callsChannel, notificationsChannel)
+                .map(channel -> GrpcChannels.multiplexed(channel, config.grpcDeadline())).toList();
         EventRouter router = new EventRouter(List.of(
                 new MessagingRoutes(eventChannels.get(0), connections, config.grpcDeadline()),
                 new PresenceRoutes(eventChannels.get(1), config.grpcDeadline()),

@@ -1,5 +1,6 @@
 package io.sup.realtime.platform.grpc;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.Channel;
@@ -42,9 +43,17 @@ public final class GrpcChannels {
      * {@code channel}; the streams themselves are counted once each, as
      * {@code sup.multiplex.v1.Multiplex/Exchange}. Close it before {@code channel}: that ends
      * the streams, for which the channel's shutdown would otherwise wait.
+     *
+     * @param callDeadline the longest deadline of the calls: a stream takes new calls for at
+     *                     most {@link MultiplexChannel#MAX_STREAM_AGE}, and less if need be, so
+     *                     that its last call can end within the grace a server gives calls on a
+     *                     connection it retires (5 s of margin; at least 1 s)
      */
-    public static MultiplexChannel multiplexed(Channel channel) {
-        return new MultiplexChannel(channel, MultiplexChannel.STREAMS, MultiplexChannel.MAX_STREAM_AGE,
+    public static MultiplexChannel multiplexed(Channel channel, Duration callDeadline) {
+        Duration age = GrpcServerHost.MAX_CONNECTION_AGE_GRACE.minus(callDeadline).minusSeconds(5);
+        age = age.compareTo(MultiplexChannel.MAX_STREAM_AGE) > 0 ? MultiplexChannel.MAX_STREAM_AGE
+                : age.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : age;
+        return new MultiplexChannel(channel, MultiplexChannel.STREAMS, age,
                 new TelemetryClientInterceptor(), GrpcClientMetrics.INSTANCE);
     }
 

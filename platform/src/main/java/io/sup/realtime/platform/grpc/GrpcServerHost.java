@@ -42,6 +42,8 @@ public final class GrpcServerHost implements AutoCloseable {
      * ({@code RedisSettings}), since more handlers than connections would only wait for one.
      */
     static final int MAX_CALLS_IN_FLIGHT = 64;
+    /** The shortest keepalive ping interval a client may use: below the callers' 30 s. */
+    static final Duration KEEPALIVE_PERMITTED = Duration.ofSeconds(20);
 
     private GrpcServerHost(Server server, HealthStatusManager health, MultiplexService multiplex) {
         this.server = server;
@@ -85,6 +87,10 @@ public final class GrpcServerHost implements AutoCloseable {
                 // Calls in flight get the grace to finish; every RPC here is unary and short.
                 .maxConnectionAge(maxConnectionAge.toMillis(), TimeUnit.MILLISECONDS)
                 .maxConnectionAgeGrace(MAX_CONNECTION_AGE_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+                // The gateway's Multiplex streams keep a connection busy, so its client pings
+                // every 30 s (GrpcChannels); grpc-java's default (5 min) would answer the third
+                // ping with GOAWAY ENHANCE_YOUR_CALM and cut the calls on the connection.
+                .permitKeepAliveTime(KEEPALIVE_PERMITTED.toMillis(), TimeUnit.MILLISECONDS)
                 .addService(health.getHealthService());
         ErrorMappingInterceptor errors = new ErrorMappingInterceptor();
         TelemetryServerInterceptor telemetry = new TelemetryServerInterceptor();
@@ -119,14 +125,15 @@ public final class GrpcServerHost implements AutoCloseable {
     }
 
     /**
-     * Reports NOT_SERVING, stops taking calls (multiplexed ones too: their streams end once the
-     * calls they carry are answered), and waits up to 5 s for calls in flight.
+     * Reports NOT_SERVING, stops taking calls (a GOAWAY; then the Multiplex streams answer the
+     * calls they carry that have not started {@code not_run}, for the caller to send them
+     * elsewhere, and end once the others are answered), and waits up to 5 s for calls in flight.
      */
     @Override
     public void close() {
         health.enterTerminalState();
+        server.shutdown(); // GOAWAY first: the calls the drain refuses are sent again on new streams, elsewhere
         multiplex.drain();
-        server.shutdown();
         try {
             if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
                 server.shutdownNow();

@@ -14,21 +14,24 @@ import io.sup.realtime.proto.multiplex.v1.MultiplexedRequest;
 import io.sup.realtime.proto.multiplex.v1.MultiplexedResponse;
 
 /**
- * The client end of one {@code Multiplex/Exchange} stream: sends calls on it and hands each
- * response to the call it answers. Its callbacks run on the transport's thread (a direct
+ * The client end of one {@code Multiplex/Exchange} stream: sends calls (and cancels) on it
+ * and hands each response to the call it answers. Its callbacks run on the transport's thread (a direct
  * executor): they only look the call up and pass the response on. Sends are serialized here,
  * since a {@link ClientCall} is not thread-safe; every response is requested up front, so
  * nothing else touches the call from the transport's side.
  */
 final class ClientExchange extends ClientCall.Listener<MultiplexedResponse> {
+    private static final Status NOT_ANSWERED =
+            Status.UNAVAILABLE.withDescription("multiplexed stream ended before the call was answered");
+
     private final ClientCall<MultiplexedRequest, MultiplexedResponse> stream;
     private final Channel channel;
     private final Runnable onUnimplemented;
     private final Map<Long, MultiplexedClientCall<?, ?>> pending = new ConcurrentHashMap<>();
     private final long openedNanos = System.nanoTime();
     private long lastCallId;
+    private volatile boolean retiring;
     /** Guarded by this. */
-    private boolean retiring;
     private boolean halfClosed;
     private volatile boolean ended;
     private volatile Status endStatus;
@@ -80,6 +83,9 @@ final class ClientExchange extends ClientCall.Listener<MultiplexedResponse> {
         if (retiring) {
             return Sent.REFUSED;
         }
+        if (call.hasEnded()) {
+            return Sent.SENT; // its deadline passed or it was cancelled on the way: nothing to send
+        }
         long callId = ++lastCallId;
         pending.put(callId, call);
         call.sentOn(this, callId);
@@ -87,11 +93,18 @@ final class ClientExchange extends ClientCall.Listener<MultiplexedResponse> {
         return Sent.SENT;
     }
 
-    /** Forgets a call answered here some other way (its deadline passed, or it was cancelled). */
-    void forget(long callId) {
-        if (pending.remove(callId) != null) {
-            halfCloseIfDone();
+    /**
+     * Forgets a call that ended here some other way (its deadline passed, or it was
+     * cancelled), and tells the server to cancel it.
+     */
+    synchronized void cancel(long callId) {
+        if (pending.remove(callId) == null || ended) {
+            return;
         }
+        if (!halfClosed) {
+            stream.sendMessage(MultiplexedRequest.newBuilder().setCallId(callId).setCancel(true).build());
+        }
+        halfCloseIfDone();
     }
 
     /** Takes no new calls; half-closes once every call sent here is answered. */
@@ -110,11 +123,17 @@ final class ClientExchange extends ClientCall.Listener<MultiplexedResponse> {
     @Override
     public void onMessage(MultiplexedResponse response) {
         MultiplexedClientCall<?, ?> call = pending.remove(response.getCallId());
-        if (call != null) {
+        if (call == null) {
+            return;
+        }
+        if (response.getNotRun()) {
+            retire(); // the server is draining: no more calls here
+            call.notRun(Status.fromCodeValue(response.getStatusCode()).withDescription(response.getStatusDescription()));
+        } else {
             call.answered(response);
-            if (retiring) {
-                halfCloseIfDone();
-            }
+        }
+        if (retiring) {
+            halfCloseIfDone();
         }
     }
 
@@ -136,14 +155,16 @@ final class ClientExchange extends ClientCall.Listener<MultiplexedResponse> {
     }
 
     /**
-     * Ends a call this ended stream did not answer: directly on the channel if the server had
-     * no Multiplex service (it ran nothing), else with the stream's failure.
+     * Ends a call this ended stream did not answer. The server ran none of them if it had no
+     * Multiplex service (they go directly on the channel) or ended the stream with OK (it does
+     * so once it has answered every call it started: they go on another stream); after any
+     * other end, as after a lost connection, a call fails with the stream's status.
      */
     private void endWithTheStream(MultiplexedClientCall<?, ?> call) {
-        if (endStatus.getCode() == Status.Code.UNIMPLEMENTED) {
-            call.sendDirectly(channel);
-        } else {
-            call.failed(MultiplexChannel.streamEnded(endStatus));
+        switch (endStatus.getCode()) {
+            case UNIMPLEMENTED -> call.sendDirectly(channel);
+            case OK -> call.notRun(NOT_ANSWERED);
+            default -> call.failed(endStatus);
         }
     }
 }

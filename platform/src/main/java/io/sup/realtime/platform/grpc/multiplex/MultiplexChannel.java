@@ -24,16 +24,20 @@ import io.grpc.Status;
  * (multiplex.proto).
  *
  * <p>Calls are spread round-robin over {@code streams} streams; with the underlying channel's
- * round-robin policy each new stream may go to another server. A stream is retired once it is
- * {@code maxStreamAge} old: new calls open a new one (so calls follow a scale-up, and move off
- * a connection the server retires before its grace ends), and the old one is half-closed once
- * its calls are answered. Deadlines are kept here, per call (what was left of one is sent
- * along, for the server's context); a call whose stream fails gets the stream's status
- * ({@code UNAVAILABLE} when the stream ended without one), as a direct call on a failed
- * connection would. Streaming methods, and every call for five minutes after a server said it
- * has no {@code Multiplex} service ({@code UNIMPLEMENTED}: an older version, during a rolling
- * upgrade), go directly over the underlying channel; so do the calls that were on the refused
- * stream (the server ran none of them).
+ * round-robin policy each new stream may go to another server. A stream a call picks once it
+ * is {@code maxStreamAge} old is retired: that call and later ones open a new one (so calls
+ * follow a scale-up, and move off a connection the server retires before its grace ends),
+ * and the old one is half-closed once its calls are answered. Deadlines are kept here, per
+ * call (what was left of one is sent along, for the server's context); a call that passes
+ * its deadline or is cancelled (or whose caller's {@link io.grpc.Context} is) is cancelled
+ * on the server too. A call whose stream fails gets the stream's status, as a direct call on
+ * a failed connection would; one the server did not run because it is shutting down is sent
+ * once more on a new stream (which the channel puts on another connection), so a drained
+ * replica costs its callers nothing. Streaming methods, every call after {@link #close}, and
+ * every call for five minutes after a server said it has no {@code Multiplex} service
+ * ({@code UNIMPLEMENTED}: an older version, during a rolling upgrade) go directly over the
+ * underlying channel; so do the calls that were on the refused stream (the server ran none
+ * of them; they are counted twice in the client metrics, once here and once by the channel).
  *
  * <p>Thread-safe. The responses are read on the transport's thread and handed to each call's
  * executor (the caller's own thread for blocking stubs), where they are parsed.
@@ -46,6 +50,13 @@ public final class MultiplexChannel extends Channel implements AutoCloseable {
      * gives calls on a connection it retires (GrpcServerHost), so no call is cut off.
      */
     public static final Duration MAX_STREAM_AGE = Duration.ofSeconds(20);
+
+    /**
+     * The largest request or response message a multiplexed call carries, in bytes: grpc-java's
+     * default inbound limit (4 MiB), less room for the envelope, so that one call's oversized
+     * message fails that call alone ({@code RESOURCE_EXHAUSTED}), not the stream it shares.
+     */
+    public static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024 - 64 * 1024;
 
     /** How long calls go directly after a server said it cannot multiplex. */
     private static final long DIRECT_AFTER_UNIMPLEMENTED_NANOS = TimeUnit.MINUTES.toNanos(5);
@@ -109,8 +120,8 @@ public final class MultiplexChannel extends Channel implements AutoCloseable {
      */
     @Override
     public void close() {
-        closed = true;
         synchronized (streams) {
+            closed = true;
             for (int i = 0; i < streams.length; i++) {
                 if (streams[i] != null) {
                     streams[i].retire();
@@ -128,7 +139,12 @@ public final class MultiplexChannel extends Channel implements AutoCloseable {
     void send(MultiplexedClientCall<?, ?> call) {
         int slot = Math.floorMod(next.getAndIncrement(), streams.length);
         for (int attempt = 0; attempt < 3; attempt++) {
-            if (current(slot).send(call) != ClientExchange.Sent.REFUSED) {
+            ClientExchange exchange = current(slot);
+            if (exchange == null) {
+                call.sendDirectly(channel); // closed while the call was on its way
+                return;
+            }
+            if (exchange.send(call) != ClientExchange.Sent.REFUSED) {
                 return;
             }
             // Retired between the pick and the send: the slot gets a new one.
@@ -136,12 +152,16 @@ public final class MultiplexChannel extends Channel implements AutoCloseable {
         call.failed(Status.UNAVAILABLE.withDescription("no multiplexed stream took the call"));
     }
 
+    /** The slot's stream, a new one if need be; null once the channel is closed. */
     private ClientExchange current(int slot) {
         ClientExchange exchange = streams[slot];
         if (exchange != null && exchange.usable(maxStreamAgeNanos)) {
             return exchange;
         }
         synchronized (streams) {
+            if (closed) {
+                return null;
+            }
             exchange = streams[slot];
             if (exchange == null || !exchange.usable(maxStreamAgeNanos)) {
                 if (exchange != null) {
@@ -157,13 +177,5 @@ public final class MultiplexChannel extends Channel implements AutoCloseable {
     /** A server has no Multiplex service: go directly for a while (a rolling upgrade). */
     private void streamUnimplemented() {
         directUntilNanos = System.nanoTime() + DIRECT_AFTER_UNIMPLEMENTED_NANOS;
-    }
-
-    /** {@code UNAVAILABLE}, for calls whose stream ended before they were answered. */
-    static Status streamEnded(Status status) {
-        if (status.isOk()) {
-            return Status.UNAVAILABLE.withDescription("multiplexed stream ended before the call was answered");
-        }
-        return status;
     }
 }

@@ -25,10 +25,12 @@ import io.sup.realtime.proto.multiplex.v1.MultiplexedResponse;
 /**
  * One unary call made through a {@link MultiplexChannel}: collects the request, sends it when
  * the caller half-closes, and ends exactly once, with the response, its stream's failure, its
- * deadline or a cancel, whichever comes first. The listener's callbacks run on the call's
- * executor, in gRPC's order (headers, message, close).
+ * deadline or a cancel (the caller's, or its {@link Context}'s), whichever comes first; a
+ * cancelled or late call is cancelled on the server too. A call the server did not run (it
+ * was draining) is sent once more, on another stream. The listener's callbacks run on the
+ * call's executor, in gRPC's order (headers with a response, the message, the close).
  */
-final class MultiplexedClientCall<Q, R> extends ClientCall<Q, R> {
+final class MultiplexedClientCall<Q, R> extends ClientCall<Q, R> implements Context.CancellationListener {
     private final MultiplexChannel owner;
     private final MethodDescriptor<Q, R> method;
     private final CallOptions options;
@@ -40,8 +42,12 @@ final class MultiplexedClientCall<Q, R> extends ClientCall<Q, R> {
     private long timeoutMicros;
     /** The request as it travels, all but its call id (set when it is sent). */
     private MultiplexedRequest.Builder prepared;
-    private volatile ClientExchange exchange;
+    /** The caller's context, whose cancellation cancels this call. */
+    private Context context;
+    /** Whether the call was sent again after a server did not run it (only once). */
+    private boolean resent;
     private volatile long callId;
+    private volatile ClientExchange exchange;
     private volatile ScheduledFuture<?> deadlineTimer;
     /** The same call made directly, when the server could not multiplex it. */
     private volatile ClientCall<Q, R> direct;
@@ -74,20 +80,29 @@ final class MultiplexedClientCall<Q, R> extends ClientCall<Q, R> {
 
     @Override
     public void halfClose() {
+        if (ended.get()) {
+            return; // cancelled before it was sent
+        }
         if (message == null) {
             end(Status.INTERNAL.withDescription("unary call half-closed without a request"), new Metadata(), null);
             return;
         }
         try {
-            prepared = MultiplexedRequest.newBuilder()
-                    .setMethod(method.getFullMethodName())
-                    .setMessage(serialize(message));
+            ByteString bytes = serialize(message);
+            if (bytes.size() > MultiplexChannel.MAX_MESSAGE_BYTES) {
+                // What the server's transport would say of a direct call's request this large.
+                end(Status.RESOURCE_EXHAUSTED.withDescription("gRPC message exceeds maximum size "
+                        + MultiplexChannel.MAX_MESSAGE_BYTES + ": " + bytes.size()), new Metadata(), null);
+                return;
+            }
+            prepared = MultiplexedRequest.newBuilder().setMethod(method.getFullMethodName()).setMessage(bytes);
             MetadataEntries.addTo(headers, prepared::addHeaders);
         } catch (RuntimeException e) {
             end(Status.INTERNAL.withDescription("cannot serialize the request").withCause(e), new Metadata(), null);
             return;
         }
-        Deadline deadline = earliest(options.getDeadline(), Context.current().getDeadline());
+        context = Context.current();
+        Deadline deadline = earliest(options.getDeadline(), context.getDeadline());
         if (deadline != null) {
             long remainingNanos = deadline.timeRemaining(TimeUnit.NANOSECONDS);
             if (remainingNanos <= 0) {
@@ -98,6 +113,7 @@ final class MultiplexedClientCall<Q, R> extends ClientCall<Q, R> {
             prepared.setTimeoutMicros(timeoutMicros);
             deadlineTimer = DeadlineTimer.INSTANCE.schedule(this::deadlinePassed, remainingNanos, TimeUnit.NANOSECONDS);
         }
+        context.addListener(this, MoreExecutors.directExecutor()); // a no-op for a context that cannot be cancelled
         owner.send(this);
     }
 
@@ -109,15 +125,34 @@ final class MultiplexedClientCall<Q, R> extends ClientCall<Q, R> {
         }
     }
 
+    /** The caller's context was cancelled: so is the call, with the context's reason. */
+    @Override
+    public void cancelled(Context cancelled) {
+        Status status = Status.fromThrowable(cancelled.cancellationCause());
+        if (cancelled.getDeadline() != null && cancelled.getDeadline().isExpired()) {
+            status = Status.DEADLINE_EXCEEDED.withDescription("the caller's context deadline passed");
+        } else if (status.getCode() == Status.Code.UNKNOWN) {
+            status = Status.CANCELLED.withDescription("the caller's context was cancelled");
+        }
+        if (end(status, new Metadata(), null)) {
+            leave();
+        }
+    }
+
     @Override
     public boolean isReady() {
         return true;
     }
 
+    /** Whether the call has ended (nothing more is to be sent for it). */
+    boolean hasEnded() {
+        return ended.get();
+    }
+
     /** Called by the exchange, under its lock, before the request goes out. */
     void sentOn(ClientExchange exchange, long callId) {
+        this.callId = callId; // first: whoever reads the exchange reads this call's id on it
         this.exchange = exchange;
-        this.callId = callId;
     }
 
     /** The request as it travels on the stream. */
@@ -134,6 +169,20 @@ final class MultiplexedClientCall<Q, R> extends ClientCall<Q, R> {
         end(status, null, response);
     }
 
+    /**
+     * The server did not run the call (it was draining, or the stream ended first): sent once
+     * more, on another stream; failed with {@code status} the second time.
+     */
+    void notRun(Status status) {
+        if (resent || ended.get()) {
+            failed(status);
+            return;
+        }
+        resent = true;
+        exchange = null;
+        owner.send(this);
+    }
+
     /** The stream failed before the server answered. */
     void failed(Status status) {
         end(status, new Metadata(), null);
@@ -141,9 +190,12 @@ final class MultiplexedClientCall<Q, R> extends ClientCall<Q, R> {
 
     /**
      * Makes this call directly on {@code channel}: its stream's server has no Multiplex
-     * service, so it did not run it.
+     * service (so it did not run it), or the multiplexed channel was closed.
      */
     void sendDirectly(Channel channel) {
+        if (ended.get()) {
+            return;
+        }
         ClientCall<Q, R> call = channel.newCall(method, options.withExecutor(MoreExecutors.directExecutor()));
         direct = call;
         call.start(new Listener<>() {
@@ -171,11 +223,11 @@ final class MultiplexedClientCall<Q, R> extends ClientCall<Q, R> {
         }
     }
 
-    /** Tells the exchange (or the direct call) it need not wait for this call's answer any longer. */
+    /** Cancels the call where it went: on its stream's server, or the direct call. */
     private void leave() {
         ClientExchange sentOn = exchange;
         if (sentOn != null) {
-            sentOn.forget(callId);
+            sentOn.cancel(callId);
         }
         ClientCall<Q, R> call = direct;
         if (call != null) {
@@ -187,13 +239,7 @@ final class MultiplexedClientCall<Q, R> extends ClientCall<Q, R> {
         if (!endOnce()) {
             return;
         }
-        executor.execute(() -> {
-            listener.onHeaders(new Metadata());
-            if (reply != null && status.isOk()) {
-                listener.onMessage(reply);
-            }
-            listener.onClose(status, trailers);
-        });
+        executor.execute(() -> close(status, trailers, reply));
     }
 
     /**
@@ -210,7 +256,7 @@ final class MultiplexedClientCall<Q, R> extends ClientCall<Q, R> {
         return true;
     }
 
-    /** Marks the call ended and stops its deadline timer; false if it had ended already. */
+    /** Marks the call ended and stops its timer and context listener; false if it had ended already. */
     private boolean endOnce() {
         if (!ended.compareAndSet(false, true)) {
             return false;
@@ -219,30 +265,35 @@ final class MultiplexedClientCall<Q, R> extends ClientCall<Q, R> {
         if (timer != null) {
             timer.cancel(false);
         }
+        if (context != null) {
+            context.removeListener(this);
+        }
         return true;
     }
 
     private void deliver(Status status, Metadata trailers, MultiplexedResponse response) {
-        Status closing = status;
-        Metadata closingTrailers = trailers;
-        R reply = null;
-        if (response != null) {
-            try {
-                closingTrailers = MetadataEntries.toMetadata(response.getTrailersList());
-                if (response.hasMessage()) {
-                    reply = parse(response.getMessage());
-                }
-            } catch (RuntimeException e) {
-                closing = Status.INTERNAL.withDescription("cannot read the multiplexed response").withCause(e);
-                closingTrailers = new Metadata();
-                reply = null;
-            }
+        if (response == null) {
+            close(status, trailers, null);
+            return;
         }
-        listener.onHeaders(new Metadata());
-        if (reply != null && closing.isOk()) {
+        try {
+            Metadata responseTrailers = MetadataEntries.toMetadata(response.getTrailersList());
+            close(status, responseTrailers, response.hasMessage() && status.isOk() ? parse(response.getMessage()) : null);
+        } catch (RuntimeException e) {
+            close(Status.INTERNAL.withDescription("cannot read the multiplexed response").withCause(e), new Metadata(), null);
+        }
+    }
+
+    /** Gives the listener the call's end; there is none when the call was cancelled before it started. */
+    private void close(Status status, Metadata trailers, R reply) {
+        if (listener == null) {
+            return;
+        }
+        if (reply != null) {
+            listener.onHeaders(new Metadata());
             listener.onMessage(reply);
         }
-        listener.onClose(closing, closingTrailers);
+        listener.onClose(status, trailers);
     }
 
     private ByteString serialize(Q request) {

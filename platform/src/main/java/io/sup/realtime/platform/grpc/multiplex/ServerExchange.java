@@ -13,10 +13,11 @@ import io.sup.realtime.proto.multiplex.v1.MultiplexedResponse;
 /**
  * The server end of one {@code Exchange} stream: starts a {@link MultiplexedServerCall} per
  * request and writes each call's response. Writes are serialized here, since a
- * {@link ServerCall} is not thread-safe. The stream ends with {@code OK} once the client
- * half-closed it, or the server drains, and every call it started is answered; if the client
- * goes away first, the calls still running are cancelled, as direct calls on a lost
- * connection would be.
+ * {@link ServerCall} is not thread-safe. A cancel request cancels the call it names. The
+ * stream ends with {@code OK} once the client half-closed it, or the server drains, and every
+ * call it started is answered (while draining, calls not started are answered
+ * {@code not_run}); if the client goes away first, the calls still running are cancelled, as
+ * direct calls on a lost connection would be.
  */
 final class ServerExchange extends ServerCall.Listener<MultiplexedRequest> {
     private final ServerCall<MultiplexedRequest, MultiplexedResponse> stream;
@@ -36,18 +37,27 @@ final class ServerExchange extends ServerCall.Listener<MultiplexedRequest> {
 
     @Override
     public void onMessage(MultiplexedRequest request) {
+        if (request.getCancel()) {
+            MultiplexedServerCall<?, ?> cancelled = running.get(request.getCallId());
+            if (cancelled != null) {
+                cancelled.cancel();
+            }
+            return;
+        }
         ServerMethodDefinition<?, ?> method = service.method(request.getMethod());
         MultiplexedServerCall<?, ?> call;
         synchronized (this) {
             if (ended) {
-                return;
+                return; // crossed the stream's end: the client knows it was not run
             }
             if (draining) {
-                respond(refusal(request, Status.UNAVAILABLE.withDescription("server shutting down, retry later")));
+                respond(refusal(request, Status.UNAVAILABLE.withDescription("server shutting down, retry later"))
+                        .setNotRun(true).build());
                 return;
             }
             if (method == null) {
-                respond(refusal(request, Status.UNIMPLEMENTED.withDescription("Method not found: " + request.getMethod())));
+                respond(refusal(request, Status.UNIMPLEMENTED.withDescription("Method not found: " + request.getMethod()))
+                        .build());
                 return;
             }
             call = new MultiplexedServerCall<>(method, request, this);
@@ -95,7 +105,7 @@ final class ServerExchange extends ServerCall.Listener<MultiplexedRequest> {
         }
     }
 
-    /** Forgets a call that will not be answered (its deadline passed). */
+    /** Forgets a call that will not be answered (its deadline passed, or it was cancelled). */
     synchronized void abandoned(long callId) {
         running.remove(callId);
         endIfDone();
@@ -116,11 +126,10 @@ final class ServerExchange extends ServerCall.Listener<MultiplexedRequest> {
         }
     }
 
-    private static MultiplexedResponse refusal(MultiplexedRequest request, Status status) {
+    private static MultiplexedResponse.Builder refusal(MultiplexedRequest request, Status status) {
         return MultiplexedResponse.newBuilder()
                 .setCallId(request.getCallId())
                 .setStatusCode(status.getCode().value())
-                .setStatusDescription(status.getDescription())
-                .build();
+                .setStatusDescription(status.getDescription());
     }
 }

@@ -52,7 +52,8 @@ import org.junit.jupiter.api.Test;
  * A real grpc-java server started by {@link GrpcServerHost}, called over a real channel
  * through a {@link MultiplexChannel}: calls share a few streams (counted on the wire side of
  * the channel), each gets its own reply, status, trailers, request id and deadline as a direct
- * call would; a draining server finishes the calls it runs and refuses new ones unsent; a
+ * call would, a cancel reaches the handler; a draining server finishes the calls it runs and
+ * refuses new ones unsent, which the channel sends to another server without a failure; a
  * lost server fails its calls and a new one gets the next; an unreachable one fails them at
  * once; old streams are retired without a
  * call cut off; and a server that cannot multiplex gets the calls directly.
@@ -121,6 +122,11 @@ class MultiplexedCallsBehaveAsDirectCallsTest {
                     }, headers);
                 }
             };
+        }
+
+        long ended(Status.Code code) {
+            AtomicLong count = exchangesEnded.get(code);
+            return count == null ? 0 : count.get();
         }
 
         long started(MethodDescriptor<?, ?> method) {
@@ -215,8 +221,46 @@ class MultiplexedCallsBehaveAsDirectCallsTest {
             closing.get(10, TimeUnit.SECONDS);
         }
         // A stream tried after the drain is refused (UNAVAILABLE): the server is gone.
-        assertEquals(MultiplexChannel.STREAMS, wire.exchangesEnded.get(Status.Code.OK).get(),
+        assertTrue(wire.ended(Status.Code.OK) >= MultiplexChannel.STREAMS,
                 "the streams open when the drain began ended with OK: " + wire.exchangesEnded);
+    }
+
+    @Test
+    void callsMoveOffADrainingServerWithoutAFailure() throws Exception {
+        Echo drainedEcho = new Echo();
+        GrpcServerHost drained = GrpcServerHost.start(0, List.of(drainedEcho));
+        GrpcServerHost other = host(0);
+        MessagingServiceBlockingStub stub = stub(multiplexed(TwoServers.target(drained.port(), other.port()),
+                MultiplexChannel.MAX_STREAM_AGE));
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            // Until a call blocks on the server to drain: its stream then stays open through the drain.
+            List<Future<SendMessageResponse>> blocked = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                blocked.add(threads.submit(() -> withDeadline(stub).sendMessage(send("block"))));
+                return drainedEcho.blocked.await(200, TimeUnit.MILLISECONDS);
+            });
+            Future<?> closing = threads.submit(drained::close);
+            for (int i = 0; i < 50; i++) {
+                assertEquals("after-" + i, withDeadline(stub).sendMessage(send("after-" + i)).getMessage().getContent(),
+                        "a call sent while one server drains is served by the other");
+            }
+            drainedEcho.release.countDown();
+            service.release.countDown();
+            for (Future<SendMessageResponse> call : blocked) {
+                assertEquals("block", call.get(10, TimeUnit.SECONDS).getMessage().getContent());
+            }
+            closing.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aCancelledCallIsCancelledOnTheServer() throws Exception {
+        GrpcServerHost host = host(0);
+        var stub = MessagingServiceGrpc.newFutureStub(multiplexed(host.port(), MultiplexChannel.MAX_STREAM_AGE));
+        var call = stub.withDeadlineAfter(30, TimeUnit.SECONDS).sendMessage(send("block"));
+        assertTrue(service.blocked.await(10, TimeUnit.SECONDS));
+        call.cancel(true);
+        assertTrue(service.sawCancel.await(10, TimeUnit.SECONDS), "the handler's context was cancelled");
     }
 
     @Test
@@ -270,12 +314,19 @@ class MultiplexedCallsBehaveAsDirectCallsTest {
             for (int i = 0; i < calls.size(); i++) {
                 assertEquals("m" + i, calls.get(i).get(30, TimeUnit.SECONDS).getMessage().getContent());
             }
+            // A call that passes its deadline leaves nothing its stream waits for.
+            assertThrows(StatusRuntimeException.class,
+                    () -> stub.withDeadlineAfter(100, TimeUnit.MILLISECONDS).sendMessage(send("block")));
+            Thread.sleep(100);
+            withDeadline(stub).sendMessage(send("last"));
+            withDeadline(stub).sendMessage(send("last"));
         }
-        assertTrue(wire.started(MultiplexGrpc.getExchangeMethod()) > MultiplexChannel.STREAMS,
-                "streams were replaced as they aged: " + wire.started);
-        await().atMost(Duration.ofSeconds(10)).until(() -> wire.exchangesEnded.containsKey(Status.Code.OK));
-        assertEquals(Map.of(Status.Code.OK, wire.exchangesEnded.get(Status.Code.OK)), wire.exchangesEnded,
-                "retired streams were half-closed and ended OK");
+        long started = wire.started(MultiplexGrpc.getExchangeMethod());
+        assertTrue(started > MultiplexChannel.STREAMS, "streams were replaced as they aged: " + wire.started);
+        await().atMost(Duration.ofSeconds(10)).until(() -> wire.ended(Status.Code.OK) == started - MultiplexChannel.STREAMS);
+        assertEquals(Map.of(Status.Code.OK, started - MultiplexChannel.STREAMS),
+                Map.of(Status.Code.OK, wire.ended(Status.Code.OK)), "every retired stream was half-closed and ended OK");
+        assertEquals(1, wire.exchangesEnded.size(), "and none ended otherwise: " + wire.exchangesEnded);
     }
 
     @Test
@@ -297,7 +348,11 @@ class MultiplexedCallsBehaveAsDirectCallsTest {
     }
 
     private ManagedChannel managed(int port) {
-        ManagedChannel channel = GrpcChannels.forTarget("localhost:" + port);
+        return managed("localhost:" + port);
+    }
+
+    private ManagedChannel managed(String target) {
+        ManagedChannel channel = GrpcChannels.forTarget(target);
         closing.add(() -> GrpcChannels.close(channel));
         return channel;
     }
@@ -307,7 +362,11 @@ class MultiplexedCallsBehaveAsDirectCallsTest {
     }
 
     private Channel multiplexed(int port, Duration maxStreamAge) {
-        MultiplexChannel multiplexed = new MultiplexChannel(ClientInterceptors.intercept(managed(port), wire),
+        return multiplexed("localhost:" + port, maxStreamAge);
+    }
+
+    private Channel multiplexed(String target, Duration maxStreamAge) {
+        MultiplexChannel multiplexed = new MultiplexChannel(ClientInterceptors.intercept(managed(target), wire),
                 MultiplexChannel.STREAMS, maxStreamAge, new TelemetryClientInterceptor(), GrpcClientMetrics.INSTANCE);
         closing.add(multiplexed); // closed before the channel under it
         return multiplexed;
