@@ -15,10 +15,11 @@ import io.sup.realtime.proto.multiplex.v1.MultiplexedResponse;
 
 /**
  * The client end of one {@code Multiplex/Exchange} stream: sends calls (and cancels) on it
- * and hands each response to the call it answers. Its callbacks run on the transport's thread (a direct
- * executor): they only look the call up and pass the response on. Sends are serialized here,
- * since a {@link ClientCall} is not thread-safe; every response is requested up front, so
- * nothing else touches the call from the transport's side.
+ * and hands each response to the call it answers. Its callbacks run on the transport's
+ * thread (a direct executor): they only look the call up and pass the response on. Sends are
+ * serialized here, since a {@link ClientCall} is not thread-safe; every response is requested
+ * up front, so nothing else touches the call from the transport's side. Nothing is called
+ * under this lock that takes the channel's.
  */
 final class ClientExchange extends ClientCall.Listener<MultiplexedResponse> {
     private static final Status NOT_ANSWERED =
@@ -26,7 +27,7 @@ final class ClientExchange extends ClientCall.Listener<MultiplexedResponse> {
 
     private final ClientCall<MultiplexedRequest, MultiplexedResponse> stream;
     private final Channel channel;
-    private final Runnable onUnimplemented;
+    private final MultiplexChannel owner;
     private final Map<Long, MultiplexedClientCall<?, ?>> pending = new ConcurrentHashMap<>();
     private final long openedNanos = System.nanoTime();
     private long lastCallId;
@@ -40,28 +41,29 @@ final class ClientExchange extends ClientCall.Listener<MultiplexedResponse> {
     enum Sent {
         /** On its way to the server. */
         SENT,
-        /** Ended already: the call was ended as the stream's calls were (failed, or sent directly). */
-        ENDED_WITH_THE_STREAM,
+        /** Ended already: nothing was done, the call is to end as the stream's calls did. */
+        ENDED,
         /** Retired: nothing was done, the call is to go on another stream. */
         REFUSED
     }
 
     private ClientExchange(Channel channel, ClientCall<MultiplexedRequest, MultiplexedResponse> stream,
-                           Runnable onUnimplemented) {
+                           MultiplexChannel owner) {
         this.channel = channel;
         this.stream = stream;
-        this.onUnimplemented = onUnimplemented;
+        this.owner = owner;
     }
 
     /**
-     * Opens a stream on {@code channel}. If the server has no Multiplex service,
-     * {@code onUnimplemented} runs and the calls sent here are made directly on {@code channel}
-     * instead (the server ran none of them).
+     * Opens a stream of {@code owner}'s on {@code channel}. If the server has no Multiplex
+     * service, {@code owner} is told and the calls sent here are made directly on
+     * {@code channel} instead (the server ran none of them); if it drains, {@code owner} is
+     * told before the calls it did not run are sent again.
      */
-    static ClientExchange open(Channel channel, Runnable onUnimplemented) {
+    static ClientExchange open(Channel channel, MultiplexChannel owner) {
         ClientCall<MultiplexedRequest, MultiplexedResponse> stream = channel.newCall(MultiplexGrpc.getExchangeMethod(),
                 CallOptions.DEFAULT.withExecutor(MoreExecutors.directExecutor()));
-        ClientExchange exchange = new ClientExchange(channel, stream, onUnimplemented);
+        ClientExchange exchange = new ClientExchange(channel, stream, owner);
         synchronized (exchange) {
             stream.start(exchange, new Metadata());
             stream.request(Integer.MAX_VALUE);
@@ -74,11 +76,14 @@ final class ClientExchange extends ClientCall.Listener<MultiplexedResponse> {
         return !ended && !retiring && System.nanoTime() - openedNanos < maxAgeNanos;
     }
 
-    /** Sends {@code call}'s request on this stream, unless it has ended or been retired. */
+    /**
+     * Sends {@code call}'s request on this stream, unless it has ended (the caller then ends the
+     * call with {@link #endWithTheStream}, outside this lock: that may send it on another
+     * stream, and the channel takes its lock before a stream's) or been retired.
+     */
     synchronized Sent send(MultiplexedClientCall<?, ?> call) {
         if (ended) {
-            endWithTheStream(call);
-            return Sent.ENDED_WITH_THE_STREAM;
+            return Sent.ENDED;
         }
         if (retiring) {
             return Sent.REFUSED;
@@ -127,7 +132,7 @@ final class ClientExchange extends ClientCall.Listener<MultiplexedResponse> {
             return;
         }
         if (response.getNotRun()) {
-            retire(); // the server is draining: no more calls here
+            owner.serverDraining(); // this stream and any other on the same server take no more calls
             call.notRun(Status.fromCodeValue(response.getStatusCode()).withDescription(response.getStatusDescription()));
         } else {
             call.answered(response);
@@ -144,7 +149,7 @@ final class ClientExchange extends ClientCall.Listener<MultiplexedResponse> {
             ended = true;
         }
         if (status.getCode() == Status.Code.UNIMPLEMENTED) {
-            onUnimplemented.run();
+            owner.streamUnimplemented();
         }
         for (Long callId : pending.keySet()) {
             MultiplexedClientCall<?, ?> call = pending.remove(callId);
@@ -160,7 +165,7 @@ final class ClientExchange extends ClientCall.Listener<MultiplexedResponse> {
      * so once it has answered every call it started: they go on another stream); after any
      * other end, as after a lost connection, a call fails with the stream's status.
      */
-    private void endWithTheStream(MultiplexedClientCall<?, ?> call) {
+    void endWithTheStream(MultiplexedClientCall<?, ?> call) {
         switch (endStatus.getCode()) {
             case UNIMPLEMENTED -> call.sendDirectly(channel);
             case OK -> call.notRun(NOT_ANSWERED);

@@ -32,8 +32,8 @@ import io.grpc.Status;
  * its deadline or is cancelled (or whose caller's {@link io.grpc.Context} is) is cancelled
  * on the server too. A call whose stream fails gets the stream's status, as a direct call on
  * a failed connection would; one the server did not run because it is shutting down is sent
- * once more on a new stream (which the channel puts on another connection), so a drained
- * replica costs its callers nothing. Streaming methods, every call after {@link #close}, and
+ * again on a new stream (which the channel puts on another connection; up to three times, 5
+ * to 80 ms apart), so a drained replica costs its callers nothing. Streaming methods, every call after {@link #close}, and
  * every call for five minutes after a server said it has no {@code Multiplex} service
  * ({@code UNIMPLEMENTED}: an older version, during a rolling upgrade) go directly over the
  * underlying channel; so do the calls that were on the refused stream (the server ran none
@@ -144,10 +144,18 @@ public final class MultiplexChannel extends Channel implements AutoCloseable {
                 call.sendDirectly(channel); // closed while the call was on its way
                 return;
             }
-            if (exchange.send(call) != ClientExchange.Sent.REFUSED) {
-                return;
+            switch (exchange.send(call)) {
+                case SENT -> {
+                    return;
+                }
+                case ENDED -> {
+                    exchange.endWithTheStream(call); // it failed as the call was sent: so does the call
+                    return;
+                }
+                case REFUSED -> {
+                    // Retired between the pick and the send: the slot gets a new one.
+                }
             }
-            // Retired between the pick and the send: the slot gets a new one.
         }
         call.failed(Status.UNAVAILABLE.withDescription("no multiplexed stream took the call"));
     }
@@ -167,15 +175,30 @@ public final class MultiplexChannel extends Channel implements AutoCloseable {
                 if (exchange != null) {
                     exchange.retire();
                 }
-                exchange = ClientExchange.open(channel, this::streamUnimplemented);
+                exchange = ClientExchange.open(channel, this);
                 streams[slot] = exchange;
             }
             return exchange;
         }
     }
 
+    /**
+     * A server is draining: every stream is retired, since others may be on the same server
+     * (which one a stream is on is the channel's business), so the calls it did not run and
+     * those after go on new streams, which the channel opens on other connections.
+     */
+    void serverDraining() {
+        synchronized (streams) {
+            for (ClientExchange exchange : streams) {
+                if (exchange != null) {
+                    exchange.retire();
+                }
+            }
+        }
+    }
+
     /** A server has no Multiplex service: go directly for a while (a rolling upgrade). */
-    private void streamUnimplemented() {
+    void streamUnimplemented() {
         directUntilNanos = System.nanoTime() + DIRECT_AFTER_UNIMPLEMENTED_NANOS;
     }
 }

@@ -27,10 +27,12 @@ import io.sup.realtime.proto.multiplex.v1.MultiplexedResponse;
  * the caller half-closes, and ends exactly once, with the response, its stream's failure, its
  * deadline or a cancel (the caller's, or its {@link Context}'s), whichever comes first; a
  * cancelled or late call is cancelled on the server too. A call the server did not run (it
- * was draining) is sent once more, on another stream. The listener's callbacks run on the
+ * was draining) is sent again, on another stream, up to three times. The listener's callbacks run on the
  * call's executor, in gRPC's order (headers with a response, the message, the close).
  */
 final class MultiplexedClientCall<Q, R> extends ClientCall<Q, R> implements Context.CancellationListener {
+    private static final long[] RESEND_DELAYS_MILLIS = {5, 20, 80};
+
     private final MultiplexChannel owner;
     private final MethodDescriptor<Q, R> method;
     private final CallOptions options;
@@ -44,8 +46,8 @@ final class MultiplexedClientCall<Q, R> extends ClientCall<Q, R> implements Cont
     private MultiplexedRequest.Builder prepared;
     /** The caller's context, whose cancellation cancels this call. */
     private Context context;
-    /** Whether the call was sent again after a server did not run it (only once). */
-    private boolean resent;
+    /** How often the call was sent again after a server did not run it. */
+    private int resends;
     private volatile long callId;
     private volatile ClientExchange exchange;
     private volatile ScheduledFuture<?> deadlineTimer;
@@ -170,17 +172,18 @@ final class MultiplexedClientCall<Q, R> extends ClientCall<Q, R> implements Cont
     }
 
     /**
-     * The server did not run the call (it was draining, or the stream ended first): sent once
-     * more, on another stream; failed with {@code status} the second time.
+     * The server did not run the call (it was draining, or the stream ended first): sent
+     * again on a new stream, after 5, 20 and 80 ms (the server's GOAWAY, which moves new
+     * streams to another connection, may reach the channel a moment after the refusal);
+     * failed with {@code status} after the third refusal.
      */
     void notRun(Status status) {
-        if (resent || ended.get()) {
+        if (resends == RESEND_DELAYS_MILLIS.length || ended.get()) {
             failed(status);
             return;
         }
-        resent = true;
         exchange = null;
-        owner.send(this);
+        DeadlineTimer.INSTANCE.schedule(() -> owner.send(this), RESEND_DELAYS_MILLIS[resends++], TimeUnit.MILLISECONDS);
     }
 
     /** The stream failed before the server answered. */

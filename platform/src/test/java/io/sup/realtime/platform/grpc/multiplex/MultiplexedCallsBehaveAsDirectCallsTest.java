@@ -230,8 +230,9 @@ class MultiplexedCallsBehaveAsDirectCallsTest {
         Echo drainedEcho = new Echo();
         GrpcServerHost drained = GrpcServerHost.start(0, List.of(drainedEcho));
         GrpcServerHost other = host(0);
+        // Streams renewed often, so that some are on each server whichever was ready first.
         MessagingServiceBlockingStub stub = stub(multiplexed(TwoServers.target(drained.port(), other.port()),
-                MultiplexChannel.MAX_STREAM_AGE));
+                Duration.ofMillis(100)));
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             // Until a call blocks on the server to drain: its stream then stays open through the drain.
             List<Future<SendMessageResponse>> blocked = new ArrayList<>();
