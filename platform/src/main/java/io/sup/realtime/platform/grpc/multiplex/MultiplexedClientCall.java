@@ -1,8 +1,5 @@
 package io.sup.realtime.platform.grpc.multiplex;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -10,7 +7,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
-import com.google.protobuf.MessageLite;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -90,7 +86,7 @@ final class MultiplexedClientCall<Q, R> extends ClientCall<Q, R> implements Cont
             return;
         }
         try {
-            ByteString bytes = serialize(message);
+            ByteString bytes = Serialized.of(message, method::streamRequest);
             if (bytes.size() > MultiplexChannel.MAX_MESSAGE_BYTES) {
                 // What the server's transport would say of a direct call's request this large.
                 end(Status.RESOURCE_EXHAUSTED.withDescription("gRPC message exceeds maximum size "
@@ -297,17 +293,6 @@ final class MultiplexedClientCall<Q, R> extends ClientCall<Q, R> implements Cont
             listener.onMessage(reply);
         }
         listener.onClose(status, trailers);
-    }
-
-    private ByteString serialize(Q request) {
-        if (request instanceof MessageLite proto) {
-            return proto.toByteString();
-        }
-        try (InputStream stream = method.streamRequest(request)) {
-            return ByteString.readFrom(stream);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private R parse(ByteString bytes) {

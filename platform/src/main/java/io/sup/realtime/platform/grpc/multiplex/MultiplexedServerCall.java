@@ -1,15 +1,11 @@
 package io.sup.realtime.platform.grpc.multiplex;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeUnit;
 
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
-import com.google.protobuf.MessageLite;
 import io.grpc.Attributes;
 import io.grpc.Context;
 import io.grpc.Metadata;
@@ -172,7 +168,7 @@ final class MultiplexedServerCall<Q, R> extends ServerCall<Q, R> {
         }
         try {
             if (status.isOk() && response != null) {
-                ByteString bytes = serialize(response);
+                ByteString bytes = Serialized.of(response, method.getMethodDescriptor()::streamResponse);
                 if (bytes.size() > MultiplexChannel.MAX_MESSAGE_BYTES) {
                     // What the caller's transport would say of a direct call's response this large.
                     throw Status.RESOURCE_EXHAUSTED.withDescription("gRPC message exceeds maximum size "
@@ -217,16 +213,5 @@ final class MultiplexedServerCall<Q, R> extends ServerCall<Q, R> {
     @Override
     public MethodDescriptor<Q, R> getMethodDescriptor() {
         return method.getMethodDescriptor();
-    }
-
-    private ByteString serialize(R message) {
-        if (message instanceof MessageLite proto) {
-            return proto.toByteString();
-        }
-        try (InputStream stream = method.getMethodDescriptor().streamResponse(message)) {
-            return ByteString.readFrom(stream);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
