@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
 import io.grpc.ManagedChannel;
 import io.helidon.health.HealthCheck;
@@ -87,7 +86,7 @@ public final class Main implements AutoCloseable {
     private final ManagedChannel presenceChannel;
     private final ManagedChannel callsChannel;
     private final ManagedChannel notificationsChannel;
-    /** The client events' streams over those channels (GrpcChannels.multiplexed), by domain. */
+    /** The client events' streams over those channels (GrpcChannels.multiplexed). */
     private final List<MultiplexChannel> eventChannels;
     private final LocalConnections connections;
     private final InboxSubscriber inbox;
@@ -115,13 +114,16 @@ public final class Main implements AutoCloseable {
         callsChannel = GrpcChannels.forTarget(config.callsTarget(), tls);
         notificationsChannel = GrpcChannels.forTarget(config.notificationsTarget(), tls);
         // Client events ride a few long-lived streams per service, not an HTTP/2 stream each.
-        eventChannels = Stream.of(messagingChannel, presenceChannel, callsChannel, notificationsChannel)
-                .map(channel -> GrpcChannels.multiplexed(channel, config.grpcDeadline())).toList();
+        MultiplexChannel messagingEvents = GrpcChannels.multiplexed(messagingChannel, config.grpcDeadline());
+        MultiplexChannel presenceEvents = GrpcChannels.multiplexed(presenceChannel, config.grpcDeadline());
+        MultiplexChannel callEvents = GrpcChannels.multiplexed(callsChannel, config.grpcDeadline());
+        MultiplexChannel notificationEvents = GrpcChannels.multiplexed(notificationsChannel, config.grpcDeadline());
+        eventChannels = List.of(messagingEvents, presenceEvents, callEvents, notificationEvents);
         EventRouter router = new EventRouter(List.of(
-                new MessagingRoutes(eventChannels.get(0), connections, config.grpcDeadline()),
-                new PresenceRoutes(eventChannels.get(1), config.grpcDeadline()),
-                new CallRoutes(eventChannels.get(2), config.grpcDeadline()),
-                new NotificationRoutes(eventChannels.get(3), config.grpcDeadline())), config.shed());
+                new MessagingRoutes(messagingEvents, connections, config.grpcDeadline()),
+                new PresenceRoutes(presenceEvents, config.grpcDeadline()),
+                new CallRoutes(callEvents, config.grpcDeadline()),
+                new NotificationRoutes(notificationEvents, config.grpcDeadline())), config.shed());
         timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("gateway-timers").daemon().factory());
         writers = Executors.newVirtualThreadPerTaskExecutor();
         // messaging keeps only what a connection's close ends (its typing): it takes no other report.

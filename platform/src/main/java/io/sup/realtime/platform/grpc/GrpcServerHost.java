@@ -25,8 +25,9 @@ import io.sup.realtime.platform.grpc.multiplex.MultiplexService;
  * span) and {@link GrpcServerMetrics}, the standard {@code grpc.health.v1.Health} service, and
  * handlers on virtual threads so a blocking Redis call never starves the event loop, at most
  * {@value #MAX_CALLS_IN_FLIGHT} at once ({@link CallsInFlightLimit}: the rest wait before they
- * start, and those whose caller gave up meanwhile are skipped).
- * Plaintext or mutual TLS ({@link GrpcTls}).
+ * start, and those whose caller gave up meanwhile are skipped), and {@code sup.multiplex.v1.Multiplex}
+ * ({@link MultiplexService}), which runs the unary calls its streams carry through the same
+ * intercepted services. Plaintext or mutual TLS ({@link GrpcTls}).
  */
 public final class GrpcServerHost implements AutoCloseable {
     private final Server server;
@@ -84,7 +85,8 @@ public final class GrpcServerHost implements AutoCloseable {
                 // Callers resolve a headless Service once and keep their connections: retiring
                 // each connection (GOAWAY; grpc-java adds +-10% jitter) makes them re-resolve, so
                 // pods added by a scale-up get calls within minutes, not at the next failure.
-                // Calls in flight get the grace to finish; every RPC here is unary and short.
+                // Calls in flight get the grace to finish: every RPC here is unary and short,
+                // and a Multiplex stream takes new calls for at most 20 s (MultiplexChannel).
                 .maxConnectionAge(maxConnectionAge.toMillis(), TimeUnit.MILLISECONDS)
                 .maxConnectionAgeGrace(MAX_CONNECTION_AGE_GRACE.toMillis(), TimeUnit.MILLISECONDS)
                 // The gateway's Multiplex streams keep a connection busy, so its client pings

@@ -25,9 +25,10 @@ import io.sup.realtime.proto.multiplex.v1.MultiplexGrpc;
  *
  * <p>The stream's own callbacks run on the transport's thread ({@link #callExecutor}): reading
  * a request only starts its handler, so there is one thread hand-off per call, as for a direct
- * one. {@link #drain} is the start of a shutdown: every stream answers the calls it has not
- * started {@code UNAVAILABLE} (they were not run) and ends with {@code OK} once those it runs
- * are answered, so a client moves to another server without a call cut off.
+ * one. {@link #drain} is the start of a shutdown (after the server's GOAWAY): every stream
+ * answers the calls it has not started {@code not_run} (UNAVAILABLE, for the client to send
+ * them again on a new stream, which goes to another server) and ends with {@code OK} once
+ * those it runs are answered, so no call is cut off.
  */
 public final class MultiplexService implements BindableService {
     private final Map<String, ServerMethodDefinition<?, ?>> methods;
@@ -37,7 +38,7 @@ public final class MultiplexService implements BindableService {
 
     /**
      * @param services the definitions calls are run through, as the server serves them
-     *                  (intercepted); only their unary methods can be multiplexed
+     *                 (intercepted); only their unary methods can be multiplexed
      * @param handlers runs each call's handler (a virtual thread per call)
      */
     public MultiplexService(List<ServerServiceDefinition> services, Executor handlers) {
