@@ -238,7 +238,7 @@ final class MultiplexedClientCall<Q, R> extends ClientCall<Q, R> implements Cont
         if (!endOnce()) {
             return;
         }
-        executor.execute(() -> close(status, trailers, reply));
+        executor.execute(() -> tellListener(status, trailers, reply));
     }
 
     /**
@@ -272,19 +272,19 @@ final class MultiplexedClientCall<Q, R> extends ClientCall<Q, R> implements Cont
 
     private void deliver(Status status, Metadata trailers, MultiplexedResponse response) {
         if (response == null) {
-            close(status, trailers, null);
+            tellListener(status, trailers, null);
             return;
         }
         try {
             Metadata responseTrailers = MetadataEntries.toMetadata(response.getTrailersList());
-            close(status, responseTrailers, response.hasMessage() && status.isOk() ? parse(response.getMessage()) : null);
+            tellListener(status, responseTrailers, response.hasMessage() && status.isOk() ? parse(response.getMessage()) : null);
         } catch (RuntimeException e) {
-            close(Status.INTERNAL.withDescription("cannot read the multiplexed response").withCause(e), new Metadata(), null);
+            tellListener(Status.INTERNAL.withDescription("cannot read the multiplexed response").withCause(e), new Metadata(), null);
         }
     }
 
     /** Gives the listener the call's end; there is none when the call was cancelled before it started. */
-    private void close(Status status, Metadata trailers, R reply) {
+    private void tellListener(Status status, Metadata trailers, R reply) {
         if (listener == null) {
             return;
         }
