@@ -50,10 +50,9 @@ public final class GrpcChannels {
      *                     connection it retires (5 s of margin; at least 1 s)
      */
     public static MultiplexChannel multiplexed(Channel channel, Duration callDeadline) {
-        Duration age = GrpcServerHost.MAX_CONNECTION_AGE_GRACE.minus(callDeadline).minusSeconds(5);
-        age = age.compareTo(MultiplexChannel.MAX_STREAM_AGE) > 0 ? MultiplexChannel.MAX_STREAM_AGE
-                : age.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : age;
-        return new MultiplexChannel(channel, MultiplexChannel.STREAMS, age,
+        long ageMillis = Math.clamp(GrpcServerHost.MAX_CONNECTION_AGE_GRACE.minus(callDeadline).toMillis() - 5_000,
+                1_000, MultiplexChannel.MAX_STREAM_AGE.toMillis());
+        return new MultiplexChannel(channel, MultiplexChannel.STREAMS, Duration.ofMillis(ageMillis),
                 new TelemetryClientInterceptor(), GrpcClientMetrics.INSTANCE);
     }
 

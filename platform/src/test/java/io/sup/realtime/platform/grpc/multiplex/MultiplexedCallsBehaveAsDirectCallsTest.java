@@ -307,20 +307,25 @@ class MultiplexedCallsBehaveAsDirectCallsTest {
         MessagingServiceBlockingStub stub = stub(multiplexed(host.port(), Duration.ofMillis(50)));
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<SendMessageResponse>> calls = new ArrayList<>();
-            for (int i = 0; i < 40; i++) {
-                String n = "m" + i;
+            // Calls keep coming, some in flight while their stream is retired, until the
+            // streams have been replaced a few times as they aged.
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                String n = "m" + calls.size();
                 calls.add(threads.submit(() -> withDeadline(stub).sendMessage(send(n))));
-                Thread.sleep(10);
-            }
+                return wire.started(MultiplexGrpc.getExchangeMethod()) >= MultiplexChannel.STREAMS + 4;
+            });
             for (int i = 0; i < calls.size(); i++) {
                 assertEquals("m" + i, calls.get(i).get(30, TimeUnit.SECONDS).getMessage().getContent());
             }
-            // A call that passes its deadline leaves nothing its stream waits for.
+            // A call that passes its deadline leaves nothing its stream waits for: once both
+            // slots have new streams, its stream too must end.
             assertThrows(StatusRuntimeException.class,
                     () -> stub.withDeadlineAfter(100, TimeUnit.MILLISECONDS).sendMessage(send("block")));
-            Thread.sleep(100);
-            withDeadline(stub).sendMessage(send("last"));
-            withDeadline(stub).sendMessage(send("last"));
+            long beforeRenewal = wire.started(MultiplexGrpc.getExchangeMethod());
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                withDeadline(stub).sendMessage(send("last"));
+                return wire.started(MultiplexGrpc.getExchangeMethod()) >= beforeRenewal + MultiplexChannel.STREAMS;
+            });
         }
         long started = wire.started(MultiplexGrpc.getExchangeMethod());
         assertTrue(started > MultiplexChannel.STREAMS, "streams were replaced as they aged: " + wire.started);
