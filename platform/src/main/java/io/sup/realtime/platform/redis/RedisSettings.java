@@ -10,10 +10,13 @@ import io.sup.realtime.platform.config.Settings;
 import redis.clients.jedis.CommandObjects;
 import redis.clients.jedis.ClusterCommandObjects;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionFactory;
 import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisSocketFactory;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisSocketFactory;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.executors.ClusterCommandExecutor;
 import redis.clients.jedis.executors.DefaultCommandExecutor;
@@ -100,6 +103,13 @@ public record RedisSettings(List<URI> nodes, boolean cluster, Duration timeout) 
      * A pooled client for commands, scripts and pipelines: over one node's pool, or over a
      * cluster (a pool per node, commands routed by their keys' slot). Its commands and
      * pipelines are timed and their failures counted ({@link RedisMeters}).
+     *
+     * <p>A reply later than {@link #timeout} fails its command with a
+     * {@code JedisConnectionException} caused by a {@code SocketTimeoutException}. Standalone,
+     * the connections' replies are timed by a {@link ReplyTimeoutWatch} rather than a socket
+     * timeout, which costs a virtual thread a timer per read ({@link WatchedConnection}). On a
+     * cluster they keep the socket timeout: Jedis's cluster client makes its nodes' connections
+     * itself, with no hook for another kind.
      */
     public UnifiedJedis newClient() {
         // Jedis's default pool (8 connections) makes virtual threads queue for a connection;
@@ -115,7 +125,18 @@ public record RedisSettings(List<URI> nodes, boolean cluster, Duration timeout) 
                     timeout.multipliedBy(CLUSTER_MAX_ATTEMPTS));
             return new MeteredRedis(new MeteredExecutor(executor, meters, null), provider, new ClusterCommandObjects(), meters);
         }
-        PooledConnectionProvider provider = new PooledConnectionProvider(hostAndPort(uri()), clientConfig(), pool);
+        JedisClientConfig config = clientConfig();
+        HostAndPort node = hostAndPort(uri());
+        JedisSocketFactory sockets = new DefaultJedisSocketFactory(node, config);
+        ConnectionFactory connections = ConnectionFactory.builder()
+                .hostAndPort(node)
+                .clientConfig(config)
+                .socketFactory(sockets)
+                .connectionBuilder(new WatchedConnection.Builder(ReplyTimeoutWatch.of(timeout))
+                        .socketFactory(sockets)
+                        .clientConfig(config))
+                .build();
+        PooledConnectionProvider provider = new PooledConnectionProvider(connections, pool);
         return new MeteredRedis(new MeteredExecutor(new DefaultCommandExecutor(provider), meters,
                 () -> MeteredRedis.dropIdleConnections(provider)), provider,
                 new CommandObjects(), meters);
