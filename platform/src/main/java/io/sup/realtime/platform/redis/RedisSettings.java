@@ -36,7 +36,7 @@ import redis.clients.jedis.util.JedisURIHelper;
  *
  * @param nodes   the Redis URI (standalone: exactly one), or the cluster's seed nodes
  * @param cluster whether {@code nodes} are seeds of a Redis Cluster
- * @param timeout connect and socket timeout for commands
+ * @param timeout connect timeout, and how long a command's write and its reply may take
  */
 public record RedisSettings(List<URI> nodes, boolean cluster, Duration timeout) {
     /** Pooled connections per client (per node on a cluster). */

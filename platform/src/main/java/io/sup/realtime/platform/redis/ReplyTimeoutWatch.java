@@ -12,10 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One thread that times the Redis replies of every {@link WatchedConnection} with the same
+ * One thread that times the Redis commands of every {@link WatchedConnection} with the same
  * timeout: every tick (an eighth of the timeout, 5-250 ms) it closes each connection whose
- * read or flush has waited longer than the timeout. A late reply so fails after the timeout
- * and at most one tick more: 2.25 s with the default {@code REDIS_TIMEOUT_MS} of 2 s.
+ * write, flush or reply has waited longer than the timeout. A late reply so fails after the
+ * timeout and about one tick more: about 2.25 s with the default {@code REDIS_TIMEOUT_MS} of 2 s.
  *
  * <p>One watch per timeout for the whole process (a service has one; tests use several), on a
  * daemon platform thread that lives as long as the process. A tick costs a look at each
@@ -68,14 +68,13 @@ final class ReplyTimeoutWatch {
         try {
             long now = System.nanoTime();
             for (WatchedConnection connection : connections) {
-                if (connection.isConnected()) {
-                    connection.expireIfLate(now);
-                } else {
-                    connections.remove(connection); // dropped without a disconnect (a failed connect, say)
+                if (connection.expireIfLate(now)) {
+                    // Closed and broken: its pool destroys it without a disconnect (it is not connected).
+                    connections.remove(connection);
                 }
             }
             ticks.incrementAndGet();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             // A failed tick must not end the schedule (a periodic task that throws is never run again).
             LOG.log(Level.WARNING, "Redis reply timeout watch: " + e);
         }

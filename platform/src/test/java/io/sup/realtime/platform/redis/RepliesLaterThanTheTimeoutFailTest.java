@@ -24,13 +24,14 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * against a real Redis that holds writes ({@code CLIENT PAUSE WRITE}, as a stalled Redis would):
  * a command or pipeline whose reply is later than the timeout fails as a socket timeout did,
  * long before the stall ends, without disturbing other commands; afterwards the client works on
- * fresh connections; and connections that are idle or got their replies in time are never cut.
+ * fresh connections; connections that are idle or got their replies in time are never cut; and
+ * a blocking command waits as long as it asked.
  */
 class RepliesLaterThanTheTimeoutFailTest {
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
 
-    private static final Duration TIMEOUT = Duration.ofMillis(300);
+    private static final Duration TIMEOUT = Duration.ofSeconds(1);
     /** Far longer than the timeout: a command that waited for the stall's end would take this long. */
     private static final Duration STALL = Duration.ofSeconds(20);
 
@@ -87,8 +88,15 @@ class RepliesLaterThanTheTimeoutFailTest {
         }
         // Idle in the pool for several timeouts' worth of the watch's ticks (an eighth each).
         long ticks = ReplyTimeoutWatch.of(TIMEOUT).ticks();
-        await().atMost(Duration.ofSeconds(10)).until(() -> ReplyTimeoutWatch.of(TIMEOUT).ticks() > ticks + 30);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ReplyTimeoutWatch.of(TIMEOUT).ticks() > ticks + 16);
         assertEquals(first, clientId(), "the same pooled connection serves the next command: nothing cut it");
+    }
+
+    @Test
+    void aBlockingCommandWaitsAsLongAsItAsked() {
+        // BLPOP for 2 s, twice the timeout, on an empty list: it ends by itself, empty-handed.
+        assertEquals(null, redis.blpop(2, "nothing-here"));
+        assertEquals("OK", redis.set("k", "after a blocking command"), "the connection is timed again");
     }
 
     private long clientId() {
@@ -97,6 +105,8 @@ class RepliesLaterThanTheTimeoutFailTest {
 
     private static void assertTimedOut(JedisConnectionException e, long startNanos) {
         assertInstanceOf(SocketTimeoutException.class, e.getCause(), "the cause is the timeout: " + e);
+        // The watch's own message: a socket read timeout would say "Read timed out".
+        assertEquals("Redis command not answered within 1000 ms (REDIS_TIMEOUT_MS)", e.getCause().getMessage());
         Duration waited = Duration.ofNanos(System.nanoTime() - startNanos);
         assertTrue(waited.compareTo(STALL.dividedBy(2)) < 0,
                 "failed after " + waited.toMillis() + " ms, the stall lasts " + STALL.toMillis() + " ms");

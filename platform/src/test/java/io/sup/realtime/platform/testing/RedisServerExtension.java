@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +102,10 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
             client = null;
         }
         stop();
+        for (Node node : nodes) {
+            node.deleteDir();
+        }
+        nodes.clear();
     }
 
     /** A client of this server for the test class, made on first use and closed after the class. */
@@ -275,6 +280,15 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
                     Thread.currentThread().interrupt();
                 }
                 process = null;
+            }
+        }
+
+        /** Removes the data directory (AOF, logs): a suite starts hundreds of servers. */
+        void deleteDir() {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            } catch (IOException e) {
+                // Left behind in the temporary directory; nothing depends on it.
             }
         }
 
