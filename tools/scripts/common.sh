@@ -53,6 +53,14 @@ use_jdk() {
 #     heap under 1,000 busy connections ran a concurrent mark every 2-3 s and a young
 #     collection every second, 13 % of the gateway's CPU (async-profiler); 128 MB took about
 #     a fifth off its CPU at chats of 10 x 0.5 msg/s for +50 MB of RSS (bench/summary.md).
+#   - every JVM uses the JDK's platform-thread socket pollers (-Djdk.pollerMode=1, JDK 25's
+#     sun.nio.ch.Poller; the Linux default, 2, runs the pollers as virtual threads woken by a
+#     master poller thread): a virtual thread's socket read that must wait is then woken by
+#     one poller thread instead of two hand-offs. 9-15 % less server CPU per delivery in 1:1
+#     chats in 7 of 8 paired runs, the gateway and messaging-service both; chats of 10 x 0.5
+#     and the idle ack round trip within the spread (bench/summary.md, issue 15, eighth
+#     pass). An internal JDK property: measure again at a JDK upgrade. The images' entrypoint
+#     carries it too (pom.xml jib jvmFlags), so every deployment has it.
 # The deployment sizes the same way from its container limits (deploy/k8s JAVA_TOOL_OPTIONS).
 java_opts_for() {
   JAVA_OPTS=("${JAVA_OPTS_DEFAULT[@]}")
@@ -64,7 +72,7 @@ java_opts_for() {
     messaging-service) JAVA_OPTS+=(-XX:+UseSerialGC -Xms32m "-Xmx${MESSAGING_HEAP:-192m}") ;;
     *) JAVA_OPTS+=(-XX:+UseSerialGC -Xms32m "-Xmx${SERVICE_HEAP:-128m}" "-XX:TieredStopAtLevel=${LIGHT_SERVICE_TIER:-1}") ;;
   esac
-  JAVA_OPTS+=(-XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=64m -XX:+ExitOnOutOfMemoryError)
+  JAVA_OPTS+=(-XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=64m -XX:+ExitOnOutOfMemoryError -Djdk.pollerMode=1)
 }
 
 # GATEWAY_MIN_HEAP (default 128m), but never above GATEWAY_HEAP (a JVM refuses -Xms > -Xmx).

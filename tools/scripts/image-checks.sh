@@ -124,6 +124,8 @@ for module in "${modules[@]}"; do
       and index("--enable-native-access=ALL-UNNAMED") != null'
   check "$module: the entrypoint uses compact object headers (tools/scripts/common.sh java_opts_for)" \
     jq_true "$cfg" '.config.Entrypoint | index("-XX:+UseCompactObjectHeaders") != null'
+  check "$module: the entrypoint uses the JDK's platform-thread socket pollers (tools/scripts/common.sh java_opts_for)" \
+    jq_true "$cfg" '.config.Entrypoint | index("-Djdk.pollerMode=1") != null'
   check "$module: the entrypoint fixes no heap size (JAVA_TOOL_OPTIONS does, and the deployment's replaces it)" \
     jq_true "$cfg" '[.config.Entrypoint[] | select(test("^-X(mx|ms)|RAMPercentage"))] == []'
   check "$module: JAVA_TOOL_OPTIONS sizes the heap from the container's memory" \
