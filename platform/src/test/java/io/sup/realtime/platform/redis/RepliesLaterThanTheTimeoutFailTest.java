@@ -3,6 +3,7 @@ package io.sup.realtime.platform.redis;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -95,7 +96,7 @@ class RepliesLaterThanTheTimeoutFailTest {
     @Test
     void aBlockingCommandWaitsAsLongAsItAsked() {
         // BLPOP for 2 s, twice the timeout, on an empty list: it ends by itself, empty-handed.
-        assertEquals(null, redis.blpop(2, "nothing-here"));
+        assertNull(redis.blpop(2, "nothing-here"));
         assertEquals("OK", redis.set("k", "after a blocking command"), "the connection is timed again");
     }
 
