@@ -15,7 +15,7 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 /**
  * A pipeline that hands every command to Jedis's own (a {@link Pipeline} on one connection,
- * or a cluster pipeline split by slot) and times each sync, the round trip(s) the caller waits
+ * or a {@link SlotPipeline} split by slot) and times each sync, the round trip(s) the caller waits
  * on, as {@code redis.commands{command="PIPELINE"}}; a sync that fails is counted in
  * {@code redis.errors}. Error replies of single commands inside it surface when their
  * {@code Response} is read and are not counted here, except MOVED/ASK on a cluster
@@ -64,7 +64,7 @@ final class MeteredPipeline extends AbstractPipeline {
         pending = true;
         Response<T> reply = switch (delegate) {
             case Pipeline single -> single.appendCommand(command);
-            case MeteredRedis.SlotPipeline slots -> slots.queue(command);
+            case SlotPipeline slots -> slots.appendCommand(command);
             default -> throw new IllegalStateException("unexpected pipeline " + delegate.getClass());
         };
         if (replies != null) {
@@ -98,7 +98,7 @@ final class MeteredPipeline extends AbstractPipeline {
     }
 
     /**
-     * Jedis's cluster pipeline does not follow MOVED or ASK: the command fails (its reply
+     * A cluster pipeline does not follow MOVED or ASK: the command fails (its reply
      * throws when read) and the client's slot map stays stale. Learn the slots again at once,
      * so the next command goes to the slot's new master (after a failover or a slot migration).
      */

@@ -5,12 +5,9 @@ import java.util.Map;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.ClusterCommandObjects;
-import redis.clients.jedis.ClusterPipeline;
-import redis.clients.jedis.CommandObject;
 import redis.clients.jedis.CommandObjects;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.executors.CommandExecutor;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
@@ -98,16 +95,5 @@ public final class MeteredRedis extends UnifiedJedis {
             throw new UnsupportedOperationException("MULTI is not available on Redis Cluster: use a Lua script on one hash tag");
         }
         return super.transaction(doMulti);
-    }
-
-    /** Jedis's cluster pipeline, opened up so a {@link MeteredPipeline} can queue onto it. */
-    static final class SlotPipeline extends ClusterPipeline {
-        SlotPipeline(ClusterConnectionProvider provider, ClusterCommandObjects commands) {
-            super(provider, commands);
-        }
-
-        <T> Response<T> queue(CommandObject<T> command) {
-            return appendCommand(command);
-        }
     }
 }
