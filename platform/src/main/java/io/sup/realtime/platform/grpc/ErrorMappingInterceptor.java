@@ -9,6 +9,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.sup.realtime.platform.redis.RedisSettings;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -16,8 +17,9 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 /**
  * The one place where a service's exceptions become gRPC statuses: {@link ServiceException}
- * to the status of its kind with its message; a lost Redis connection, or a Redis that is
- * still loading or otherwise busy, to {@code UNAVAILABLE};
+ * to the status of its kind with its message; a lost Redis connection, no free pooled
+ * connection within the Redis timeout, or a Redis that is still loading or otherwise busy, to
+ * {@code UNAVAILABLE};
  * anything else to {@code INTERNAL} with a generic message (the stack trace goes to the log,
  * never to the caller).
  */
@@ -76,7 +78,8 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
         // node for a slot), or a pipelined command that met a moved slot (the client has
         // learnt the new map by now), is as unavailable as a lost connection: retry.
         if (failure instanceof JedisConnectionException || failure instanceof JedisClusterOperationException
-                || failure instanceof JedisRedirectionException || isTransientRedisState(failure)) {
+                || failure instanceof JedisRedirectionException || isTransientRedisState(failure)
+                || RedisSettings.isPoolExhausted(failure)) {
             LOG.log(Level.WARNING, method + ": Redis unavailable: " + failure.getMessage());
             return Status.UNAVAILABLE.withDescription("storage unavailable, retry later");
         }

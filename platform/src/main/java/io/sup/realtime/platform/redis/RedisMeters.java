@@ -29,8 +29,8 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
  *       {@code append_message.lua}, and so for the PIPELINE of a script with reads sent in its
  *       round trip; {@code -} otherwise). Failed commands are timed too.</li>
  *   <li>{@code redis.errors} (Prometheus {@code redis_errors_total}): commands and pipelines
- *       that failed, tagged {@code kind}: {@code connection} (no connection, a broken one or
- *       a read timeout: Redis is away or slow), {@code cluster} (a cluster routing failure:
+ *       that failed, tagged {@code kind}: {@code connection} (no connection, none free in the
+ *       pool within the timeout, a broken one or a read timeout: Redis is away or slow), {@code cluster} (a cluster routing failure:
  *       redirections exhausted, no node for a slot, CROSSSLOT, CLUSTERDOWN, TRYAGAIN),
  *       {@code noscript} (Redis had forgotten a script, which is then loaded again: expected
  *       once per node after a restart or failover), {@code reply} (another error reply, e.g.
@@ -106,6 +106,7 @@ public final class RedisMeters {
             case JedisNoScriptException e -> "noscript";
             case JedisDataException e when clusterReply(e.getMessage()) -> "cluster";
             case JedisDataException e -> "reply";
+            case RuntimeException e when RedisSettings.isPoolExhausted(e) -> "connection";
             default -> "other";
         };
     }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Set;
 
 import io.sup.realtime.platform.config.Settings;
@@ -18,6 +19,8 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisSocketFactory;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.executors.ClusterCommandExecutor;
 import redis.clients.jedis.executors.DefaultCommandExecutor;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
@@ -41,6 +44,16 @@ import redis.clients.jedis.util.JedisURIHelper;
 public record RedisSettings(List<URI> nodes, boolean cluster, Duration timeout) {
     /** Pooled connections per client (per node on a cluster). */
     static final int POOL_SIZE = 64;
+
+    /**
+     * Whether {@code failure} is a command that found no free pooled connection within the
+     * timeout (Jedis's "Could not get a resource from the pool" around commons-pool2's
+     * {@code NoSuchElementException}): Redis is as unavailable to it as when the connection is lost.
+     */
+    public static boolean isPoolExhausted(Throwable failure) {
+        return failure instanceof JedisException && !(failure instanceof JedisConnectionException)
+                && failure.getCause() instanceof NoSuchElementException;
+    }
     /**
      * Tries per command on a cluster (redirections and reconnects included): enough to follow a
      * MOVED after a failover, few enough that a dead node fails the call within the deadline.
@@ -117,6 +130,14 @@ public record RedisSettings(List<URI> nodes, boolean cluster, Duration timeout) 
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
         pool.setMaxTotal(POOL_SIZE);
         pool.setMaxIdle(POOL_SIZE);
+        // A bounded wait for a free connection, never the pool's default (forever). Unbounded,
+        // commons-pool2 (2.12; 2.13 alike) lets a caller that finds the pool full while its
+        // connections are being made wait for an idle one that never comes when every attempt
+        // fails (a hung Redis: CallersWaitingForAConnectionFailInTimeTest), and its wait for
+        // those attempts is a no-op after the first wake-up, so waiters spin in
+        // GenericObjectPool.create (seen in a profile: a gateway whose Redis was gone at 93 %
+        // CPU). A caller with no connection within the timeout fails as Redis unavailable.
+        pool.setMaxWait(timeout);
         RedisMeters meters = RedisMeters.global();
         if (cluster) {
             ClusterConnectionProvider provider = new ClusterConnectionProvider(seeds(), clientConfig(), pool,
