@@ -393,6 +393,7 @@ def section_curves(d, meta, reports_all):
                 r["rate"], fmt(offered(r), 0), fmt(r["deliveredPerSec"], 0),
                 f"{fmt(r['deliveryMs']['p50'], 1)} / {fmt(r['deliveryMs']['p99'], 1)}",
                 f"{fmt(r['deliveriesExpected'])} / {fmt(r['deliveriesLost'])}", r.get("ackFailed", 0),
+                fmt(r["cpuMsPer1000Deliveries"], 1) if r.get("cpuMsPer1000Deliveries") else "-",
                 fmt(sum((r.get("rssEndKb") or {}).values()) / 1024, 0) if r.get("rssEndKb") else "-"]
 
     conn_rows, group_rows = [], []
@@ -402,7 +403,8 @@ def section_curves(d, meta, reports_all):
         for g, name, r in rows_for(f"{system}-group-", lambda s: int(s.rsplit("-", 1)[1])):
             group_rows.append(row(label, g, r))
     hdr = ["system", "", "connections ok", "msg/s per client", "offered deliveries/s", "delivered/s", "delivery p50 / p99 (ms)",
-           "deliveries expected / lost", "acks failed", "server RSS at end (MB, all processes)"]
+           "deliveries expected / lost", "acks failed", "server CPU per 1,000 deliveries (ms, all processes)",
+           "server RSS at end (MB, all processes)"]
     if conn_rows:
         sample = next(r for n, r in reports_all.items() if "-conn-" in n)
         out += [f"### Connections (chats of 10, {sample['rate']} msg/s per client: offered deliveries/s grow with "

@@ -31,8 +31,10 @@ import redis.clients.jedis.util.IOUtils;
  * here as an {@code IllegalStateException} from {@code LinkedHashIterator.remove}), logs the
  * error and returns normally, so the caller's replies say only "Please close pipeline". Here a
  * master whose connection fails is dropped from the pipeline (its connection closed as broken,
- * so the pool destroys it, and that master's idle pooled connections closed), the other masters' replies are still read and set, and sync then
- * throws that failure; replies read before it keep their values.
+ * so the pool destroys it, and that master's idle pooled connections closed), the other
+ * masters' replies are still read and set, and sync then throws that failure; replies read
+ * before it keep their values. No thread is started: the replies are already on their way
+ * from every master when the first one is read.
  */
 final class SlotPipeline extends AbstractPipeline {
     private final ClusterConnectionProvider provider;
