@@ -62,11 +62,18 @@ final class MeteredPipeline extends AbstractPipeline {
     @Override
     protected <T> Response<T> appendCommand(CommandObject<T> command) {
         pending = true;
-        Response<T> reply = switch (delegate) {
-            case Pipeline single -> single.appendCommand(command);
-            case SlotPipeline slots -> slots.appendCommand(command);
-            default -> throw new IllegalStateException("unexpected pipeline " + delegate.getClass());
-        };
+        Response<T> reply;
+        try {
+            reply = switch (delegate) {
+                case Pipeline single -> single.appendCommand(command);
+                // On a cluster the append borrows each master's connection: count its failures.
+                case SlotPipeline slots -> slots.appendCommand(command);
+                default -> throw new IllegalStateException("unexpected pipeline " + delegate.getClass());
+            };
+        } catch (RuntimeException e) {
+            meters.failed(e);
+            throw e;
+        }
         if (replies != null) {
             replies.add(reply);
         }
@@ -80,8 +87,10 @@ final class MeteredPipeline extends AbstractPipeline {
         }
         pending = false;
         long start = System.nanoTime();
+        boolean synced = false;
         try {
             delegate.sync();
+            synced = true;
         } catch (JedisConnectionException e) {
             meters.failed(e);
             onConnectionFailure.run();
@@ -91,6 +100,9 @@ final class MeteredPipeline extends AbstractPipeline {
             throw e;
         } finally {
             timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            if (!synced && replies != null) {
+                replies.clear(); // a failed sync: the next one checks only its own replies
+            }
         }
         if (replies != null) {
             checkForMoves();

@@ -48,12 +48,14 @@ public record RedisSettings(List<URI> nodes, boolean cluster, Duration timeout) 
     /**
      * Whether {@code failure} is a command that found no free pooled connection within the
      * timeout (Jedis's "Could not get a resource from the pool" around commons-pool2's
-     * {@code NoSuchElementException}): Redis is as unavailable to it as when the connection is lost.
+     * {@code NoSuchElementException}, which it also throws for a new connection that could not
+     * be activated or validated): Redis is as unavailable to it as when the connection is lost.
      */
     public static boolean isPoolExhausted(Throwable failure) {
         return failure instanceof JedisException && !(failure instanceof JedisConnectionException)
                 && failure.getCause() instanceof NoSuchElementException;
     }
+
     /**
      * Tries per command on a cluster (redirections and reconnects included): enough to follow a
      * MOVED after a failover, few enough that a dead node fails the call within the deadline.
@@ -136,7 +138,8 @@ public record RedisSettings(List<URI> nodes, boolean cluster, Duration timeout) 
         // fails (a hung Redis: CallersWaitingForAConnectionFailInTimeTest), and its wait for
         // those attempts is a no-op after the first wake-up, so waiters spin in
         // GenericObjectPool.create (seen in a profile: a gateway whose Redis was gone at 93 %
-        // CPU). A caller with no connection within the timeout fails as Redis unavailable.
+        // CPU). A caller with no connection after about the timeout (its wait, then perhaps its
+        // own connection attempt: up to twice it) fails as Redis unavailable.
         pool.setMaxWait(timeout);
         RedisMeters meters = RedisMeters.global();
         if (cluster) {

@@ -25,7 +25,7 @@ import redis.clients.jedis.util.IOUtils;
  * replies in order after flushing them all, so the masters work in parallel and the round trip
  * costs the slowest of them.
  *
- * <p>It replaces Jedis's {@code ClusterPipeline} (7.2 to 7.5), whose sync starts a thread pool
+ * <p>It replaces Jedis's {@code ClusterPipeline} (as of 7.2.0 and 7.5.3), whose sync starts a thread pool
  * per multi-master sync and, when a master's connection fails, removes that master's entry from
  * a map iterator on its worker thread (the source's own TODO says this is not thread-safe: seen
  * here as an {@code IllegalStateException} from {@code LinkedHashIterator.remove}), logs the
@@ -53,13 +53,23 @@ final class SlotPipeline extends AbstractPipeline {
      */
     @Override
     protected <T> Response<T> appendCommand(CommandObject<T> command) {
+        // null for a command without keys (or a slot not mapped yet): the provider then gives
+        // a connection to any master, as Jedis's ClusterPipeline does.
         HostAndPort node = provider.getNode(((ClusterCommandArguments) command.getArguments()).getCommandHashSlot());
         NodeQueue queue = nodes.get(node);
         if (queue == null) {
             queue = new NodeQueue(provider.getConnection(node));
             nodes.put(node, queue);
         }
-        queue.connection.sendCommand(command.getArguments());
+        try {
+            queue.connection.sendCommand(command.getArguments());
+        } catch (JedisConnectionException e) {
+            // Its buffer filled and the write failed: the master is out of this pipeline now,
+            // replies queued for it before stay unset (the caller sees this exception first).
+            nodes.remove(node);
+            discard(node, queue.connection);
+            throw e;
+        }
         Response<T> reply = new Response<>(command.getBuilder());
         queue.replies.add(reply);
         return reply;
@@ -69,8 +79,11 @@ final class SlotPipeline extends AbstractPipeline {
      * Flushes every master's commands, then reads each master's replies into their
      * {@link Response}s (error replies become exceptions thrown when read).
      *
-     * @throws JedisConnectionException the first master's connection failure, after every other
-     *                                  master's replies have been read
+     * <p>Masters are read one after another, each read bounded by the socket timeout: a sync
+     * with k hung masters fails after about k times {@code REDIS_TIMEOUT_MS}.
+     *
+     * @throws JedisConnectionException the first master's connection failure (or reply that could
+     *                                  not be read), after every other master's replies have been read
      */
     @Override
     public void sync() {
@@ -93,14 +106,17 @@ final class SlotPipeline extends AbstractPipeline {
                 for (Response<?> reply = queue.replies.poll(); reply != null; reply = queue.replies.poll()) {
                     reply.set(readReply(queue.connection));
                 }
-            } catch (JedisConnectionException e) {
+            } catch (RuntimeException e) {
+                // A broken connection, or a reply that could not be read (the stream's position
+                // is then unknown): either way this connection must not serve anyone again.
+                JedisConnectionException lost = e instanceof JedisConnectionException c ? c
+                        : new JedisConnectionException("reading the replies of " + node + " failed", e);
                 it.remove();
-                IOUtils.closeQuietly(queue.connection); // broken: the pool destroys it
-                dropIdleConnections(node);
+                discard(node, queue.connection);
                 if (failure == null) {
-                    failure = e;
+                    failure = lost;
                 } else {
-                    failure.addSuppressed(e);
+                    failure.addSuppressed(lost);
                 }
             }
         }
@@ -110,12 +126,15 @@ final class SlotPipeline extends AbstractPipeline {
     }
 
     /**
-     * Closes the idle pooled connections to a master whose connection just broke: after a
-     * restart or a network cut they are dead too, and each would fail a later pipeline (as
-     * {@link MeteredRedis#dropIdleConnections} does standalone).
+     * Closes a master's connection that failed as broken (so its pool destroys it), and that
+     * master's idle pooled connections: after a restart or a network cut they are dead too,
+     * and each would fail a later pipeline (as {@link MeteredRedis#dropIdleConnections} does
+     * standalone). {@code node} is null for a keyless command's connection (any master's).
      */
-    private void dropIdleConnections(HostAndPort node) {
-        ConnectionPool pool = provider.getNodes().get(JedisClusterInfoCache.getNodeKey(node));
+    private void discard(HostAndPort node, Connection connection) {
+        connection.setBroken();
+        IOUtils.closeQuietly(connection);
+        ConnectionPool pool = node == null ? null : provider.getNodes().get(JedisClusterInfoCache.getNodeKey(node));
         if (pool != null) {
             pool.clear();
         }

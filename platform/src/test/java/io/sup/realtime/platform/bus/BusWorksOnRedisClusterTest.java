@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 import com.google.protobuf.Empty;
 import io.sup.realtime.platform.redis.LuaScript;
@@ -18,7 +17,6 @@ import io.sup.realtime.platform.testing.RedisServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * The delivery bus on a three-master Redis Cluster: inboxes of instances whose channels hash
@@ -32,7 +30,7 @@ class BusWorksOnRedisClusterTest {
 
     @Test
     void framesReachInboxesOnEveryMasterAndRoutesSpreadOverTheCluster() throws Exception {
-        List<String> instances = instancesOnDistinctMasters();
+        List<String> instances = RedisServerExtension.oneOnEachMaster(i -> "gw-c" + i, BusWorksOnRedisClusterTest::inboxChannel);
         List<CollectingInbox> inboxes = new ArrayList<>();
         try (UnifiedJedis redis = REDIS.settings().newClient()) {
             for (String instance : instances) {
@@ -63,7 +61,7 @@ class BusWorksOnRedisClusterTest {
 
     @Test
     void aClusterBusReadsNothingAheadAndTheDeliveryLooksUpItself() throws Exception {
-        String instance = instancesOnDistinctMasters().getFirst();
+        String instance = RedisServerExtension.oneOnEachMaster(i -> "gw-c" + i, BusWorksOnRedisClusterTest::inboxChannel).getFirst();
         CollectingInbox inbox = CollectingInbox.start(REDIS.settings(), instance);
         try (UnifiedJedis redis = REDIS.settings().newClient()) {
             RoutingRegistry registry = new RoutingRegistry(redis, Duration.ofSeconds(30), Clock.systemUTC());
@@ -86,17 +84,8 @@ class BusWorksOnRedisClusterTest {
         }
     }
 
-    /** Three instance ids whose inbox channels hash to the three masters' slot ranges (0-5460, 5461-10922, 10923-16383). */
-    private static List<String> instancesOnDistinctMasters() {
-        List<String> picked = new ArrayList<>();
-        Set<Integer> ranges = new HashSet<>();
-        for (int i = 0; picked.size() < 3; i++) {
-            String instance = "gw-c" + i;
-            int range = JedisClusterCRC16.getSlot(BusKeys.inbox(instance)) * 3 / 16384;
-            if (ranges.add(range)) {
-                picked.add(instance);
-            }
-        }
-        return picked;
+    /** An instance's inbox channel name (its slot picks the master the instance's frames go to). */
+    private static String inboxChannel(String instance) {
+        return new String(BusKeys.inbox(instance), StandardCharsets.UTF_8);
     }
 }

@@ -3,11 +3,10 @@ package io.sup.realtime.platform.redis;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
@@ -15,6 +14,7 @@ import io.sup.realtime.platform.testing.RedisServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Response;
@@ -26,8 +26,8 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * A pipeline whose commands span the three masters of a real Redis Cluster, when the
  * connection to one or all of them breaks before its sync: the sync throws the connection
  * failure (not a silent return that leaves every reply unset), the other masters' replies are
- * read, nothing runs on other threads, and the next pipeline works on every master at its first
- * try (the broken master's idle pooled connections were dropped).
+ * read, each master's in order, and the next pipeline works on every master at its first try
+ * (the broken master's idle pooled connections were dropped).
  */
 class PipelinesAcrossMastersSurviveAFailedMasterTest {
     @RegisterExtension
@@ -35,18 +35,25 @@ class PipelinesAcrossMastersSurviveAFailedMasterTest {
 
     @Test
     void oneMastersBrokenConnectionFailsTheSyncAndTheOthersRepliesAreRead() throws Exception {
-        List<String> keys = keysOnDistinctMasters();
+        List<String> keys = RedisServerExtension.oneOnEachMaster(i -> "pipelined-" + i, key -> key);
         try (UnifiedJedis redis = REDIS.settings().newClient()) {
             keys.forEach(key -> redis.set(key, "value of " + key));
             fillThePools(redis, keys);
+            HostAndPort broken = masterOf(keys.get(1));
+            ConnectionPool brokenPool = ((MeteredRedis) redis).masters().get(broken.toString());
             AbstractPipeline pipeline = redis.pipelined();
-            List<Response<String>> replies = keys.stream().map(pipeline::get).toList();
-            disconnectClientsOf(masterOf(keys.get(1)));
+            List<Response<String>> values = keys.stream().map(pipeline::get).toList();
+            List<Response<Long>> lengths = keys.stream().map(pipeline::strlen).toList(); // two replies per master
+            assertTrue(brokenPool.getNumIdle() > 0, "idle connections to the master that is about to fail");
+            disconnectClientsOf(broken);
 
             JedisConnectionException failure = assertThrows(JedisConnectionException.class, pipeline::sync);
             assertEquals(0, failure.getSuppressed().length, "only one master failed: " + failure);
-            assertEquals("value of " + keys.get(0), replies.get(0).get());
-            assertEquals("value of " + keys.get(2), replies.get(2).get());
+            assertEquals(0, brokenPool.getNumIdle(), "its idle connections were dropped with the broken one");
+            for (int i : List.of(0, 2)) {
+                assertEquals("value of " + keys.get(i), values.get(i).get());
+                assertEquals((long) ("value of " + keys.get(i)).length(), lengths.get(i).get());
+            }
             assertDoesNotThrow(pipeline::close, "the broken master is out of the pipeline");
 
             assertEveryMasterAnswersAPipeline(redis, keys);
@@ -55,7 +62,7 @@ class PipelinesAcrossMastersSurviveAFailedMasterTest {
 
     @Test
     void aClusterGoingDownFailsTheSyncOnceWithEveryMastersFailure() throws Exception {
-        List<String> keys = keysOnDistinctMasters();
+        List<String> keys = RedisServerExtension.oneOnEachMaster(i -> "pipelined-" + i, key -> key);
         try (UnifiedJedis redis = REDIS.settings().newClient()) {
             keys.forEach(key -> redis.set(key, "value of " + key));
             AbstractPipeline pipeline = redis.pipelined();
@@ -113,18 +120,5 @@ class PipelinesAcrossMastersSurviveAFailedMasterTest {
             }
         }
         throw new IllegalStateException("no master holds " + key);
-    }
-
-    /** Three keys whose slots fall in the three masters' ranges (0-5460, 5461-10922, 10923-16383). */
-    private static List<String> keysOnDistinctMasters() {
-        List<String> picked = new ArrayList<>();
-        Set<Integer> ranges = new HashSet<>();
-        for (int i = 0; picked.size() < 3; i++) {
-            String key = "pipelined-" + i;
-            if (ranges.add(JedisClusterCRC16.getSlot(key) * 3 / 16384)) {
-                picked.add(key);
-            }
-        }
-        return picked;
     }
 }

@@ -10,10 +10,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 
 import io.sup.realtime.platform.redis.RedisSettings;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -23,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.args.ClientPauseMode;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * A real {@code redis-server} (Debian's package, Redis 7) for a test class: started on a free
@@ -134,6 +139,24 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
     /** Settings for a client of this server (or cluster). */
     public RedisSettings settings() {
         return new RedisSettings(nodes.stream().map(Node::url).toList(), clustered, Duration.ofSeconds(2));
+    }
+
+    /**
+     * One name for each master of the cluster, in the order found: the first of {@code
+     * candidate(0)}, {@code candidate(1)}, ... whose key ({@code keyOf}) hashes into each
+     * master's slot range (0-5460, 5461-10922, 10923-16383, as {@code redis-cli --cluster
+     * create} splits the slots over three masters).
+     */
+    public static List<String> oneOnEachMaster(IntFunction<String> candidate, UnaryOperator<String> keyOf) {
+        List<String> picked = new ArrayList<>();
+        Set<Integer> ranges = new HashSet<>();
+        for (int i = 0; picked.size() < CLUSTER_NODES; i++) {
+            String name = candidate.apply(i);
+            if (ranges.add(JedisClusterCRC16.getSlot(keyOf.apply(name)) * CLUSTER_NODES / 16384)) {
+                picked.add(name);
+            }
+        }
+        return picked;
     }
 
     /** How many keys each node holds now (DBSIZE), by port: one entry standalone, one per master on a cluster. */
