@@ -30,8 +30,9 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
  *       round trip; {@code -} otherwise). Failed commands are timed too.</li>
  *   <li>{@code redis.errors} (Prometheus {@code redis_errors_total}): commands and pipelines
  *       that failed, tagged {@code kind}: {@code connection} (no connection, none free in the
- *       pool within the timeout, a broken one or a read timeout: Redis is away or slow), {@code cluster} (a cluster routing failure:
- *       redirections exhausted, no node for a slot, CROSSSLOT, CLUSTERDOWN, TRYAGAIN),
+ *       pool within the timeout, a broken one or a read timeout: Redis is away or slow),
+ *       {@code cluster} (a cluster routing failure: redirections exhausted, no node for a
+ *       slot, CROSSSLOT, CLUSTERDOWN, TRYAGAIN),
  *       {@code noscript} (Redis had forgotten a script, which is then loaded again: expected
  *       once per node after a restart or failover), {@code reply} (another error reply, e.g.
  *       a script's error) and {@code other}.</li>
