@@ -19,6 +19,9 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.Tag;
 import io.sup.realtime.proto.gateway.v1.Caller;
 import io.sup.realtime.proto.gateway.v1.ConnectionEvent;
 import io.sup.realtime.proto.gateway.v1.ConnectionEventAck;
@@ -73,6 +76,7 @@ class GrpcServerBoundsCallsInFlightTest {
                 running.add(stub.connectionOpened(event("u" + i))); // no deadline: they hold the slots
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> service.started.get() == LIMIT);
+            double givenUpBefore = cancelledOnTheServer();
             List<ListenableFuture<ConnectionEventAck>> waiting = new ArrayList<>();
             for (int i = 0; i < 2 * LIMIT; i++) {
                 waiting.add(stub.withDeadlineAfter(1, TimeUnit.SECONDS).connectionOpened(event("w" + i)));
@@ -81,6 +85,10 @@ class GrpcServerBoundsCallsInFlightTest {
                 assertEquals(Status.Code.DEADLINE_EXCEEDED, statusOf(call), "a call that found no free slot");
             }
             assertEquals(LIMIT, service.started.get(), "handlers started while every slot was held");
+            // The server's deadlines run a little behind the client's (the requests' transit; on a
+            // busy machine more): free the slots only once the server has given up every waiting
+            // call (counted as CANCELLED when its wait ends), or one could still take a slot.
+            await().atMost(Duration.ofSeconds(30)).until(() -> cancelledOnTheServer() - givenUpBefore >= 2 * LIMIT);
 
             service.release.countDown();
             for (ListenableFuture<ConnectionEventAck> call : running) {
@@ -112,5 +120,13 @@ class GrpcServerBoundsCallsInFlightTest {
         } catch (java.util.concurrent.TimeoutException e) {
             throw new AssertionError("a call never ended", e);
         }
+    }
+
+    /** The server's {@code grpc.server.handled} count of ConnectionOpened calls that ended CANCELLED. */
+    private static double cancelledOnTheServer() {
+        return Metrics.globalRegistry().counter("grpc.server.handled", List.of(
+                        Tag.create("grpc_service", ConnectionLifecycleServiceGrpc.SERVICE_NAME),
+                        Tag.create("grpc_method", "ConnectionOpened"), Tag.create("grpc_code", "CANCELLED")))
+                .map(Counter::count).orElse(0L);
     }
 }
