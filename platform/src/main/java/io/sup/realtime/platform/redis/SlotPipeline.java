@@ -27,7 +27,7 @@ import redis.clients.jedis.util.IOUtils;
  *
  * <p>It replaces Jedis's {@code ClusterPipeline} (as of 7.2.0 and 7.5.3), whose sync starts a thread pool
  * per multi-master sync and, when a master's connection fails, removes that master's entry from
- * a map iterator on its worker thread (the source's own TODO says this is not thread-safe: seen
+ * a map iterator on its worker thread (a comment in Jedis's source says this is not thread-safe: seen
  * here as an {@code IllegalStateException} from {@code LinkedHashIterator.remove}), logs the
  * error and returns normally, so the caller's replies say only "Please close pipeline". Here a
  * master whose connection fails is dropped from the pipeline (its connection closed as broken,
@@ -92,7 +92,8 @@ final class SlotPipeline extends AbstractPipeline {
             try {
                 queue.connection.getMany(0); // flushes (Connection.flush is not public) and reads nothing
             } catch (JedisConnectionException e) {
-                queue.failure = e;
+                // The connection is broken now and its commands still buffered: reading its
+                // first reply below flushes again and fails the same way, where it is handled.
             }
         }
         for (Iterator<Map.Entry<HostAndPort, NodeQueue>> it = nodes.entrySet().iterator(); it.hasNext(); ) {
@@ -100,9 +101,6 @@ final class SlotPipeline extends AbstractPipeline {
             HostAndPort node = entry.getKey();
             NodeQueue queue = entry.getValue();
             try {
-                if (queue.failure != null) {
-                    throw queue.failure;
-                }
                 for (Response<?> reply = queue.replies.poll(); reply != null; reply = queue.replies.poll()) {
                     reply.set(readReply(queue.connection));
                 }
@@ -164,7 +162,6 @@ final class SlotPipeline extends AbstractPipeline {
     private static final class NodeQueue {
         final Connection connection;
         final ArrayDeque<Response<?>> replies = new ArrayDeque<>();
-        JedisConnectionException failure;
 
         NodeQueue(Connection connection) {
             this.connection = connection;

@@ -17,7 +17,9 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.args.ClientType;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.params.ClientKillParams;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
@@ -103,7 +105,7 @@ class PipelinesAcrossMastersSurviveAFailedMasterTest {
     /** Closes every client connection of that master but the one asking ({@code CLIENT KILL TYPE normal}). */
     private static void disconnectClientsOf(HostAndPort master) {
         try (Jedis jedis = new Jedis(master)) {
-            jedis.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "KILL", "TYPE", "normal", "SKIPME", "yes");
+            jedis.clientKill(new ClientKillParams().type(ClientType.NORMAL).skipMe(ClientKillParams.SkipMe.YES));
         }
     }
 
