@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
@@ -57,6 +58,7 @@ import io.sup.realtime.platform.bus.InboxSubscriber;
 import io.sup.realtime.platform.bus.RoutingRegistry;
 import io.sup.realtime.platform.config.Settings;
 import io.sup.realtime.platform.limits.RateLimits;
+import io.sup.realtime.platform.grpc.CallerInboxInterceptor;
 import io.sup.realtime.platform.grpc.GrpcChannels;
 import io.sup.realtime.platform.grpc.GrpcReadiness;
 import io.sup.realtime.platform.grpc.GrpcServerHost;
@@ -68,6 +70,7 @@ import io.sup.realtime.platform.redis.RedisSettings;
 import io.sup.realtime.platform.service.ServiceHost;
 import io.sup.realtime.proto.calls.v1.CallServiceGrpc;
 import io.sup.realtime.proto.gateway.v1.Caller;
+import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
 import io.sup.realtime.proto.messaging.v1.MessagingServiceGrpc;
 import io.sup.realtime.proto.notifications.v1.NotificationServiceGrpc;
 import io.sup.realtime.proto.presence.v1.PresenceServiceGrpc;
@@ -90,6 +93,8 @@ public final class Main implements AutoCloseable {
     private final List<MultiplexChannel> eventChannels;
     private final LocalConnections connections;
     private final InboxSubscriber inbox;
+    /** Hands frames to this instance's connections, from the inbox and from responses. */
+    private final InboxDispatcher dispatcher;
     private final ScheduledExecutorService timers;
     private final ExecutorService writers;
     private final List<GrpcReadiness> grpcReadiness = new ArrayList<>();
@@ -113,11 +118,14 @@ public final class Main implements AutoCloseable {
         presenceChannel = GrpcChannels.forTarget(config.presenceTarget(), tls);
         callsChannel = GrpcChannels.forTarget(config.callsTarget(), tls);
         notificationsChannel = GrpcChannels.forTarget(config.notificationsTarget(), tls);
-        // Client events ride a few long-lived streams per service, not an HTTP/2 stream each.
-        MultiplexChannel messagingEvents = GrpcChannels.multiplexed(messagingChannel, config.grpcDeadline());
-        MultiplexChannel presenceEvents = GrpcChannels.multiplexed(presenceChannel, config.grpcDeadline());
-        MultiplexChannel callEvents = GrpcChannels.multiplexed(callsChannel, config.grpcDeadline());
-        MultiplexChannel notificationEvents = GrpcChannels.multiplexed(notificationsChannel, config.grpcDeadline());
+        // Client events ride a few long-lived streams per service, not an HTTP/2 stream each;
+        // their deliveries to this instance's connections ride back in their responses.
+        ClientInterceptor callerInbox = CallerInboxInterceptor.client(config.instanceId(), this::deliver);
+        MultiplexChannel messagingEvents = GrpcChannels.multiplexed(messagingChannel, config.grpcDeadline(), callerInbox);
+        MultiplexChannel presenceEvents = GrpcChannels.multiplexed(presenceChannel, config.grpcDeadline(), callerInbox);
+        MultiplexChannel callEvents = GrpcChannels.multiplexed(callsChannel, config.grpcDeadline(), callerInbox);
+        MultiplexChannel notificationEvents = GrpcChannels.multiplexed(notificationsChannel, config.grpcDeadline(),
+                callerInbox);
         eventChannels = List.of(messagingEvents, presenceEvents, callEvents, notificationEvents);
         EventRouter router = new EventRouter(List.of(
                 new MessagingRoutes(messagingEvents, connections, config.grpcDeadline()),
@@ -134,7 +142,8 @@ public final class Main implements AutoCloseable {
                 config.instanceId(), config.grpcDeadline(), clock);
         ClientSessions sessions = new ClientSessions(new JwtVerifier(config.jwt(), clock), connections, router,
                 reports, timers, writers, config.authTimeout(), config.outbound(), admission, config.tokens(), clock);
-        inbox = new InboxSubscriber(redisSettings, config.instanceId(), new InboxDispatcher(connections, sessions::revoke));
+        dispatcher = new InboxDispatcher(connections, sessions::revoke);
+        inbox = new InboxSubscriber(redisSettings, config.instanceId(), dispatcher);
         inbox.start();
         long refreshMs = config.routeTtl().toMillis() / 3;
         timers.scheduleAtFixedRate(() -> guarded("routing refresh", () -> {
@@ -225,6 +234,15 @@ public final class Main implements AutoCloseable {
     /** The health and metrics port. */
     public int observePort() {
         return observe.port();
+    }
+
+    /**
+     * Frames that rode back in a response (CallerInboxInterceptor). A method, not the
+     * dispatcher itself, because the channels are made before it: no call is made before
+     * the listeners start, after the constructor.
+     */
+    private void deliver(DeliveryFrame frame) {
+        dispatcher.accept(frame);
     }
 
     /** This instance's id on the delivery bus. */

@@ -15,11 +15,13 @@ import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
 import io.sup.realtime.proto.gateway.v1.Disconnect;
 
 /**
- * Hands each frame from this instance's inbox to its local recipients: every connection of
- * the listed users, every connection in the room, the one connection, or each listed
- * connection still here, minus the excluded ones. Each wire protocol's text is encoded once per frame, not once per recipient, and
- * only enqueued: this runs on the bus's subscriber thread and never waits on a client. A
- * frame carrying a {@link Disconnect} (a token revocation) is handed on instead.
+ * Hands each frame for this instance to its local recipients: every connection of the listed
+ * users, every connection in the room, the one connection, or each listed connection still
+ * here, minus the excluded ones. Each wire protocol's text is encoded once per frame, not once
+ * per recipient, and only enqueued: this runs on the bus's subscriber thread (frames from the
+ * inbox) and on the thread of each client event whose response brought frames back
+ * ({@code CallerInboxInterceptor}), and never waits on a client. A frame carrying a
+ * {@link Disconnect} (a token revocation) is handed on instead.
  */
 public final class InboxDispatcher implements Consumer<DeliveryFrame> {
     private final LocalConnections connections;

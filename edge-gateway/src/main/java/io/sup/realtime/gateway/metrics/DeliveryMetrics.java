@@ -39,7 +39,7 @@ public final class DeliveryMetrics {
     public record Event(Counter delivered, Timer latency) {
         private Event(String name) {
             this(Metrics.globalRegistry().getOrCreate(Counter.builder("gateway.deliveries")
-                            .description("Frames from the delivery bus queued to client connections, by event name")
+                            .description("Frames from the delivery bus (the inbox, or a response) queued to client connections, by event name")
                             .tags(List.of(Tag.create("event", name)))),
                     LatencyTimers.timer("gateway.delivery.latency",
                             "Frames from their publication on the delivery bus to the end of their socket write, by event name",

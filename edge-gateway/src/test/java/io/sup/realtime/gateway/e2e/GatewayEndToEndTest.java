@@ -94,6 +94,36 @@ class GatewayEndToEndTest {
     }
 
     @Test
+    void deliveriesOnTheSendersGatewayRideBackInTheResponseInOrderAndOthersGoThroughTheInbox() throws Exception {
+        chat("c-local", "alice", "bob", "carol");
+        try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"));
+             var bob = WsTestClient.connectAs(gateway1.port(), TestTokens.access("bob"));
+             var carol = WsTestClient.connectAs(gateway2.port(), TestTokens.access("carol"))) {
+            String returned = "via=\"response\"";
+            double before = GatewayMetrics.value(gateway1.observePort(), "bus_frames_total", returned);
+
+            List<String> sent = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                JsonNode ack = alice.request("message:new", Map.of("chatId", "c-local", "content", "m" + i));
+                assertTrue(ack.get("success").asBoolean(), ack.toString());
+                sent.add(ack.at("/message/id").asText());
+            }
+
+            // Counted before each response left messaging-service: no wait needed.
+            double came = GatewayMetrics.value(gateway1.observePort(), "bus_frames_total", returned) - before;
+            assertTrue(came >= 20, "each message's frame for gw-1 rode back in its response: " + came);
+            for (WsTestClient member : List.of(bob, carol)) { // bob's frames from the responses, carol's from gw-2's inbox
+                List<String> received = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    received.add(member.awaitEvent("message:new", m -> m.path("chatId").asText().equals("c-local"))
+                            .get("id").asText());
+                }
+                assertEquals(sent, received, "in the order they were sent");
+            }
+        }
+    }
+
+    @Test
     void aMessageWithMentionsReachesAnotherMemberWithItsMentionsFilled() throws Exception {
         chat("c-mention", "alice", "bob", "carol");
         try (var alice = WsTestClient.connectAs(gateway1.port(), TestTokens.access("alice"));

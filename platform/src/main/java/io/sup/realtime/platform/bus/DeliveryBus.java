@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 import com.google.protobuf.ByteString;
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.Tag;
 import com.google.protobuf.Message;
 import io.sup.realtime.platform.json.ProtoJson;
 import io.sup.realtime.platform.redis.MeteredRedis;
@@ -30,7 +33,9 @@ import redis.clients.jedis.UnifiedJedis;
  * its recipients (users, a room, one connection or a list of them); it resolves the recipients to gateway
  * instances through the {@link RoutingRegistry}, encodes the event's JSON once, and
  * publishes one {@link DeliveryFrame} per instance that has recipients, on that instance's
- * sharded channel. Cost is O(instances with recipients), never O(all instances).
+ * sharded channel; the frame for the gateway whose client event is being served goes back in
+ * that call's response instead ({@link CallerInbox}). Cost is O(instances with recipients),
+ * never O(all instances).
  *
  * <p>Pub/sub is at-most-once: a frame published while an instance is disconnected from
  * Redis is lost for it. Callers that must not lose an event store it durably first, so a
@@ -43,6 +48,9 @@ public final class DeliveryBus {
     private final RoutingRegistry registry;
     private final Clock clock;
     private final boolean readsAhead;
+    private final Counter publishedFrames = frames("inbox", "published on the instance's inbox channel");
+    private final Counter returnedFrames = frames("response",
+            "kept for the instance whose call was being served, to ride back in the call's response (CallerInbox)");
 
     /**
      * @param redis    the client for the {@code gw:} keyspace
@@ -210,6 +218,12 @@ public final class DeliveryBus {
         return publish(publications);
     }
 
+    private static Counter frames(String via, String description) {
+        return Metrics.globalRegistry().getOrCreate(Counter.builder("bus.frames")
+                .description("Delivery frames handed to gateway instances, by the way they travel: " + description)
+                .tags(List.of(Tag.create("via", via))));
+    }
+
     /** The gateway instance in a connection id ({@code <instance>.<n>}: before the last dot), or null. */
     private static String instanceOf(String connectionId) {
         int dot = connectionId.lastIndexOf('.');
@@ -224,10 +238,44 @@ public final class DeliveryBus {
                 .setPublishedAtMs(clock.millis());
     }
 
+    /**
+     * Publishes each frame to its instance, except those the {@link CallerInbox} of the call
+     * being served keeps (they ride back in its response).
+     *
+     * @return the number of instances delivered to, either way
+     */
     private int publish(List<Publication> publications) {
         if (publications.isEmpty()) {
             return 0;
         }
+        CallerInbox caller = CallerInbox.current();
+        List<Publication> published = publications;
+        if (caller != null) {
+            published = new ArrayList<>(publications.size());
+            for (Publication p : publications) {
+                if (!caller.offer(this, p.instance(), p.frame())) {
+                    published.add(p);
+                }
+            }
+            returnedFrames.increment(publications.size() - published.size());
+        }
+        send(published);
+        return publications.size();
+    }
+
+    /**
+     * Publishes {@code frames} to {@code instance}'s inbox now, in order, whatever call is being
+     * served (a {@link CallerInbox}'s frames that no response carried).
+     */
+    void publishTo(String instance, List<DeliveryFrame> frames) {
+        send(frames.stream().map(frame -> new Publication(instance, frame)).toList());
+    }
+
+    private void send(List<Publication> publications) {
+        if (publications.isEmpty()) {
+            return;
+        }
+        publishedFrames.increment(publications.size());
         try (AbstractPipeline pipeline = redis.pipelined()) {
             for (Publication p : publications) {
                 // SPUBLISH: on Redis Cluster the inbox lives on one shard; standalone Redis
@@ -242,7 +290,6 @@ public final class DeliveryBus {
         }
         LOG.log(Level.TRACE, () -> "published " + publications.getFirst().frame().getEvent()
                 + " to " + publications.size() + " instance(s)");
-        return publications.size();
     }
 
     private record Publication(String instance, DeliveryFrame frame) {

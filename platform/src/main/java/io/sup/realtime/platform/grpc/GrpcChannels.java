@@ -1,9 +1,12 @@
 package io.sup.realtime.platform.grpc;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.Channel;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.sup.realtime.platform.grpc.multiplex.MultiplexChannel;
@@ -48,12 +51,18 @@ public final class GrpcChannels {
      *                     most {@link MultiplexChannel#MAX_STREAM_AGE}, and less if need be, so
      *                     that its last call can end within the grace a server gives calls on a
      *                     connection it retires (5 s of margin; at least 1 s)
+     * @param interceptors applied to each multiplexed call before those (as a channel's
+     *                     interceptors: they see the call's close first), such as the gateway's
+     *                     {@link CallerInboxInterceptor#client}
      */
-    public static MultiplexChannel multiplexed(Channel channel, Duration callDeadline) {
+    public static MultiplexChannel multiplexed(Channel channel, Duration callDeadline, ClientInterceptor... interceptors) {
         long ageMillis = Math.clamp(GrpcServerHost.MAX_CONNECTION_AGE_GRACE.minus(callDeadline).toMillis() - 5_000,
                 1_000, MultiplexChannel.MAX_STREAM_AGE.toMillis());
+        List<ClientInterceptor> all = new ArrayList<>(List.of(interceptors));
+        all.add(new TelemetryClientInterceptor());
+        all.add(GrpcClientMetrics.INSTANCE);
         return new MultiplexChannel(channel, MultiplexChannel.STREAMS, Duration.ofMillis(ageMillis),
-                new TelemetryClientInterceptor(), GrpcClientMetrics.INSTANCE);
+                all.toArray(ClientInterceptor[]::new));
     }
 
     /** Shuts {@code channel} down, waiting up to 5 s for calls in flight. */

@@ -22,7 +22,8 @@ import io.sup.realtime.platform.grpc.multiplex.MultiplexService;
  * A domain service's gRPC server: grpc-java's own Netty server (it honours client deadlines
  * and cancellation, which Helidon 4.2's gRPC routing does not), every service behind
  * {@link ErrorMappingInterceptor}, {@link TelemetryServerInterceptor} (request id, trace
- * span) and {@link GrpcServerMetrics}, the standard {@code grpc.health.v1.Health} service, and
+ * span), {@link CallerInboxInterceptor} (deliveries for the calling gateway ride back in the
+ * response) and {@link GrpcServerMetrics}, the standard {@code grpc.health.v1.Health} service, and
  * handlers on virtual threads so a blocking Redis call never starves the event loop, at most
  * {@value #MAX_CALLS_IN_FLIGHT} at once ({@link CallsInFlightLimit}: the rest wait before they
  * start, and those whose caller gave up meanwhile are skipped), and {@code sup.multiplex.v1.Multiplex}
@@ -101,8 +102,10 @@ public final class GrpcServerHost implements AutoCloseable {
         List<ServerServiceDefinition> served = new ArrayList<>();
         for (BindableService service : services) {
             // The last runs first: metrics see the status the error mapping gave, and the
-            // call's span and log context cover the error mapping and the wait for a slot.
-            ServerServiceDefinition intercepted = ServerInterceptors.intercept(service, limit, errors, telemetry, metrics);
+            // call's span and log context cover the error mapping and the wait for a slot; the
+            // caller's inbox covers the handler, and sees the close the error mapping makes.
+            ServerServiceDefinition intercepted = ServerInterceptors.intercept(service, limit, errors,
+                    CallerInboxInterceptor.server(), telemetry, metrics);
             builder.addService(intercepted);
             served.add(intercepted);
         }

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 import com.google.common.util.concurrent.MoreExecutors;
+import io.grpc.Attributes;
 import io.grpc.BindableService;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -31,6 +32,15 @@ import io.sup.realtime.proto.multiplex.v1.MultiplexGrpc;
  * those it runs are answered, so no call is cut off.
  */
 public final class MultiplexService implements BindableService {
+    /**
+     * Set ({@code true}) in the attributes of every call a stream carries: its trailers travel in
+     * the stream's message ({@code MultiplexedResponse}), so they are bounded by
+     * {@link MultiplexChannel#MAX_MESSAGE_BYTES} rather than by a client's limit on HTTP/2
+     * metadata (8 KiB by default in grpc-java).
+     */
+    public static final Attributes.Key<Boolean> MULTIPLEXED = Attributes.Key.create("sup.multiplexed");
+    static final Attributes CALL_ATTRIBUTES = Attributes.newBuilder().set(MULTIPLEXED, Boolean.TRUE).build();
+
     private final Map<String, ServerMethodDefinition<?, ?>> methods;
     private final Executor handlers;
     private final Set<ServerExchange> open = ConcurrentHashMap.newKeySet();

@@ -202,7 +202,7 @@ final class MultiplexedServerCall<Q, R> extends ServerCall<Q, R> {
 
     @Override
     public Attributes getAttributes() {
-        return Attributes.EMPTY;
+        return MultiplexService.CALL_ATTRIBUTES;
     }
 
     @Override
