@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
+import io.helidon.metrics.api.Counter;
 import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
 
 /**
@@ -25,7 +26,15 @@ import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
  * <p>Bound to a thread with {@link #during}; thread-safe.
  */
 public final class CallerInbox {
+    /**
+     * What a frame adds to a response besides its own bytes, at most: its trailer entry's key
+     * ({@code sup-delivery-frame-bin}) and the field tags and lengths around it.
+     */
+    public static final int ENVELOPE_BYTES = 64;
+
     private static final ThreadLocal<CallerInbox> CURRENT = new ThreadLocal<>();
+    private static final Counter CARRIED = DeliveryBus.framesCounter("response",
+            "carried back to the gateway whose call was being served, in that call's response (CallerInbox)");
 
     private final String instance;
     /** Guarded by this. */
@@ -79,18 +88,29 @@ public final class CallerInbox {
     }
 
     /**
-     * Takes the frames kept, in the order they were offered, when they come to at most
-     * {@code maxBytes} serialized; from then on frames are published.
+     * Takes the frames kept, in the order they were offered, for a response to carry, when
+     * they come to at most {@code maxBytes} with their envelope ({@link #ENVELOPE_BYTES} each);
+     * from then on frames are published. Counted as {@code bus.frames{via=response}}.
      *
      * @return the frames (empty when none were kept), or null, without taking them, when they
      *     are larger ({@link #publishRest} them)
      */
-    public synchronized List<DeliveryFrame> take(int maxBytes) {
+    public synchronized List<DeliveryFrame> take(long maxBytes) {
         long bytes = 0;
         for (DeliveryFrame frame : frames) {
-            bytes += frame.getSerializedSize();
+            bytes += frame.getSerializedSize() + ENVELOPE_BYTES;
         }
-        return bytes > maxBytes ? null : takeAll();
+        if (bytes > maxBytes) {
+            return null;
+        }
+        List<DeliveryFrame> kept = takeAll();
+        CARRIED.increment(kept.size());
+        return kept;
+    }
+
+    /** Whether frames are kept that nothing took yet. */
+    public synchronized boolean hasRest() {
+        return !frames.isEmpty();
     }
 
     private synchronized List<DeliveryFrame> takeAll() {
@@ -101,22 +121,28 @@ public final class CallerInbox {
     }
 
     /**
-     * Publishes the frames kept and not taken (the call ended without a response that could
-     * carry them: it was cancelled, or closed elsewhere), and takes the inbox.
+     * Publishes the frames kept and not taken (the call ended, or was cancelled, without a
+     * response that could carry them), and takes the inbox.
      *
-     * @return how many frames were published
+     * @throws redis.clients.jedis.exceptions.JedisException when the publish fails
      */
-    public int publishRest() {
+    public void publishRest() {
+        publish(takeAll());
+    }
+
+    /**
+     * Publishes {@code taken}, frames {@link #take} gave for a response that was then not sent
+     * (the call was cancelled as it closed).
+     *
+     * @throws redis.clients.jedis.exceptions.JedisException when the publish fails
+     */
+    public void publish(List<DeliveryFrame> taken) {
         DeliveryBus bus;
-        List<DeliveryFrame> rest;
         synchronized (this) {
             bus = publisher;
-            rest = takeAll();
         }
-        if (rest.isEmpty()) {
-            return 0;
+        if (!taken.isEmpty()) {
+            bus.publishTo(instance, taken);
         }
-        bus.publishTo(instance, rest);
-        return rest.size();
     }
 }

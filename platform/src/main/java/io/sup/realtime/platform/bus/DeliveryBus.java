@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Map;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.metrics.api.Tag;
-import com.google.protobuf.Message;
 import io.sup.realtime.platform.json.ProtoJson;
 import io.sup.realtime.platform.redis.MeteredRedis;
 import io.sup.realtime.platform.redis.PipelinedReads;
@@ -48,9 +48,7 @@ public final class DeliveryBus {
     private final RoutingRegistry registry;
     private final Clock clock;
     private final boolean readsAhead;
-    private final Counter publishedFrames = frames("inbox", "published on the instance's inbox channel");
-    private final Counter returnedFrames = frames("response",
-            "kept for the instance whose call was being served, to ride back in the call's response (CallerInbox)");
+    private final Counter publishedFrames = framesCounter("inbox", "published on the instance's inbox channel");
 
     /**
      * @param redis    the client for the {@code gw:} keyspace
@@ -76,9 +74,10 @@ public final class DeliveryBus {
     /**
      * Delivers {@code event} to every connection of {@code userIds}, except
      * {@code excludeConnectionIds}: one round trip to look the users' routes up, one to
-     * publish (none when nobody is connected).
+     * publish (none when nobody is connected, or the only instance is the calling gateway's,
+     * whose frame rides back in its call's response: {@link CallerInbox}).
      *
-     * @return how many instances were published to, and which users had no live instance
+     * @return how many instances were delivered to, and which users had no live instance
      *     (found in the same route lookup)
      */
     public UserDelivery toUsers(Collection<String> userIds, ServerEvent event, Message data,
@@ -153,7 +152,8 @@ public final class DeliveryBus {
      * Delivers {@code event} to every connection that joined {@code room}, except
      * {@code excludeConnectionIds}.
      *
-     * @return the number of gateway instances published to
+     * @return the number of gateway instances delivered to (published, or riding back to the
+     *     calling gateway)
      */
     public int toRoom(String room, ServerEvent event, Message data, Collection<String> excludeConnectionIds) {
         List<String> instances = registry.liveInstances(List.of(BusKeys.roomRoutes(room))).getFirst();
@@ -164,7 +164,8 @@ public final class DeliveryBus {
     /**
      * Delivers {@code event} to one connection, by its id ({@code <instance>.<n>}).
      *
-     * @return 1 when published, 0 when the id names no instance
+     * @return 1 when delivered (published, or riding back to the calling gateway), 0 when the id
+     *     names no instance
      */
     public int toConnection(String connectionId, ServerEvent event, Message data) {
         String instance = instanceOf(connectionId);
@@ -178,9 +179,10 @@ public final class DeliveryBus {
     /**
      * Delivers {@code event} to each of these connections, by id ({@code <instance>.<n>}):
      * one frame per gateway instance, listing that instance's connections, all published in
-     * one pipelined round trip. Ids that name no instance are skipped, repeated ones sent once.
+     * one pipelined round trip (but the calling gateway's, {@link CallerInbox}). Ids that name no instance are skipped, repeated ones sent once.
      *
-     * @return the number of gateway instances published to
+     * @return the number of gateway instances delivered to (published, or riding back to the
+     *     calling gateway)
      */
     public int toConnections(Collection<String> connectionIds, ServerEvent event, Message data) {
         Map<String, ConnectionList.Builder> byInstance = new LinkedHashMap<>();
@@ -218,7 +220,8 @@ public final class DeliveryBus {
         return publish(publications);
     }
 
-    private static Counter frames(String via, String description) {
+    /** {@code bus.frames{via}}: delivery frames handed to gateway instances, by the way they travel. */
+    static Counter framesCounter(String via, String description) {
         return Metrics.globalRegistry().getOrCreate(Counter.builder("bus.frames")
                 .description("Delivery frames handed to gateway instances, by the way they travel: " + description)
                 .tags(List.of(Tag.create("via", via))));
@@ -257,7 +260,6 @@ public final class DeliveryBus {
                     published.add(p);
                 }
             }
-            returnedFrames.increment(publications.size() - published.size());
         }
         send(published);
         return publications.size();

@@ -104,17 +104,29 @@ public final class InboxSubscriber implements AutoCloseable {
     }
 
     private void deliver(byte[] message) {
+        hand(message, handler, "the inbox");
+    }
+
+    /**
+     * Decodes one serialized {@link DeliveryFrame} and gives it to {@code handler}: a frame that
+     * does not decode is dropped and a handler that throws is logged (neither stops the
+     * caller's loop; the log names the size and event, never the content).
+     *
+     * @param source where the frame came from, for the log ("the inbox", or the method whose
+     *               response carried it)
+     */
+    public static void hand(byte[] serialized, Consumer<DeliveryFrame> handler, String source) {
         DeliveryFrame frame;
         try {
-            frame = DeliveryFrame.parseFrom(message);
+            frame = DeliveryFrame.parseFrom(serialized);
         } catch (InvalidProtocolBufferException e) {
-            LOG.log(Level.WARNING, "dropped a malformed delivery frame of " + message.length + " bytes");
+            LOG.log(Level.WARNING, "dropped a malformed delivery frame of " + serialized.length + " bytes from " + source);
             return;
         }
         try {
             handler.accept(frame);
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "delivery handler failed for event " + frame.getEvent(), e);
+            LOG.log(Level.ERROR, "delivery handler failed for event " + frame.getEvent() + " from " + source, e);
         }
     }
 

@@ -3,14 +3,17 @@ package io.sup.realtime.platform.grpc;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
-import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.MessageLite;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
+import io.grpc.Context;
 import io.grpc.ForwardingClientCall.SimpleForwardingClientCall;
 import io.grpc.ForwardingClientCallListener.SimpleForwardingClientCallListener;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
@@ -22,6 +25,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.sup.realtime.platform.bus.CallerInbox;
+import io.sup.realtime.platform.bus.InboxSubscriber;
 import io.sup.realtime.platform.grpc.multiplex.MultiplexChannel;
 import io.sup.realtime.platform.grpc.multiplex.MultiplexService;
 import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
@@ -42,13 +46,17 @@ import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
  * <p>The server keeps frames only for calls carried by a {@code Multiplex} stream
  * ({@link MultiplexService#MULTIPLEXED}): their trailers travel in the stream's message, where a
  * direct call's would be HTTP/2 metadata, which clients bound (8 KiB by default). The frames kept
- * are published after all when the call ends without a response to carry them (cancelled, its
- * deadline passed; or closed by some other path than its handler's), or when they and the response
- * together would exceed {@link MultiplexChannel#MAX_MESSAGE_BYTES} (no delivery the services make
- * comes near that: a message's content is at most 64 KiB); and a frame delivered after the
- * response is published. Pub/sub's at-most-once stays the contract: a response the gateway no
- * longer waits for (its deadline passed on the way) loses its frames, as a frame published while
- * the gateway is away from Redis is lost.
+ * are published after all when the call is cancelled (its deadline passed, its caller gave up:
+ * at once, not when the handler ends), when the handler ends without closing it, when they and
+ * the response together would exceed {@link MultiplexChannel#MAX_MESSAGE_BYTES} (no delivery the
+ * services make comes near that: a message's content is at most 64 KiB; published before the
+ * response goes); a frame delivered after the response is published. Pub/sub's at-most-once
+ * stays the contract: a response the gateway no longer waits for (its deadline passed on the
+ * way), or one lost with its stream (the connection between gateway and service broke), loses
+ * its frames, as a frame published while the gateway is away from Redis is lost; so does a
+ * fallback publish that fails (logged). One sender's frames published this way can reach a
+ * recipient after a later event's frames that rode back (a call cancelled after delivering, then
+ * the client's next event): clients order a chat by its messages' sequence numbers.
  */
 public final class CallerInboxInterceptor {
     /** The request header naming the calling gateway's instance id. */
@@ -62,6 +70,8 @@ public final class CallerInboxInterceptor {
             Metadata.BINARY_BYTE_MARSHALLER);
 
     private static final Logger LOG = System.getLogger(CallerInboxInterceptor.class.getName());
+    /** Publishes the frames of cancelled calls, off the deadline timer's thread. */
+    private static final Executor PUBLISHERS = Executors.newVirtualThreadPerTaskExecutor();
 
     private CallerInboxInterceptor() {
     }
@@ -93,6 +103,14 @@ public final class CallerInboxInterceptor {
                 return next.startCall(call, headers);
             }
             CallerInbox inbox = new CallerInbox(instance);
+            // Cancelled (its deadline passed, its caller gave up): publish what is kept at once,
+            // not when the handler ends, so the caller's next event cannot overtake it. The
+            // listener also runs when a closed call's context is released: nothing is kept then.
+            Context.current().addListener(ignored -> {
+                if (inbox.hasRest()) {
+                    PUBLISHERS.execute(() -> publishQuietly(inbox::publishRest, "a cancelled call's"));
+                }
+            }, MoreExecutors.directExecutor());
             ServerCall.Listener<Q> listener = next.startCall(new Returning<>(call, inbox), headers);
             return new SimpleForwardingServerCallListener<>(listener) {
                 @Override
@@ -111,7 +129,8 @@ public final class CallerInboxInterceptor {
                             return null;
                         });
                     } finally {
-                        inbox.publishRest(); // none, once the handler's close took them
+                        // None, once the handler's close took them; else the handler did not close.
+                        publishQuietly(inbox::publishRest, "an unanswered call's");
                     }
                 }
             };
@@ -137,13 +156,33 @@ public final class CallerInboxInterceptor {
         @Override
         public void close(Status status, Metadata trailers) {
             List<DeliveryFrame> frames = isCancelled() ? null
-                    : inbox.take(MultiplexChannel.MAX_MESSAGE_BYTES - responseBytes);
+                    : inbox.take(MultiplexChannel.MAX_MESSAGE_BYTES - (long) responseBytes);
             if (frames == null) {
-                inbox.publishRest();
-            } else {
-                frames.forEach(frame -> trailers.put(DELIVERY_FRAME, frame.toByteArray()));
+                // Before the response: the deliveries are published ahead of it, as without an inbox.
+                publishQuietly(inbox::publishRest, "an oversized or cancelled call's");
+                super.close(status, trailers);
+                return;
             }
+            frames.forEach(frame -> trailers.put(DELIVERY_FRAME, frame.toByteArray()));
             super.close(status, trailers);
+            if (isCancelled()) {
+                // Cancelled while closing: a multiplexed call cancelled before its close took
+                // effect sends nothing (and one closed first is never marked cancelled).
+                publishQuietly(() -> inbox.publish(frames), "a call cancelled while closing, its");
+            }
+        }
+    }
+
+    /**
+     * Runs a fallback publish; a failure is logged, not thrown, as the services' own deliveries
+     * are best effort once the event is stored (the frames are lost, as a failed publish's).
+     */
+    private static void publishQuietly(Runnable publish, String whose) {
+        try {
+            publish.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not publish " + whose + " delivery frames for the calling gateway ("
+                    + e.getClass().getSimpleName() + "); they are lost, the clients catch up from the logs");
         }
     }
 
@@ -159,29 +198,14 @@ public final class CallerInboxInterceptor {
                         public void onClose(Status status, Metadata trailers) {
                             Iterable<byte[]> carried = trailers.removeAll(DELIVERY_FRAME);
                             if (carried != null) {
-                                carried.forEach(bytes -> hand(method, bytes));
+                                // The method names where a frame came from in the log, should it fail.
+                                carried.forEach(bytes -> InboxSubscriber.hand(bytes, frames, method.getFullMethodName()));
                             }
                             super.onClose(status, trailers);
                         }
                     }, headers);
                 }
             };
-        }
-
-        private void hand(MethodDescriptor<?, ?> method, byte[] bytes) {
-            DeliveryFrame frame;
-            try {
-                frame = DeliveryFrame.parseFrom(bytes);
-            } catch (InvalidProtocolBufferException e) {
-                LOG.log(Level.WARNING, "dropped a malformed delivery frame of " + bytes.length + " bytes in the response of "
-                        + method.getFullMethodName());
-                return;
-            }
-            try {
-                frames.accept(frame);
-            } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "delivery handler failed for event " + frame.getEvent(), e);
-            }
         }
     }
 }
