@@ -26,12 +26,12 @@ import com.google.protobuf.util.JsonFormat;
 public final class ProtoJson {
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
     private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
-    /** A number written as a JSON string, in ASCII digits only (no full-width or other scripts' digits). */
     /** The well-known types that hold any JSON. */
     private static final Set<String> FREE_FORM = Set.of("google.protobuf.Value",
             "google.protobuf.Struct", "google.protobuf.ListValue");
     /** Deepest JSON accepted where any JSON may go (a Value field). */
     private static final int MAX_FREE_FORM_DEPTH = 16;
+    /** A number written as a JSON string, in ASCII digits only (no full-width or other scripts' digits). */
     private static final Pattern ASCII_NUMBER = Pattern.compile("-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
 
     private ProtoJson() {

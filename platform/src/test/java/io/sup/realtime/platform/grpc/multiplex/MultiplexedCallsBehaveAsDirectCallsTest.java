@@ -194,6 +194,12 @@ class MultiplexedCallsBehaveAsDirectCallsTest {
                 () -> multiplexed.withDeadlineAfter(300, TimeUnit.MILLISECONDS).sendMessage(send("block")));
         assertEquals(Status.Code.DEADLINE_EXCEEDED, late.getStatus().getCode());
         assertTrue(service.sawCancel.await(10, TimeUnit.SECONDS), "the handler's context was cancelled at the deadline");
+
+        // A deadline further off than the timer's head tick is queued behind it, and fires too.
+        long farther = DeadlineTimer.HEAD_INTERVAL.toMillis() * 5 / 2;
+        StatusRuntimeException later = assertThrows(StatusRuntimeException.class,
+                () -> multiplexed.withDeadlineAfter(farther, TimeUnit.MILLISECONDS).sendMessage(send("block")));
+        assertEquals(Status.Code.DEADLINE_EXCEEDED, later.getStatus().getCode());
     }
 
     @Test
