@@ -24,6 +24,7 @@ import io.sup.realtime.messaging.messages.MessageStore;
 import io.sup.realtime.messaging.outbox.OutboxService;
 import io.sup.realtime.messaging.outbox.OutboxStore;
 import io.sup.realtime.platform.bus.DeliveryBus;
+import io.sup.realtime.platform.bus.RouteCache;
 import io.sup.realtime.platform.bus.RoutingRegistry;
 import io.sup.realtime.platform.config.Settings;
 import io.sup.realtime.platform.lifecycle.ConnectionLifecycleEndpoint;
@@ -47,10 +48,13 @@ public final class Main {
         MessagingConfig config = MessagingConfig.from(settings);
         UserLimits limits = new UserLimits(RateLimits.from(settings));
         Clock clock = Clock.systemUTC();
-        UnifiedJedis redis = RedisSettings.from(settings).newClient();
+        RedisSettings redisSettings = RedisSettings.from(settings);
+        UnifiedJedis redis = redisSettings.newClient();
 
         ChatStore chatStore = new ChatStore(redis);
-        RoutingRegistry registry = new RoutingRegistry(redis, config.routeTtl(), clock);
+        RouteCache routeCache = config.routeCacheEntries() == 0 ? null
+                : new RouteCache(redisSettings, config.routeTtl(), config.routeCacheEntries(), clock).start();
+        RoutingRegistry registry = new RoutingRegistry(redis, config.routeTtl(), clock, routeCache);
         DeliveryBus bus = new DeliveryBus(redis, registry, clock);
         OutboxService outbox = new OutboxService(new OutboxStore(redis, config.outboxMaxEntries()));
         ChatService chats = new ChatService(chatStore, config.maxMembers(), clock, new BusChatEvents(bus), outbox,
@@ -70,6 +74,11 @@ public final class Main {
                                         new RegistryRoomPresence(registry), reactions),
                                 new ChatAdminGrpcEndpoint(chats, outbox), new ConnectionLifecycleEndpoint(typing)))
                 // Typing expiry is found by sweeping; a tenth of the TTL keeps stops timely.
-                .every(config.typingTtl().dividedBy(10), "typing expiry", typing::expire);
+                .every(config.typingTtl().dividedBy(10), "typing expiry", typing::expire)
+                .onClose(() -> {
+                    if (routeCache != null) {
+                        routeCache.close();
+                    }
+                });
     }
 }

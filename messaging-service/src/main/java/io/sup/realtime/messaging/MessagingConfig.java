@@ -12,6 +12,8 @@ import io.sup.realtime.platform.config.Settings;
  * @param maxMembers      most members per chat ({@code MESSAGING_MAX_MEMBERS}, default 5,000)
  * @param tempIdTtl       how long a tempId de-duplicates retries ({@code MESSAGING_TEMP_ID_TTL_MS}, default 24 h)
  * @param routeTtl        routing-registry entry lifetime, shared with the gateways ({@code BUS_ROUTE_TTL_MS})
+ * @param routeCacheEntries routing-registry keys kept in memory ({@code BUS_ROUTE_CACHE_ENTRIES}, default 100,000;
+ *                        0: none, every delivery reads its recipients' routes)
  * @param typingTtl       how long a typist stays typing without a refresh ({@code MESSAGING_TYPING_TTL_MS}, default 5 s)
  * @param reactionsTtl    how long a message's reactions are kept after its last one
  *                        ({@code MESSAGING_REACTIONS_TTL_MS}, default 90 days)
@@ -19,7 +21,7 @@ import io.sup.realtime.platform.config.Settings;
  *                        ({@code MESSAGING_OUTBOX_MAX_ENTRIES}, default 100,000)
  */
 public record MessagingConfig(int historyLength, int maxContentBytes, int maxMembers, Duration tempIdTtl,
-                              Duration routeTtl, Duration typingTtl, Duration reactionsTtl, int outboxMaxEntries) {
+                              Duration routeTtl, int routeCacheEntries, Duration typingTtl, Duration reactionsTtl, int outboxMaxEntries) {
     /** Reads and validates the settings. */
     public static MessagingConfig from(Settings s) {
         return new MessagingConfig(
@@ -28,6 +30,7 @@ public record MessagingConfig(int historyLength, int maxContentBytes, int maxMem
                 s.intInRange("messaging.max.members", 1, 1_000_000),
                 s.millis("messaging.temp.id.ttl.ms"),
                 s.millis("bus.route.ttl.ms"),
+                s.intInRange("bus.route.cache.entries", 0, 10_000_000),
                 s.millis("messaging.typing.ttl.ms"),
                 s.millis("messaging.reactions.ttl.ms"),
                 s.intInRange("messaging.outbox.max.entries", 1, 100_000_000));

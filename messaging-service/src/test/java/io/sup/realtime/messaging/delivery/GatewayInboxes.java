@@ -10,6 +10,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import io.sup.realtime.platform.bus.InboxSubscriber;
 import io.sup.realtime.platform.bus.RoutingRegistry;
 import io.sup.realtime.platform.testing.RedisServerExtension;
+import io.sup.realtime.platform.testing.RouteAnnouncements;
 import io.sup.realtime.proto.gateway.v1.DeliveryFrame;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -26,6 +27,7 @@ final class GatewayInboxes implements AutoCloseable {
     private final Map<String, BlockingQueue<DeliveryFrame>> frames = new LinkedHashMap<>();
     private final UnifiedJedis redis;
     private final RoutingRegistry registry;
+    private boolean routeCache = true;
 
     private GatewayInboxes(RedisServerExtension redis) {
         this.redis = redis.settings().newClient();
@@ -54,7 +56,26 @@ final class GatewayInboxes implements AutoCloseable {
 
     /** Routes {@code userId} to {@code instance}, as that gateway does on the user's first connection there. */
     void connect(String instance, String userId) {
-        registry.addUser(instance, userId);
+        if (routeCache) {
+            RouteAnnouncements.addUser(registry, instance, userId); // once the service's cache applied it
+        } else {
+            registry.addUser(instance, userId);
+        }
+    }
+
+    /** Removes {@code userId}'s route to {@code instance}, as that gateway does when its last connection of the user closes. */
+    void disconnect(String instance, String userId) {
+        if (routeCache) {
+            RouteAnnouncements.removeUser(registry, instance, userId);
+        } else {
+            registry.removeUser(instance, userId);
+        }
+    }
+
+    /** For a service started without a route cache ({@code bus.route.cache.entries=0}): writes wait for none. */
+    GatewayInboxes withoutRouteCache() {
+        routeCache = false;
+        return this;
     }
 
     @Override

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import static io.sup.realtime.messaging.RunningMessagingService.caller;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -97,6 +98,33 @@ class SendMessageReachesGatewayInboxTest {
         Message.Builder delivered = Message.newBuilder();
         io.sup.realtime.platform.json.ProtoJson.merge(frame.getDataJson().toStringUtf8(), delivered);
         assertEquals(sent, delivered.build(), "the delivered message is the acked one");
+    }
+
+    @Test
+    void deliveriesFollowAnnouncedRouteChangesWhileRoutesAreKept() throws Exception {
+        gateways.connect("gwtest", "bob");
+        send("alice", "gwsender", "c1", "one", "");
+        assertEquals(List.of("bob"), nextMessageNew(gwtest).getUsers().getUserIdsList());
+
+        gateways.connect("gwother", "bob"); // bob's second device, on another gateway
+        send("alice", "gwsender", "c1", "two", "");
+        assertEquals(List.of("bob"), nextMessageNew(gwtest).getUsers().getUserIdsList());
+        assertEquals(List.of("bob"), nextMessageNew(gwother).getUsers().getUserIdsList(), "the join was followed");
+
+        gateways.disconnect("gwtest", "bob");
+        send("alice", "gwsender", "c1", "three", "");
+        assertEquals("three", parse(nextMessageNew(gwother)).getString("content"));
+        assertNull(gwtest.poll(200, TimeUnit.MILLISECONDS), "the leave was followed: nothing for gwtest");
+    }
+
+    /** The next {@code message:new} frame of {@code inbox} (membership events are skipped). */
+    private static DeliveryFrame nextMessageNew(BlockingQueue<DeliveryFrame> inbox) throws InterruptedException {
+        DeliveryFrame frame;
+        do {
+            frame = inbox.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertNotNull(frame, "no message:new frame");
+        } while (!frame.getEvent().equals("message:new"));
+        return frame;
     }
 
     @Test

@@ -15,6 +15,9 @@ import java.nio.charset.StandardCharsets;
  *       routes; it answers "who is viewing this chat".</li>
  *   <li>{@code gw:{<instance>}:inbox}: the instance's sharded pub/sub channel
  *       (SPUBLISH/SSUBSCRIBE), carrying {@code DeliveryFrame}s. Nothing is stored.</li>
+ *   <li>{@code gw:{routes}:changes}: sharded pub/sub channel on which the gateways announce the
+ *       key of every route set whose membership they change (the UTF-8 key name), for the
+ *       publishing services' {@link RouteCache}s. Nothing is stored.</li>
  * </ul>
  *
  * <p>Ids inside braces are hash tags, so on Redis Cluster each key lives on one slot; ids are
@@ -35,6 +38,10 @@ final class BusKeys {
     /** Sorted set: {@code <userId>|<instance>} for each user with a connection in the room, scored like the routes. */
     static String roomUsers(String room) {
         return "gw:room:{" + room + "}:users";
+    }
+
+    static byte[] routeChanges() {
+        return "gw:{routes}:changes".getBytes(StandardCharsets.UTF_8);
     }
 
     static byte[] inbox(String instance) {

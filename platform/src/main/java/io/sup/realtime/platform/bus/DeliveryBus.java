@@ -126,7 +126,7 @@ public final class DeliveryBus {
 
     /** Each user's live instances, in order: from {@code ahead} where it covered them, the rest looked up now. */
     private List<List<String>> liveInstances(List<String> users, RouteLookup ahead) {
-        if (ahead.isEmpty()) {
+        if (ahead == RouteLookup.NONE) {
             return registry.liveInstances(users.stream().map(BusKeys::userRoutes).toList());
         }
         List<List<String>> found = new ArrayList<>(users.size());

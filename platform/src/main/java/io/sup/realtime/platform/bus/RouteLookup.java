@@ -1,12 +1,12 @@
 package io.sup.realtime.platform.bus;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.sup.realtime.platform.redis.PipelinedReads;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
@@ -15,8 +15,10 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * (a chat's members as it last saw them) reads their routes together with the write that
  * precedes the delivery, and {@link DeliveryBus#toUsers(java.util.Collection, ServerEvent,
  * com.google.protobuf.Message, java.util.Collection, RouteLookup)} then looks up only the users
- * it did not cover. A guess that was wrong costs nothing but its reads: users it named and the
- * delivery does not are ignored, users it missed are looked up as before.
+ * it did not cover. Users whose routes the registry's {@link RouteCache} keeps are answered
+ * from it when the look-up is made and not read at all. A guess that was wrong costs nothing
+ * but its reads: users it named and the delivery does not are ignored, users it missed are
+ * looked up as before.
  *
  * <p>Used by one thread; once its pipeline has synced, or it was discarded, it does not change.
  */
@@ -25,37 +27,45 @@ public final class RouteLookup implements PipelinedReads {
     public static final RouteLookup NONE = new RouteLookup(null, List.of());
 
     private final RoutingRegistry registry;
-    private final List<String> userIds;
-    private Map<String, Response<List<String>>> replies = Map.of();
+    /** Users answered from the cache: their live instances. */
+    private final Map<String, List<String>> kept = new HashMap<>();
+    /** Users to read ahead. */
+    private final List<String> toRead = new ArrayList<>();
+    private Map<String, RoutingRegistry.QueuedRead> reads = Map.of();
 
     RouteLookup(RoutingRegistry registry, List<String> userIds) {
         this.registry = registry;
-        this.userIds = userIds;
+        for (String userId : userIds) {
+            List<String> instances = registry.kept(BusKeys.userRoutes(userId));
+            if (instances != null) {
+                kept.put(userId, instances);
+            } else {
+                toRead.add(userId);
+            }
+        }
     }
 
     @Override
     public boolean isEmpty() {
-        return userIds.isEmpty();
+        return toRead.isEmpty();
     }
 
     @Override
     public void queueIn(AbstractPipeline pipeline) {
-        if (userIds.isEmpty()) {
+        if (toRead.isEmpty()) {
             return;
         }
-        List<Response<List<String>>> queued = registry.queueLiveInstances(pipeline,
-                userIds.stream().map(BusKeys::userRoutes).toList());
-        Map<String, Response<List<String>>> byUser = new HashMap<>();
-        for (int i = 0; i < userIds.size(); i++) {
-            byUser.put(userIds.get(i), queued.get(i));
+        Map<String, RoutingRegistry.QueuedRead> byUser = new HashMap<>();
+        for (String userId : toRead) {
+            byUser.put(userId, registry.queueRead(pipeline, BusKeys.userRoutes(userId)));
         }
-        replies = byUser;
+        reads = byUser;
     }
 
     @Override
     public void discard() {
-        if (!userIds.isEmpty()) { // NONE is shared: never written
-            replies = Map.of();
+        if (!toRead.isEmpty()) { // NONE is shared: never written
+            reads = Map.of();
         }
     }
 
@@ -64,12 +74,16 @@ public final class RouteLookup implements PipelinedReads {
      * (not named, discarded, never sent, or its read failed: it is then looked up again).
      */
     List<String> instancesOf(String userId) {
-        Response<List<String>> reply = replies.get(userId);
-        if (reply == null) {
+        List<String> instances = kept.get(userId);
+        if (instances != null) {
+            return instances;
+        }
+        RoutingRegistry.QueuedRead read = reads.get(userId);
+        if (read == null) {
             return null;
         }
         try {
-            return reply.get();
+            return read.liveInstances();
         } catch (JedisDataException e) {
             return null;
         }

@@ -84,6 +84,22 @@ class BusWorksOnRedisClusterTest {
         }
     }
 
+    @Test
+    void routeChangesOnEveryMasterAreAnnouncedToTheCache() {
+        List<String> users = RedisServerExtension.oneOnEachMaster(i -> "cached-" + i, BusKeys::userRoutes);
+        try (UnifiedJedis redis = REDIS.settings().newClient();
+             RouteCache cache = new RouteCache(REDIS.settings(), Duration.ofSeconds(30), 1_000, Clock.systemUTC()).start()) {
+            RoutingRegistry gateways = new RoutingRegistry(redis, Duration.ofSeconds(30), Clock.systemUTC());
+            RoutingRegistry publisher = new RoutingRegistry(redis, Duration.ofSeconds(30), Clock.systemUTC(), cache);
+            CollectingInbox.awaitTrue(cache::isServing, CollectingInbox.WAIT, "subscribed on the channel's master");
+            assertEquals(List.of(), publisher.connectedUsers(users), "all offline, and kept so");
+
+            users.forEach(user -> gateways.addUser("gw-k", user));
+            CollectingInbox.awaitTrue(() -> publisher.connectedUsers(users).equals(users), CollectingInbox.WAIT,
+                    "each master's change announced");
+        }
+    }
+
     /** An instance's inbox channel name (its slot picks the master the instance's frames go to). */
     private static String inboxChannel(String instance) {
         return new String(BusKeys.inbox(instance), StandardCharsets.UTF_8);

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 
+import io.sup.realtime.platform.bus.RoutingRegistry;
 import io.sup.realtime.platform.redis.RedisSettings;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -97,6 +98,11 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
                     jedis.flushAll();
                 }
             }
+        }
+        // Services started once for the class keep routes in memory (bus.RouteCache): tell them
+        // the registry was emptied, as an operator would after a FLUSHALL.
+        try (UnifiedJedis announcer = settings().newClient()) { // not client(): its pool may predate a restart
+            RoutingRegistry.announceAllChanged(announcer);
         }
     }
 
